@@ -1,0 +1,10 @@
+/** Jest runs the TypeScript tests in test/ with ts-jest (unit, integration, e2e). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  testTimeout: 60000,
+  // e2e tests spawn servers and ffmpeg; keep parallelism to the 2 cores we have.
+  maxWorkers: 2,
+};

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The one test command (README, and what .ci/run runs): installs what is
+# missing, builds, then runs every suite: GoogleTest (normal + sanitized), the
+# fuzz smoke, and Jest (unit, integration and end-to-end with real ffmpeg).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+bash scripts/test-native.sh
+echo "== jest"
+npx tsc -p tsconfig.json --noEmit
+npx jest --ci
