@@ -1,7 +1,40 @@
 /** rtmp-engine: public entry point. */
 import { loadAddon } from './native';
 
-export { RtmpEngineError, ErrorCodes } from './errors';
+export { createServer, RtmpServer } from './server';
+export type { CloseOptions, CloseResult, ListenResult, ServerAddress, ServerStats } from './server';
+export type {
+  GopCacheOptions,
+  HttpOptions,
+  PlayerOptions,
+  ResolvedOptions,
+  RtmpOptions,
+  ServerOptions,
+  StreamOptions,
+  TimestampMode,
+} from './options';
+export { resolveOptions } from './options';
+export type {
+  AudioInfo,
+  CodecInfo,
+  ConnectEvent,
+  DisconnectEvent,
+  LogEvent,
+  MetadataEvent,
+  PlayEvent,
+  PublishEvent,
+  RtmpServerEventMap,
+  RtmpServerEventName,
+  SessionErrorEvent,
+  SessionEventBase,
+  StopEvent,
+  UnpublishEvent,
+  VideoInfo,
+} from './events';
+export type { SessionInfo, SessionRole, StreamInfo } from './snapshots';
+export type { LoggerLike, LogLevelName } from './logger';
+export { parseQuery } from './query';
+export { ErrorCodes, RtmpEngineError } from './errors';
 
 /** Version of the loaded native engine. */
 export function engineVersion(): string {

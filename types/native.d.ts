@@ -1,10 +1,161 @@
 // The contract of the compiled addon's exports (build/Release/rtmp_engine.node).
 // test/addon-contract.test.ts checks it against what the addon really exports.
-// Only lib/native.ts imports the addon; everything else goes through the SDK.
+// Only lib/native.ts loads the addon; the SDK wraps everything else.
+// Bump kBindingAbi (native/binding/version.h) and EXPECTED_ABI (lib/native.ts)
+// whenever this file changes shape.
+
+/** Flat engine configuration, built by lib/native-config.ts from validated options. */
+export interface NativeEngineConfig {
+  host: string;
+  port: number;
+  ioThreads: number;
+  handshakeTimeoutMs: number;
+  idleTimeoutMs: number;
+  outChunkSize: number;
+  maxMessageSize: number;
+  windowAckSize: number;
+  peerBandwidth: number;
+  amfMaxDepth: number;
+  amfMaxString: number;
+  gopCache: boolean;
+  gopCacheMaxMs: number;
+  gopCacheMaxBytes: number;
+  gopCacheMaxFrames: number;
+  waitForPublisher: boolean;
+  timestampMode: 'off' | 'monotonic' | 'rebase';
+  playerQueueMs: number;
+  playerQueueMaxBytes: number;
+  mergeWritesMs: number;
+  /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
+  logLevel: number;
+}
+
+export type NativeEventKind =
+  | 'connect'
+  | 'publish'
+  | 'unpublish'
+  | 'play'
+  | 'stop'
+  | 'disconnect'
+  | 'metadata'
+  | 'error'
+  | 'log';
+
+/** Codec summary; empty strings and zeros mean "not known (yet)". */
+export interface NativeCodec {
+  videoCodec: string;
+  width: number;
+  height: number;
+  fps: number;
+  videoProfile: string;
+  videoLevel: string;
+  videoBitrateKbps: number;
+  audioCodec: string;
+  audioSampleRate: number;
+  audioChannels: number;
+  audioProfile: string;
+  audioBitrateKbps: number;
+}
+
+/** One engine event. Every field is always present (empty/zero when not meaningful). */
+export interface NativeEvent {
+  kind: NativeEventKind;
+  sessionId: number;
+  ip: string;
+  port: number;
+  app: string;
+  /** Stream name without its query. */
+  stream: string;
+  /** Raw query string(s), "a=1&b=2" (app and stream queries joined). */
+  query: string;
+  tcUrl: string;
+  flashVer: string;
+  /** disconnect/error: reason; log: the log text. */
+  reason: string;
+  /** error: stable ERR_RTMP_* code. */
+  code: string;
+  /** log: level (10 trace, 20 debug, 30 info, 40 warn, 50 error). */
+  level: number;
+  /** log: the native component that logged ("net", "session", …); "" for engine events. */
+  component: string;
+  codec: NativeCodec;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export type NativeSessionRole = 'publisher' | 'player' | 'unknown';
+
+export interface NativeSessionSnapshot {
+  id: number;
+  ip: string;
+  port: number;
+  role: NativeSessionRole;
+  app: string;
+  stream: string;
+  connectedAtMs: number;
+  bytesIn: number;
+  bytesOut: number;
+  droppedFrames: number;
+  loop: number;
+}
+
+export interface NativeStreamSnapshot {
+  app: string;
+  stream: string;
+  publisherId: number;
+  startedAtMs: number;
+  players: number;
+  codec: NativeCodec;
+  bytesIn: number;
+  videoFrames: number;
+  audioFrames: number;
+  gopCacheFrames: number;
+  gopCacheBytes: number;
+}
+
+export interface NativeStats {
+  sessions: NativeSessionSnapshot[];
+  streams: NativeStreamSnapshot[];
+  acceptedTotal: number;
+  ioThreads: number;
+}
+
+/**
+ * The engine. Lifecycle: idle → running (start) → stopped (stop); a failed
+ * start returns to idle. A running engine keeps the event loop alive (see
+ * ref/unref) and its JS object reachable.
+ */
+export interface NativeEngine {
+  /** Binds and starts the loop threads. Throws an Error with `code` (e.g. ERR_RTMP_ADDRESS_IN_USE). */
+  start(): void;
+  /** The port actually bound; 0 when not running. */
+  boundPort(): number;
+  /** Graceful step 1: stop accepting, end every stream, close sessions once drained. */
+  beginShutdown(): void;
+  /**
+   * Closes every session, joins the loop threads (synchronous, quick) and
+   * returns the events not yet delivered to onEvents, in order. No onEvents
+   * call follows. Idempotent (later calls return []).
+   */
+  stop(): NativeEvent[];
+  /** Ends one session; false if there is no such session (or not running). */
+  kick(sessionId: number, reason: string): boolean;
+  stats(): NativeStats;
+  sessionCount(): number;
+  /** Whether a running engine keeps the event loop alive (default: ref'd). */
+  ref(): this;
+  unref(): this;
+}
+
+export interface NativeEngineConstructor {
+  /** onEvents is called on the JS thread with one batch (array, in order) per wake-up. */
+  new (config: NativeEngineConfig, onEvents: (events: NativeEvent[]) => void): NativeEngine;
+}
 
 export interface NativeAddon {
   /** Engine version, equal to package.json "version". */
   version(): string;
   /** Bumped when this contract changes; the loader refuses a mismatching binary. */
   abiVersion: number;
+  Engine: NativeEngineConstructor;
 }

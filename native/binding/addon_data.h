@@ -5,8 +5,8 @@
 
 #include <napi.h>
 
+#include <cstdint>
 #include <functional>
-#include <mutex>
 #include <unordered_map>
 
 namespace rtmp::binding {
@@ -22,6 +22,8 @@ class AddonData {
   void unregisterCleanup(uint64_t token);
 
   Napi::FunctionReference engineConstructor;
+  // Private key under which each Engine object keeps its onEvents callback.
+  Napi::Reference<Napi::Symbol> onEventsKey;
 
  private:
   static void onEnvironmentCleanup(void* arg);

@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include "binding/addon_data.h"
+#include "binding/engine_wrap.h"
 #include "binding/version.h"
 
 namespace rtmp::binding {
@@ -14,6 +15,9 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
                 return Napi::String::New(info.Env(), kEngineVersion);
               }));
   exports.Set("abiVersion", Napi::Number::New(env, kBindingAbi));
+  Napi::Function engine = EngineWrap::define(env);
+  AddonData::of(env)->engineConstructor = Napi::Persistent(engine);
+  exports.Set("Engine", engine);
   return exports;
 }
 

@@ -56,8 +56,7 @@ base::Status checkVersionByte(uint8_t version, std::string_view who) {
   }
   // 'G'ET, 'P'OST/PUT, 'H'EAD, 'O'PTIONS, 'D'ELETE: an HTTP client.
   if (version == 'G' || version == 'P' || version == 'H' || version == 'O' || version == 'D') {
-    return Error(ErrorCode::kHandshakeVersion,
-                 prefix + ": looks like an HTTP request, not RTMP");
+    return Error(ErrorCode::kHandshakeVersion, prefix + ": looks like an HTTP request, not RTMP");
   }
   return Error(ErrorCode::kHandshakeVersion, prefix + ": only RTMP version 3 is supported");
 }

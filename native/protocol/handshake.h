@@ -34,12 +34,14 @@
 
 namespace rtmp::protocol {
 
-inline constexpr uint8_t kRtmpVersion = 3;             // C0/S0, §5.2.2
-inline constexpr size_t kHandshakePacketSize = 1536;   // C1/S1/C2/S2
-inline constexpr size_t kHandshakeTimeSize = 4;        // bytes 0..3
-inline constexpr size_t kHandshakeVersionFieldSize = 4;  // bytes 4..7 (zero or a version)
+inline constexpr uint8_t kRtmpVersion = 3;            // C0/S0, §5.2.2
+inline constexpr size_t kHandshakePacketSize = 1536;  // C1/S1/C2/S2
+inline constexpr size_t kHandshakeTimeSize = 4;       // bytes 0..3
+inline constexpr size_t kHandshakeRandomOffset = 8;   // after time + zero/version/time2
 // The most one side ever has to hold of its peer's bytes: C0 + C1 + C2.
 inline constexpr size_t kHandshakeMaxInput = 1 + 2 * kHandshakePacketSize;
+
+using HandshakePacket = std::array<uint8_t, kHandshakePacketSize>;
 
 // Which handshake the two sides agreed on.
 enum class HandshakeMode : uint8_t {
@@ -88,10 +90,10 @@ class PacketAccumulator {
   size_t take(std::span<const uint8_t> input);
   bool full() const { return filled_ == data_.size(); }
   void reset() { filled_ = 0; }
-  const std::array<uint8_t, kHandshakePacketSize>& packet() const { return data_; }
+  const HandshakePacket& packet() const { return data_; }
 
  private:
-  std::array<uint8_t, kHandshakePacketSize> data_{};
+  HandshakePacket data_{};
   size_t filled_ = 0;
 };
 

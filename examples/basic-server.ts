@@ -1,0 +1,58 @@
+/**
+ * A basic live server: publish with
+ *   ffmpeg -re -i input.mp4 -c copy -f flv "rtmp://127.0.0.1:1935/live/cam?key=secret"
+ * and play with
+ *   ffplay rtmp://127.0.0.1:1935/live/cam
+ *
+ * Run from a checkout (after `npm run build:addon`):
+ *   node -r ./test/helpers/register-ts.js examples/basic-server.ts
+ * Environment: PORT (default 1935), STREAM_KEY (default "secret").
+ */
+import { createServer } from '../lib';
+
+const port = Number(process.env.PORT ?? 1935);
+const streamKey = process.env.STREAM_KEY ?? 'secret';
+
+const server = createServer({
+  rtmp: { host: '0.0.0.0', port },
+  streams: { gopCache: true },
+  players: { lowLatency: true },
+  logLevel: 'info',
+});
+
+server.on('publish', (e) => {
+  // Until auth hooks arrive, a wrong key is turned away right after it starts.
+  if (e.query.key !== streamKey) {
+    server.kick(e.sessionId, 'bad stream key');
+    return;
+  }
+  const video = e.codec.video ? `${e.codec.video.codec} ${e.codec.video.width ?? '?'}x${e.codec.video.height ?? '?'}` : 'no video yet';
+  const audio = e.codec.audio ? `${e.codec.audio.codec} ${e.codec.audio.sampleRate ?? '?'} Hz` : 'no audio yet';
+  console.log(`▶ ${e.path} from ${e.ip}: ${video}, ${audio}`);
+});
+
+server.on('play', (e) => console.log(`  viewer ${e.sessionId} watching ${e.path}`));
+server.on('unpublish', (e) => console.log(`■ ${e.path} ended (${e.bytesIn} bytes in)`));
+server.on('error', (e) => console.warn(`session ${e.sessionId} failed: ${e.code} ${e.message}`));
+
+setInterval(() => {
+  for (const s of server.streams()) console.log(`  ${s.path}: ${s.players} viewer(s), ${s.videoFrames} video frames`);
+}, 10_000).unref();
+
+async function main(): Promise<void> {
+  const { port: bound } = await server.listen();
+  console.log(`RTMP server on rtmp://0.0.0.0:${bound}/live/<name>?key=${streamKey}`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      server.close({ graceMs: 5000 }).then((r) => {
+        console.log(`closed: ${r.publishers} publisher(s) and ${r.players} player(s) left, ${r.forced} forced`);
+        process.exit(0);
+      });
+    });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

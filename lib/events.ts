@@ -1,0 +1,191 @@
+/**
+ * Typed server events and their mapping from the engine's flat event objects.
+ * Every session event carries the same base fields (who, which stream, the
+ * parsed query); each kind adds its own.
+ */
+import type { NativeCodec, NativeEvent } from '../types/native';
+import { RtmpEngineError } from './errors';
+import { levelName, type LogMethodName } from './logger';
+import { parseQuery } from './query';
+
+export interface VideoInfo {
+  /** "H264", "HEVC", "AV1", "VP9", … */
+  codec: string;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  /** e.g. "High" */
+  profile: string | null;
+  /** e.g. "3.1" */
+  level: string | null;
+  /** From the publisher's metadata, when sent. */
+  bitrateKbps: number | null;
+}
+
+export interface AudioInfo {
+  /** "AAC", "MP3", "Opus", … */
+  codec: string;
+  sampleRate: number | null;
+  channels: number | null;
+  /** e.g. "LC" */
+  profile: string | null;
+  bitrateKbps: number | null;
+}
+
+/** What is known about a stream's tracks; null until that track's codec is known. */
+export interface CodecInfo {
+  video: VideoInfo | null;
+  audio: AudioInfo | null;
+}
+
+export interface SessionEventBase {
+  sessionId: number;
+  /** Peer address and port. */
+  ip: string;
+  port: number;
+  app: string;
+  /** Stream name without its query; "" before publish/play. */
+  stream: string;
+  /** "app/stream", or just "app" while there is no stream yet. */
+  path: string;
+  /** Parsed from the connect URL's and stream name's query strings. */
+  query: Record<string, string>;
+}
+
+export interface ConnectEvent extends SessionEventBase {
+  tcUrl: string;
+  flashVer: string;
+}
+export interface PublishEvent extends SessionEventBase {
+  codec: CodecInfo;
+}
+export interface UnpublishEvent extends SessionEventBase {
+  bytesIn: number;
+  bytesOut: number;
+}
+export type PlayEvent = SessionEventBase;
+export interface StopEvent extends SessionEventBase {
+  bytesIn: number;
+  bytesOut: number;
+}
+export interface DisconnectEvent extends SessionEventBase {
+  reason: string;
+  bytesIn: number;
+  bytesOut: number;
+}
+export interface MetadataEvent extends SessionEventBase {
+  codec: CodecInfo;
+}
+/** A session closed because of an error: an RtmpEngineError with the session's fields. */
+export type SessionErrorEvent = RtmpEngineError & SessionEventBase;
+
+export interface LogEvent {
+  level: LogMethodName;
+  msg: string;
+  /** Native component ("net", "session", …). */
+  component: string;
+  /** Set when the line is about one session. */
+  sessionId: number | null;
+}
+
+/** Event name → listener arguments, for the typed EventEmitter. */
+export interface RtmpServerEventMap {
+  connect: [ConnectEvent];
+  publish: [PublishEvent];
+  unpublish: [UnpublishEvent];
+  play: [PlayEvent];
+  stop: [StopEvent];
+  disconnect: [DisconnectEvent];
+  metadata: [MetadataEvent];
+  error: [SessionErrorEvent];
+  log: [LogEvent];
+}
+
+export type RtmpServerEventName = keyof RtmpServerEventMap;
+
+/** One mapped event, discriminated by name. */
+export type ServerEvent = {
+  [K in RtmpServerEventName]: { name: K; payload: RtmpServerEventMap[K][0] };
+}[RtmpServerEventName];
+
+const orNull = <T>(value: T, unknown: T): T | null => (value === unknown ? null : value);
+
+export function toCodecInfo(c: NativeCodec): CodecInfo {
+  return {
+    video:
+      c.videoCodec === ''
+        ? null
+        : {
+            codec: c.videoCodec,
+            width: orNull(c.width, 0),
+            height: orNull(c.height, 0),
+            fps: orNull(c.fps, 0),
+            profile: orNull(c.videoProfile, ''),
+            level: orNull(c.videoLevel, ''),
+            bitrateKbps: orNull(c.videoBitrateKbps, 0),
+          },
+    audio:
+      c.audioCodec === ''
+        ? null
+        : {
+            codec: c.audioCodec,
+            sampleRate: orNull(c.audioSampleRate, 0),
+            channels: orNull(c.audioChannels, 0),
+            profile: orNull(c.audioProfile, ''),
+            bitrateKbps: orNull(c.audioBitrateKbps, 0),
+          },
+  };
+}
+
+export function streamPath(app: string, stream: string): string {
+  return stream === '' ? app : `${app}/${stream}`;
+}
+
+function base(e: NativeEvent): SessionEventBase {
+  return {
+    sessionId: e.sessionId,
+    ip: e.ip,
+    port: e.port,
+    app: e.app,
+    stream: e.stream,
+    path: streamPath(e.app, e.stream),
+    query: parseQuery(e.query),
+  };
+}
+
+/** Maps one engine event to its typed server event. */
+export function toServerEvent(e: NativeEvent): ServerEvent {
+  switch (e.kind) {
+    case 'connect':
+      return { name: 'connect', payload: { ...base(e), tcUrl: e.tcUrl, flashVer: e.flashVer } };
+    case 'publish':
+      return { name: 'publish', payload: { ...base(e), codec: toCodecInfo(e.codec) } };
+    case 'unpublish':
+      return { name: 'unpublish', payload: { ...base(e), bytesIn: e.bytesIn, bytesOut: e.bytesOut } };
+    case 'play':
+      return { name: 'play', payload: base(e) };
+    case 'stop':
+      return { name: 'stop', payload: { ...base(e), bytesIn: e.bytesIn, bytesOut: e.bytesOut } };
+    case 'disconnect':
+      return {
+        name: 'disconnect',
+        payload: { ...base(e), reason: e.reason, bytesIn: e.bytesIn, bytesOut: e.bytesOut },
+      };
+    case 'metadata':
+      return { name: 'metadata', payload: { ...base(e), codec: toCodecInfo(e.codec) } };
+    case 'error': {
+      const error = new RtmpEngineError(e.code || 'ERR_RTMP_INTERNAL', e.reason || 'session error');
+      return { name: 'error', payload: Object.assign(error, base(e)) };
+    }
+    case 'log':
+      return {
+        name: 'log',
+        payload: {
+          level: levelName(e.level),
+          msg: e.reason,
+          component: e.component,
+          sessionId: e.sessionId === 0 ? null : e.sessionId,
+        },
+      };
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Resolved options → the flat struct the engine reads (NativeEngineConfig in
+ * types/native.d.ts, EngineConfig in native/server/engine_config.h).
+ */
+import type { NativeEngineConfig } from '../types/native';
+import { LOG_LEVEL_VALUES } from './logger';
+import { DEFAULTS, type ResolvedOptions } from './options';
+
+/** AMF decoder limits: not user options (yet); the engine's defaults. */
+const AMF_MAX_DEPTH = 32;
+const AMF_MAX_STRING = 64 * 1024;
+
+export function toNativeConfig(options: ResolvedOptions): NativeEngineConfig {
+  const { rtmp, streams, players } = options;
+  const gop = streams.gopCache;
+  return {
+    host: rtmp.host,
+    port: rtmp.port,
+    ioThreads: rtmp.ioThreads,
+    handshakeTimeoutMs: rtmp.handshakeTimeoutMs,
+    idleTimeoutMs: rtmp.idleTimeoutMs,
+    outChunkSize: rtmp.chunkSize,
+    maxMessageSize: rtmp.maxMessageSize,
+    windowAckSize: rtmp.windowAckSize,
+    peerBandwidth: rtmp.peerBandwidth,
+    amfMaxDepth: AMF_MAX_DEPTH,
+    amfMaxString: AMF_MAX_STRING,
+    gopCache: gop !== false,
+    gopCacheMaxMs: gop ? gop.maxMs : DEFAULTS.gopCacheMaxMs,
+    gopCacheMaxBytes: gop ? gop.maxBytes : DEFAULTS.gopCacheMaxBytes,
+    gopCacheMaxFrames: gop ? gop.maxFrames : DEFAULTS.gopCacheMaxFrames,
+    waitForPublisher: streams.waitForPublisher,
+    timestampMode: streams.timestampMode,
+    playerQueueMs: players.queueMs,
+    playerQueueMaxBytes: players.queueMaxBytes,
+    mergeWritesMs: players.mergeWritesMs,
+    logLevel: LOG_LEVEL_VALUES[options.logLevel],
+  };
+}

@@ -1,0 +1,258 @@
+/**
+ * Server options: defaults → validate → freeze, once, in TypeScript. The
+ * native engine receives a flat struct built from the frozen result
+ * (native-config.ts) and only asserts it. docs/configuration.md lists every
+ * option with its default and meaning; keep the two in step.
+ */
+import { isIP } from 'net';
+import { z } from 'zod';
+
+import { ErrorCodes, RtmpEngineError } from './errors';
+import type { LoggerLike, LogLevelName } from './logger';
+import { isLoggerLike, LOG_LEVEL_NAMES } from './logger';
+import { formatIssues } from './option-errors';
+
+export type TimestampMode = 'off' | 'monotonic' | 'rebase';
+
+export interface GopCacheOptions {
+  /** Longest GOP kept for late joiners, in media milliseconds. Default 10000. */
+  maxMs?: number;
+  /** Byte cap of the cache per stream. Default 16 MiB. */
+  maxBytes?: number;
+  /** Frame cap of the cache per stream. Default 1000. */
+  maxFrames?: number;
+}
+
+export interface RtmpOptions {
+  /** IPv4/IPv6 literal to listen on ("localhost" means 127.0.0.1). Default "0.0.0.0". */
+  host?: string;
+  /** TCP port; 0 picks a free one. Default 1935. */
+  port?: number;
+  /** I/O loop threads; 0 = one per CPU core. Default 0. */
+  ioThreads?: number;
+  /** Outgoing RTMP chunk size (our Set Chunk Size). Default 4096. */
+  chunkSize?: number;
+  /** Largest message a peer may send, in bytes. Default 16 MiB. */
+  maxMessageSize?: number;
+  /** Time allowed to complete the handshake. Default 10000. */
+  handshakeTimeoutMs?: number;
+  /** A session with no media and no command for this long is closed. Default 30000. */
+  idleTimeoutMs?: number;
+  /** Window Acknowledgement Size we announce. Default 2500000. */
+  windowAckSize?: number;
+  /** Set Peer Bandwidth we announce. Default 2500000. */
+  peerBandwidth?: number;
+}
+
+export interface StreamOptions {
+  /** Keep the last GOP so players start at a keyframe at once. Default true. */
+  gopCache?: boolean | GopCacheOptions;
+  /** Players of a stream not (yet) published wait for it; false answers StreamNotFound. Default true. */
+  waitForPublisher?: boolean;
+  /** How publisher timestamps reach players. Default "rebase". */
+  timestampMode?: TimestampMode;
+}
+
+export interface PlayerOptions {
+  /** Media time queued per player before whole GOPs are dropped. Default 5000 (500 with lowLatency). */
+  queueMs?: number;
+  /** Shorthand for queueMs: 500. An explicit queueMs wins. Default false. */
+  lowLatency?: boolean;
+  /** Hard byte cap of a player's queue, whatever its media time. Default 32 MiB. */
+  queueMaxBytes?: number;
+  /** Coalesce writes to players for this long (fewer syscalls, more latency); 0 sends at once. Default 0. */
+  mergeWritesMs?: number;
+}
+
+export interface HttpOptions {
+  /** Default 8000. */
+  port?: number;
+  /** Default "0.0.0.0". */
+  host?: string;
+}
+
+export interface ServerOptions {
+  rtmp?: RtmpOptions;
+  streams?: StreamOptions;
+  players?: PlayerOptions;
+  /** HTTP (HLS/DASH, admin, dashboard): accepted and stored; served in a later release. Default false. */
+  http?: HttpOptions | false;
+  /** Default "info" (or the given logger's own level). */
+  logLevel?: LogLevelName;
+  /** A pino-like logger; default: JSON lines on stdout. */
+  logger?: LoggerLike;
+}
+
+/** Options after defaults and validation. Frozen (except the user's logger object). */
+export interface ResolvedOptions {
+  readonly rtmp: Readonly<Required<RtmpOptions>>;
+  readonly streams: Readonly<{
+    gopCache: false | Readonly<Required<GopCacheOptions>>;
+    waitForPublisher: boolean;
+    timestampMode: TimestampMode;
+  }>;
+  readonly players: Readonly<Required<PlayerOptions>>;
+  readonly http: false | Readonly<Required<HttpOptions>>;
+  readonly logLevel: LogLevelName;
+  readonly logger: LoggerLike | undefined;
+}
+
+const MiB = 1024 * 1024;
+const U32_MAX = 0xffffffff;
+
+export const DEFAULTS = Object.freeze({
+  host: '0.0.0.0',
+  port: 1935,
+  httpPort: 8000,
+  ioThreads: 0,
+  chunkSize: 4096,
+  maxMessageSize: 16 * MiB,
+  handshakeTimeoutMs: 10_000,
+  idleTimeoutMs: 30_000,
+  windowAckSize: 2_500_000,
+  peerBandwidth: 2_500_000,
+  gopCacheMaxMs: 10_000,
+  gopCacheMaxBytes: 16 * MiB,
+  gopCacheMaxFrames: 1_000,
+  queueMs: 5_000,
+  lowLatencyQueueMs: 500,
+  queueMaxBytes: 32 * MiB,
+  mergeWritesMs: 0,
+});
+
+/** An integer in [min, max] with one readable message for every way to miss. */
+function int(min: number, max: number, what = 'an integer'): z.ZodNumber {
+  const message = `must be ${what} in ${min}..${max}`;
+  return z
+    .number({ invalid_type_error: message, required_error: message })
+    .int({ message })
+    .min(min, { message })
+    .max(max, { message });
+}
+
+const portSchema = int(0, 65535, 'a port number: an integer').describe('port');
+
+const hostSchema = z
+  .string({ invalid_type_error: 'must be a string: an IPv4 or IPv6 address' })
+  .transform((h) => (h === 'localhost' ? '127.0.0.1' : h))
+  .refine((h) => isIP(h) !== 0, {
+    message: 'must be an IPv4 or IPv6 address such as "0.0.0.0", "127.0.0.1" or "::" (names are not resolved)',
+  });
+
+const rtmpSchema = z
+  .object({
+    host: hostSchema.default(DEFAULTS.host),
+    port: portSchema.default(DEFAULTS.port),
+    ioThreads: int(0, 256).default(DEFAULTS.ioThreads),
+    chunkSize: int(128, 65536).default(DEFAULTS.chunkSize),
+    maxMessageSize: int(4096, 16 * MiB).default(DEFAULTS.maxMessageSize),
+    handshakeTimeoutMs: int(100, 600_000).default(DEFAULTS.handshakeTimeoutMs),
+    idleTimeoutMs: int(1_000, 86_400_000).default(DEFAULTS.idleTimeoutMs),
+    windowAckSize: int(1024, 0x7fffffff).default(DEFAULTS.windowAckSize),
+    peerBandwidth: int(1024, 0x7fffffff).default(DEFAULTS.peerBandwidth),
+  })
+  .strict()
+  .default({});
+
+const gopCacheObject = z
+  .object({
+    maxMs: int(100, 600_000).default(DEFAULTS.gopCacheMaxMs),
+    maxBytes: int(64 * 1024, U32_MAX).default(DEFAULTS.gopCacheMaxBytes),
+    maxFrames: int(1, 1_000_000).default(DEFAULTS.gopCacheMaxFrames),
+  })
+  .strict();
+
+const gopCacheSchema = z
+  .union([z.boolean(), gopCacheObject], {
+    errorMap: () => ({ message: 'must be true, false or { maxMs, maxBytes, maxFrames }' }),
+  })
+  .default(true)
+  .transform((g) => (g === true ? gopCacheObject.parse({}) : g));
+
+const streamsSchema = z
+  .object({
+    gopCache: gopCacheSchema,
+    waitForPublisher: z.boolean({ invalid_type_error: 'must be true or false' }).default(true),
+    timestampMode: z
+      .enum(['off', 'monotonic', 'rebase'], {
+        errorMap: () => ({ message: 'must be "off", "monotonic" or "rebase"' }),
+      })
+      .default('rebase'),
+  })
+  .strict()
+  .default({});
+
+const playersSchema = z
+  .object({
+    queueMs: int(50, 600_000).optional(),
+    lowLatency: z.boolean({ invalid_type_error: 'must be true or false' }).default(false),
+    queueMaxBytes: int(64 * 1024, U32_MAX).default(DEFAULTS.queueMaxBytes),
+    mergeWritesMs: int(0, 1_000).default(DEFAULTS.mergeWritesMs),
+  })
+  .strict()
+  .default({})
+  .transform((p) => ({
+    ...p,
+    queueMs: p.queueMs ?? (p.lowLatency ? DEFAULTS.lowLatencyQueueMs : DEFAULTS.queueMs),
+  }));
+
+const httpObject = z
+  .object({
+    port: portSchema.default(DEFAULTS.httpPort),
+    host: hostSchema.default(DEFAULTS.host),
+  })
+  .strict();
+
+const httpSchema = z
+  .union([z.literal(false), httpObject], {
+    errorMap: () => ({ message: 'must be false or { port, host }' }),
+  })
+  .default(false);
+
+const logLevelSchema = z.enum(LOG_LEVEL_NAMES, {
+  errorMap: () => ({ message: `must be one of ${LOG_LEVEL_NAMES.map((l) => `"${l}"`).join(', ')}` }),
+});
+
+export const serverOptionsSchema = z
+  .object({
+    rtmp: rtmpSchema,
+    streams: streamsSchema,
+    players: playersSchema,
+    http: httpSchema,
+    logLevel: logLevelSchema.optional(),
+    logger: z
+      .custom<LoggerLike>(isLoggerLike, {
+        message: 'must be a pino-like logger: an object with info, warn and error methods',
+      })
+      .optional(),
+  })
+  .strict();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Applies defaults, validates and freezes. Throws RtmpEngineError
+ * ERR_RTMP_INVALID_OPTIONS listing every problem with its path, the value
+ * given and, for misspelled keys, the closest known one.
+ */
+export function resolveOptions(input: unknown = {}): ResolvedOptions {
+  const parsed = serverOptionsSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    throw new RtmpEngineError(
+      ErrorCodes.INVALID_OPTIONS,
+      `Invalid rtmp-engine options:\n${formatIssues(parsed.error.issues, input, serverOptionsSchema)}`,
+    );
+  }
+  const { logger, logLevel, ...rest } = parsed.data;
+  const loggerLevel = logger && (logger as { level?: unknown }).level;
+  const level: LogLevelName =
+    logLevel ?? (LOG_LEVEL_NAMES.includes(loggerLevel as LogLevelName) ? (loggerLevel as LogLevelName) : 'info');
+  // Freeze our copy, never the caller's logger.
+  return Object.freeze({ ...deepFreeze(rest), logLevel: level, logger });
+}

@@ -1,0 +1,336 @@
+/**
+ * RtmpServer: the public face of one engine. Options are resolved (defaults →
+ * validate → freeze) at construction; the native engine is created at
+ * listen(), so a server that never listens needs no addon. Engine events
+ * arrive in ordered batches and are emitted as typed events, in order.
+ */
+import { EventEmitter } from 'events';
+import { isIP } from 'net';
+
+import type { NativeEngine, NativeEngineConfig, NativeEvent, NativeStats } from '../types/native';
+import { ErrorCodes, fromNativeError, RtmpEngineError } from './errors';
+import { type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
+import { guardUntilClosed, releaseGuard } from './exit-guard';
+import { ServerLogger } from './logger';
+import { loadAddon } from './native';
+import { toNativeConfig } from './native-config';
+import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options';
+import { type SessionInfo, type StreamInfo, toSessionInfos, toStreamInfos } from './snapshots';
+
+export interface ListenResult {
+  port: number;
+}
+
+export interface ServerAddress {
+  address: string;
+  family: 'IPv4' | 'IPv6';
+  port: number;
+}
+
+export interface CloseOptions {
+  /** How long sessions may take to leave after being told the stream ended. Default 30000. */
+  graceMs?: number;
+}
+
+export interface CloseResult {
+  /** Publishers (at the time close() began) that left within the grace period. */
+  publishers: number;
+  /** Players (at the time close() began) that left within the grace period. */
+  players: number;
+  /** Sessions of any role still connected when the grace period ended, closed by force. */
+  forced: number;
+}
+
+export interface ServerStats {
+  sessions: SessionInfo[];
+  streams: StreamInfo[];
+  /** Connections accepted since listen(). */
+  acceptedTotal: number;
+  ioThreads: number;
+}
+
+export type EngineFactory = (
+  config: NativeEngineConfig,
+  onEvents: (events: NativeEvent[]) => void,
+) => NativeEngine;
+
+/** @internal Test seams; not part of the public API. */
+export interface ServerInternals {
+  createEngine?: EngineFactory;
+  /** Writes default-logger lines (default: stdout). */
+  writeLog?: (line: string) => void;
+  /** close(): how often to re-check the session count while draining. */
+  drainPollMs?: number;
+}
+
+type State = 'idle' | 'listening' | 'closing' | 'closed';
+
+const DEFAULT_GRACE_MS = 30_000;
+const DEFAULT_DRAIN_POLL_MS = 25;
+
+const nativeFactory: EngineFactory = (config, onEvents) => new (loadAddon().Engine)(config, onEvents);
+
+function emptyStats(): NativeStats {
+  return { sessions: [], streams: [], acceptedTotal: 0, ioThreads: 0 };
+}
+
+export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
+  /** The resolved, frozen options. */
+  readonly options: ResolvedOptions;
+  private readonly logger: ServerLogger;
+  private readonly createEngine: EngineFactory;
+  private readonly drainPollMs: number;
+  private engine: NativeEngine | undefined;
+  private state: State = 'idle';
+  private boundPort = 0;
+  private refed = true;
+  private closing: Promise<CloseResult> | undefined;
+  private drainCheck: (() => void) | undefined;
+
+  constructor(options: ServerOptions = {}, internals: ServerInternals = {}) {
+    super();
+    this.options = resolveOptions(options);
+    this.logger = new ServerLogger(this.options.logLevel, this.options.logger, internals.writeLog);
+    this.createEngine = internals.createEngine ?? nativeFactory;
+    this.drainPollMs = internals.drainPollMs ?? DEFAULT_DRAIN_POLL_MS;
+  }
+
+  /**
+   * Binds the RTMP listener and starts the engine. Rejects with an
+   * RtmpEngineError: ERR_RTMP_ADDRESS_IN_USE when the port is taken,
+   * ERR_RTMP_ALREADY_LISTENING, ERR_RTMP_SERVER_CLOSED after close().
+   * A failed listen() may be retried.
+   */
+  async listen(): Promise<ListenResult> {
+    if (this.state === 'listening') {
+      throw new RtmpEngineError(ErrorCodes.ALREADY_LISTENING, 'rtmp-engine: the server is already listening');
+    }
+    if (this.state !== 'idle') {
+      throw new RtmpEngineError(ErrorCodes.SERVER_CLOSED, 'rtmp-engine: the server was closed; create a new one');
+    }
+    const { host, port } = this.options.rtmp;
+    const engine = this.createEngine(toNativeConfig(this.options), (batch) => this.onEvents(batch));
+    if (!this.refed) engine.unref();
+    try {
+      engine.start();
+    } catch (err) {
+      const native = fromNativeError(err);
+      throw new RtmpEngineError(native.code, `rtmp-engine: cannot listen on ${host}:${port}: ${native.message}`, {
+        cause: err,
+      });
+    }
+    this.engine = engine;
+    this.state = 'listening';
+    this.boundPort = engine.boundPort();
+    guardUntilClosed(this);
+    this.logger.info({ host, port: this.boundPort }, 'listening');
+    return { port: this.boundPort };
+  }
+
+  /**
+   * Graceful stop: stops accepting and ends every stream at once, waits until
+   * every session has left or graceMs has passed, then closes what is left and
+   * stops the engine. Every event up to the last disconnect is emitted before
+   * the promise resolves. Idempotent: later calls return the same promise.
+   * Resolves at once (all zeros) if the server never listened.
+   */
+  close(options: CloseOptions = {}): Promise<CloseResult> {
+    if (this.closing) return this.closing;
+    const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    if (typeof graceMs !== 'number' || !Number.isFinite(graceMs) || graceMs < 0) {
+      return Promise.reject(
+        new RtmpEngineError(ErrorCodes.INVALID_OPTIONS, `close(): graceMs must be a number >= 0 (got ${String(graceMs)})`),
+      );
+    }
+    this.closing = this.closeEngine(graceMs);
+    return this.closing;
+  }
+
+  /** The bound address, or null when not listening. */
+  address(): ServerAddress | null {
+    if (this.state !== 'listening' && this.state !== 'closing') return null;
+    const host = this.options.rtmp.host;
+    return { address: host, family: isIP(host) === 6 ? 'IPv6' : 'IPv4', port: this.boundPort };
+  }
+
+  /** Ends one session (its disconnect event follows). False if there is no such session. */
+  kick(sessionId: number, reason = 'kicked'): boolean {
+    if (!this.engine || typeof sessionId !== 'number') return false;
+    return this.engine.kick(sessionId, String(reason));
+  }
+
+  sessions(): SessionInfo[] {
+    return toSessionInfos(this.rawStats());
+  }
+
+  streams(): StreamInfo[] {
+    return toStreamInfos(this.rawStats());
+  }
+
+  stats(): ServerStats {
+    const raw = this.rawStats();
+    return {
+      sessions: toSessionInfos(raw),
+      streams: toStreamInfos(raw),
+      acceptedTotal: raw.acceptedTotal,
+      ioThreads: raw.ioThreads,
+    };
+  }
+
+  /** Like net.Server: a listening server keeps the process alive unless unref'd. */
+  ref(): this {
+    this.refed = true;
+    this.engine?.ref();
+    return this;
+  }
+
+  unref(): this {
+    this.refed = false;
+    this.engine?.unref();
+    return this;
+  }
+
+  /** @internal Synchronous stop for the process 'exit' guard. */
+  stopNow(): void {
+    const engine = this.engine;
+    this.engine = undefined;
+    this.state = 'closed';
+    engine?.stop();
+  }
+
+  private rawStats(): NativeStats {
+    return this.engine ? this.engine.stats() : emptyStats();
+  }
+
+  private async closeEngine(graceMs: number): Promise<CloseResult> {
+    const engine = this.engine;
+    if (this.state !== 'listening' || !engine) {
+      this.state = 'closed';
+      return { publishers: 0, players: 0, forced: 0 };
+    }
+    this.state = 'closing';
+    const roles = new Map(engine.stats().sessions.map((s) => [s.id, s.role]));
+    engine.beginShutdown();
+    await this.waitForDrain(engine, graceMs);
+
+    const left = new Set(engine.stats().sessions.map((s) => s.id));
+    const rest = engine.stop();
+    this.engine = undefined;
+    this.state = 'closed';
+    releaseGuard(this);
+    this.onEvents(rest);
+
+    const result = { publishers: 0, players: 0, forced: left.size };
+    for (const [id, role] of roles) {
+      if (left.has(id)) continue;
+      if (role === 'publisher') result.publishers++;
+      else if (role === 'player') result.players++;
+    }
+    this.logger.info({ ...result }, 'closed');
+    return result;
+  }
+
+  private waitForDrain(engine: NativeEngine, graceMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      let finished = false;
+      const finish = (): void => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(deadline);
+        clearInterval(poll);
+        this.drainCheck = undefined;
+        resolve();
+      };
+      const check = (): void => {
+        if (engine.sessionCount() === 0) finish();
+      };
+      const deadline = setTimeout(finish, graceMs);
+      const poll = setInterval(check, this.drainPollMs);
+      this.drainCheck = check;
+      check();
+    });
+  }
+
+  /** One native batch → typed events, in order. A throwing listener does not stop the batch. */
+  private onEvents(batch: NativeEvent[]): void {
+    let failure: { error: unknown } | undefined;
+    for (const native of batch) {
+      try {
+        this.dispatch(toServerEvent(native));
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (this.drainCheck && batch.some((e) => e.kind === 'disconnect')) this.drainCheck();
+    if (failure) {
+      const { error } = failure;
+      // Surface it as an uncaught exception, as a throwing net.Server listener would.
+      process.nextTick(() => {
+        throw error;
+      });
+    }
+  }
+
+  private dispatch(event: ServerEvent): void {
+    this.logEvent(event);
+    // A bad peer must not crash a server nobody attached an error listener to:
+    // without one, session errors are only logged.
+    if (event.name === 'error' && this.listenerCount('error') === 0) return;
+    (this.emit as (name: string, payload: unknown) => boolean)(event.name, event.payload);
+  }
+
+  private logEvent(event: ServerEvent): void {
+    const log = this.logger;
+    switch (event.name) {
+      case 'connect': {
+        const p = event.payload;
+        log.info({ sessionId: p.sessionId, ip: p.ip, app: p.app }, 'session connected');
+        break;
+      }
+      case 'publish':
+      case 'play': {
+        const p = event.payload;
+        log.info({ sessionId: p.sessionId, stream: p.path }, event.name === 'publish' ? 'publish started' : 'play started');
+        break;
+      }
+      case 'unpublish':
+      case 'stop': {
+        const p = event.payload;
+        log.info(
+          { sessionId: p.sessionId, stream: p.path, bytesIn: p.bytesIn, bytesOut: p.bytesOut },
+          event.name === 'unpublish' ? 'publish stopped' : 'play stopped',
+        );
+        break;
+      }
+      case 'disconnect': {
+        const p = event.payload;
+        log.info(
+          { sessionId: p.sessionId, ip: p.ip, stream: p.path, reason: p.reason, bytesIn: p.bytesIn, bytesOut: p.bytesOut },
+          'session disconnected',
+        );
+        break;
+      }
+      case 'metadata': {
+        const p = event.payload;
+        log.debug({ sessionId: p.sessionId, stream: p.path, codec: p.codec }, 'stream metadata');
+        break;
+      }
+      case 'error': {
+        const p = event.payload;
+        log.warn({ sessionId: p.sessionId, stream: p.path, code: p.code, reason: p.message }, 'session error');
+        break;
+      }
+      case 'log': {
+        const p = event.payload;
+        const fields = p.sessionId === null ? { component: p.component } : { component: p.component, sessionId: p.sessionId };
+        log.log(p.level, fields, p.msg);
+        break;
+      }
+    }
+  }
+}
+
+/** Creates a server; nothing is bound until listen(). Throws ERR_RTMP_INVALID_OPTIONS. */
+export function createServer(options: ServerOptions = {}): RtmpServer {
+  return new RtmpServer(options);
+}

@@ -1,0 +1,101 @@
+#include "binding/config_reader.h"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "binding/error_mapping.h"
+
+namespace rtmp::binding {
+
+namespace {
+
+class FlatReader {
+ public:
+  FlatReader(Napi::Env env, Napi::Object object) : env_(env), object_(object) {}
+
+  uint32_t u32(const char* key, uint32_t min = 0,
+               uint32_t max = std::numeric_limits<uint32_t>::max()) {
+    Napi::Value v = field(key);
+    if (!v.IsNumber()) fail(key, "a number");
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (!std::isfinite(d) || std::floor(d) != d || d < min || d > max) {
+      fail(key, "an integer in " + std::to_string(min) + ".." + std::to_string(max));
+    }
+    return static_cast<uint32_t>(d);
+  }
+
+  bool boolean(const char* key) {
+    Napi::Value v = field(key);
+    if (!v.IsBoolean()) fail(key, "a boolean");
+    return v.As<Napi::Boolean>().Value();
+  }
+
+  std::string string(const char* key) {
+    Napi::Value v = field(key);
+    if (!v.IsString()) fail(key, "a string");
+    return v.As<Napi::String>().Utf8Value();
+  }
+
+ private:
+  Napi::Value field(const char* key) {
+    if (!object_.Has(key)) fail(key, "present");
+    return object_.Get(key);
+  }
+
+  [[noreturn]] void fail(const char* key, const std::string& expected) {
+    throwContractError(env_, std::string("engine config `") + key + "` must be " + expected);
+  }
+
+  Napi::Env env_;
+  Napi::Object object_;
+};
+
+server::TimestampMode timestampMode(Napi::Env env, const std::string& name) {
+  if (name == "off") return server::TimestampMode::kOff;
+  if (name == "monotonic") return server::TimestampMode::kMonotonic;
+  if (name == "rebase") return server::TimestampMode::kRebase;
+  throwContractError(env, "engine config `timestampMode` must be off, monotonic or rebase");
+}
+
+}  // namespace
+
+BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
+  if (!value.IsObject()) throwContractError(env, "engine config must be an object");
+  FlatReader r(env, value.As<Napi::Object>());
+  BindingConfig out;
+  server::EngineConfig& c = out.engine;
+
+  c.host = r.string("host");
+  if (c.host.empty()) throwContractError(env, "engine config `host` must not be empty");
+  c.port = static_cast<uint16_t>(r.u32("port", 0, 65535));
+  c.ioThreads = r.u32("ioThreads", 0, 1024);
+
+  c.handshakeTimeoutMs = r.u32("handshakeTimeoutMs", 1);
+  c.idleTimeoutMs = r.u32("idleTimeoutMs", 1);
+
+  // RTMP 1.0 §5.4.1: chunk size is 31 bits and at least 1; message length is 24 bits.
+  c.outChunkSize = r.u32("outChunkSize", 1, 0x7fffffff);
+  c.maxMessageSize = r.u32("maxMessageSize", 1);
+  c.windowAckSize = r.u32("windowAckSize", 1);
+  c.peerBandwidth = r.u32("peerBandwidth", 1);
+  c.amfMaxDepth = r.u32("amfMaxDepth", 1);
+  c.amfMaxString = r.u32("amfMaxString", 1);
+
+  c.gopCache = r.boolean("gopCache");
+  c.gopCacheMaxMs = r.u32("gopCacheMaxMs");
+  c.gopCacheMaxBytes = r.u32("gopCacheMaxBytes");
+  c.gopCacheMaxFrames = r.u32("gopCacheMaxFrames");
+  c.waitForPublisher = r.boolean("waitForPublisher");
+  c.timestampMode = timestampMode(env, r.string("timestampMode"));
+
+  c.playerQueueMs = r.u32("playerQueueMs");
+  c.playerQueueMaxBytes = r.u32("playerQueueMaxBytes");
+  c.mergeWritesMs = r.u32("mergeWritesMs");
+
+  out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
+  return out;
+}
+
+}  // namespace rtmp::binding

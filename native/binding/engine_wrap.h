@@ -1,0 +1,69 @@
+// EngineWrap: the JS `Engine` class, a thin shell around server::Engine.
+//
+//   new Engine(flatConfig, onEvents)   config already validated by lib/
+//   start()            bind + start loop threads; throws Error{code} on failure
+//   boundPort()        port actually bound (0 when not running)
+//   beginShutdown()    graceful step 1 (stop accepting, end streams)
+//   stop()             join loop threads (quick, synchronous); returns the
+//                      events not yet delivered, so none is lost or late
+//   kick(id, reason)   → boolean
+//   stats()            → plain objects; sessionCount() → number
+//   ref() / unref()    whether a running engine keeps the event loop alive
+//
+// Lifecycle: idle → running → stopped (a failed start returns to idle). While
+// running the wrapper holds a strong reference to its own JS object and its
+// thread-safe function is ref'd, like a listening net.Server. The environment
+// cleanup hook (worker exit/terminate) and the process exit guard stop it if
+// JS never did.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "binding/config_reader.h"
+#include "binding/event_pump.h"
+#include "server/engine.h"
+
+namespace rtmp::binding {
+
+class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
+ public:
+  static Napi::Function define(Napi::Env env);
+
+  explicit EngineWrap(const Napi::CallbackInfo& info);
+  ~EngineWrap() override;
+
+ private:
+  enum class State { kIdle, kRunning, kStopped };
+  enum class Reason {
+    kStop,         // JS called stop(): hand back what is still queued
+    kFailedStart,  // start() failed: queued lines go out with the last TSFN call
+    kTeardown,     // environment exiting: no JS may run any more
+  };
+
+  Napi::Value start(const Napi::CallbackInfo& info);
+  Napi::Value boundPort(const Napi::CallbackInfo& info);
+  Napi::Value beginShutdown(const Napi::CallbackInfo& info);
+  Napi::Value stop(const Napi::CallbackInfo& info);
+  Napi::Value kick(const Napi::CallbackInfo& info);
+  Napi::Value stats(const Napi::CallbackInfo& info);
+  Napi::Value sessionCount(const Napi::CallbackInfo& info);
+  Napi::Value ref(const Napi::CallbackInfo& info);
+  Napi::Value unref(const Napi::CallbackInfo& info);
+
+  // Stops the engine and unhooks it from everything process- or
+  // environment-wide. For kStop, returns the events not yet delivered to JS.
+  std::vector<EventPump::Item> shutdown(Reason reason);
+
+  State state_ = State::kIdle;
+  BindingConfig config_;
+  std::unique_ptr<server::Engine> engine_;
+  std::shared_ptr<EventPump> pump_;
+  uint64_t cleanupToken_ = 0;
+  bool refed_ = true;
+};
+
+}  // namespace rtmp::binding

@@ -1,0 +1,161 @@
+#include "server/engine.h"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "net/listener.h"
+#include "net/loop_pool.h"
+#include "server/engine_connection.h"
+#include "server/loop_context.h"
+#include "server/session_table.h"
+#include "server/stream_registry.h"
+
+namespace rtmp::server {
+
+namespace {
+
+StreamOptions streamOptions(const EngineConfig& config) {
+  StreamOptions o;
+  o.gopCache = config.gopCache;
+  o.gopLimits.maxMs = config.gopCacheMaxMs;
+  o.gopLimits.maxBytes = config.gopCacheMaxBytes;
+  o.gopLimits.maxFrames = config.gopCacheMaxFrames;
+  o.timestampMode = config.timestampMode;
+  o.outChunkSize = config.outChunkSize;
+  return o;
+}
+
+}  // namespace
+
+class EngineImpl {
+ public:
+  EngineImpl(EngineConfig config, EventSink sink)
+      : config_(std::move(config)),
+        registry_(streamOptions(config_)),
+        env_{config_, registry_, table_, std::move(sink), &base::monotonicMs, &base::wallClockMs} {}
+
+  ~EngineImpl() { stop(); }
+
+  base::Status start() {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    if (started_) return base::Error(base::ErrorCode::kInvalidArgument, "engine already started");
+    net::LoopPoolOptions poolOptions;
+    poolOptions.threads = config_.ioThreads;
+    poolOptions.name = "rtmp-io";
+    pool_ = std::make_unique<net::LoopPool>(poolOptions);
+    RTMP_TRY(pool_->start());
+    for (size_t i = 0; i < pool_->size(); ++i) {
+      contexts_.push_back(std::make_unique<LoopContext>(pool_->at(i)));
+    }
+    for (auto& context : contexts_) {
+      LoopContext* c = context.get();
+      c->post([c] { c->startHousekeeping(1'000); });
+    }
+    net::ListenOptions listenOptions;
+    listenOptions.host = config_.host;
+    listenOptions.port = config_.port;
+    auto listener = net::Listener::listen(
+        *pool_, listenOptions, [this](net::Connection& connection) { onAccepted(connection); });
+    if (!listener.ok()) {
+      pool_->stop();
+      contexts_.clear();
+      pool_.reset();
+      return std::move(listener).error();
+    }
+    listener_ = std::move(listener).value();
+    started_ = true;
+    base::log(base::LogLevel::kInfo, "engine",
+              "listening on " + config_.host + ":" + std::to_string(listener_->port()) + " with " +
+                  std::to_string(pool_->size()) + " I/O threads");
+    return base::okStatus();
+  }
+
+  uint16_t boundPort() const {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    return listener_ ? listener_->port() : 0;
+  }
+
+  void beginShutdown() {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    if (!started_) return;
+    if (listener_) listener_->close();
+    for (auto& context : contexts_) {
+      LoopContext* c = context.get();
+      c->post([c] { c->forEach([](EngineConnection& conn) { conn.session().beginShutdown(); }); });
+    }
+  }
+
+  void stop() {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    if (!started_) return;
+    started_ = false;
+    if (listener_) listener_->close();
+    // Closing every connection runs each session's onClosed on its loop (they
+    // leave their streams and report), then the threads are joined.
+    pool_->stop(base::Error(base::ErrorCode::kClosed, "server stopped"));
+    listener_.reset();
+    contexts_.clear();
+    pool_.reset();
+  }
+
+  bool kick(uint64_t sessionId, const std::string& reason) {
+    std::shared_ptr<SessionInfo> info = table_.find(sessionId);
+    if (!info) return false;
+    auto* context = static_cast<LoopContext*>(info->executor);
+    return context->post([context, sessionId, reason] {
+      if (EngineConnection* c = context->find(sessionId)) {
+        c->session().terminate(base::Error(base::ErrorCode::kClosed, reason));
+      }
+    });
+  }
+
+  EngineStats stats() const {
+    EngineStats s;
+    s.sessions = table_.snapshot();
+    s.streams = registry_.snapshot();
+    s.acceptedTotal = accepted_.load(std::memory_order_relaxed);
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    s.ioThreads = pool_ ? static_cast<uint32_t>(pool_->size()) : 0;
+    return s;
+  }
+
+  uint32_t sessionCount() const { return static_cast<uint32_t>(table_.size()); }
+
+ private:
+  void onAccepted(net::Connection& connection) {
+    // On the connection's own loop.
+    LoopContext* context = contexts_[connection.loop().index()].get();
+    uint64_t id = nextSessionId_.fetch_add(1, std::memory_order_relaxed);
+    accepted_.fetch_add(1, std::memory_order_relaxed);
+    EngineConnection::adopt(connection, *context, env_, id);
+  }
+
+  EngineConfig config_;
+  StreamRegistry registry_;
+  SessionTable table_;
+  SessionEnvironment env_;
+
+  mutable std::mutex lifecycle_;
+  bool started_ = false;
+  std::unique_ptr<net::LoopPool> pool_;
+  std::vector<std::unique_ptr<LoopContext>> contexts_;
+  std::unique_ptr<net::Listener> listener_;
+  std::atomic<uint64_t> nextSessionId_{1};
+  std::atomic<uint64_t> accepted_{0};
+};
+
+Engine::Engine(EngineConfig config, EventSink sink)
+    : impl_(std::make_unique<EngineImpl>(std::move(config), std::move(sink))) {}
+Engine::~Engine() = default;
+base::Status Engine::start() { return impl_->start(); }
+uint16_t Engine::boundPort() const { return impl_->boundPort(); }
+void Engine::beginShutdown() { impl_->beginShutdown(); }
+void Engine::stop() { impl_->stop(); }
+bool Engine::kick(uint64_t sessionId, const std::string& reason) { return impl_->kick(sessionId, reason); }
+EngineStats Engine::stats() const { return impl_->stats(); }
+uint32_t Engine::sessionCount() const { return impl_->sessionCount(); }
+
+}  // namespace rtmp::server

@@ -1,0 +1,49 @@
+// The engine's flat configuration. TypeScript validates, defaults and freezes
+// the user's options and hands over this struct; native code only asserts.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace rtmp::server {
+
+// How publisher timestamps reach players (see docs/configuration.md).
+enum class TimestampMode : uint8_t {
+  kOff = 0,        // pass through untouched
+  kMonotonic = 1,  // per-track correction at ingest: no backwards jumps/stalls
+  kRebase = 2,     // monotonic, and every player starts near zero (default)
+};
+
+struct EngineConfig {
+  // Listener. host may be an IPv4 or IPv6 literal; port 0 picks a free port.
+  std::string host = "0.0.0.0";
+  uint16_t port = 1935;
+  uint32_t ioThreads = 0;  // 0 = number of cores
+
+  // Timeouts (milliseconds).
+  uint32_t handshakeTimeoutMs = 10'000;
+  uint32_t idleTimeoutMs = 30'000;  // no media and no command
+
+  // Protocol.
+  uint32_t outChunkSize = 4096;          // our Set Chunk Size
+  uint32_t maxMessageSize = 16u << 20;   // largest message a peer may send
+  uint32_t windowAckSize = 2'500'000;    // Window Acknowledgement Size we announce
+  uint32_t peerBandwidth = 2'500'000;    // Set Peer Bandwidth we announce
+  uint32_t amfMaxDepth = 32;
+  uint32_t amfMaxString = 64u << 10;
+
+  // Streams.
+  bool gopCache = true;
+  uint32_t gopCacheMaxMs = 10'000;       // longest GOP kept for late joiners
+  uint32_t gopCacheMaxBytes = 16u << 20;
+  uint32_t gopCacheMaxFrames = 1'000;
+  bool waitForPublisher = true;          // false: play of a missing stream → StreamNotFound
+  TimestampMode timestampMode = TimestampMode::kRebase;
+
+  // Players.
+  uint32_t playerQueueMs = 5'000;        // media time queued per player before dropping
+  uint32_t playerQueueMaxBytes = 32u << 20;  // hard cap regardless of media time
+  uint32_t mergeWritesMs = 0;            // 0 = send at once
+};
+
+}  // namespace rtmp::server

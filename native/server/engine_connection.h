@@ -1,0 +1,48 @@
+// EngineConnection: binds one Session to one net::Connection on one loop.
+// Owns the Session; lives until the connection's onClose, then deletes itself
+// (after the Session has left its streams and reported the disconnect).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "net/connection.h"
+#include "server/loop_context.h"
+#include "server/session.h"
+
+namespace rtmp::server {
+
+class EngineConnection : private SessionTransport {
+ public:
+  // Loop thread. Starts reading; the object owns itself from here on.
+  static void adopt(net::Connection& connection, LoopContext& context, SessionEnvironment& env,
+                    uint64_t sessionId);
+
+  uint64_t sessionId() const { return session_->id(); }
+  Session& session() { return *session_; }
+  // Housekeeping (loop thread): enforce handshake/idle timeouts and the flush deadline.
+  void checkTimers(uint64_t nowMs);
+
+ private:
+  EngineConnection(net::Connection& connection, LoopContext& context, SessionEnvironment& env);
+
+  // SessionTransport.
+  void write(std::vector<base::Bytes>&& buffers) override;
+  uint64_t queuedBytes() const override;
+  void closeAfterFlush(const base::Error& reason) override;
+  Executor& loop() override { return context_; }
+  LoopFanouts& fanouts() override { return context_.fanouts(); }
+
+  void onClose(const base::Error& reason);
+
+  net::Connection* connection_;  // null after onClose
+  LoopContext& context_;
+  SessionEnvironment& env_;
+  std::unique_ptr<Session> session_;
+  uint64_t acceptedAtMs_ = 0;
+  // closeAfterFlush: close once the socket drained, or at this deadline.
+  std::unique_ptr<base::Error> pendingClose_;
+  uint64_t closeDeadlineMs_ = 0;
+};
+
+}  // namespace rtmp::server

@@ -1,0 +1,49 @@
+#include "server/local_fanout.h"
+
+#include <algorithm>
+
+namespace rtmp::server {
+
+bool LocalFanout::remove(StreamTap* tap) {
+  auto it = std::find_if(taps_.begin(), taps_.end(), [tap](const Entry& e) { return e.tap == tap; });
+  if (it == taps_.end()) return false;
+  if (iterating_) {
+    // Mark instead of erasing so the loop in forEachAfter stays valid.
+    it->tap = nullptr;
+    removedWhileIterating_ = true;
+  } else {
+    taps_.erase(it);
+  }
+  return true;
+}
+
+template <typename Fn>
+void LocalFanout::forEachAfter(uint64_t seq, Fn&& fn) {
+  iterating_ = true;
+  // Index loop: taps added during the callbacks are appended and may be
+  // visited; they filter by their own joinSeq.
+  for (size_t i = 0; i < taps_.size(); ++i) {
+    Entry e = taps_[i];
+    if (e.tap != nullptr && seq > e.joinSeq) fn(e.tap);
+  }
+  iterating_ = false;
+  if (removedWhileIterating_) {
+    taps_.erase(std::remove_if(taps_.begin(), taps_.end(), [](const Entry& e) { return e.tap == nullptr; }),
+                taps_.end());
+    removedWhileIterating_ = false;
+  }
+}
+
+void LocalFanout::deliverMedia(const SharedMediaRef& media) {
+  forEachAfter(media->seq, [&](StreamTap* tap) { tap->onMedia(media); });
+}
+
+void LocalFanout::deliverPublisherGone(uint64_t seq) {
+  forEachAfter(seq, [](StreamTap* tap) { tap->onPublisherGone(); });
+}
+
+void LocalFanout::deliverPublisherBack(uint64_t seq, const CodecSummary& codec) {
+  forEachAfter(seq, [&](StreamTap* tap) { tap->onPublisherBack(codec); });
+}
+
+}  // namespace rtmp::server

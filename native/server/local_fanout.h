@@ -1,0 +1,44 @@
+// LocalFanout: the taps of one stream on one loop. The stream posts each
+// message once per loop (not per player); this object hands it to every local
+// tap. Only ever touched on its own loop.
+//
+// A tap that joins while earlier messages are still queued in this loop's
+// mailbox already has them in its snapshot: `seq` filters those out, so a tap
+// sees every message exactly once, in order.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "server/stream_tap.h"
+
+namespace rtmp::server {
+
+class LocalFanout {
+ public:
+  void add(StreamTap* tap, uint64_t joinSeq) { taps_.push_back({tap, joinSeq}); }
+  // Returns true if the tap was attached here.
+  bool remove(StreamTap* tap);
+  bool empty() const { return taps_.empty(); }
+  size_t size() const { return taps_.size(); }
+
+  void deliverMedia(const SharedMediaRef& media);
+  void deliverPublisherGone(uint64_t seq);
+  void deliverPublisherBack(uint64_t seq, const CodecSummary& codec);
+
+ private:
+  struct Entry {
+    StreamTap* tap;
+    uint64_t joinSeq;
+  };
+  // Taps may detach themselves (or others) from inside a callback: iterate over
+  // a copy-safe index and tolerate removal.
+  template <typename Fn>
+  void forEachAfter(uint64_t seq, Fn&& fn);
+
+  std::vector<Entry> taps_;
+  bool iterating_ = false;
+  bool removedWhileIterating_ = false;
+};
+
+}  // namespace rtmp::server

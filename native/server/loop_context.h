@@ -1,0 +1,55 @@
+// LoopContext: the engine's per-loop state. Adapts a net::LoopThread to the
+// server's Executor, owns that loop's stream fan-outs and its connections, and
+// runs a once-a-second housekeeping timer for handshake/idle timeouts.
+// Everything here is touched only on its own loop thread (except post()).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include "net/loop_thread.h"
+#include "net/timer.h"
+#include "server/executor.h"
+#include "server/stream.h"
+
+namespace rtmp::server {
+
+class EngineConnection;
+
+class LoopContext : public Executor {
+ public:
+  explicit LoopContext(net::LoopThread& loop) : loop_(loop) {}
+  ~LoopContext() override;
+
+  bool post(std::function<void()> fn) override { return loop_.post(std::move(fn)); }
+  uint32_t index() const override { return static_cast<uint32_t>(loop_.index()); }
+  bool isCurrent() const override { return loop_.isCurrentThread(); }
+
+  net::LoopThread& loop() { return loop_; }
+  LoopFanouts& fanouts() { return fanouts_; }
+
+  // Loop thread.
+  void add(EngineConnection* connection);
+  void remove(EngineConnection* connection);
+  EngineConnection* find(uint64_t sessionId) const;
+  template <typename Fn>
+  void forEach(Fn&& fn) {
+    // Copy: fn may close connections, which removes them.
+    std::vector<EngineConnection*> all;
+    all.reserve(connections_.size());
+    for (auto& [id, c] : connections_) all.push_back(c);
+    for (auto* c : all) fn(*c);
+  }
+  // Starts the housekeeping timer (loop thread).
+  void startHousekeeping(uint64_t periodMs);
+
+ private:
+  void housekeep();
+  net::LoopThread& loop_;
+  LoopFanouts fanouts_;
+  std::unordered_map<uint64_t, EngineConnection*> connections_;
+  std::unique_ptr<net::Timer> housekeeping_;
+};
+
+}  // namespace rtmp::server

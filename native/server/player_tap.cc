@@ -1,0 +1,182 @@
+#include "server/player_tap.h"
+
+#include "protocol/shared_chunks.h"
+#include "protocol/status_codes.h"
+
+namespace rtmp::server {
+
+namespace {
+
+bool earlier(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) < 0; }
+
+}  // namespace
+
+uint32_t PlayerTap::playerTimestamp(uint32_t streamTimestamp) const {
+  if (options_.timestampMode != TimestampMode::kRebase || !base_) return streamTimestamp;
+  int32_t rel = static_cast<int32_t>(streamTimestamp - *base_);
+  return rel > 0 ? static_cast<uint32_t>(rel) : 0;
+}
+
+void PlayerTap::restartTimeline() {
+  base_.reset();
+  pending_.clear();
+  for (auto& seq : lastSentSeq_) seq = 0;
+  dropping_ = false;
+}
+
+void PlayerTap::onStart(const JoinSnapshot& snapshot) {
+  streamHasVideo_ = snapshot.videoHeader != nullptr;
+  publisherPresent_ = snapshot.publishing;
+  if (!snapshot.publishing) return;  // waiting for a publisher: onPublisherBack starts us
+  host_.sendStreamBegin();
+  for (const auto& header : {snapshot.metadata, snapshot.videoHeader, snapshot.audioHeader}) {
+    if (header) pending_.push_back(header);
+  }
+  if (snapshot.gop.empty()) return;  // start at the next keyframe (onMedia)
+  uint32_t base = snapshot.gop.front()->timestamp();
+  for (const auto& m : snapshot.gop) {
+    if (earlier(m->timestamp(), base)) base = m->timestamp();
+  }
+  startTimeline(base);
+  for (const auto& m : snapshot.gop) send(*m);
+}
+
+void PlayerTap::startTimeline(uint32_t base) {
+  base_ = base;
+  // Metadata and sequence headers open the player's timeline, ahead of the
+  // first frame, so its decoder is configured before it sees a picture.
+  for (const auto& header : pending_) send(*header, true);
+  pending_.clear();
+}
+
+void PlayerTap::onMedia(const SharedMediaRef& media) {
+  const SharedMedia& m = *media;
+  if (m.kind() == MediaKind::kVideo) streamHasVideo_ = true;
+  const bool header = m.sequenceHeader() || m.kind() == MediaKind::kData;
+  if (!base_) {
+    if (header) {
+      // Not started yet: keep the newest header of each kind for the start.
+      std::erase_if(pending_, [&](const SharedMediaRef& p) {
+        return p->kind() == m.kind() && p->sequenceHeader() == m.sequenceHeader();
+      });
+      pending_.push_back(media);
+      return;
+    }
+    // Begin at a keyframe, or at any audio frame for audio-only streams.
+    bool canStart = m.keyframe() || (m.kind() == MediaKind::kAudio && !streamHasVideo_);
+    if (!canStart) return;
+    startTimeline(m.timestamp());
+  }
+  if (!header && !wanted(m)) return;
+  // Decoder configuration and metadata always go through, even while dropping.
+  if (!header && shouldDrop(m)) return;
+  send(m);
+}
+
+bool PlayerTap::wanted(const SharedMedia& m) {
+  if (paused_) return false;
+  if (m.kind() == MediaKind::kAudio) return wantAudio_;
+  if (m.kind() != MediaKind::kVideo) return true;
+  if (!wantVideo_) return false;
+  if (awaitKeyframe_) {
+    if (!m.keyframe()) return false;
+    awaitKeyframe_ = false;
+  }
+  return true;
+}
+
+void PlayerTap::setReceive(bool video, bool enabled) {
+  if (video) {
+    if (enabled && !wantVideo_) awaitKeyframe_ = true;
+    wantVideo_ = enabled;
+  } else {
+    wantAudio_ = enabled;
+  }
+}
+
+void PlayerTap::setPaused(bool paused) {
+  if (paused_ && !paused) awaitKeyframe_ = true;
+  paused_ = paused;
+}
+
+bool PlayerTap::shouldDrop(const SharedMedia& m) {
+  const uint64_t queued = host_.queuedBytes();
+  const uint32_t queuedMs = queuedMediaMs();
+  const bool over = queuedMs > options_.queueMs || queued > options_.queueMaxBytes;
+  if (m.kind() == MediaKind::kAudio) {
+    // Audio is small and keeps the player alive; give it up only at the hard byte cap.
+    if (queued > options_.queueMaxBytes) {
+      ++stats_.droppedAudio;
+      lastSentSeq_[m.csid] = 0;
+      return true;
+    }
+    return false;
+  }
+  if (dropping_) {
+    // Resume only at a keyframe and once the backlog is back under half the bound.
+    if (m.keyframe() && queuedMs <= options_.queueMs / 2 && queued <= options_.queueMaxBytes / 2) {
+      dropping_ = false;
+      return false;
+    }
+    ++stats_.droppedVideo;
+    return true;
+  }
+  if (over) {
+    dropping_ = true;
+    ++stats_.droppedVideo;
+    lastSentSeq_[m.csid] = 0;  // the delta chain on this csid is broken
+    return true;
+  }
+  return false;
+}
+
+uint32_t PlayerTap::queuedMediaMs() {
+  const uint64_t written = handedOff_ - std::min<uint64_t>(host_.queuedBytes(), handedOff_);
+  while (!marks_.empty() && marks_.front().endOffset <= written) marks_.pop_front();
+  if (marks_.empty()) return 0;
+  int32_t span = static_cast<int32_t>(marks_.back().timestamp - marks_.front().timestamp);
+  return span > 0 ? static_cast<uint32_t>(span) : 0;
+}
+
+void PlayerTap::send(const SharedMedia& m, bool fresh) {
+  const uint32_t csid = m.csid < 8 ? m.csid : 0;
+  const bool chained = !fresh && lastSentSeq_[csid] != 0 && m.prevSeqOnCsid == lastSentSeq_[csid];
+  std::vector<base::Bytes> out;
+  uint64_t size = 0;
+  if (chained) {
+    out.push_back(m.chunks.bytes);
+    size = m.chunks.bytes.size();
+  } else {
+    protocol::PlayerStart start =
+        protocol::startWithType0(m.chunks, playerTimestamp(m.timestamp()), options_.streamId);
+    size = start.head.size() + start.tail.size();
+    out.push_back(std::move(start.head));
+    if (!start.tail.empty()) out.push_back(std::move(start.tail));
+  }
+  lastSentSeq_[csid] = m.seq;
+  handedOff_ += size;
+  stats_.bytesOut += size;
+  ++stats_.sentMessages;
+  if (m.kind() != MediaKind::kData) marks_.push_back({handedOff_, m.timestamp()});
+  host_.sendMediaBytes(std::move(out));
+}
+
+void PlayerTap::onPublisherGone() {
+  if (!publisherPresent_) return;
+  publisherPresent_ = false;
+  host_.sendPlayStatus(protocol::status::kPlayUnpublishNotify,
+                       options_.streamPath + " is now unpublished.");
+  host_.sendStreamEof();
+  restartTimeline();
+}
+
+void PlayerTap::onPublisherBack(const CodecSummary& codec) {
+  if (publisherPresent_) return;
+  publisherPresent_ = true;
+  restartTimeline();
+  host_.sendStreamBegin();
+  host_.sendPlayStatus(protocol::status::kPlayPublishNotify,
+                       options_.streamPath + " is now published.");
+}
+
+}  // namespace rtmp::server

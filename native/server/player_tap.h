@@ -1,0 +1,111 @@
+// PlayerTap: the play side of an RTMP session — a StreamTap that writes the
+// stream to one player's connection.
+//
+// Output rules:
+// - Media goes out on csids 4/5/6 only (commands use 2/3, so the shared type-1
+//   deltas stay valid). A message is sent as the stream's shared chunk bytes
+//   when the previous message this player got on that csid is the stream's
+//   previous one there; otherwise (join, after a drop, republish) it restarts
+//   the chunk stream with its own type-0 header.
+// - Timestamps: in rebase mode the player's timeline starts near zero at join.
+// - Slow player: the media time queued in the socket is bounded; past the bound
+//   video is dropped until the next keyframe (audio kept), and counted.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "protocol/status_codes.h"
+#include "server/engine_config.h"
+#include "server/stream_tap.h"
+
+namespace rtmp::server {
+
+// What a player tap needs from its session.
+class PlayerHost {
+ public:
+  virtual ~PlayerHost() = default;
+  virtual void sendMediaBytes(std::vector<base::Bytes>&& buffers) = 0;
+  // Total bytes handed to the socket that it has not written yet.
+  virtual uint64_t queuedBytes() const = 0;
+  // NetStream status on the play stream (csid 3) and user control events.
+  virtual void sendPlayStatus(const protocol::StatusCode& status, const std::string& description) = 0;
+  virtual void sendStreamBegin() = 0;
+  virtual void sendStreamEof() = 0;
+};
+
+struct PlayerOptions {
+  uint32_t streamId = 1;  // the player's message stream id (from createStream)
+  TimestampMode timestampMode = TimestampMode::kRebase;
+  uint32_t queueMs = 5'000;
+  uint64_t queueMaxBytes = 32u << 20;
+  std::string streamPath;  // "app/name" for status descriptions
+};
+
+struct PlayerStats {
+  uint64_t sentMessages = 0;
+  uint64_t droppedVideo = 0;
+  uint64_t droppedAudio = 0;
+  uint64_t bytesOut = 0;
+};
+
+class PlayerTap : public StreamTap {
+ public:
+  PlayerTap(PlayerHost& host, PlayerOptions options) : host_(host), options_(std::move(options)) {}
+
+  void onStart(const JoinSnapshot& snapshot) override;
+  void onMedia(const SharedMediaRef& media) override;
+  void onPublisherGone() override;
+  void onPublisherBack(const CodecSummary& codec) override;
+  void onDetached() override {}
+
+  // receiveAudio/receiveVideo (§7.2.2.2/3): stop or resume one kind of media.
+  void setReceive(bool video, bool enabled);
+  // pause (§7.2.2.8) on a live stream: stop sending; on resume restart at a keyframe.
+  void setPaused(bool paused);
+
+  const PlayerStats& stats() const { return stats_; }
+  bool started() const { return base_.has_value(); }
+
+ private:
+  void restartTimeline();
+  void startTimeline(uint32_t base);
+  // Sends one message; `fresh` forces a type-0 restart of its chunk stream.
+  void send(const SharedMedia& media, bool fresh = false);
+  uint32_t playerTimestamp(uint32_t streamTimestamp) const;
+  // Bytes written so far by the socket: pops queue marks they cover.
+  uint32_t queuedMediaMs();
+  bool shouldDrop(const SharedMedia& media);
+  // receiveAudio/receiveVideo/pause filters.
+  bool wanted(const SharedMedia& media);
+
+  PlayerHost& host_;
+  const PlayerOptions options_;
+  PlayerStats stats_;
+
+  bool streamHasVideo_ = false;
+  bool publisherPresent_ = false;
+  // Metadata/sequence headers waiting for the timeline to start.
+  std::vector<SharedMediaRef> pending_;
+  std::optional<uint32_t> base_;  // stream timestamp that maps to player time 0
+  uint64_t lastSentSeq_[8] = {};  // by csid
+  bool dropping_ = false;
+  bool wantAudio_ = true;
+  bool wantVideo_ = true;
+  bool paused_ = false;
+  bool awaitKeyframe_ = false;  // after unpause / receiveVideo(true)
+
+  // (cumulative bytes handed to the socket after this message, its timestamp)
+  struct QueueMark {
+    uint64_t endOffset;
+    uint32_t timestamp;
+  };
+  std::deque<QueueMark> marks_;
+  uint64_t handedOff_ = 0;
+};
+
+}  // namespace rtmp::server

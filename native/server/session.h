@@ -1,0 +1,172 @@
+// Session: one RTMP connection's state machine, sans-I/O. Bytes from the
+// socket go in (onBytes); bytes for the socket, stream registry calls and
+// events come out. The engine glue (engine_connection.cc) binds it to a
+// net::Connection and timers; tests bind it to in-memory transports.
+//
+//   handshake → connect → createStream → publish | play → deleteStream / close
+//
+// Bad input closes this session only, with a logged reason and, where RTMP
+// has one, an _error or onStatus first.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/error.h"
+#include "protocol/chunk_reader.h"
+#include "protocol/chunk_writer.h"
+#include "protocol/command.h"
+#include "protocol/handshake_server.h"
+#include "protocol/message.h"
+#include "server/engine_config.h"
+#include "server/engine_events.h"
+#include "server/player_tap.h"
+#include "server/stream_name.h"
+#include "server/session_table.h"
+#include "server/stream_registry.h"
+
+namespace rtmp::server {
+
+// The session's way out: implemented over a socket by the engine, in memory by tests.
+class SessionTransport {
+ public:
+  virtual ~SessionTransport() = default;
+  virtual void write(std::vector<base::Bytes>&& buffers) = 0;
+  virtual uint64_t queuedBytes() const = 0;
+  // Flushes what is queued (bounded in time), then closes. The session calls it once.
+  virtual void closeAfterFlush(const base::Error& reason) = 0;
+  virtual Executor& loop() = 0;
+  virtual LoopFanouts& fanouts() = 0;
+};
+
+// Engine-wide things every session uses.
+struct SessionEnvironment {
+  const EngineConfig& config;
+  StreamRegistry& registry;
+  SessionTable& table;
+  EventSink events;
+  std::function<uint64_t()> nowMs;   // monotonic ms (timeouts, activity)
+  std::function<uint64_t()> wallMs;  // unix ms (stats shown to people)
+};
+
+struct PeerInfo {
+  std::string ip;
+  uint16_t port = 0;
+};
+
+class Session : private PlayerHost {
+ public:
+  Session(uint64_t id, PeerInfo peer, SessionTransport& transport, SessionEnvironment& env,
+          std::shared_ptr<SessionInfo> info);
+  ~Session() override;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  uint64_t id() const { return id_; }
+  // Bytes received from the peer.
+  void onBytes(std::span<const uint8_t> bytes);
+  // The connection is gone (any reason): leave streams, emit events. Last call.
+  void onClosed(const base::Error& reason);
+  // Engine shutting down: tell the peer the stream is ending, then close.
+  void beginShutdown();
+  // Ends the session with a reason (kick, timeout).
+  void terminate(const base::Error& reason);
+
+  bool handshakeDone() const { return handshake_.done(); }
+  bool closing() const { return closing_; }
+  SessionRole role() const;
+  // Counts toward the idle timeout: false while the session is playing.
+  bool idleExempt() const { return player_ != nullptr; }
+  uint64_t lastActivityMs() const { return lastActivityMs_; }
+
+ private:
+  // Input.
+  base::Status handleMessage(protocol::Message& message);
+  base::Status handleCommand(const protocol::Message& message);
+  base::Status handleMedia(const protocol::Message& message);
+  base::Status handleAggregate(const protocol::Message& message);
+  void handleUserControl(const protocol::Message& message);
+  void fail(base::Error error);
+
+  // Commands.
+  base::Status onConnect(const protocol::Command& command);
+  base::Status onCreateStream(const protocol::Command& command);
+  base::Status onPublish(const std::string& rawName, uint32_t streamId);
+  base::Status onPlay(const std::string& rawName, bool reset, uint32_t streamId);
+  void onDeleteStream(uint32_t streamId);
+  void onPause(bool pause, uint32_t streamId);
+
+  void stopPublishing(const char* why);
+  void stopPlaying(const char* why);
+
+  // Output.
+  void sendMessage(const protocol::Message& message);
+  void sendMessages(std::initializer_list<protocol::Message> messages);
+  void send(base::Result<protocol::Message> message);
+  void sendStatus(uint32_t streamId, const protocol::StatusCode& status, const std::string& description);
+  void maybeAcknowledge();
+
+  // PlayerHost.
+  void sendMediaBytes(std::vector<base::Bytes>&& buffers) override;
+  uint64_t queuedBytes() const override { return transport_.queuedBytes(); }
+  void sendPlayStatus(const protocol::StatusCode& status, const std::string& description) override;
+  void sendStreamBegin() override;
+  void sendStreamEof() override;
+
+  // Events.
+  EngineEvent event(EventKind kind) const;
+  void emit(EngineEvent&& event);
+
+  const uint64_t id_;
+  const PeerInfo peer_;
+  SessionTransport& transport_;
+  SessionEnvironment& env_;
+  std::shared_ptr<SessionInfo> info_;
+
+  protocol::ServerHandshake handshake_;
+  protocol::ChunkReader reader_;
+  protocol::ChunkWriter writer_;
+  std::vector<protocol::Message> inbox_;  // reused per read
+
+  // Connection facts from connect.
+  bool connected_ = false;
+  std::string app_;
+  std::string appQuery_;
+  std::string tcUrl_;
+  std::string flashVer_;
+  uint32_t nextStreamId_ = 1;
+  std::vector<uint32_t> createdStreams_;
+
+  // Flow control (RTMP 1.0 §5.4.3/5.4.4).
+  uint32_t peerWindowAckSize_ = 0;  // send an Acknowledgement every this many bytes
+  uint64_t lastAckedBytes_ = 0;
+  uint64_t bytesIn_ = 0;
+  uint64_t bytesOut_ = 0;
+
+  // Publishing.
+  std::shared_ptr<Stream> publishStream_;
+  uint32_t publishStreamId_ = 0;
+  std::string publishQuery_;
+  bool publishAnnounced_ = false;
+
+  // Playing.
+  std::shared_ptr<Stream> playStream_;
+  std::unique_ptr<PlayerTap> player_;
+  uint32_t playStreamId_ = 0;
+  std::string playQuery_;
+
+  // The stream name of the last publish/play request, for events about a
+  // request that failed before a stream was attached.
+  std::string requestedStream_;
+  std::string requestedQuery_;
+  uint64_t lastActivityMs_ = 0;
+  bool closing_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace rtmp::server

@@ -1,0 +1,244 @@
+// Session command handlers (RTMP 1.0 §7.2): NetConnection connect/createStream
+// and the FMLE/OBS publish sequence, NetStream publish/play/deleteStream.
+#include <algorithm>
+
+#include "base/log.h"
+#include "protocol/control_messages.h"
+#include "protocol/user_control.h"
+#include "protocol/command_builders.h"
+#include "protocol/command_parsers.h"
+#include "server/session.h"
+#include "server/stream_name.h"
+
+namespace rtmp::server {
+
+namespace {
+
+using protocol::AmfValue;
+using protocol::Command;
+
+}  // namespace
+
+base::Status Session::handleCommand(const protocol::Message& message) {
+  protocol::AmfLimits limits;
+  limits.maxDepth = env_.config.amfMaxDepth;
+  limits.maxStringLength = env_.config.amfMaxString;
+  auto decoded = protocol::decodeCommand(message, limits);
+  if (!decoded.ok()) return std::move(decoded).error().withContext("command");
+  const Command& c = *decoded;
+  namespace cmd = protocol::commands;
+
+  if (c.name == cmd::kConnect) return onConnect(c);
+  if (!connected_) {
+    return base::Error(base::ErrorCode::kProtocolState, "'" + c.name + "' before connect");
+  }
+  if (c.name == cmd::kCreateStream) return onCreateStream(c);
+  if (c.name == cmd::kPublish) {
+    RTMP_ASSIGN(auto request, protocol::parsePublish(c));
+    return onPublish(request.streamName, message.streamId);
+  }
+  if (c.name == cmd::kPlay) {
+    RTMP_ASSIGN(auto request, protocol::parsePlay(c));
+    return onPlay(request.streamName, request.reset.value_or(true), message.streamId);
+  }
+  if (c.name == cmd::kPlay2) {
+    RTMP_ASSIGN(auto request, protocol::parsePlay2(c));
+    return onPlay(request.streamName, true, message.streamId);
+  }
+  if (c.name == cmd::kDeleteStream) {
+    RTMP_ASSIGN(auto request, protocol::parseDeleteStream(c));
+    onDeleteStream(request.streamId);
+    return base::okStatus();
+  }
+  if (c.name == cmd::kCloseStream) {
+    onDeleteStream(message.streamId);  // closeStream is sent on the stream it closes
+    return base::okStatus();
+  }
+  if (c.name == cmd::kReleaseStream) {
+    send(protocol::buildResult(c.transactionId));
+    return base::okStatus();
+  }
+  if (c.name == cmd::kFCPublish || c.name == cmd::kFCUnpublish) {
+    RTMP_ASSIGN(auto request, protocol::parseStreamNameCommand(c));
+    std::string name = splitQuery(request.streamName).name;
+    if (c.name == cmd::kFCPublish) {
+      // OBS/FMLE wait for onFCPublish before they publish.
+      send(protocol::buildOnFCPublish(name));
+    } else {
+      send(protocol::buildOnFCUnpublish(name));
+      stopPublishing("FCUnpublish");
+    }
+    return base::okStatus();
+  }
+  if (c.name == cmd::kGetStreamLength) {
+    send(protocol::buildResult(c.transactionId, AmfValue::null(), {AmfValue::number(0)}));  // live: no length
+    return base::okStatus();
+  }
+  if (c.name == cmd::kReceiveAudio || c.name == cmd::kReceiveVideo) {
+    RTMP_ASSIGN(auto request, protocol::parseReceive(c));
+    if (player_) player_->setReceive(c.name == cmd::kReceiveVideo, request.enable);
+    return base::okStatus();
+  }
+  if (c.name == cmd::kPause) {
+    RTMP_ASSIGN(auto request, protocol::parsePause(c));
+    onPause(request.pause, message.streamId);
+    return base::okStatus();
+  }
+  // _checkbw, _result/_error to our calls, and anything unknown: not an error.
+  base::log(base::LogLevel::kDebug, "session",
+            "session " + std::to_string(id_) + ": ignoring command '" + c.name + "'");
+  return base::okStatus();
+}
+
+base::Status Session::onConnect(const Command& c) {
+  if (connected_) return base::Error(base::ErrorCode::kProtocolState, "second connect");
+  RTMP_ASSIGN(protocol::ConnectRequest request, protocol::parseConnect(c));
+  NameAndQuery app = splitQuery(request.app);
+  tcUrl_ = request.tcUrl;
+  flashVer_ = request.flashVer;
+  app_ = app.name;
+  appQuery_ = app.query.empty() ? tcUrlQuery(tcUrl_) : app.query;
+
+  if (!validStreamName(app_)) {
+    send(protocol::buildError(c.transactionId, protocol::status::kConnectInvalidApp,
+                              "invalid application name"));
+    return base::Error(base::ErrorCode::kCommand, "invalid app name '" + app_ + "'");
+  }
+  connected_ = true;
+  env_.table.describe(*info_, SessionRole::kUnknown, app_, "");
+
+  // §7.2.1.1: Window Acknowledgement Size, Set Peer Bandwidth, our chunk size,
+  // then the _result.
+  (void)writer_.setChunkSize(env_.config.outChunkSize);  // validated by the SDK
+  protocol::ConnectResultOptions result;
+  result.objectEncoding = request.objectEncoding;
+  sendMessage(protocol::encodeWindowAckSize(env_.config.windowAckSize));
+  sendMessage(protocol::encodeSetPeerBandwidth(env_.config.peerBandwidth,
+                                               protocol::BandwidthLimitType::kDynamic));
+  sendMessage(protocol::encodeSetChunkSize(env_.config.outChunkSize));
+  send(protocol::buildConnectResult(c.transactionId, result));
+  emit(event(EventKind::kConnect));
+  return base::okStatus();
+}
+
+base::Status Session::onCreateStream(const Command& c) {
+  if (createdStreams_.size() >= 16) {
+    return base::Error(base::ErrorCode::kLimitExceeded, "more than 16 streams on one connection");
+  }
+  uint32_t streamId = nextStreamId_++;
+  createdStreams_.push_back(streamId);
+  send(protocol::buildCreateStreamResult(c.transactionId, streamId));
+  return base::okStatus();
+}
+
+base::Status Session::onPublish(const std::string& rawName, uint32_t streamId) {
+  NameAndQuery name = splitQuery(rawName);
+  requestedStream_ = name.name;
+  requestedQuery_ = name.query;
+  if (std::find(createdStreams_.begin(), createdStreams_.end(), streamId) == createdStreams_.end()) {
+    return base::Error(base::ErrorCode::kProtocolState, "publish on a stream that was not created");
+  }
+  if (publishStream_ || player_) {
+    sendStatus(streamId, protocol::status::kPublishDenied, "already publishing or playing");
+    return base::Error(base::ErrorCode::kProtocolState, "second publish/play on one connection");
+  }
+  if (!validStreamName(name.name)) {
+    sendStatus(streamId, protocol::status::kPublishBadName, "invalid stream name");
+    return base::Error(base::ErrorCode::kCommand, "invalid stream name '" + name.name + "'");
+  }
+  auto stream = env_.registry.acquire(app_, name.name, /*create=*/true);
+  if (!stream->beginPublish(id_, env_.wallMs())) {
+    env_.registry.release(stream);
+    sendStatus(streamId, protocol::status::kPublishBadName,
+               app_ + "/" + name.name + " is already being published");
+    return base::Error(base::ErrorCode::kStreamBusy, app_ + "/" + name.name + " is already being published");
+  }
+  publishStream_ = std::move(stream);
+  publishStreamId_ = streamId;
+  publishQuery_ = name.query;
+  env_.table.describe(*info_, SessionRole::kPublisher, app_, name.name);
+  sendMessage(protocol::encodeStreamBegin(streamId));
+  sendStatus(streamId, protocol::status::kPublishStart, app_ + "/" + name.name + " is now published.");
+  return base::okStatus();
+}
+
+base::Status Session::onPlay(const std::string& rawName, bool reset, uint32_t streamId) {
+  NameAndQuery name = splitQuery(rawName);
+  requestedStream_ = name.name;
+  requestedQuery_ = name.query;
+  if (std::find(createdStreams_.begin(), createdStreams_.end(), streamId) == createdStreams_.end()) {
+    return base::Error(base::ErrorCode::kProtocolState, "play on a stream that was not created");
+  }
+  if (publishStream_) {
+    return base::Error(base::ErrorCode::kProtocolState, "play on a publishing connection");
+  }
+  if (player_) stopPlaying("play switched to another stream");
+  if (!validStreamName(name.name)) {
+    sendStatus(streamId, protocol::status::kPlayStreamNotFound, "invalid stream name");
+    return base::Error(base::ErrorCode::kCommand, "invalid stream name '" + name.name + "'");
+  }
+  const bool wait = env_.config.waitForPublisher;
+  auto stream = env_.registry.acquire(app_, name.name, /*create=*/wait, /*requirePublishing=*/!wait);
+  if (!stream) {
+    sendStatus(streamId, protocol::status::kPlayStreamNotFound, app_ + "/" + name.name + " is not live");
+    return base::Error(base::ErrorCode::kStreamNotFound, app_ + "/" + name.name + " is not live");
+  }
+  playStream_ = std::move(stream);
+  playStreamId_ = streamId;
+  playQuery_ = name.query;
+  env_.table.describe(*info_, SessionRole::kPlayer, app_, name.name);
+
+  // §7.2.2.1: StreamIsRecorded is for recorded streams only; live gets
+  // Play.Reset (when asked to) and Play.Start, then |RtmpSampleAccess.
+  if (reset) {
+    sendStatus(streamId, protocol::status::kPlayReset, "Playing and resetting " + name.name + ".");
+  }
+  sendStatus(streamId, protocol::status::kPlayStart, "Started playing " + name.name + ".");
+  send(protocol::buildSampleAccess(streamId));
+
+  PlayerOptions options;
+  options.streamId = streamId;
+  options.timestampMode = env_.config.timestampMode;
+  options.queueMs = env_.config.playerQueueMs;
+  options.queueMaxBytes = env_.config.playerQueueMaxBytes;
+  options.streamPath = app_ + "/" + name.name;
+  player_ = std::make_unique<PlayerTap>(static_cast<PlayerHost&>(*this), options);
+  emit(event(EventKind::kPlay));
+  playStream_->attach(transport_.loop(), transport_.fanouts(), player_.get());
+  return base::okStatus();
+}
+
+void Session::onDeleteStream(uint32_t streamId) {
+  if (publishStream_ && streamId == publishStreamId_) {
+    sendStatus(streamId, protocol::status::kUnpublishSuccess, "unpublished");
+    stopPublishing("deleteStream");
+  }
+  if (player_ && streamId == playStreamId_) stopPlaying("deleteStream");
+  std::erase(createdStreams_, streamId);
+}
+
+void Session::onPause(bool pause, uint32_t streamId) {
+  if (!player_ || streamId != playStreamId_) return;
+  player_->setPaused(pause);
+  sendStatus(streamId, pause ? protocol::status::kPauseNotify : protocol::status::kUnpauseNotify,
+             pause ? "Paused." : "Unpaused.");
+}
+
+void Session::sendStatus(uint32_t streamId, const protocol::StatusCode& status,
+                         const std::string& description) {
+  send(protocol::buildOnStatus(streamId, status, description));
+}
+
+void Session::send(base::Result<protocol::Message> message) {
+  // Our own builders fail only on values past AMF limits (an absurd name):
+  // log it rather than send something malformed.
+  if (message.ok()) {
+    sendMessage(*message);
+  } else {
+    base::log(base::LogLevel::kWarn, "session", "session " + std::to_string(id_) +
+                                                    ": could not encode a reply: " +
+                                                    message.error().toString());
+  }
+}
+
+}  // namespace rtmp::server

@@ -1,0 +1,65 @@
+#include "server/session_table.h"
+
+namespace rtmp::server {
+
+std::shared_ptr<SessionInfo> SessionTable::add(uint64_t id, std::string ip, uint16_t port,
+                                               uint32_t loop, Executor* executor, uint64_t nowMs) {
+  auto info = std::make_shared<SessionInfo>();
+  info->id = id;
+  info->ip = std::move(ip);
+  info->port = port;
+  info->loop = loop;
+  info->executor = executor;
+  info->connectedAtMs = nowMs;
+  std::lock_guard<std::mutex> lock(mutex_);
+  sessions_[id] = info;
+  return info;
+}
+
+void SessionTable::remove(uint64_t id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sessions_.erase(id);
+}
+
+void SessionTable::describe(SessionInfo& info, SessionRole role, const std::string& app,
+                            const std::string& stream) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  info.role = role;
+  info.app = app;
+  info.stream = stream;
+}
+
+std::shared_ptr<SessionInfo> SessionTable::find(uint64_t id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
+std::vector<SessionSnapshot> SessionTable::snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<SessionSnapshot> out;
+  out.reserve(sessions_.size());
+  for (const auto& [id, info] : sessions_) {
+    SessionSnapshot s;
+    s.id = id;
+    s.ip = info->ip;
+    s.port = info->port;
+    s.role = info->role;
+    s.app = info->app;
+    s.stream = info->stream;
+    s.connectedAtMs = info->connectedAtMs;
+    s.bytesIn = info->bytesIn.load(std::memory_order_relaxed);
+    s.bytesOut = info->bytesOut.load(std::memory_order_relaxed);
+    s.droppedFrames = info->droppedFrames.load(std::memory_order_relaxed);
+    s.loop = info->loop;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+size_t SessionTable::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return sessions_.size();
+}
+
+}  // namespace rtmp::server

@@ -1,0 +1,53 @@
+// SessionTable: every live session's public facts, readable from any thread
+// for stats(), sessions() and kick(). Sessions update the few counters with
+// relaxed atomics; the table's mutex guards only membership and strings,
+// which change on connect/publish/play, never per message.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "server/engine_stats.h"
+#include "server/executor.h"
+
+namespace rtmp::server {
+
+struct SessionInfo {
+  uint64_t id = 0;
+  std::string ip;
+  uint16_t port = 0;
+  uint32_t loop = 0;
+  uint64_t connectedAtMs = 0;
+  Executor* executor = nullptr;
+
+  std::atomic<uint64_t> bytesIn{0};
+  std::atomic<uint64_t> bytesOut{0};
+  std::atomic<uint64_t> droppedFrames{0};
+
+  // Guarded by the table's mutex (written through SessionTable::describe).
+  SessionRole role = SessionRole::kUnknown;
+  std::string app;
+  std::string stream;
+};
+
+class SessionTable {
+ public:
+  std::shared_ptr<SessionInfo> add(uint64_t id, std::string ip, uint16_t port, uint32_t loop,
+                                   Executor* executor, uint64_t nowMs);
+  void remove(uint64_t id);
+  void describe(SessionInfo& info, SessionRole role, const std::string& app, const std::string& stream);
+  std::shared_ptr<SessionInfo> find(uint64_t id) const;
+  std::vector<SessionSnapshot> snapshot() const;
+  size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<uint64_t, std::shared_ptr<SessionInfo>> sessions_;
+};
+
+}  // namespace rtmp::server

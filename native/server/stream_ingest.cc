@@ -1,0 +1,143 @@
+#include "server/stream_ingest.h"
+
+#include <cstring>
+
+#include "protocol/message.h"
+
+namespace rtmp::server {
+
+namespace {
+
+// AMF0 string "@setDataFrame": marker 0x02, u16 length 13, the bytes.
+// Encoders send `@setDataFrame, onMetaData, {…}`; players expect the same data
+// without the first value, as a plain `onMetaData, {…}` message.
+constexpr uint8_t kSetDataFrame[] = {0x02, 0x00, 0x0D, '@', 's', 'e', 't', 'D',
+                                     'a',  't',  'a',  'F', 'r', 'a', 'm', 'e'};
+
+bool startsWith(const base::Bytes& bytes, std::span<const uint8_t> prefix) {
+  return bytes.size() >= prefix.size() && std::memcmp(bytes.data(), prefix.data(), prefix.size()) == 0;
+}
+
+uint32_t csidFor(MediaKind kind) {
+  switch (kind) {
+    case MediaKind::kAudio:
+      return protocol::kCsidAudio;
+    case MediaKind::kVideo:
+      return protocol::kCsidVideo;
+    case MediaKind::kData:
+      return protocol::kCsidData;
+  }
+  return protocol::kCsidData;
+}
+
+}  // namespace
+
+StreamIngest::StreamIngest(TimestampMode mode, uint32_t outChunkSize)
+    : mode_(mode), outChunkSize_(outChunkSize) {
+  reset();
+}
+
+void StreamIngest::reset() {
+  audioClock_ = media::TimestampCorrector();
+  videoClock_ = media::TimestampCorrector();
+  dataClock_ = media::TimestampCorrector();
+  for (auto& last : lastOnCsid_) last.reset();
+  for (auto& last : lastSeqOnCsid_) last = 0;
+  metadata_.reset();
+  videoHeader_.reset();
+  audioHeader_.reset();
+  codec_ = CodecTracker();
+  sawVideo_ = false;
+  sawFrame_ = false;
+  bytesIn_ = 0;
+  videoFrames_ = 0;
+  audioFrames_ = 0;
+}
+
+uint32_t StreamIngest::correct(MediaKind kind, uint32_t timestamp) {
+  if (mode_ == TimestampMode::kOff) return timestamp;
+  // Audio and video are corrected independently: one track's glitch must not
+  // shift the other.
+  switch (kind) {
+    case MediaKind::kAudio:
+      return audioClock_.correct(timestamp);
+    case MediaKind::kVideo:
+      return videoClock_.correct(timestamp);
+    case MediaKind::kData:
+      return dataClock_.correct(timestamp);
+  }
+  return timestamp;
+}
+
+SharedMediaRef StreamIngest::finish(media::MediaPacket packet, uint32_t csid, uint64_t seq) {
+  auto shared = std::make_shared<SharedMedia>();
+  uint32_t delta = 0;
+  if (lastOnCsid_[csid]) delta = packet.dts - *lastOnCsid_[csid];  // mod 2^32, §5.3.1.2
+  lastOnCsid_[csid] = packet.dts;
+  auto chunks = protocol::encodeShared(csid, packet.messageType, delta, packet.payload, outChunkSize_);
+  if (!chunks.ok()) return nullptr;  // only on a payload over 2^24-1, which the reader already refused
+  shared->chunks = std::move(chunks).value();
+  shared->csid = csid;
+  shared->seq = seq;
+  shared->prevSeqOnCsid = lastSeqOnCsid_[csid];
+  lastSeqOnCsid_[csid] = seq;
+  shared->packet = std::move(packet);
+  return shared;
+}
+
+IngestResult StreamIngest::process(uint8_t typeId, uint32_t timestamp, const base::Bytes& payload,
+                                   uint64_t seq) {
+  IngestResult result;
+  bytesIn_ += payload.size();
+  base::Bytes body = payload;
+  bool isMetadata = false;
+  if (typeId == media::kMessageTypeDataAmf0 && startsWith(body, kSetDataFrame)) {
+    body = body.slice(sizeof(kSetDataFrame));
+    isMetadata = true;
+  }
+
+  auto classified = media::makeMediaPacket(typeId, timestamp, body);
+  if (!classified.ok()) {
+    result.dropReason = "unclassifiable media message";
+    return result;
+  }
+  media::MediaPacket packet = std::move(classified).value();
+  if (packet.kind != MediaKind::kData && packet.payload.empty()) {
+    result.dropReason = "empty media message";
+    return result;
+  }
+  if (packet.kind == MediaKind::kData && !isMetadata) isMetadata = CodecTracker::isOnMetaData(body);
+
+  packet.dts = correct(packet.kind, packet.dts);
+  const MediaKind kind = packet.kind;
+  const bool header = packet.sequenceHeader;
+  const bool coded = packet.isMedia && !header;
+  uint32_t csid = csidFor(kind);
+
+  // Codec tracking looks at the packet before it moves into the shared unit.
+  if (isMetadata) result.codecChanged = codec_.onMetadata(packet.payload);
+  if (header) result.codecChanged = codec_.onSequenceHeader(packet) || result.codecChanged;
+  if (kind == MediaKind::kVideo) {
+    sawVideo_ = true;
+    if (coded) ++videoFrames_;
+  } else if (kind == MediaKind::kAudio && coded) {
+    ++audioFrames_;
+  }
+  if (coded) codec_.onFrame(packet);
+
+  result.media = finish(std::move(packet), csid, seq);
+  if (!result.media) {
+    result.dropReason = "message too large to re-chunk";
+    return result;
+  }
+  if (isMetadata) metadata_ = result.media;
+  if (header && kind == MediaKind::kVideo) videoHeader_ = result.media;
+  if (header && kind == MediaKind::kAudio) audioHeader_ = result.media;
+  if (coded && !sawFrame_) {
+    sawFrame_ = true;
+    result.firstFrame = true;
+  }
+  return result;
+}
+
+}  // namespace rtmp::server

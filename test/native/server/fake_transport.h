@@ -1,0 +1,78 @@
+// MemoryTransport: the SessionTransport of a session under test. Every write()
+// is recorded as one Write (the buffers concatenated), so a test can look at
+// the chunk header a message started with; the whole output is also kept as
+// one byte string for the test client's ChunkReader.
+//
+// queuedBytes() is what the test says: a fixed figure, or "stalled" mode where
+// every byte written since stall(true) counts as still queued (a peer that
+// stopped reading). closeAfterFlush() is recorded; the test decides when the
+// "connection" really closes (Session::onClosed).
+//
+// Header-only and free of GoogleTest so fuzz/session_fuzzer.cc can use it too.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/error.h"
+#include "server/session.h"
+#include "fake_loop.h"
+
+namespace rtmp::server::testing {
+
+class MemoryTransport : public SessionTransport {
+ public:
+  struct Write {
+    std::vector<uint8_t> bytes;
+    size_t buffers = 0;  // how many Bytes the session handed over in this call
+  };
+
+  explicit MemoryTransport(FakeLoop& loop) : loop_(loop) {}
+
+  void write(std::vector<base::Bytes>&& buffers) override {
+    Write w;
+    w.buffers = buffers.size();
+    for (const base::Bytes& b : buffers) {
+      w.bytes.insert(w.bytes.end(), b.data(), b.data() + b.size());
+    }
+    output_.insert(output_.end(), w.bytes.begin(), w.bytes.end());
+    if (stalled_) queued_ += w.bytes.size();
+    writes_.push_back(std::move(w));
+  }
+  uint64_t queuedBytes() const override { return queued_; }
+  void closeAfterFlush(const base::Error& reason) override {
+    ++closeCalls_;
+    if (!closeReason_) closeReason_ = reason;
+  }
+  Executor& loop() override { return loop_; }
+  LoopFanouts& fanouts() override { return loop_.fanouts(); }
+
+  FakeLoop& fakeLoop() { return loop_; }
+  const std::vector<Write>& writes() const { return writes_; }
+  const std::vector<uint8_t>& output() const { return output_; }
+
+  // Socket backlog as the player tap sees it.
+  void setQueuedBytes(uint64_t bytes) { queued_ = bytes; }
+  // stall(true): from now on written bytes pile up in queuedBytes();
+  // stall(false): the peer caught up (queuedBytes() back to 0).
+  void stall(bool stalled) {
+    stalled_ = stalled;
+    if (!stalled) queued_ = 0;
+  }
+
+  int closeCalls() const { return closeCalls_; }
+  const std::optional<base::Error>& closeReason() const { return closeReason_; }
+
+ private:
+  FakeLoop& loop_;
+  std::vector<Write> writes_;
+  std::vector<uint8_t> output_;
+  uint64_t queued_ = 0;
+  bool stalled_ = false;
+  int closeCalls_ = 0;
+  std::optional<base::Error> closeReason_;
+};
+
+}  // namespace rtmp::server::testing
