@@ -18,11 +18,11 @@
 // drained, no stream is left in the registry and no tap on any loop. With
 // SESSION_FUZZ_CHECK_OUTPUT=1 in the environment, everything a session wrote
 // after the handshake must also decode with protocol::ChunkReader.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -74,8 +74,9 @@ server::EngineConfig configFrom(uint8_t bits) {
 
 struct World {
   explicit World(server::EngineConfig c)
-      : config(c), registry(streamOptions(config)), env{config, registry, table, nullptr, [] { return 1000; },
-                                                        [] { return 1000; }} {}
+      : config(c),
+        registry(streamOptions(config)),
+        env{config, registry, table, nullptr, [] { return 1000; }, [] { return 1000; }} {}
   server::EngineConfig config;
   server::StreamRegistry registry;
   server::SessionTable table;
@@ -90,8 +91,8 @@ class Peer {
   Peer(World& world, FakeLoop& loop, uint64_t id) : loop_(loop), transport_(loop) {
     auto info = world.table.add(id, "198.51.100.1", 1, loop.index(), &loop, 0);
     auto scope = loop_.enter();
-    session_ = std::make_unique<server::Session>(id, server::PeerInfo{"198.51.100.1", 1}, transport_,
-                                                 world.env, std::move(info));
+    session_ = std::make_unique<server::Session>(id, server::PeerInfo{"198.51.100.1", 1},
+                                                 transport_, world.env, std::move(info));
   }
   ~Peer() { close(); }
 
@@ -149,7 +150,8 @@ class Peer {
     if (checked_ < kServerHandshakeSize) checked_ = kServerHandshakeSize;
     if (out.size() <= checked_) return;
     std::vector<protocol::Message> messages;
-    auto fed = reader_.feed(std::span<const uint8_t>(out.data() + checked_, out.size() - checked_), messages);
+    auto fed = reader_.feed(std::span<const uint8_t>(out.data() + checked_, out.size() - checked_),
+                            messages);
     checked_ = out.size();
     if (!fed.ok()) std::abort();  // the server wrote a chunk stream its own reader refuses
   }
@@ -217,16 +219,16 @@ void drain(World& w) {
 
 // FLV tag body prefixes the structured mode puts in front of fuzz bytes.
 const Buffer kTemplates[] = {
-    {0x17, 0x01, 0x00, 0x00, 0x00},        // AVC keyframe NALUs
-    {0x27, 0x01, 0x00, 0x00, 0x00},        // AVC inter frame NALUs
-    {0x17, 0x00, 0x00, 0x00, 0x00, 0x01, 0x64, 0x00, 0x1F, 0xFF, 0xE1, 0x00, 0x04,
-     0x67, 0x64, 0x00, 0x1F, 0x01, 0x00, 0x01, 0x68},  // AVC sequence header (tiny SPS)
-    {0xAF, 0x00, 0x12, 0x10},              // AAC sequence header
-    {0xAF, 0x01},                          // AAC raw
-    {0x02, 0x00, 0x0D, '@', 's', 'e', 't', 'D', 'a', 't', 'a', 'F', 'r', 'a', 'm', 'e',
-     0x02, 0x00, 0x0A, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a', 0x08},  // metadata
-    {0x9C, 'h', 'v', 'c', '1'},            // E-RTMP HEVC coded frames (key)
-    {},                                    // raw
+    {0x17, 0x01, 0x00, 0x00, 0x00},  // AVC keyframe NALUs
+    {0x27, 0x01, 0x00, 0x00, 0x00},  // AVC inter frame NALUs
+    {0x17, 0x00, 0x00, 0x00, 0x00, 0x01, 0x64, 0x00, 0x1F, 0xFF, 0xE1,
+     0x00, 0x04, 0x67, 0x64, 0x00, 0x1F, 0x01, 0x00, 0x01, 0x68},  // AVC sequence header (tiny SPS)
+    {0xAF, 0x00, 0x12, 0x10},                                      // AAC sequence header
+    {0xAF, 0x01},                                                  // AAC raw
+    {0x02, 0x00, 0x0D, '@',  's', 'e', 't', 'D', 'a', 't', 'a', 'F', 'r', 'a', 'm',
+     'e',  0x02, 0x00, 0x0A, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a', 0x08},  // metadata
+    {0x9C, 'h', 'v', 'c', '1'},  // E-RTMP HEVC coded frames (key)
+    {},                          // raw
 };
 
 // Structured operations for a publisher (and the players watching it):
@@ -238,10 +240,12 @@ const Buffer kTemplates[] = {
 //             receiveVideo/receiveAudio/close
 //   what 5    drain the loops
 //   what 6    a ping / window ack / set chunk size from the publisher
-//   what 7    publisher leaves and a new one publishes "s"
-void runMediaOps(World& w, Input& in, std::unique_ptr<Peer>& pub, Peer& playerA,
-                 Peer& playerB, uint64_t& nextId) {
+//   what 7    publisher leaves and a new one publishes "s" (3 times at most:
+//             a new connection costs a handshake, which slows every run)
+void runMediaOps(World& w, Input& in, std::unique_ptr<Peer>& pub, Peer& playerA, Peer& playerB,
+                 uint64_t& nextId) {
   uint32_t ts = 0;
+  int republishes = 0;
   while (in.remaining() > 0) {
     const uint8_t op = in.u8();
     const uint8_t what = op & 7;
@@ -310,7 +314,7 @@ void runMediaOps(World& w, Input& in, std::unique_ptr<Peer>& pub, Peer& playerA,
           break;
         }
       }
-    } else {
+    } else if (republishes++ < 3) {
       pub->close();
       drain(w);
       pub = std::make_unique<Peer>(w, w.loopA, nextId++);
@@ -332,7 +336,7 @@ void scriptedMedia(Peer& pub, uint32_t& ts, uint32_t step) {
   m.typeId = 9;
   m.timestamp = ts;
   m.payload = base::Bytes::copyOf(step % 5 == 0 ? Buffer{0x17, 0x01, 0, 0, 0, 0, 0, 0, 1, 0x65}
-                                                 : Buffer{0x27, 0x01, 0, 0, 0, 0, 0, 0, 1, 0x41});
+                                                : Buffer{0x27, 0x01, 0, 0, 0, 0, 0, 0, 1, 0x41});
   pub.send(m);
   m.csid = 4;
   m.typeId = 8;
@@ -341,7 +345,8 @@ void scriptedMedia(Peer& pub, uint32_t& ts, uint32_t step) {
   if (step % 7 == 3) {
     m.csid = 6;
     m.typeId = 18;
-    m.payload = base::Bytes::copyOf(Buffer{0x02, 0x00, 0x0A, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a', 0x05});
+    m.payload = base::Bytes::copyOf(
+        Buffer{0x02, 0x00, 0x0A, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a', 0x05});
     pub.send(m);
   }
   ts += 40;

@@ -33,7 +33,6 @@ export function toNativeConfig(options: ResolvedOptions): NativeEngineConfig {
     timestampMode: streams.timestampMode,
     playerQueueMs: players.queueMs,
     playerQueueMaxBytes: players.queueMaxBytes,
-    mergeWritesMs: players.mergeWritesMs,
     logLevel: LOG_LEVEL_VALUES[options.logLevel],
   };
 }

@@ -60,8 +60,6 @@ export interface PlayerOptions {
   lowLatency?: boolean;
   /** Hard byte cap of a player's queue, whatever its media time. Default 32 MiB. */
   queueMaxBytes?: number;
-  /** Coalesce writes to players for this long (fewer syscalls, more latency); 0 sends at once. Default 0. */
-  mergeWritesMs?: number;
 }
 
 export interface HttpOptions {
@@ -117,7 +115,6 @@ export const DEFAULTS = Object.freeze({
   queueMs: 5_000,
   lowLatencyQueueMs: 500,
   queueMaxBytes: 32 * MiB,
-  mergeWritesMs: 0,
 });
 
 /** An integer in [min, max] with one readable message for every way to miss. */
@@ -187,7 +184,6 @@ const playersSchema = z
     queueMs: int(50, 600_000).optional(),
     lowLatency: z.boolean({ invalid_type_error: 'must be true or false' }).default(false),
     queueMaxBytes: int(64 * 1024, U32_MAX).default(DEFAULTS.queueMaxBytes),
-    mergeWritesMs: int(0, 1_000).default(DEFAULTS.mergeWritesMs),
   })
   .strict()
   .default({})

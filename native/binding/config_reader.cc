@@ -92,7 +92,6 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
 
   c.playerQueueMs = r.u32("playerQueueMs");
   c.playerQueueMaxBytes = r.u32("playerQueueMaxBytes");
-  c.mergeWritesMs = r.u32("mergeWritesMs");
 
   out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
   return out;

@@ -252,7 +252,10 @@ std::string h264LevelName(uint8_t levelIdc, uint8_t profileIdc, uint8_t constrai
     return "1b";
   }
   std::string name = std::to_string(levelIdc / 10);
-  if (levelIdc % 10 != 0) name += "." + std::to_string(levelIdc % 10);
+  if (levelIdc % 10 != 0) {
+    name += '.';  // appended in two steps: g++ 12 warns falsely (-Wrestrict) on "." + to_string()
+    name += std::to_string(levelIdc % 10);
+  }
   return name;
 }
 

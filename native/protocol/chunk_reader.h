@@ -13,9 +13,10 @@
 //    omit it on continuation chunks. So on a continuation chunk the reader
 //    peeks at 4 bytes and consumes them only if they equal the extended value
 //    of the header that started the message, or the message's absolute
-//    timestamp (Flash writes that); otherwise they are payload. A type-3 chunk
-//    starting a new message must carry the field and its value is the delta
-//    (what FFmpeg writes when the deltas differ but both need the field).
+//    timestamp (the value SRS checks for); otherwise they are payload. A
+//    type-3 chunk starting a new message must carry the field and its value
+//    is the delta (what FFmpeg writes when the deltas differ but both need
+//    the field).
 //    The peek waits for 4 bytes, so with an omitting encoder a final chunk
 //    shorter than 4 bytes is emitted only once more bytes arrive.
 //  * A type 1/2/3 chunk on a csid with no state is kChunkState, except a

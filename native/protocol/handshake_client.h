@@ -42,7 +42,7 @@ struct ClientHandshakeOptions {
   // Send a digest C1 (Flash Player 9 handshake) instead of a simple one.
   bool digest = true;
   // Layout of the digest C1. Both are accepted by nginx-rtmp, SRS and Adobe
-  // servers; kDigestFirst is what FFmpeg and librtmp send.
+  // servers; kDigestFirst is what FFmpeg sends for plain RTMP.
   DigestScheme scheme = DigestScheme::kDigestFirst;
 };
 

@@ -27,12 +27,17 @@ enum class MessageType : uint8_t {
   kAggregate = 22,
 };
 
-// Chunk stream ids conventionally used by servers (any 2..65599 is legal).
+// Chunk stream ids we send on (any 2..65599 is legal; §5.3.1.1).
 inline constexpr uint32_t kCsidProtocolControl = 2;  // required by §5.4
-inline constexpr uint32_t kCsidCommand = 3;
-inline constexpr uint32_t kCsidAudio = 4;
-inline constexpr uint32_t kCsidData = 5;
-inline constexpr uint32_t kCsidVideo = 6;
+inline constexpr uint32_t kCsidCommand = 3;          // NetConnection commands
+inline constexpr uint32_t kCsidAudio = 4;            // fan-out: audio
+inline constexpr uint32_t kCsidData = 5;             // NetStream commands and statuses
+inline constexpr uint32_t kCsidVideo = 6;            // fan-out: video
+// fan-out: metadata and other data messages. Kept apart from kCsidData: the
+// fan-out writes pre-encoded type-1 chunks whose deltas assume nothing else
+// was sent on their chunk stream, so the per-connection ChunkWriter must never
+// share a csid with them.
+inline constexpr uint32_t kCsidMediaData = 7;
 
 struct Message {
   uint32_t csid = kCsidCommand;  // chunk stream it arrived on / is sent on

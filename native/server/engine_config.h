@@ -43,7 +43,6 @@ struct EngineConfig {
   // Players.
   uint32_t playerQueueMs = 5'000;        // media time queued per player before dropping
   uint32_t playerQueueMaxBytes = 32u << 20;  // hard cap regardless of media time
-  uint32_t mergeWritesMs = 0;            // 0 = send at once
 };
 
 }  // namespace rtmp::server

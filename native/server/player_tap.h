@@ -2,8 +2,8 @@
 // stream to one player's connection.
 //
 // Output rules:
-// - Media goes out on csids 4/5/6 only (commands use 2/3, so the shared type-1
-//   deltas stay valid). A message is sent as the stream's shared chunk bytes
+// - Media goes out on csids 4/6/7 only (control and commands use 2/3/5, so
+//   the shared type-1 deltas stay valid). A message is sent as the stream's shared chunk bytes
 //   when the previous message this player got on that csid is the stream's
 //   previous one there; otherwise (join, after a drop, republish) it restarts
 //   the chunk stream with its own type-0 header.
@@ -92,7 +92,7 @@ class PlayerTap : public StreamTap {
   // Metadata/sequence headers waiting for the timeline to start.
   std::vector<SharedMediaRef> pending_;
   std::optional<uint32_t> base_;  // stream timestamp that maps to player time 0
-  uint64_t lastSentSeq_[8] = {};  // by csid
+  uint64_t lastSentSeq_[8] = {};  // by csid (fan-out csids are 4, 6, 7)
   bool dropping_ = false;
   bool wantAudio_ = true;
   bool wantVideo_ = true;

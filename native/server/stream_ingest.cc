@@ -25,9 +25,9 @@ uint32_t csidFor(MediaKind kind) {
     case MediaKind::kVideo:
       return protocol::kCsidVideo;
     case MediaKind::kData:
-      return protocol::kCsidData;
+      return protocol::kCsidMediaData;
   }
-  return protocol::kCsidData;
+  return protocol::kCsidMediaData;
 }
 
 }  // namespace

@@ -87,7 +87,7 @@ TEST(ChunkReaderExtendedTimestamp, ContinuationRepeatsDeltaAfterType1) {
   EXPECT_EQ(toVector(out[1].payload), counting(130));
 }
 
-// Flash-era peers put the absolute timestamp on continuations instead.
+// Some peers put the absolute timestamp on continuations instead (SRS accepts it).
 TEST(ChunkReaderExtendedTimestamp, ContinuationCarriesAbsoluteTimestampAfterType1) {
   const auto in = cat({hex("06 000100 000002 09 01000000 | aabb"
                            "46 ffffff 000082 09 01000000"),

@@ -17,8 +17,8 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
-#include "server/session.h"
 #include "fake_loop.h"
+#include "server/session.h"
 
 namespace rtmp::server::testing {
 

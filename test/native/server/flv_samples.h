@@ -85,8 +85,8 @@ inline ByteVec avcInterframe(uint8_t tag, int32_t cts = 0, size_t extra = 0) {
 // Audio tag body, AAC sequence header: AudioSpecificConfig 12 10 =
 // object type 2 (LC), frequency index 4 (44100), channel configuration 2.
 inline ByteVec aacSequenceHeader() {
-  return {0xAF,   // SoundFormat 10 (AAC) | rate 3 | 16-bit | stereo
-          0x00,   // AACPacketType 0: sequence header
+  return {0xAF,  // SoundFormat 10 (AAC) | rate 3 | 16-bit | stereo
+          0x00,  // AACPacketType 0: sequence header
           0x12, 0x10};
 }
 

@@ -18,9 +18,15 @@ SharedMediaRef frame(MediaKind kind, uint32_t ts, bool key = false, size_t size 
   m->packet.payload = base::Bytes::copyOf(std::vector<uint8_t>(size, 0xAB));
   return m;
 }
-SharedMediaRef key(uint32_t ts, size_t size = 10) { return frame(MediaKind::kVideo, ts, true, size); }
-SharedMediaRef inter(uint32_t ts, size_t size = 10) { return frame(MediaKind::kVideo, ts, false, size); }
-SharedMediaRef audio(uint32_t ts, size_t size = 10) { return frame(MediaKind::kAudio, ts, false, size); }
+SharedMediaRef key(uint32_t ts, size_t size = 10) {
+  return frame(MediaKind::kVideo, ts, true, size);
+}
+SharedMediaRef inter(uint32_t ts, size_t size = 10) {
+  return frame(MediaKind::kVideo, ts, false, size);
+}
+SharedMediaRef audio(uint32_t ts, size_t size = 10) {
+  return frame(MediaKind::kAudio, ts, false, size);
+}
 
 std::vector<uint32_t> times(const GopCache& cache) {
   std::vector<uint32_t> out;

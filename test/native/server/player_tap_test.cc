@@ -4,12 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "fake_loop.h"
+#include "flv_samples.h"
 #include "protocol/chunk_reader.h"
 #include "protocol/chunk_writer.h"
 #include "protocol/control_messages.h"
 #include "server/stream.h"
-#include "fake_loop.h"
-#include "flv_samples.h"
 
 namespace rtmp::server::testing {
 namespace {
@@ -76,8 +76,12 @@ class PlayerTapTest : public ::testing::Test {
     stream_.attach(loop_, loop_.fanouts(), tap_.get());
     return *tap_;
   }
-  void video(uint32_t ts, const ByteVec& body) { stream_.ingest(kVideo, ts, base::Bytes::copyOf(body)); }
-  void audio(uint32_t ts, const ByteVec& body) { stream_.ingest(kAudio, ts, base::Bytes::copyOf(body)); }
+  void video(uint32_t ts, const ByteVec& body) {
+    stream_.ingest(kVideo, ts, base::Bytes::copyOf(body));
+  }
+  void audio(uint32_t ts, const ByteVec& body) {
+    stream_.ingest(kAudio, ts, base::Bytes::copyOf(body));
+  }
   void publishWithHeaders() {
     ASSERT_TRUE(stream_.beginPublish(1, 0));
     video(0, avcSequenceHeader());
@@ -110,7 +114,8 @@ TEST_F(PlayerTapTest, OverTheMediaTimeBoundVideoIsDroppedAndCountedAudioKept) {
   PlayerTap& tap = attach(options);
   host_.queued = 1u << 20;  // nothing written since the start
   for (uint32_t i = 0; i < 10; ++i) {
-    video(40 * i, i == 0 ? avcKeyframe(static_cast<uint8_t>(i)) : avcInterframe(static_cast<uint8_t>(i)));
+    video(40 * i,
+          i == 0 ? avcKeyframe(static_cast<uint8_t>(i)) : avcInterframe(static_cast<uint8_t>(i)));
     audio(40 * i + 20, aacRaw(static_cast<uint8_t>(100 + i)));
   }
   // Queued media time passes 200 ms after frame 5 (ts 200 - 0).
@@ -178,7 +183,8 @@ TEST_F(PlayerTapTest, WaitingTapKeepsOnlyTheNewestHeaderOfEachKind) {
   video(40, avcKeyframe(1));
   EXPECT_EQ(host_.tags(kVideo), (std::vector<int>{-1, 1}));
   EXPECT_EQ(host_.tags(kAudio), (std::vector<int>{-1}));
-  EXPECT_EQ(host_.notices, (std::vector<std::string>{"StreamBegin", "NetStream.Play.PublishNotify"}));
+  EXPECT_EQ(host_.notices,
+            (std::vector<std::string>{"StreamBegin", "NetStream.Play.PublishNotify"}));
 }
 
 TEST_F(PlayerTapTest, AudioOnlyStreamStartsOnTheFirstAudioFrame) {

@@ -22,10 +22,16 @@ using Names = std::vector<std::string>;
 ByteVec flvTag(uint8_t type, uint32_t timestamp, const ByteVec& data) {
   auto size = static_cast<uint32_t>(data.size());
   ByteVec out = {type,
-                 static_cast<uint8_t>(size >> 16), static_cast<uint8_t>(size >> 8), static_cast<uint8_t>(size),
-                 static_cast<uint8_t>(timestamp >> 16), static_cast<uint8_t>(timestamp >> 8),
-                 static_cast<uint8_t>(timestamp), static_cast<uint8_t>(timestamp >> 24),
-                 0x00, 0x00, 0x00};
+                 static_cast<uint8_t>(size >> 16),
+                 static_cast<uint8_t>(size >> 8),
+                 static_cast<uint8_t>(size),
+                 static_cast<uint8_t>(timestamp >> 16),
+                 static_cast<uint8_t>(timestamp >> 8),
+                 static_cast<uint8_t>(timestamp),
+                 static_cast<uint8_t>(timestamp >> 24),
+                 0x00,
+                 0x00,
+                 0x00};
   out.insert(out.end(), data.begin(), data.end());
   uint32_t back = 11 + size;
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(back >> shift));
@@ -181,7 +187,8 @@ TEST_F(SessionTest, AggregateTagsWithExtendedTimestampsKeepTheirSpacing) {
   TestClient& pub = publisher("cam");
   publishHeaders(pub, 0);
   // Tag timestamps 0x01FFFFF0 / 0x02000010: the ext byte carries bits 24..31.
-  ByteVec body = join({flvTag(9, 0x01FFFFF0, avcKeyframe(1)), flvTag(9, 0x02000010, avcInterframe(2))});
+  ByteVec body =
+      join({flvTag(9, 0x01FFFFF0, avcKeyframe(1)), flvTag(9, 0x02000010, avcInterframe(2))});
   pub.send(aggregate(pub.publishStreamId(), 400, body));
   auto media = viewer.avMedia();
   ASSERT_EQ(media.size(), 4u);
@@ -246,12 +253,14 @@ TEST_F(SessionTest, PauseStopsMediaAndUnpauseResumesAtAKeyframe) {
   publishHeaders(pub, 0);
   publishFrames(pub, 0, 0, 2, 5);
   TestClient& viewer = player("cam");
-  viewer.send(streamCommand("pause", viewer.playStreamId(), {AmfValue::boolean(true), AmfValue::number(0)}));
+  viewer.send(streamCommand("pause", viewer.playStreamId(),
+                            {AmfValue::boolean(true), AmfValue::number(0)}));
   EXPECT_EQ(viewer.statusCodes().back(), "NetStream.Pause.Notify");
   viewer.takeNew();
   publishFrames(pub, 0, 2, 4, 5);
   EXPECT_TRUE(viewer.takeNew().empty());
-  viewer.send(streamCommand("pause", viewer.playStreamId(), {AmfValue::boolean(false), AmfValue::number(0)}));
+  viewer.send(streamCommand("pause", viewer.playStreamId(),
+                            {AmfValue::boolean(false), AmfValue::number(0)}));
   EXPECT_EQ(viewer.statusCodes().back(), "NetStream.Unpause.Notify");
   viewer.takeNew();
   publishFrames(pub, 0, 4, 6, 5);
@@ -296,9 +305,11 @@ TEST_F(SessionTest, DISABLED_StatusAfterSharedMetadataOnTheSameCsidDecodes) {
   publishHeaders(pub, 0);
   publishFrames(pub, 0, 0, 1, 5);
   TestClient& viewer = player("cam");
-  viewer.send(streamCommand("pause", viewer.playStreamId(), {AmfValue::boolean(true), AmfValue::number(0)}));
+  viewer.send(streamCommand("pause", viewer.playStreamId(),
+                            {AmfValue::boolean(true), AmfValue::number(0)}));
   pub.sendMetadata(40);  // metadata is delivered even while paused
-  viewer.send(streamCommand("pause", viewer.playStreamId(), {AmfValue::boolean(true), AmfValue::number(0)}));
+  viewer.send(streamCommand("pause", viewer.playStreamId(),
+                            {AmfValue::boolean(true), AmfValue::number(0)}));
   pub.sendMetadata(80);
   EXPECT_FALSE(viewer.readerError().has_value())
       << (viewer.readerError() ? viewer.readerError()->toString() : "");

@@ -31,7 +31,7 @@ TEST_F(SessionTest, OnePostPerMessagePerLoopNotPerPlayer) {
   TestClient& p2 = player("cam", &h().loopB);
   TestClient& p3 = player("cam", &h().loopB);
   const uint64_t before = h().loopB.posts();
-  publishHeaders(pub, 0);         // 3 messages
+  publishHeaders(pub, 0);           // 3 messages
   publishFrames(pub, 0, 0, 4, 25);  // 8 messages
   EXPECT_EQ(h().loopB.posts() - before, 11u);
   EXPECT_EQ(h().loopA.posts(), 0u);

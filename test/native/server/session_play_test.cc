@@ -103,11 +103,10 @@ TEST_F(SessionTest, LateJoinerGetsHeadersThenTheCachedGopThenLive) {
   publishFrames(pub, 10'000, 0, 7, 5);  // GOPs at frames 0 and 5
   TestClient& viewer = player("cam");
   publishFrames(pub, 10'000, 7, 11, 5);
-  EXPECT_EQ(describe(viewer.media()),
-            (Names{"meta@0", "VH@0", "AH@0",                        // snapshot headers
-                   "K5@0", "A105@20", "P6@40", "A106@60",           // cached GOP
-                   "P7@80", "A107@100", "P8@120", "A108@140",       // live
-                   "P9@160", "A109@180", "K10@200", "A110@220"}));
+  EXPECT_EQ(describe(viewer.media()), (Names{"meta@0", "VH@0", "AH@0",  // snapshot headers
+                                             "K5@0", "A105@20", "P6@40", "A106@60",  // cached GOP
+                                             "P7@80", "A107@100", "P8@120", "A108@140",  // live
+                                             "P9@160", "A109@180", "K10@200", "A110@220"}));
 }
 
 TEST_F(SessionTest, LateJoinerPayloadsAreByteIdenticalToWhatWasPublished) {
@@ -150,7 +149,8 @@ TEST_F(SessionTest, WithoutGopCacheALateJoinerWaitsForTheNextKeyframe) {
   publishHeaders(pub, 0);
   publishFrames(pub, 0, 0, 3, 5);
   TestClient& viewer = player("cam");
-  EXPECT_EQ(eventTypes(viewer), (std::vector<UserControlEventType>{UserControlEventType::kStreamBegin}));
+  EXPECT_EQ(eventTypes(viewer),
+            (std::vector<UserControlEventType>{UserControlEventType::kStreamBegin}));
   publishFrames(pub, 0, 3, 5, 5);  // inter frames and audio: nothing yet
   EXPECT_TRUE(viewer.media().empty());
   publishFrames(pub, 0, 5, 6, 5);

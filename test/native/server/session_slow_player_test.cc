@@ -35,7 +35,8 @@ class SlowPlayerTest : public SessionTest {
   std::set<int> receivedVideoTags() {
     std::set<int> tags;
     for (const Message& m : viewer_->avMedia()) {
-      if (m.type() == MessageType::kVideo && bytesOf(m)[1] == 0x01) tags.insert(frameTag(bytesOf(m)));
+      if (m.type() == MessageType::kVideo && bytesOf(m)[1] == 0x01)
+        tags.insert(frameTag(bytesOf(m)));
     }
     return tags;
   }
@@ -47,7 +48,8 @@ class SlowPlayerTest : public SessionTest {
 TEST_F(SlowPlayerTest, EveryAudioFrameIsKept) {
   std::set<int> audio;
   for (const Message& m : viewer_->avMedia()) {
-    if (m.type() == MessageType::kAudio && bytesOf(m)[1] == 0x01) audio.insert(frameTag(bytesOf(m)));
+    if (m.type() == MessageType::kAudio && bytesOf(m)[1] == 0x01)
+      audio.insert(frameTag(bytesOf(m)));
   }
   EXPECT_EQ(audio.size(), static_cast<size_t>(kGop - 1));
   EXPECT_EQ(*audio.begin(), 100);

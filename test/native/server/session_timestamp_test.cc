@@ -130,7 +130,8 @@ TEST_F(SessionTest, RebasedPlayerAcrossThe32BitWrapStartsAtZeroAndKeepsCounting)
   EXPECT_EQ(times["P3"], 200u);
 }
 
-class TimestampModeTest : public SessionTest, public ::testing::WithParamInterface<TimestampMode> {};
+class TimestampModeTest : public SessionTest,
+                          public ::testing::WithParamInterface<TimestampMode> {};
 
 TEST_P(TimestampModeTest, BackwardDtsJumpKeepsThePublisherAndPlayerTimestampsMonotonic) {
   configure(withMode(GetParam()));
@@ -178,7 +179,8 @@ TEST_F(SessionTest, CompositionTimeOffsetsPassThroughByteIdentical) {
   const std::vector<ByteVec> frames = {avcKeyframe(0, 80), avcInterframe(1, 120),
                                        avcInterframe(2, 0), avcInterframe(3, 40),
                                        avcInterframe(4, -40)};
-  for (size_t i = 0; i < frames.size(); ++i) pub.sendVideo(40 + 40 * static_cast<uint32_t>(i), frames[i]);
+  for (size_t i = 0; i < frames.size(); ++i)
+    pub.sendVideo(40 + 40 * static_cast<uint32_t>(i), frames[i]);
   std::vector<Message> video;
   for (const Message& m : viewer.avMedia()) {
     if (m.type() == MessageType::kVideo && bytesOf(m) != avcSequenceHeader()) video.push_back(m);
@@ -195,7 +197,8 @@ TEST_F(SessionTest, TimestampModeOffPassesTimestampsThroughUntouched) {
   pub.sendVideo(7'000, avcKeyframe(0));
   pub.sendVideo(7'000, avcInterframe(1));  // a stall stays a stall
   pub.sendVideo(6'990, avcInterframe(2));  // and a step back stays one
-  EXPECT_EQ(describe(viewer.avMedia()), (Names{"VH@7000", "AH@7000", "K0@7000", "P1@7000", "P2@6990"}));
+  EXPECT_EQ(describe(viewer.avMedia()),
+            (Names{"VH@7000", "AH@7000", "K0@7000", "P1@7000", "P2@6990"}));
 }
 
 // Bug (stream_ingest.cc, StreamIngest::process): sequence headers go through
@@ -208,7 +211,8 @@ TEST_F(SessionTest, DISABLED_FirstKeyframeSharingItsSequenceHeaderDtsKeepsItsTim
   publishHeaders(pub, 0);
   publishFrames(pub, 0, 0, 2, 25);
   TestClient& viewer = player("cam");
-  EXPECT_EQ(describe(viewer.avMedia()), (Names{"VH@0", "AH@0", "K0@0", "A100@20", "P1@40", "A101@60"}));
+  EXPECT_EQ(describe(viewer.avMedia()),
+            (Names{"VH@0", "AH@0", "K0@0", "A100@20", "P1@40", "A101@60"}));
 }
 
 // Same bug, seen by a player waiting for the publisher: its timeline starts
@@ -218,7 +222,8 @@ TEST_F(SessionTest, DISABLED_WaitingPlayerGetsTheFirstKeyframeAtZero) {
   TestClient& pub = publisher("cam");
   publishHeaders(pub, 3000);
   publishFrames(pub, 3000, 0, 2, 25);
-  EXPECT_EQ(describe(viewer.avMedia()), (Names{"VH@0", "AH@0", "K0@0", "A100@20", "P1@40", "A101@60"}));
+  EXPECT_EQ(describe(viewer.avMedia()),
+            (Names{"VH@0", "AH@0", "K0@0", "A100@20", "P1@40", "A101@60"}));
 }
 
 // Bug (player_tap.cc, PlayerTap::send): a message sent with a type-0 header

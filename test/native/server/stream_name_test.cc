@@ -39,7 +39,9 @@ TEST(StreamNameTest, SplitQueryStripsTrailingSlashes) {
   EXPECT_EQ(splitQuery("/").name, "");
 }
 
-TEST(StreamNameTest, SplitQueryKeepsInnerSlashes) { EXPECT_EQ(splitQuery("a/b").name, "a/b"); }
+TEST(StreamNameTest, SplitQueryKeepsInnerSlashes) {
+  EXPECT_EQ(splitQuery("a/b").name, "a/b");
+}
 
 TEST(StreamNameTest, TcUrlQuery) {
   EXPECT_EQ(tcUrlQuery("rtmp://h:1935/live?token=abc"), "token=abc");

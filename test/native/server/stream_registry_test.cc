@@ -110,7 +110,9 @@ TEST_F(StreamRegistryTest, SnapshotListsOnlyPublishingStreams) {
   EXPECT_EQ(registry_.size(), 0u);
 }
 
-TEST_F(StreamRegistryTest, KeyJoinsAppAndName) { EXPECT_EQ(StreamRegistry::keyOf("live", "cam"), "live/cam"); }
+TEST_F(StreamRegistryTest, KeyJoinsAppAndName) {
+  EXPECT_EQ(StreamRegistry::keyOf("live", "cam"), "live/cam");
+}
 
 }  // namespace
 }  // namespace rtmp::server::testing

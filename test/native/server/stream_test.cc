@@ -17,16 +17,19 @@ constexpr uint8_t kAudio = 8;
 constexpr uint8_t kVideo = 9;
 constexpr uint8_t kData = 18;
 
-base::Bytes bytes(const ByteVec& v) { return base::Bytes::copyOf(v); }
+base::Bytes bytes(const ByteVec& v) {
+  return base::Bytes::copyOf(v);
+}
 
 // "@setDataFrame", "onMetaData", {width: 640} in AMF0.
 ByteVec setDataFrame() {
-  ByteVec out = {0x02, 0x00, 0x0D, '@', 's', 'e', 't', 'D', 'a', 't', 'a', 'F', 'r', 'a', 'm', 'e',  //
-                 0x02, 0x00, 0x0A, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a',                 //
-                 0x08, 0x00, 0x00, 0x00, 0x01,                      // ECMA array, 1 entry
-                 0x00, 0x05, 'w', 'i', 'd', 't', 'h',               // key "width"
+  ByteVec out = {0x02, 0x00, 0x0D, '@',  's',  'e',  't',  'D',  'a',  't', 'a', 'F', 'r',
+                 'a',  'm',  'e',                                                           //
+                 0x02, 0x00, 0x0A, 'o',  'n',  'M',  'e',  't',  'a',  'D', 'a', 't', 'a',  //
+                 0x08, 0x00, 0x00, 0x00, 0x01,                          // ECMA array, 1 entry
+                 0x00, 0x05, 'w',  'i',  'd',  't',  'h',               // key "width"
                  0x00, 0x40, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  // number 640
-                 0x00, 0x00, 0x09};                                  // object end
+                 0x00, 0x00, 0x09};                                     // object end
   return out;
 }
 
@@ -206,8 +209,9 @@ TEST_F(StreamTest, SnapshotCountsBytesFramesAndCache) {
   EXPECT_EQ(s.videoFrames, 2u);
   EXPECT_EQ(s.audioFrames, 1u);
   EXPECT_EQ(s.gopCacheFrames, 3u);
-  EXPECT_EQ(s.bytesIn, setDataFrame().size() + avcSequenceHeader().size() + aacSequenceHeader().size() +
-                           avcKeyframe(1).size() + avcInterframe(2).size() + aacRaw(1).size());
+  EXPECT_EQ(s.bytesIn, setDataFrame().size() + avcSequenceHeader().size() +
+                           aacSequenceHeader().size() + avcKeyframe(1).size() +
+                           avcInterframe(2).size() + aacRaw(1).size());
   stream_.endPublish(1);
 }
 

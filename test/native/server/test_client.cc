@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
+#include "base/log.h"
 #include "protocol/amf_value.h"
 #include "protocol/command_builders.h"
-#include "base/log.h"
 #include "protocol/control_messages.h"
 
 namespace rtmp::server::testing {
@@ -30,9 +30,12 @@ StreamOptions streamOptionsFor(const EngineConfig& config) {
 ServerHarness::ServerHarness(EngineConfig config)
     : config(std::move(config)),
       registry(streamOptionsFor(this->config)),
-      env{this->config, registry, table,
+      env{this->config,
+          registry,
+          table,
           [this](EngineEvent&& e) { events.push_back(std::move(e)); },
-          [this] { return nowMs; }, [this] { return nowMs + 1'700'000'000'000ull; }} {}
+          [this] { return nowMs; },
+          [this] { return nowMs + 1'700'000'000'000ull; }} {}
 
 ServerHarness::~ServerHarness() {
   closeAll();
@@ -71,8 +74,8 @@ TestClient::TestClient(ServerHarness& harness, FakeLoop& loop, uint64_t id)
       loop_(loop),
       id_(id),
       transport_(loop),
-      info_(harness.table.add(id, "192.0.2.7", static_cast<uint16_t>(50000 + id), loop.index(), &loop,
-                              harness.env.wallMs())) {
+      info_(harness.table.add(id, "192.0.2.7", static_cast<uint16_t>(50000 + id), loop.index(),
+                              &loop, harness.env.wallMs())) {
   auto scope = loop_.enter();
   session_ = std::make_unique<Session>(id, PeerInfo{"192.0.2.7", static_cast<uint16_t>(50000 + id)},
                                        transport_, harness.env, info_);
@@ -120,7 +123,9 @@ void TestClient::send(const base::Result<Message>& message, size_t split) {
   send(*message, split);
 }
 
-void TestClient::sendRaw(const std::vector<uint8_t>& bytes) { feed(bytes, 0); }
+void TestClient::sendRaw(const std::vector<uint8_t>& bytes) {
+  feed(bytes, 0);
+}
 
 void TestClient::setChunkSize(uint32_t size) {
   send(protocol::encodeSetChunkSize(size));
@@ -202,8 +207,8 @@ void TestClient::close(base::ErrorCode code, const std::string& why) {
 void TestClient::poll() {
   const auto& out = transport_.output();
   if (!handshake_ || !handshake_->done() || readOffset_ >= out.size() || readerError_) return;
-  auto fed = reader_.feed(std::span<const uint8_t>(out.data() + readOffset_, out.size() - readOffset_),
-                          received_);
+  auto fed = reader_.feed(
+      std::span<const uint8_t>(out.data() + readOffset_, out.size() - readOffset_), received_);
   readOffset_ = out.size();
   if (!fed.ok()) readerError_ = fed.error();
 }
@@ -279,7 +284,9 @@ LogCapture::LogCapture() {
       this);
 }
 
-LogCapture::~LogCapture() { base::setLogSink(nullptr, nullptr); }
+LogCapture::~LogCapture() {
+  base::setLogSink(nullptr, nullptr);
+}
 
 bool LogCapture::contains(std::string_view text) const {
   return std::any_of(lines_.begin(), lines_.end(),
@@ -305,7 +312,9 @@ std::string statusCodeOf(const protocol::Command& c) {
   return code ? std::string(code->stringOr("")) : std::string();
 }
 
-ByteVec bytesOf(const Message& m) { return ByteVec(m.payload.data(), m.payload.data() + m.payload.size()); }
+ByteVec bytesOf(const Message& m) {
+  return ByteVec(m.payload.data(), m.payload.data() + m.payload.size());
+}
 
 std::string describe(const Message& m) {
   ByteVec b = bytesOf(m);

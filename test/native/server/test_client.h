@@ -23,6 +23,9 @@
 #include <vector>
 
 #include "base/error.h"
+#include "fake_loop.h"
+#include "fake_transport.h"
+#include "flv_samples.h"
 #include "protocol/chunk_reader.h"
 #include "protocol/chunk_writer.h"
 #include "protocol/command.h"
@@ -35,9 +38,6 @@
 #include "server/session.h"
 #include "server/session_table.h"
 #include "server/stream_registry.h"
-#include "fake_loop.h"
-#include "fake_transport.h"
-#include "flv_samples.h"
 
 namespace rtmp::server::testing {
 
@@ -115,7 +115,8 @@ class TestClient {
   // "@setDataFrame", "onMetaData", {width, height, framerate, ...}.
   void sendMetadata(uint32_t timestamp);
   // The connection is gone: Session::onClosed.
-  void close(base::ErrorCode code = base::ErrorCode::kClosed, const std::string& why = "peer closed");
+  void close(base::ErrorCode code = base::ErrorCode::kClosed,
+             const std::string& why = "peer closed");
   bool closed() const { return closed_; }
 
   // --- session → client ---
