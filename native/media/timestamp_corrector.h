@@ -52,6 +52,10 @@ class TimestampCorrector {
 
   // Corrected DTS for the next packet of this track.
   uint32_t correct(uint32_t dts);
+  // Maps dts onto the output timeline without moving it: for messages that
+  // are not frames (sequence headers), which must neither count as a stall
+  // nor push the next frame 1 ms later. Never ahead of the last output.
+  uint32_t peek(uint32_t dts) const;
   // Forget history (e.g. on a new publish); keeps the options.
   void reset();
 

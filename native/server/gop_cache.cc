@@ -31,7 +31,12 @@ void GopCache::push(const SharedMediaRef& media, bool streamHasVideo) {
     clear();
     collecting_ = true;
   }
-  if (!collecting_) return;  // no keyframe yet: nothing a decoder could start from
+  if (!collecting_) {
+    // No keyframe yet: nothing a decoder could start from. Audio kept while
+    // the stream looked audio-only must go, or a joiner would start on it.
+    if (!items_.empty()) clear();
+    return;
+  }
 
   items_.push_back(media);
   bytes_ += media->payload().size();

@@ -5,8 +5,10 @@
 namespace rtmp::server {
 
 bool LocalFanout::remove(StreamTap* tap) {
+  // Marked slots (tap == nullptr) never match a live tap.
   auto it = std::find_if(taps_.begin(), taps_.end(), [tap](const Entry& e) { return e.tap == tap; });
   if (it == taps_.end()) return false;
+  --live_;
   if (iterating_) {
     // Mark instead of erasing so the loop in forEachAfter stays valid.
     it->tap = nullptr;

@@ -16,11 +16,16 @@ namespace rtmp::server {
 
 class LocalFanout {
  public:
-  void add(StreamTap* tap, uint64_t joinSeq) { taps_.push_back({tap, joinSeq}); }
+  void add(StreamTap* tap, uint64_t joinSeq) {
+    taps_.push_back({tap, joinSeq});
+    ++live_;
+  }
   // Returns true if the tap was attached here.
   bool remove(StreamTap* tap);
-  bool empty() const { return taps_.empty(); }
-  size_t size() const { return taps_.size(); }
+  // Live taps: a tap removed during a delivery no longer counts, even though
+  // its slot is only reclaimed when the delivery ends.
+  bool empty() const { return live_ == 0; }
+  size_t size() const { return live_; }
 
   void deliverMedia(const SharedMediaRef& media);
   void deliverPublisherGone(uint64_t seq);
@@ -37,6 +42,7 @@ class LocalFanout {
   void forEachAfter(uint64_t seq, Fn&& fn);
 
   std::vector<Entry> taps_;
+  size_t live_ = 0;
   bool iterating_ = false;
   bool removedWhileIterating_ = false;
 };

@@ -11,9 +11,10 @@ bool earlier(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) < 0; }
 
 }  // namespace
 
-uint32_t PlayerTap::playerTimestamp(uint32_t streamTimestamp) const {
+uint32_t PlayerTap::playerTimestamp(uint32_t streamTimestamp, bool* clamped) const {
   if (options_.timestampMode != TimestampMode::kRebase || !base_) return streamTimestamp;
   int32_t rel = static_cast<int32_t>(streamTimestamp - *base_);
+  if (clamped) *clamped = rel < 0;
   return rel > 0 ? static_cast<uint32_t>(rel) : 0;
 }
 
@@ -108,6 +109,7 @@ bool PlayerTap::shouldDrop(const SharedMedia& m) {
     if (queued > options_.queueMaxBytes) {
       ++stats_.droppedAudio;
       lastSentSeq_[m.csid] = 0;
+      host_.reportDrops(stats_);
       return true;
     }
     return false;
@@ -119,12 +121,14 @@ bool PlayerTap::shouldDrop(const SharedMedia& m) {
       return false;
     }
     ++stats_.droppedVideo;
+    host_.reportDrops(stats_);
     return true;
   }
   if (over) {
     dropping_ = true;
     ++stats_.droppedVideo;
     lastSentSeq_[m.csid] = 0;  // the delta chain on this csid is broken
+    host_.reportDrops(stats_);
     return true;
   }
   return false;
@@ -143,17 +147,20 @@ void PlayerTap::send(const SharedMedia& m, bool fresh) {
   const bool chained = !fresh && lastSentSeq_[csid] != 0 && m.prevSeqOnCsid == lastSentSeq_[csid];
   std::vector<base::Bytes> out;
   uint64_t size = 0;
+  bool clamped = false;
   if (chained) {
     out.push_back(m.chunks.bytes);
     size = m.chunks.bytes.size();
   } else {
     protocol::PlayerStart start =
-        protocol::startWithType0(m.chunks, playerTimestamp(m.timestamp()), options_.streamId);
+        protocol::startWithType0(m.chunks, playerTimestamp(m.timestamp(), &clamped), options_.streamId);
     size = start.head.size() + start.tail.size();
     out.push_back(std::move(start.head));
     if (!start.tail.empty()) out.push_back(std::move(start.tail));
   }
-  lastSentSeq_[csid] = m.seq;
+  // A clamped timestamp is not where the shared deltas assume this message
+  // was: the next message on csid must restart with its own type-0 header.
+  lastSentSeq_[csid] = clamped ? 0 : m.seq;
   handedOff_ += size;
   stats_.bytesOut += size;
   ++stats_.sentMessages;

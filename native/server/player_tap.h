@@ -26,6 +26,13 @@
 namespace rtmp::server {
 
 // What a player tap needs from its session.
+struct PlayerStats {
+  uint64_t sentMessages = 0;
+  uint64_t droppedVideo = 0;
+  uint64_t droppedAudio = 0;
+  uint64_t bytesOut = 0;
+};
+
 class PlayerHost {
  public:
   virtual ~PlayerHost() = default;
@@ -36,6 +43,8 @@ class PlayerHost {
   virtual void sendPlayStatus(const protocol::StatusCode& status, const std::string& description) = 0;
   virtual void sendStreamBegin() = 0;
   virtual void sendStreamEof() = 0;
+  // Drop counters changed (for live stats while the player is dropping).
+  virtual void reportDrops(const PlayerStats& stats) = 0;
 };
 
 struct PlayerOptions {
@@ -44,13 +53,6 @@ struct PlayerOptions {
   uint32_t queueMs = 5'000;
   uint64_t queueMaxBytes = 32u << 20;
   std::string streamPath;  // "app/name" for status descriptions
-};
-
-struct PlayerStats {
-  uint64_t sentMessages = 0;
-  uint64_t droppedVideo = 0;
-  uint64_t droppedAudio = 0;
-  uint64_t bytesOut = 0;
 };
 
 class PlayerTap : public StreamTap {
@@ -76,7 +78,9 @@ class PlayerTap : public StreamTap {
   void startTimeline(uint32_t base);
   // Sends one message; `fresh` forces a type-0 restart of its chunk stream.
   void send(const SharedMedia& media, bool fresh = false);
-  uint32_t playerTimestamp(uint32_t streamTimestamp) const;
+  // The player's timestamp for a stream timestamp; sets clamped when the
+  // message is older than the player's start and was moved to 0.
+  uint32_t playerTimestamp(uint32_t streamTimestamp, bool* clamped = nullptr) const;
   // Bytes written so far by the socket: pops queue marks they cover.
   uint32_t queuedMediaMs();
   bool shouldDrop(const SharedMedia& media);

@@ -232,7 +232,6 @@ void Session::stopPublishing(const char* why) {
 void Session::stopPlaying(const char* why) {
   if (!player_) return;
   playStream_->detach(transport_.fanouts(), player_.get());
-  info_->droppedFrames.store(player_->stats().droppedVideo, std::memory_order_relaxed);
   EngineEvent e = event(EventKind::kStop);
   e.reason = why;
   emit(std::move(e));
@@ -273,6 +272,10 @@ void Session::sendPlayStatus(const protocol::StatusCode& status, const std::stri
 void Session::sendStreamBegin() { sendMessage(protocol::encodeStreamBegin(playStreamId_)); }
 
 void Session::sendStreamEof() { sendMessage(protocol::encodeStreamEof(playStreamId_)); }
+
+void Session::reportDrops(const PlayerStats& stats) {
+  info_->droppedFrames.store(stats.droppedVideo + stats.droppedAudio, std::memory_order_relaxed);
+}
 
 // ---- events ----
 

@@ -117,6 +117,7 @@ class Session : private PlayerHost {
   void sendPlayStatus(const protocol::StatusCode& status, const std::string& description) override;
   void sendStreamBegin() override;
   void sendStreamEof() override;
+  void reportDrops(const PlayerStats& stats) override;
 
   // Events.
   EngineEvent event(EventKind kind) const;

@@ -54,19 +54,14 @@ void StreamIngest::reset() {
   audioFrames_ = 0;
 }
 
-uint32_t StreamIngest::correct(MediaKind kind, uint32_t timestamp) {
+uint32_t StreamIngest::correct(MediaKind kind, uint32_t timestamp, bool frame) {
   if (mode_ == TimestampMode::kOff) return timestamp;
   // Audio and video are corrected independently: one track's glitch must not
-  // shift the other.
-  switch (kind) {
-    case MediaKind::kAudio:
-      return audioClock_.correct(timestamp);
-    case MediaKind::kVideo:
-      return videoClock_.correct(timestamp);
-    case MediaKind::kData:
-      return dataClock_.correct(timestamp);
-  }
-  return timestamp;
+  // shift the other. Sequence headers are placed on the timeline without
+  // moving it (a keyframe usually shares its header's DTS; that is no stall).
+  media::TimestampCorrector& clock =
+      kind == MediaKind::kAudio ? audioClock_ : kind == MediaKind::kVideo ? videoClock_ : dataClock_;
+  return frame ? clock.correct(timestamp) : clock.peek(timestamp);
 }
 
 SharedMediaRef StreamIngest::finish(media::MediaPacket packet, uint32_t csid, uint64_t seq) {
@@ -108,9 +103,9 @@ IngestResult StreamIngest::process(uint8_t typeId, uint32_t timestamp, const bas
   }
   if (packet.kind == MediaKind::kData && !isMetadata) isMetadata = CodecTracker::isOnMetaData(body);
 
-  packet.dts = correct(packet.kind, packet.dts);
   const MediaKind kind = packet.kind;
   const bool header = packet.sequenceHeader;
+  packet.dts = correct(kind, packet.dts, /*frame=*/!header);
   const bool coded = packet.isMedia && !header;
   uint32_t csid = csidFor(kind);
 

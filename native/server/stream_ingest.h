@@ -42,7 +42,7 @@ class StreamIngest {
   uint64_t audioFrames() const { return audioFrames_; }
 
  private:
-  uint32_t correct(MediaKind kind, uint32_t timestamp);
+  uint32_t correct(MediaKind kind, uint32_t timestamp, bool frame);
   SharedMediaRef finish(media::MediaPacket packet, uint32_t csid, uint64_t seq);
 
   const TimestampMode mode_;

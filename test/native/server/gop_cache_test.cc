@@ -142,11 +142,11 @@ TEST(GopCacheTest, ClearEmptiesAndWaitsForAKeyframe) {
   EXPECT_EQ(cache.bytes(), 0u);
 }
 
-// Bug (gop_cache.cc, GopCache::push): an audio-only rolling window stays in
+// Regression (the bug was in gop_cache.cc, GopCache::push): an audio-only rolling window stays in
 // the cache after the stream gains video; until the first keyframe arrives a
 // joiner's "GOP" starts with stale audio and no keyframe, and PlayerTap
 // starts its timeline there and forwards the inter frames that follow.
-TEST(GopCacheTest, DISABLED_AudioWindowIsDroppedOnceTheStreamHasVideo) {
+TEST(GopCacheTest, AudioWindowIsDroppedOnceTheStreamHasVideo) {
   GopCache cache({});
   cache.push(audio(0), false);
   cache.push(audio(20), false);

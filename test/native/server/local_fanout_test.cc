@@ -96,11 +96,11 @@ TEST(LocalFanoutTest, TapAddedDuringDeliveryStartsAfterItsJoinSeq) {
   EXPECT_EQ(late.seqs(), (std::vector<uint64_t>{2}));
 }
 
-// Bug (local_fanout.h, LocalFanout::empty/size): a tap removed during a
+// Regression (the bug was in local_fanout.h, LocalFanout::empty/size): a tap removed during a
 // delivery is only marked, so empty() stays false until the loop ends. Stream
 // ::detach asks empty() right after remove() to decide whether this loop's
-// fan-out can go (see StreamTest.DISABLED_DetachingTheLastTapFromInsideA...).
-TEST(LocalFanoutTest, DISABLED_EmptyAsSoonAsTheLastTapIsRemovedDuringDelivery) {
+// fan-out can go (see StreamTest.DetachingTheLastTapFromInsideA...).
+TEST(LocalFanoutTest, EmptyAsSoonAsTheLastTapIsRemovedDuringDelivery) {
   LocalFanout fanout;
   RecordingTap a;
   bool emptyInside = false;

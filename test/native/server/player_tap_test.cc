@@ -29,6 +29,8 @@ class FakePlayerHost : public PlayerHost {
   }
   void sendStreamBegin() override { notices.push_back("StreamBegin"); }
   void sendStreamEof() override { notices.push_back("StreamEOF"); }
+  void reportDrops(const PlayerStats& stats) override { lastDrops = stats; }
+  PlayerStats lastDrops;
 
   // What a player's ChunkReader makes of the bytes (after the session's Set
   // Chunk Size 4096, which the tap's shared chunks assume).

@@ -25,6 +25,25 @@ TEST_F(SessionTest, DigestHandshakeCompletes) {
   EXPECT_TRUE(c.session().handshakeDone());
 }
 
+TEST_F(SessionTest, HandshakeFedOneByteAtATimeCompletes) {
+  TestClient& c = h().client(h().loopA);
+  c.handshakeWith(/*digest=*/false, /*split=*/1, {});
+  c.connect("live");
+  EXPECT_EQ(h().eventsOf(EventKind::kConnect).size(), 1u);
+}
+
+TEST_F(SessionTest, ConnectInTheSameWriteAsC2IsHandled) {
+  TestClient& c = h().client(h().loopA);
+  protocol::ConnectParams params;
+  params.app = "live";
+  params.tcUrl = "rtmp://127.0.0.1/live";
+  auto connect = protocol::buildConnect(1, params);
+  ASSERT_TRUE(connect.ok());
+  c.handshakeWith(/*digest=*/false, /*split=*/0, c.encode(*connect));
+  EXPECT_EQ(h().eventsOf(EventKind::kConnect).size(), 1u);
+  EXPECT_EQ(c.commands().size(), 1u);
+}
+
 TEST_F(SessionTest, ConnectIsAnsweredWithWindowBandwidthChunkSizeAndResult) {
   TestClient& c = h().client(h().loopA);
   c.handshake();

@@ -160,7 +160,7 @@ TEST_F(SessionTest, PublisherInputSplitIntoSingleBytesIsReassembled) {
 TEST_F(SessionTest, AggregateMessageIsSplitIntoItsFlvTags) {
   TestClient& viewer = player("cam");
   TestClient& pub = publisher("cam");
-  publishHeaders(pub, 960);  // not 1000: see DISABLED_FirstKeyframeSharingItsSequenceHeaderDts...
+  publishHeaders(pub, 960);  // not 1000: see FirstKeyframeSharingItsSequenceHeaderDts...
   // Tag timestamps are the encoder's own (5000...); the session re-bases them
   // on the aggregate's timestamp (1000).
   ByteVec body = join({flvTag(9, 5000, avcKeyframe(1)), flvTag(8, 5020, aacRaw(2)),
@@ -232,6 +232,13 @@ TEST_F(SessionTest, CorruptChunkStreamClosesWithError) {
   EXPECT_EQ(h().eventsOf(EventKind::kError)[0].code, "ERR_RTMP_CHUNK_STATE");
 }
 
+TEST_F(SessionTest, PlayerWithACorruptChunkStreamGetsPlayFailed) {
+  TestClient& viewer = player("cam");
+  viewer.sendRaw({0x47, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x09});  // type 1 on csid 7: no state
+  EXPECT_EQ(viewer.statusCodes().back(), "NetStream.Play.Failed");
+  EXPECT_EQ(viewer.transport().closeCalls(), 1);
+}
+
 TEST_F(SessionTest, GetStreamLengthIsZeroForLiveStreams) {
   TestClient& c = connected(h().loopA);
   c.takeNew();
@@ -293,14 +300,14 @@ TEST_F(SessionTest, ReceiveAudioFalseKeepsOnlyVideo) {
   EXPECT_EQ(kinds(viewer.takeNew()), (Names{"P1", "P2"}));
 }
 
-// Bug (session.cc / command_builders.h): the session writes NetStream
-// commands (onStatus) on csid 5 with its ChunkWriter, and PlayerTap writes
-// data messages (onMetaData) on csid 5 as shared chunk bytes. The writer
-// picks type-2/3 headers from its own memory of csid 5, but the player's
-// reader last saw the shared metadata there (another length and type id): a
-// second Pause.Notify goes out as a type-3 header and the player reads it as
-// a data message of the metadata's length — its chunk stream is corrupt.
-TEST_F(SessionTest, DISABLED_StatusAfterSharedMetadataOnTheSameCsidDecodes) {
+// Regression: the session wrote NetStream statuses on csid 5 with its
+// ChunkWriter while PlayerTap wrote fan-out metadata on csid 5 as shared chunk
+// bytes. The writer picked type-2/3 headers from its own memory of csid 5, but
+// the player's reader had last seen the metadata there, so a second
+// Pause.Notify (type 3) was read as a data message of the metadata's length
+// and the player's chunk stream was corrupt. Fan-out data now has its own
+// csid (protocol::kCsidMediaData).
+TEST_F(SessionTest, StatusAfterFanOutMetadataKeepsThePlayersChunkStreamIntact) {
   TestClient& pub = publisher("cam");
   publishHeaders(pub, 0);
   publishFrames(pub, 0, 0, 1, 5);

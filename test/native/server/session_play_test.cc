@@ -295,5 +295,36 @@ TEST_F(SessionTest, UnclassifiableMediaIsDroppedNotFatal) {
   EXPECT_EQ(describe(viewer.media()), (Names{"K0@0", "A100@20"}));
 }
 
+TEST_F(SessionTest, MetadataEventWhenTheAudioConfigurationChanges) {
+  TestClient& pub = publisher("cam");
+  publishHeaders(pub, 0);
+  publishFrames(pub, 0, 0, 1, 25);
+  ASSERT_EQ(h().eventsOf(EventKind::kPublish).size(), 1u);
+  EXPECT_TRUE(h().eventsOf(EventKind::kMetadata).empty());
+  // AudioSpecificConfig 11 88: AAC LC, frequency index 3 (48000), 1 channel.
+  pub.sendAudio(100, {0xAF, 0x00, 0x11, 0x88});
+  auto events = h().eventsOf(EventKind::kMetadata);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].codec.audioSampleRate, 48000u);
+  EXPECT_EQ(events[0].codec.audioChannels, 1u);
+  EXPECT_EQ(events[0].stream, "cam");
+}
+
+TEST_F(SessionTest, UnpublishAndStopEventsCarryTheirReasons) {
+  TestClient& pub = publisher("cam");
+  TestClient& viewer = player("cam");
+  viewer.close(base::ErrorCode::kIo, "player reset");
+  pub.close(base::ErrorCode::kTimeout, "idle timeout");
+  auto stop = h().eventsOf(EventKind::kStop);
+  ASSERT_EQ(stop.size(), 1u);
+  EXPECT_EQ(stop[0].reason, "player reset");
+  EXPECT_EQ(stop[0].stream, "cam");
+  auto unpublish = h().eventsOf(EventKind::kUnpublish);
+  ASSERT_EQ(unpublish.size(), 1u);
+  EXPECT_EQ(unpublish[0].reason, "idle timeout");
+  EXPECT_EQ(unpublish[0].stream, "cam");
+  EXPECT_EQ(h().eventsOf(EventKind::kDisconnect).size(), 2u);
+}
+
 }  // namespace
 }  // namespace rtmp::server::testing

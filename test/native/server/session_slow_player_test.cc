@@ -113,6 +113,14 @@ TEST_F(SlowPlayerTest, DroppedVideoIsCountedInSessionStats) {
   EXPECT_GT(dropped, 0u);
 }
 
+// Regression (the bug was in session.cc, Session::stopPlaying): SessionInfo::droppedFrames is
+// stored only when the player stops, so stats()/sessions() show 0 for a
+// player that is dropping right now — when the number matters most.
+TEST_F(SlowPlayerTest, DroppedVideoIsVisibleInSessionStatsWhilePlaying) {
+  const size_t received = receivedVideoTags().size();
+  EXPECT_EQ(viewer_->info().droppedFrames.load(), static_cast<uint64_t>(kGop - 1) - received);
+}
+
 TEST_F(SessionTest, PlayerOverTheByteCapDropsAudioAndResyncsIt) {
   EngineConfig config;
   config.playerQueueMaxBytes = 4096;

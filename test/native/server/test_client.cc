@@ -96,26 +96,34 @@ void TestClient::feed(const std::vector<uint8_t>& bytes, size_t split) {
   }
 }
 
-void TestClient::handshake(bool digest) {
-  handshake_.emplace(protocol::ClientHandshakeOptions{.time = 0, .random = {}, .digest = digest});
+void TestClient::handshakeWith(bool digest, size_t split, const std::vector<uint8_t>& afterC2) {
+  protocol::ClientHandshakeOptions hs;
+  hs.digest = digest;
+  handshake_.emplace(hs);
   auto c0c1 = handshake_->start();
   ASSERT_TRUE(c0c1.ok());
-  feed(*c0c1, 0);
+  feed(*c0c1, split);
   auto step = handshake_->feed(transport_.output());
   ASSERT_TRUE(step.ok()) << step.error().toString();
   ASSERT_TRUE(step->done);
   // S0+S1+S2 are read; anything after them is the session's chunk stream.
   readOffset_ = step->consumed;
-  feed(step->output, 0);  // C2
+  std::vector<uint8_t> c2 = step->output;
+  c2.insert(c2.end(), afterC2.begin(), afterC2.end());
+  feed(c2, split);
   ASSERT_TRUE(session_->handshakeDone());
 }
 
-void TestClient::send(const Message& message, size_t split) {
+std::vector<uint8_t> TestClient::encode(const Message& message) {
   base::BytesBuilder out(256);
   auto written = writer_.write(message, out);
-  ASSERT_TRUE(written.ok()) << written.error().toString();
+  EXPECT_TRUE(written.ok()) << written.error().toString();
   base::Bytes bytes = out.freeze();
-  feed(std::vector<uint8_t>(bytes.data(), bytes.data() + bytes.size()), split);
+  return std::vector<uint8_t>(bytes.data(), bytes.data() + bytes.size());
+}
+
+void TestClient::send(const Message& message, size_t split) {
+  feed(encode(message), split);
 }
 
 void TestClient::send(const base::Result<Message>& message, size_t split) {

@@ -94,7 +94,12 @@ class TestClient {
 
   // --- client → session ---
   // Simple (non-digest) or digest C0+C1, then C2 once S0+S1+S2 are back.
-  void handshake(bool digest = false);
+  void handshake(bool digest = false) { handshakeWith(digest, 0, {}); }
+  // The same, fed in pieces of `split` bytes (0: whole), with `afterC2`
+  // (chunk stream bytes) sent in the same write as C2.
+  void handshakeWith(bool digest, size_t split, const std::vector<uint8_t>& afterC2);
+  // The chunks of `message` from the client's ChunkWriter, not sent.
+  std::vector<uint8_t> encode(const protocol::Message& message);
   // Chunks `message` with the client's ChunkWriter and feeds the bytes, whole
   // or cut into pieces of `split` bytes.
   void send(const protocol::Message& message, size_t split = 0);
