@@ -21,15 +21,16 @@ bool LocalFanout::remove(StreamTap* tap) {
 
 template <typename Fn>
 void LocalFanout::forEachAfter(uint64_t seq, Fn&& fn) {
-  iterating_ = true;
+  ++iterating_;
   // Index loop: taps added during the callbacks are appended and may be
   // visited; they filter by their own joinSeq.
   for (size_t i = 0; i < taps_.size(); ++i) {
     Entry e = taps_[i];
     if (e.tap != nullptr && seq > e.joinSeq) fn(e.tap);
   }
-  iterating_ = false;
-  if (removedWhileIterating_) {
+  // Compact only when the outermost delivery ends: a nested one must not
+  // move entries under the loop that contains it.
+  if (--iterating_ == 0 && removedWhileIterating_) {
     taps_.erase(std::remove_if(taps_.begin(), taps_.end(), [](const Entry& e) { return e.tap == nullptr; }),
                 taps_.end());
     removedWhileIterating_ = false;

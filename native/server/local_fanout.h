@@ -43,7 +43,7 @@ class LocalFanout {
 
   std::vector<Entry> taps_;
   size_t live_ = 0;
-  bool iterating_ = false;
+  int iterating_ = 0;  // nesting depth of deliveries in progress
   bool removedWhileIterating_ = false;
 };
 
