@@ -76,20 +76,11 @@ Result<AmfValue> Amf0Decoder::replay(uint16_t index, uint32_t depth) {
   return v;
 }
 
-Result<std::string> Amf0Decoder::readText(ByteReader& in, uint32_t length, const char* what) {
-  if (length > ctx_.limits.maxStringLength) {
-    return errorf(ErrorCode::kLimitExceeded, "%s of %u bytes, limit %u", what, length,
-                  ctx_.limits.maxStringLength);
-  }
-  RTMP_ASSIGN(std::string_view text, field(in.string(length), what));
-  RTMP_TRY(ctx_.countBytes(length));
-  return std::string(text);
-}
 
 // UTF-8 with a U16 length (§1.3): strings, property and class names.
 Result<std::string> Amf0Decoder::readShortString(ByteReader& in, const char* what) {
   RTMP_ASSIGN(uint16_t length, field(in.u16be(), what));
-  return readText(in, length, what);
+  return ctx_.readText(in, length, what);
 }
 
 // object-property* object-end (§2.5): each property is a UTF-8 name and a
@@ -155,12 +146,12 @@ Result<AmfValue> Amf0Decoder::readBody(ByteReader& in, uint8_t marker, size_t st
     }
     case Amf0Marker::kLongString: {
       RTMP_ASSIGN(uint32_t length, field(in.u32be(), "long string length"));
-      RTMP_ASSIGN(std::string s, readText(in, length, "long string"));
+      RTMP_ASSIGN(std::string s, ctx_.readText(in, length, "long string"));
       return AmfValue::string(std::move(s));
     }
     case Amf0Marker::kXmlDocument: {
       RTMP_ASSIGN(uint32_t length, field(in.u32be(), "xml document length"));
-      RTMP_ASSIGN(std::string s, readText(in, length, "xml document"));
+      RTMP_ASSIGN(std::string s, ctx_.readText(in, length, "xml document"));
       return AmfValue::xml(std::move(s));
     }
     case Amf0Marker::kNull:

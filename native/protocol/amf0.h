@@ -92,7 +92,6 @@ class Amf0Decoder {
   base::Result<AmfValue> read(base::ByteReader& in, uint32_t depth);
   base::Result<AmfValue> readBody(base::ByteReader& in, uint8_t marker, size_t start,
                                   uint32_t depth);
-  base::Result<std::string> readText(base::ByteReader& in, uint32_t length, const char* what);
   base::Result<std::string> readShortString(base::ByteReader& in, const char* what);
   base::Status readProperties(base::ByteReader& in, uint32_t depth, bool tolerateEnd,
                               std::vector<AmfProperty>& out);

@@ -54,6 +54,16 @@ Status AmfDecodeContext::countBytes(size_t n, bool copy) {
   return base::okStatus();
 }
 
+Result<std::string> AmfDecodeContext::readText(ByteReader& in, uint32_t length, const char* what) {
+  if (length > limits.maxStringLength) {
+    return errorf(ErrorCode::kLimitExceeded, "%s of %u bytes, limit %u", what, length,
+                  limits.maxStringLength);
+  }
+  RTMP_ASSIGN(std::string_view text, field(in.string(length), what));
+  RTMP_TRY(countBytes(length));
+  return std::string(text);
+}
+
 Status AmfDecodeContext::enterContainer(uint32_t depth) const {
   if (depth >= limits.maxDepth) {
     return errorf(ErrorCode::kAmfDepth, "containers nested deeper than %u", limits.maxDepth);
@@ -163,20 +173,11 @@ Result<std::string> Amf3Reader::readString(ByteReader& in) {
     return std::string(reinterpret_cast<const char*>(ctx_.data.data() + ref.offset), ref.length);
   }
   const size_t offset = in.position();
-  RTMP_ASSIGN(std::string s, readText(in, header >> 1, "string"));
+  RTMP_ASSIGN(std::string s, ctx_.readText(in, header >> 1, "amf3 string"));
   if (!s.empty() && ctx_.replaying == 0) strings_.push_back(StringRef{offset, s.size()});
   return s;
 }
 
-Result<std::string> Amf3Reader::readText(ByteReader& in, uint32_t length, const char* what) {
-  if (length > ctx_.limits.maxStringLength) {
-    return errorf(ErrorCode::kLimitExceeded, "amf3 %s of %u bytes, limit %u", what, length,
-                  ctx_.limits.maxStringLength);
-  }
-  RTMP_ASSIGN(std::string_view text, field(in.string(length), what));
-  RTMP_TRY(ctx_.countBytes(length));
-  return std::string(text);
-}
 
 Result<AmfValue> Amf3Reader::readBody(ByteReader& in, uint8_t marker, size_t start,
                                       uint32_t depth) {
@@ -221,7 +222,7 @@ Result<AmfValue> Amf3Reader::readBody(ByteReader& in, uint8_t marker, size_t sta
     case Amf3Marker::kXmlDocument:
     case Amf3Marker::kXml: {
       const size_t slot = allocSlot(start);
-      RTMP_ASSIGN(std::string text, readText(in, rest, "xml"));
+      RTMP_ASSIGN(std::string text, ctx_.readText(in, rest, "amf3 xml"));
       completeSlot(slot);
       return AmfValue::xml(std::move(text), marker == static_cast<uint8_t>(Amf3Marker::kXml));
     }

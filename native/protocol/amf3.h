@@ -95,6 +95,11 @@ struct AmfDecodeContext {
   base::Status countBytes(size_t n, bool copy = false);
   // Fails unless a container at depth+1 is allowed.
   base::Status enterContainer(uint32_t depth) const;
+  // Reads `length` bytes of text (string, long string, XML), bounded by
+  // maxStringLength and counted toward the per-message output budget.
+  base::Result<std::string> readText(base::ByteReader& in, uint32_t length, const char* what);
+  // Reads `length` bytes of text (string, long string, XML), bounded by
+  // maxStringLength and counted toward the per-message output budget.
   // Fails if `count` elements of at least `minBytesEach` bytes each cannot
   // be there: over maxElements (kLimitExceeded) or more than the remaining
   // input could hold (kTruncated). Call before reserving anything.
@@ -133,7 +138,6 @@ class Amf3Reader {
   base::Result<AmfValue> readBody(base::ByteReader& in, uint8_t marker, size_t start,
                                   uint32_t depth);
   base::Result<std::string> readString(base::ByteReader& in);
-  base::Result<std::string> readText(base::ByteReader& in, uint32_t length, const char* what);
   base::Result<AmfValue> replay(uint32_t index, uint32_t depth);
   size_t allocSlot(size_t start);
   void completeSlot(size_t slot);
