@@ -178,7 +178,6 @@ Result<std::string> Amf3Reader::readString(ByteReader& in) {
   return s;
 }
 
-
 Result<AmfValue> Amf3Reader::readBody(ByteReader& in, uint8_t marker, size_t start,
                                       uint32_t depth) {
   switch (static_cast<Amf3Marker>(marker)) {
