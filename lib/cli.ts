@@ -24,6 +24,7 @@ interface CliFlags {
   config?: string;
   logLevel?: string;
   ioThreads?: number;
+  mergeWritesMs?: number;
 }
 
 function packageVersion(): string {
@@ -68,6 +69,9 @@ export function buildOptions(flags: CliFlags): ServerOptions {
   if (flags.port !== undefined) rtmp.port = flags.port;
   if (flags.ioThreads !== undefined) rtmp.ioThreads = flags.ioThreads;
   const options: ServerOptions = { ...base, rtmp };
+  if (flags.mergeWritesMs !== undefined) {
+    options.players = { ...(base.players ?? {}), mergeWritesMs: flags.mergeWritesMs };
+  }
   if (flags.logLevel !== undefined) options.logLevel = flags.logLevel as LogLevelName;
   return options;
 }
@@ -82,6 +86,11 @@ function parseFlags(argv: string[]): CliFlags {
     .option('--config <file>', 'JSON file with ServerOptions; flags override it')
     .option('--log-level <level>', `one of ${LOG_LEVEL_NAMES.join(', ')} (default info)`)
     .option('--io-threads <n>', 'I/O threads, 0 = one per core (default 0)', nonNegativeInt)
+    .option(
+      '--merge-writes-ms <ms>',
+      'gather each player\'s media for up to this many ms per write, 0 = send at once (default 0)',
+      nonNegativeInt,
+    )
     .showHelpAfterError()
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
   program.parse(argv);

@@ -33,6 +33,7 @@ export function toNativeConfig(options: ResolvedOptions): NativeEngineConfig {
     timestampMode: streams.timestampMode,
     playerQueueMs: players.queueMs,
     playerQueueMaxBytes: players.queueMaxBytes,
+    mergeWritesMs: players.mergeWritesMs,
     logLevel: LOG_LEVEL_VALUES[options.logLevel],
   };
 }

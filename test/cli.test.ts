@@ -32,6 +32,14 @@ describe('cli: options', () => {
     });
   });
 
+  it('puts --merge-writes-ms into players and keeps the file\'s other player options', () => {
+    const file = tempConfig(JSON.stringify({ players: { lowLatency: true } }));
+    expect(buildOptions({ config: file, mergeWritesMs: 33 })).toEqual({
+      rtmp: {},
+      players: { lowLatency: true, mergeWritesMs: 33 },
+    });
+  });
+
   it('refuses a config file that is not a JSON object', () => {
     expect(() => buildOptions({ config: tempConfig('[1]') })).toThrow('must hold a JSON object');
     expect(() => buildOptions({ config: tempConfig('{ nope') })).toThrow('not valid JSON');

@@ -32,7 +32,12 @@ describe('options: defaults', () => {
       waitForPublisher: true,
       timestampMode: 'rebase',
     });
-    expect(o.players).toEqual({ queueMs: 5000, lowLatency: false, queueMaxBytes: 32 * 1024 * 1024 });
+    expect(o.players).toEqual({
+      queueMs: 5000,
+      lowLatency: false,
+      queueMaxBytes: 32 * 1024 * 1024,
+      mergeWritesMs: 0,
+    });
     expect(o.http).toBe(false);
     expect(o.logLevel).toBe('info');
     expect(o.logger).toBeUndefined();
@@ -220,6 +225,7 @@ describe('options → native config', () => {
         'timestampMode',
         'playerQueueMs',
         'playerQueueMaxBytes',
+        'mergeWritesMs',
         'logLevel',
       ].sort(),
     );

@@ -25,6 +25,7 @@ export interface NativeEngineConfig {
   timestampMode: 'off' | 'monotonic' | 'rebase';
   playerQueueMs: number;
   playerQueueMaxBytes: number;
+  mergeWritesMs: number;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
   logLevel: number;
 }

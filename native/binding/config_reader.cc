@@ -92,6 +92,7 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
 
   c.playerQueueMs = r.u32("playerQueueMs");
   c.playerQueueMaxBytes = r.u32("playerQueueMaxBytes");
+  c.mergeWritesMs = r.u32("mergeWritesMs", 0, 1'000);
 
   out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
   return out;

@@ -52,7 +52,10 @@ class EngineImpl {
     }
     for (auto& context : contexts_) {
       LoopContext* c = context.get();
-      c->post([c] { c->startHousekeeping(1'000); });
+      c->post([c, mergeMs = config_.mergeWritesMs] {
+        c->startHousekeeping(1'000);
+        c->startWriteBatching(mergeMs);
+      });
     }
     net::ListenOptions listenOptions;
     listenOptions.host = config_.host;
@@ -150,12 +153,26 @@ class EngineImpl {
 Engine::Engine(EngineConfig config, EventSink sink)
     : impl_(std::make_unique<EngineImpl>(std::move(config), std::move(sink))) {}
 Engine::~Engine() = default;
-base::Status Engine::start() { return impl_->start(); }
-uint16_t Engine::boundPort() const { return impl_->boundPort(); }
-void Engine::beginShutdown() { impl_->beginShutdown(); }
-void Engine::stop() { impl_->stop(); }
-bool Engine::kick(uint64_t sessionId, const std::string& reason) { return impl_->kick(sessionId, reason); }
-EngineStats Engine::stats() const { return impl_->stats(); }
-uint32_t Engine::sessionCount() const { return impl_->sessionCount(); }
+base::Status Engine::start() {
+  return impl_->start();
+}
+uint16_t Engine::boundPort() const {
+  return impl_->boundPort();
+}
+void Engine::beginShutdown() {
+  impl_->beginShutdown();
+}
+void Engine::stop() {
+  impl_->stop();
+}
+bool Engine::kick(uint64_t sessionId, const std::string& reason) {
+  return impl_->kick(sessionId, reason);
+}
+EngineStats Engine::stats() const {
+  return impl_->stats();
+}
+uint32_t Engine::sessionCount() const {
+  return impl_->sessionCount();
+}
 
 }  // namespace rtmp::server

@@ -25,24 +25,28 @@ struct EngineConfig {
   uint32_t idleTimeoutMs = 30'000;  // no media and no command
 
   // Protocol.
-  uint32_t outChunkSize = 4096;          // our Set Chunk Size
-  uint32_t maxMessageSize = 16u << 20;   // largest message a peer may send
-  uint32_t windowAckSize = 2'500'000;    // Window Acknowledgement Size we announce
-  uint32_t peerBandwidth = 2'500'000;    // Set Peer Bandwidth we announce
+  uint32_t outChunkSize = 4096;         // our Set Chunk Size
+  uint32_t maxMessageSize = 16u << 20;  // largest message a peer may send
+  uint32_t windowAckSize = 2'500'000;   // Window Acknowledgement Size we announce
+  uint32_t peerBandwidth = 2'500'000;   // Set Peer Bandwidth we announce
   uint32_t amfMaxDepth = 32;
   uint32_t amfMaxString = 64u << 10;
 
   // Streams.
   bool gopCache = true;
-  uint32_t gopCacheMaxMs = 10'000;       // longest GOP kept for late joiners
+  uint32_t gopCacheMaxMs = 10'000;  // longest GOP kept for late joiners
   uint32_t gopCacheMaxBytes = 16u << 20;
   uint32_t gopCacheMaxFrames = 1'000;
-  bool waitForPublisher = true;          // false: play of a missing stream → StreamNotFound
+  bool waitForPublisher = true;  // false: play of a missing stream → StreamNotFound
   TimestampMode timestampMode = TimestampMode::kRebase;
 
   // Players.
-  uint32_t playerQueueMs = 5'000;        // media time queued per player before dropping
+  uint32_t playerQueueMs = 5'000;            // media time queued per player before dropping
   uint32_t playerQueueMaxBytes = 32u << 20;  // hard cap regardless of media time
+  // Write-merge budget: 0 sends media as soon as a loop iteration ends; N > 0
+  // gathers each player's media for up to N ms and sends it with one write.
+  // System calls per message, not bytes, dominate fan-out cost (docs/PERF.md).
+  uint32_t mergeWritesMs = 0;
 };
 
 }  // namespace rtmp::server

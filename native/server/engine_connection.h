@@ -22,12 +22,19 @@ class EngineConnection : private SessionTransport {
   Session& session() { return *session_; }
   // Housekeeping (loop thread): enforce handshake/idle timeouts and the flush deadline.
   void checkTimers(uint64_t nowMs);
+  // The loop's write batching: write the media held since scheduleFlush.
+  void flushFromBatch() {
+    flushScheduled_ = false;
+    flushMedia();
+  }
 
  private:
   EngineConnection(net::Connection& connection, LoopContext& context, SessionEnvironment& env);
 
   // SessionTransport.
   void write(std::vector<base::Bytes>&& buffers) override;
+  void writeMedia(const base::Bytes& head, const base::Bytes& tail) override;
+  void flushMedia() override;
   uint64_t queuedBytes() const override;
   void closeAfterFlush(const base::Error& reason) override;
   Executor& loop() override { return context_; }
@@ -43,6 +50,11 @@ class EngineConnection : private SessionTransport {
   // closeAfterFlush: close once the socket drained, or at this deadline.
   std::unique_ptr<base::Error> pendingClose_;
   uint64_t closeDeadlineMs_ = 0;
+  // Media held for one gathered write. The vector keeps its capacity, so the
+  // steady state allocates nothing per message.
+  std::vector<base::Bytes> heldMedia_;
+  uint64_t heldBytes_ = 0;
+  bool flushScheduled_ = false;  // registered with the loop's write batching
 };
 
 }  // namespace rtmp::server

@@ -8,6 +8,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "net/iteration_hook.h"
 #include "net/loop_thread.h"
 #include "net/timer.h"
 #include "server/executor.h"
@@ -44,12 +45,25 @@ class LoopContext : public Executor {
   // Starts the housekeeping timer (loop thread).
   void startHousekeeping(uint64_t periodMs);
 
+  // Write batching (loop thread). A connection holding media registers once;
+  // with mergeMs == 0 every registered connection is flushed when the loop
+  // iteration ends (one gathered write per player per iteration), otherwise
+  // every mergeMs milliseconds.
+  void startWriteBatching(uint32_t mergeMs);
+  void scheduleFlush(EngineConnection* connection) { toFlush_.push_back(connection); }
+  void cancelFlush(EngineConnection* connection);
+
  private:
   void housekeep();
+  void flushHeldMedia();
   net::LoopThread& loop_;
   LoopFanouts fanouts_;
   std::unordered_map<uint64_t, EngineConnection*> connections_;
   std::unique_ptr<net::Timer> housekeeping_;
+  std::vector<EngineConnection*> toFlush_;
+  std::vector<EngineConnection*> flushing_;  // reused by flushHeldMedia
+  std::unique_ptr<net::IterationHook> iterationFlush_;
+  std::unique_ptr<net::Timer> mergeFlush_;
 };
 
 }  // namespace rtmp::server

@@ -7,7 +7,9 @@ namespace rtmp::server {
 
 namespace {
 
-bool earlier(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) < 0; }
+bool earlier(uint32_t a, uint32_t b) {
+  return static_cast<int32_t>(a - b) < 0;
+}
 
 }  // namespace
 
@@ -40,6 +42,7 @@ void PlayerTap::onStart(const JoinSnapshot& snapshot) {
   }
   startTimeline(base);
   for (const auto& m : snapshot.gop) send(*m);
+  host_.flushMedia();
 }
 
 void PlayerTap::startTimeline(uint32_t base) {
@@ -145,18 +148,18 @@ uint32_t PlayerTap::queuedMediaMs() {
 void PlayerTap::send(const SharedMedia& m, bool fresh) {
   const uint32_t csid = m.csid < 8 ? m.csid : 0;
   const bool chained = !fresh && lastSentSeq_[csid] != 0 && m.prevSeqOnCsid == lastSentSeq_[csid];
-  std::vector<base::Bytes> out;
   uint64_t size = 0;
   bool clamped = false;
+  // The hot path (chained) hands over a reference to the shared bytes: no
+  // allocation and no copy per player.
   if (chained) {
-    out.push_back(m.chunks.bytes);
     size = m.chunks.bytes.size();
+    host_.sendMediaBytes(m.chunks.bytes, base::Bytes());
   } else {
-    protocol::PlayerStart start =
-        protocol::startWithType0(m.chunks, playerTimestamp(m.timestamp(), &clamped), options_.streamId);
+    protocol::PlayerStart start = protocol::startWithType0(
+        m.chunks, playerTimestamp(m.timestamp(), &clamped), options_.streamId);
     size = start.head.size() + start.tail.size();
-    out.push_back(std::move(start.head));
-    if (!start.tail.empty()) out.push_back(std::move(start.tail));
+    host_.sendMediaBytes(start.head, start.tail);
   }
   // A clamped timestamp is not where the shared deltas assume this message
   // was: the next message on csid must restart with its own type-0 header.
@@ -165,7 +168,6 @@ void PlayerTap::send(const SharedMedia& m, bool fresh) {
   stats_.bytesOut += size;
   ++stats_.sentMessages;
   if (m.kind() != MediaKind::kData) marks_.push_back({handedOff_, m.timestamp()});
-  host_.sendMediaBytes(std::move(out));
 }
 
 void PlayerTap::onPublisherGone() {

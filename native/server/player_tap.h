@@ -36,11 +36,16 @@ struct PlayerStats {
 class PlayerHost {
  public:
   virtual ~PlayerHost() = default;
-  virtual void sendMediaBytes(std::vector<base::Bytes>&& buffers) = 0;
-  // Total bytes handed to the socket that it has not written yet.
+  // One message: `head` then `tail` (tail may be empty). The host may hold
+  // them briefly to gather several messages into one write (mergeWritesMs).
+  virtual void sendMediaBytes(const base::Bytes& head, const base::Bytes& tail) = 0;
+  // Send what the host holds now (a new player's first GOP should not wait).
+  virtual void flushMedia() = 0;
+  // Total bytes handed to the host or socket that the socket has not written yet.
   virtual uint64_t queuedBytes() const = 0;
   // NetStream status on the play stream (csid 3) and user control events.
-  virtual void sendPlayStatus(const protocol::StatusCode& status, const std::string& description) = 0;
+  virtual void sendPlayStatus(const protocol::StatusCode& status,
+                              const std::string& description) = 0;
   virtual void sendStreamBegin() = 0;
   virtual void sendStreamEof() = 0;
   // Drop counters changed (for live stats while the player is dropping).

@@ -27,9 +27,9 @@ Session::Session(uint64_t id, PeerInfo peer, SessionTransport& transport, Sessio
       transport_(transport),
       env_(env),
       info_(std::move(info)),
-      handshake_(protocol::ServerHandshakeOptions{
-          .time = static_cast<uint32_t>(env.nowMs()), .random = protocol::defaultRandomSource(),
-          .allowDigest = true}),
+      handshake_(protocol::ServerHandshakeOptions{.time = static_cast<uint32_t>(env.nowMs()),
+                                                  .random = protocol::defaultRandomSource(),
+                                                  .allowDigest = true}),
       reader_(readerLimits(env.config)) {
   lastActivityMs_ = env_.nowMs();
 }
@@ -116,7 +116,8 @@ base::Status Session::handleMessage(protocol::Message& message) {
       return base::okStatus();  // shared objects are not supported; ignored (docs/protocol.md)
   }
   base::log(base::LogLevel::kDebug, "session",
-            "session " + std::to_string(id_) + ": ignoring message type " + std::to_string(message.typeId));
+            "session " + std::to_string(id_) + ": ignoring message type " +
+                std::to_string(message.typeId));
   return base::okStatus();
 }
 
@@ -145,7 +146,8 @@ base::Status Session::handleMedia(const protocol::Message& message) {
 
 base::Status Session::handleAggregate(const protocol::Message& message) {
   // Aggregate (type 22, RTMP 1.0 §7.1.6): a run of FLV tags. Each:
-  //   type u8 | size u24 | timestamp u24 | timestamp-ext u8 | stream id u24 | data | back-pointer u32
+  //   type u8 | size u24 | timestamp u24 | timestamp-ext u8 | stream id u24 | data | back-pointer
+  //   u32
   // Sub-message timestamps are re-based on the aggregate's own timestamp.
   base::ByteReader r(message.payload.span());
   std::optional<uint32_t> firstTimestamp;
@@ -243,7 +245,9 @@ void Session::stopPlaying(const char* why) {
 
 // ---- output ----
 
-void Session::sendMessage(const protocol::Message& message) { sendMessages({message}); }
+void Session::sendMessage(const protocol::Message& message) {
+  sendMessages({message});
+}
 
 void Session::sendMessages(std::initializer_list<protocol::Message> messages) {
   if (closed_) return;
@@ -258,20 +262,24 @@ void Session::sendMessages(std::initializer_list<protocol::Message> messages) {
   transport_.write({std::move(bytes)});
 }
 
-void Session::sendMediaBytes(std::vector<base::Bytes>&& buffers) {
+void Session::sendMediaBytes(const base::Bytes& head, const base::Bytes& tail) {
   if (closed_) return;
-  for (const auto& b : buffers) bytesOut_ += b.size();
+  bytesOut_ += head.size() + tail.size();
   info_->bytesOut.store(bytesOut_, std::memory_order_relaxed);
-  transport_.write(std::move(buffers));
+  transport_.writeMedia(head, tail);
 }
 
 void Session::sendPlayStatus(const protocol::StatusCode& status, const std::string& description) {
   sendStatus(playStreamId_, status, description);
 }
 
-void Session::sendStreamBegin() { sendMessage(protocol::encodeStreamBegin(playStreamId_)); }
+void Session::sendStreamBegin() {
+  sendMessage(protocol::encodeStreamBegin(playStreamId_));
+}
 
-void Session::sendStreamEof() { sendMessage(protocol::encodeStreamEof(playStreamId_)); }
+void Session::sendStreamEof() {
+  sendMessage(protocol::encodeStreamEof(playStreamId_));
+}
 
 void Session::reportDrops(const PlayerStats& stats) {
   info_->droppedFrames.store(stats.droppedVideo + stats.droppedAudio, std::memory_order_relaxed);

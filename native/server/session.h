@@ -26,8 +26,8 @@
 #include "server/engine_config.h"
 #include "server/engine_events.h"
 #include "server/player_tap.h"
-#include "server/stream_name.h"
 #include "server/session_table.h"
+#include "server/stream_name.h"
 #include "server/stream_registry.h"
 
 namespace rtmp::server {
@@ -36,7 +36,18 @@ namespace rtmp::server {
 class SessionTransport {
  public:
   virtual ~SessionTransport() = default;
+  // Control and command bytes: written at once, after any media still held.
   virtual void write(std::vector<base::Bytes>&& buffers) = 0;
+  // One media message (`tail` may be empty). May be held to gather several
+  // into one write; the default writes at once.
+  virtual void writeMedia(const base::Bytes& head, const base::Bytes& tail) {
+    std::vector<base::Bytes> buffers{head};
+    if (!tail.empty()) buffers.push_back(tail);
+    write(std::move(buffers));
+  }
+  // Writes any media held by writeMedia now.
+  virtual void flushMedia() {}
+  // Bytes written or held that the socket has not taken yet.
   virtual uint64_t queuedBytes() const = 0;
   // Flushes what is queued (bounded in time), then closes. The session calls it once.
   virtual void closeAfterFlush(const base::Error& reason) = 0;
@@ -108,11 +119,13 @@ class Session : private PlayerHost {
   void sendMessage(const protocol::Message& message);
   void sendMessages(std::initializer_list<protocol::Message> messages);
   void send(base::Result<protocol::Message> message);
-  void sendStatus(uint32_t streamId, const protocol::StatusCode& status, const std::string& description);
+  void sendStatus(uint32_t streamId, const protocol::StatusCode& status,
+                  const std::string& description);
   void maybeAcknowledge();
 
   // PlayerHost.
-  void sendMediaBytes(std::vector<base::Bytes>&& buffers) override;
+  void sendMediaBytes(const base::Bytes& head, const base::Bytes& tail) override;
+  void flushMedia() override { transport_.flushMedia(); }
   uint64_t queuedBytes() const override { return transport_.queuedBytes(); }
   void sendPlayStatus(const protocol::StatusCode& status, const std::string& description) override;
   void sendStreamBegin() override;

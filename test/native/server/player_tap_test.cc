@@ -19,10 +19,12 @@ constexpr uint8_t kVideo = 9;
 
 class FakePlayerHost : public PlayerHost {
  public:
-  void sendMediaBytes(std::vector<base::Bytes>&& buffers) override {
-    for (const auto& b : buffers) output.insert(output.end(), b.data(), b.data() + b.size());
+  void sendMediaBytes(const base::Bytes& head, const base::Bytes& tail) override {
+    for (const auto* b : {&head, &tail})
+      output.insert(output.end(), b->data(), b->data() + b->size());
     ++writes;
   }
+  void flushMedia() override { ++flushes; }
   uint64_t queuedBytes() const override { return queued; }
   void sendPlayStatus(const protocol::StatusCode& status, const std::string&) override {
     notices.push_back(std::string(status.code));
@@ -57,6 +59,7 @@ class FakePlayerHost : public PlayerHost {
 
   std::vector<uint8_t> output;
   size_t writes = 0;
+  size_t flushes = 0;
   uint64_t queued = 0;
   std::vector<std::string> notices;
 };
@@ -107,6 +110,20 @@ TEST_F(PlayerTapTest, StatsCountMessagesAndBytes) {
   EXPECT_EQ(tap.stats().droppedVideo, 0u);
   EXPECT_EQ(tap.stats().droppedAudio, 0u);
   EXPECT_TRUE(tap.started());
+}
+
+TEST_F(PlayerTapTest, JoinFlushesTheFirstGopAtOnceButNotEachLaterMessage) {
+  // With a write-merge budget the host holds media; a new player's GOP must
+  // not wait for the next merged write.
+  publishWithHeaders();
+  video(0, avcKeyframe(0));
+  video(40, avcInterframe(1));
+  attach();
+  EXPECT_EQ(host_.flushes, 1u);
+  video(80, avcInterframe(2));
+  audio(90, aacRaw(3));
+  EXPECT_EQ(host_.flushes, 1u);
+  EXPECT_EQ(host_.tags(kVideo), (std::vector<int>{-1, 0, 1, 2}));
 }
 
 TEST_F(PlayerTapTest, OverTheMediaTimeBoundVideoIsDroppedAndCountedAudioKept) {
