@@ -35,6 +35,27 @@ export type { SessionInfo, SessionRole, StreamInfo } from './snapshots';
 export type { LoggerLike, LogLevelName } from './logger';
 export { parseQuery } from './query';
 export { ErrorCodes, RtmpEngineError } from './errors';
+export {
+  allow,
+  deny,
+  CIRCUIT_OPEN_REASON,
+  signStreamUrl,
+  signedUrlAuthorizer,
+  verifySignedRequest,
+  webhookAuthorizer,
+} from './auth';
+export type {
+  AuthAction,
+  AuthDecision,
+  AuthRequest,
+  Authorizer,
+  BreakerState,
+  SignStreamUrlOptions,
+  SigningSecret,
+  VerifySignedRequestOptions,
+  WebhookAuthorizer,
+  WebhookAuthorizerOptions,
+} from './auth';
 
 /** Version of the loaded native engine. */
 export function engineVersion(): string {

@@ -1,0 +1,47 @@
+/**
+ * Types shared by the auth hook (issue #5) and its built-in helpers. The
+ * engine parks a publishing or playing session until an Authorizer answers.
+ */
+
+export type AuthAction = 'publish' | 'play';
+
+/** What the engine knows about a session asking to publish or play. */
+export interface AuthRequest {
+  action: AuthAction;
+  /** App name without its query. */
+  app: string;
+  /** Stream name without its query. */
+  name: string;
+  /**
+   * Parsed from the tcUrl/app query and the stream name's query; on a
+   * repeated key the stream name's value wins.
+   */
+  query: Record<string, string>;
+  tcUrl: string;
+  swfUrl?: string;
+  pageUrl?: string;
+  flashVer?: string;
+  /** Peer address and port. */
+  ip: string;
+  port: number;
+  /** True when the session came in over RTMPS. */
+  tls: boolean;
+  sessionId: number;
+}
+
+export type AuthDecision =
+  /** `name`: serve the stream under this public name instead (secret key → public name). */
+  | { allow: true; name?: string }
+  | { allow: false; reason: string };
+
+export type Authorizer = (req: AuthRequest) => AuthDecision | Promise<AuthDecision>;
+
+/** An allowing decision, optionally renaming the stream. */
+export function allow(name?: string): AuthDecision {
+  return name === undefined ? { allow: true } : { allow: true, name };
+}
+
+/** A denying decision; the reason ends up in the engine's logs and events. */
+export function deny(reason: string): AuthDecision {
+  return { allow: false, reason };
+}
