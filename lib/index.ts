@@ -4,8 +4,12 @@ import { loadAddon } from './native';
 export { createServer, RtmpServer } from './server';
 export type { CloseOptions, CloseResult, ListenResult, ServerAddress, ServerStats } from './server';
 export type {
+  AccessOptions,
   GopCacheOptions,
   HttpOptions,
+  IpRule,
+  IpRuleStep,
+  LimitOptions,
   PlayerOptions,
   ResolvedOptions,
   RtmpOptions,

@@ -11,7 +11,7 @@ const AMF_MAX_DEPTH = 32;
 const AMF_MAX_STRING = 64 * 1024;
 
 export function toNativeConfig(options: ResolvedOptions): NativeEngineConfig {
-  const { rtmp, streams, players } = options;
+  const { rtmp, streams, players, limits, access } = options;
   const gop = streams.gopCache;
   return {
     host: rtmp.host,
@@ -34,6 +34,12 @@ export function toNativeConfig(options: ResolvedOptions): NativeEngineConfig {
     playerQueueMs: players.queueMs,
     playerQueueMaxBytes: players.queueMaxBytes,
     mergeWritesMs: players.mergeWritesMs,
+    maxConnections: limits.maxConnections,
+    maxConnectionsPerIp: limits.maxConnectionsPerIp,
+    maxPublishers: limits.maxPublishers,
+    maxPlayersPerStream: limits.maxPlayersPerStream,
+    ipRules: access.rules.map((r) => ({ action: r.on, app: r.app, allow: r.policy === 'allow', cidr: r.cidr })),
+    ipDefaultAllow: access.default === 'allow',
     logLevel: LOG_LEVEL_VALUES[options.logLevel],
   };
 }

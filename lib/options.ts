@@ -68,6 +68,38 @@ export interface PlayerOptions {
   mergeWritesMs?: number;
 }
 
+/** Limits checked by the engine itself (no JavaScript round trip). 0 = no limit. */
+export interface LimitOptions {
+  /** Sessions at once; past it, connect gets NetConnection.Connect.Rejected. Default 1000. */
+  maxConnections?: number;
+  /** Sessions at once from one IP address. Default 0 (no limit). */
+  maxConnectionsPerIp?: number;
+  /** Publishing sessions at once; past it, publish gets NetStream.Publish.Denied. Default 10. */
+  maxPublishers?: number;
+  /** Players of one stream at once; past it, play gets NetStream.Play.Failed. Default 0 (no limit). */
+  maxPlayersPerStream?: number;
+}
+
+/** Where an IP rule applies: the connect, publish or play step, or "*" for all three. */
+export type IpRuleStep = 'connect' | 'publish' | 'play' | '*';
+
+export interface IpRule {
+  policy: 'allow' | 'deny';
+  /** An address or a CIDR block, IPv4 or IPv6: "203.0.113.7", "10.0.0.0/8", "2001:db8::/32". */
+  cidr: string;
+  /** Default "*": connect, publish and play. */
+  on?: IpRuleStep;
+  /** Exact app name; default "*" (every app). */
+  app?: string;
+}
+
+export interface AccessOptions {
+  /** Checked in order; the first rule that matches decides. */
+  rules?: IpRule[];
+  /** What happens when no rule matches. Default "allow". */
+  default?: 'allow' | 'deny';
+}
+
 export interface HttpOptions {
   /** Default 8000. */
   port?: number;
@@ -79,6 +111,8 @@ export interface ServerOptions {
   rtmp?: RtmpOptions;
   streams?: StreamOptions;
   players?: PlayerOptions;
+  limits?: LimitOptions;
+  access?: AccessOptions;
   /** HTTP (HLS/DASH, admin, dashboard): accepted and stored; served in a later release. Default false. */
   http?: HttpOptions | false;
   /** Default "info" (or the given logger's own level). */
@@ -96,6 +130,8 @@ export interface ResolvedOptions {
     timestampMode: TimestampMode;
   }>;
   readonly players: Readonly<Required<PlayerOptions>>;
+  readonly limits: Readonly<Required<LimitOptions>>;
+  readonly access: Readonly<{ rules: readonly Readonly<Required<IpRule>>[]; default: 'allow' | 'deny' }>;
   readonly http: false | Readonly<Required<HttpOptions>>;
   readonly logLevel: LogLevelName;
   readonly logger: LoggerLike | undefined;
@@ -121,6 +157,8 @@ export const DEFAULTS = Object.freeze({
   queueMs: 5_000,
   lowLatencyQueueMs: 500,
   queueMaxBytes: 32 * MiB,
+  maxConnections: 1_000,
+  maxPublishers: 10,
 });
 
 /** An integer in [min, max] with one readable message for every way to miss. */
@@ -199,6 +237,51 @@ const playersSchema = z
     queueMs: p.queueMs ?? (p.lowLatency ? DEFAULTS.lowLatencyQueueMs : DEFAULTS.queueMs),
   }));
 
+const limitsSchema = z
+  .object({
+    maxConnections: int(0, 1_000_000).default(DEFAULTS.maxConnections),
+    maxConnectionsPerIp: int(0, 1_000_000).default(0),
+    maxPublishers: int(0, 1_000_000).default(DEFAULTS.maxPublishers),
+    maxPlayersPerStream: int(0, 1_000_000).default(0),
+  })
+  .strict()
+  .default({});
+
+/** "addr" or "addr/prefix" with a prefix that fits the address family. */
+function isCidr(text: string): boolean {
+  const slash = text.indexOf('/');
+  const address = slash < 0 ? text : text.slice(0, slash);
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (slash < 0) return true;
+  const prefix = text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const ipRuleSchema = z
+  .object({
+    policy: z.enum(['allow', 'deny'], { errorMap: () => ({ message: 'must be "allow" or "deny"' }) }),
+    cidr: z
+      .string({ invalid_type_error: 'must be a string' })
+      .refine(isCidr, { message: 'must be an IPv4/IPv6 address or CIDR block like "10.0.0.0/8"' }),
+    on: z
+      .enum(['connect', 'publish', 'play', '*'], {
+        errorMap: () => ({ message: 'must be "connect", "publish", "play" or "*"' }),
+      })
+      .default('*'),
+    app: z.string({ invalid_type_error: 'must be a string' }).min(1, { message: 'must not be empty' }).default('*'),
+  })
+  .strict();
+
+const accessSchema = z
+  .object({
+    rules: z.array(ipRuleSchema).max(10_000).default([]),
+    default: z.enum(['allow', 'deny'], { errorMap: () => ({ message: 'must be "allow" or "deny"' }) }).default('allow'),
+  })
+  .strict()
+  .default({});
+
 const httpObject = z
   .object({
     port: portSchema.default(DEFAULTS.httpPort),
@@ -221,6 +304,8 @@ export const serverOptionsSchema = z
     rtmp: rtmpSchema,
     streams: streamsSchema,
     players: playersSchema,
+    limits: limitsSchema,
+    access: accessSchema,
     http: httpSchema,
     logLevel: logLevelSchema.optional(),
     logger: z

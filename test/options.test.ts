@@ -38,6 +38,8 @@ describe('options: defaults', () => {
       queueMaxBytes: 32 * 1024 * 1024,
       mergeWritesMs: 0,
     });
+    expect(o.limits).toEqual({ maxConnections: 1000, maxConnectionsPerIp: 0, maxPublishers: 10, maxPlayersPerStream: 0 });
+    expect(o.access).toEqual({ rules: [], default: 'allow' });
     expect(o.http).toBe(false);
     expect(o.logLevel).toBe('info');
     expect(o.logger).toBeUndefined();
@@ -153,6 +155,31 @@ describe('options: errors', () => {
     expect(invalid({ rtmp: { host: 'example.com' } }).message).toContain('rtmp.host: must be an IPv4 or IPv6 address');
   });
 
+  it('fills an IP rule\'s step and app', () => {
+    expect(resolveOptions({ access: { rules: [{ policy: 'deny', cidr: '10.0.0.0/8' }] } }).access.rules).toEqual([
+      { policy: 'deny', cidr: '10.0.0.0/8', on: '*', app: '*' },
+    ]);
+  });
+
+  it.each(['10.0.0.0/33', '2001:db8::/129', 'example.com', '10.0.0.0/', '10.0.0.0/8/1', '::1/-1'])(
+    'rejects the IP rule block %p',
+    (cidr) => {
+      expect(invalid({ access: { rules: [{ policy: 'allow', cidr }] } }).message).toContain(
+        'access.rules[0].cidr: must be an IPv4/IPv6 address or CIDR block like "10.0.0.0/8"',
+      );
+    },
+  );
+
+  it.each(['203.0.113.7', '10.0.0.0/8', '2001:db8::/32', '::ffff:10.0.0.1', '0.0.0.0/0'])('accepts the IP rule block %p', (cidr) => {
+    expect(() => resolveOptions({ access: { rules: [{ policy: 'allow', cidr }] } })).not.toThrow();
+  });
+
+  it('rejects an unknown rule step and a negative limit', () => {
+    const message = invalid({ access: { rules: [{ policy: 'deny', cidr: '::1', on: 'record' }] }, limits: { maxPublishers: -1 } }).message;
+    expect(message).toContain('access.rules[0].on: must be "connect", "publish", "play" or "*"');
+    expect(message).toContain('limits.maxPublishers: must be an integer in 0..1000000');
+  });
+
   it('rejects an out-of-range chunk size', () => {
     expect(invalid({ rtmp: { chunkSize: 64 } }).message).toContain('rtmp.chunkSize: must be an integer in 128..65536');
   });
@@ -226,6 +253,12 @@ describe('options → native config', () => {
         'playerQueueMs',
         'playerQueueMaxBytes',
         'mergeWritesMs',
+        'maxConnections',
+        'maxConnectionsPerIp',
+        'maxPublishers',
+        'maxPlayersPerStream',
+        'ipRules',
+        'ipDefaultAllow',
         'logLevel',
       ].sort(),
     );
@@ -247,6 +280,23 @@ describe('options → native config', () => {
       timestampMode: 'off',
       playerQueueMs: 500,
       logLevel: 100,
+    });
+  });
+
+  it('maps limits and IP rules', () => {
+    const config = toNativeConfig(
+      resolveOptions({
+        limits: { maxConnections: 5, maxPlayersPerStream: 2 },
+        access: { rules: [{ policy: 'deny', cidr: '10.0.0.0/8', on: 'publish', app: 'live' }], default: 'deny' },
+      }),
+    );
+    expect(config).toMatchObject({
+      maxConnections: 5,
+      maxConnectionsPerIp: 0,
+      maxPublishers: 10,
+      maxPlayersPerStream: 2,
+      ipRules: [{ action: 'publish', app: 'live', allow: false, cidr: '10.0.0.0/8' }],
+      ipDefaultAllow: false,
     });
   });
 

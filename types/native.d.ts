@@ -26,6 +26,12 @@ export interface NativeEngineConfig {
   playerQueueMs: number;
   playerQueueMaxBytes: number;
   mergeWritesMs: number;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  maxPublishers: number;
+  maxPlayersPerStream: number;
+  ipRules: { action: 'connect' | 'publish' | 'play' | '*'; app: string; allow: boolean; cidr: string }[];
+  ipDefaultAllow: boolean;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
   logLevel: number;
 }

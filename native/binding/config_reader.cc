@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "binding/error_mapping.h"
 
@@ -38,6 +39,12 @@ class FlatReader {
     return v.As<Napi::String>().Utf8Value();
   }
 
+  Napi::Array array(const char* key) {
+    Napi::Value v = field(key);
+    if (!v.IsArray()) fail(key, "an array");
+    return v.As<Napi::Array>();
+  }
+
  private:
   Napi::Value field(const char* key) {
     if (!object_.Has(key)) fail(key, "present");
@@ -57,6 +64,24 @@ server::TimestampMode timestampMode(Napi::Env env, const std::string& name) {
   if (name == "monotonic") return server::TimestampMode::kMonotonic;
   if (name == "rebase") return server::TimestampMode::kRebase;
   throwContractError(env, "engine config `timestampMode` must be off, monotonic or rebase");
+}
+
+// ipRules: [{ action: "connect"|"publish"|"play"|"*", app, allow, cidr }]. The
+// engine validates the CIDRs and actions when it starts (IpRules::build).
+std::vector<server::IpRuleSpec> ipRules(Napi::Env env, const Napi::Array& list) {
+  std::vector<server::IpRuleSpec> out;
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    Napi::Value item = list.Get(i);
+    if (!item.IsObject()) throwContractError(env, "engine config `ipRules` items must be objects");
+    FlatReader r(env, item.As<Napi::Object>());
+    server::IpRuleSpec spec;
+    spec.action = r.string("action");
+    spec.app = r.string("app");
+    spec.allow = r.boolean("allow");
+    spec.cidr = r.string("cidr");
+    out.push_back(std::move(spec));
+  }
+  return out;
 }
 
 }  // namespace
@@ -93,6 +118,13 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.playerQueueMs = r.u32("playerQueueMs");
   c.playerQueueMaxBytes = r.u32("playerQueueMaxBytes");
   c.mergeWritesMs = r.u32("mergeWritesMs", 0, 1'000);
+
+  c.maxConnections = r.u32("maxConnections");
+  c.maxConnectionsPerIp = r.u32("maxConnectionsPerIp");
+  c.maxPublishers = r.u32("maxPublishers");
+  c.maxPlayersPerStream = r.u32("maxPlayersPerStream");
+  c.ipRules = ipRules(env, r.array("ipRules"));
+  c.ipDefaultAllow = r.boolean("ipDefaultAllow");
 
   out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
   return out;

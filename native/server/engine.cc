@@ -33,15 +33,23 @@ StreamOptions streamOptions(const EngineConfig& config) {
 class EngineImpl {
  public:
   EngineImpl(EngineConfig config, EventSink sink)
-      : config_(std::move(config)),
-        registry_(streamOptions(config_)),
-        env_{config_, registry_, table_, std::move(sink), &base::monotonicMs, &base::wallClockMs} {}
+      : config_(std::move(config)), registry_(streamOptions(config_)), env_{config_,
+                                                                            registry_,
+                                                                            table_,
+                                                                            std::move(sink),
+                                                                            &base::monotonicMs,
+                                                                            &base::wallClockMs,
+                                                                            &ipRules_} {}
 
   ~EngineImpl() { stop(); }
 
   base::Status start() {
     std::lock_guard<std::mutex> lock(lifecycle_);
     if (started_) return base::Error(base::ErrorCode::kInvalidArgument, "engine already started");
+    // Before any session exists: sessions read the rules without a lock.
+    auto rules = IpRules::build(config_.ipRules, config_.ipDefaultAllow);
+    if (!rules.ok()) return std::move(rules).error().context("ipRules");
+    ipRules_ = std::move(rules).value();
     net::LoopPoolOptions poolOptions;
     poolOptions.threads = config_.ioThreads;
     poolOptions.name = "rtmp-io";
@@ -139,6 +147,7 @@ class EngineImpl {
   EngineConfig config_;
   StreamRegistry registry_;
   SessionTable table_;
+  IpRules ipRules_;
   SessionEnvironment env_;
 
   mutable std::mutex lifecycle_;

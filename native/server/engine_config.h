@@ -4,6 +4,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "server/ip_rules.h"
 
 namespace rtmp::server {
 
@@ -47,6 +50,16 @@ struct EngineConfig {
   // gathers each player's media for up to N ms and sends it with one write.
   // System calls per message, not bytes, dominate fan-out cost (docs/PERF.md).
   uint32_t mergeWritesMs = 0;
+
+  // Limits (0 = no limit). Past one: the RTMP error for that step, then close.
+  uint32_t maxConnections = 1'000;   // sessions at once (checked at connect)
+  uint32_t maxConnectionsPerIp = 0;  // sessions at once from one address
+  uint32_t maxPublishers = 10;       // publishing sessions at once
+  uint32_t maxPlayersPerStream = 0;  // players of one stream at once
+
+  // IP rules for connect/publish/play, first match wins (server/ip_rules.h).
+  std::vector<IpRuleSpec> ipRules;
+  bool ipDefaultAllow = true;
 };
 
 }  // namespace rtmp::server

@@ -226,6 +226,7 @@ void Session::stopPublishing(const char* why) {
   e.reason = why;
   emit(std::move(e));
   env_.registry.release(publishStream_);
+  env_.table.describe(*info_, SessionRole::kUnknown, app_, "");
   publishStream_.reset();
   publishStreamId_ = 0;
   publishAnnounced_ = false;
@@ -238,6 +239,7 @@ void Session::stopPlaying(const char* why) {
   e.reason = why;
   emit(std::move(e));
   env_.registry.release(playStream_);
+  env_.table.describe(*info_, SessionRole::kUnknown, app_, "");
   playStream_.reset();
   player_.reset();
   playStreamId_ = 0;

@@ -63,6 +63,7 @@ struct SessionEnvironment {
   EventSink events;
   std::function<uint64_t()> nowMs;   // monotonic ms (timeouts, activity)
   std::function<uint64_t()> wallMs;  // unix ms (stats shown to people)
+  const IpRules* ipRules = nullptr;  // built from config by the engine; null = allow all
 };
 
 struct PeerInfo {
@@ -103,6 +104,12 @@ class Session : private PlayerHost {
   base::Status handleAggregate(const protocol::Message& message);
   void handleUserControl(const protocol::Message& message);
   void fail(base::Error error);
+
+  // The door (session_door.cc): IP rules and limits, no JS round trip. Each
+  // returns why to refuse (kRejected for a rule, kLimitExceeded for a limit),
+  // or nullopt to let the client through.
+  std::optional<base::Error> refuseConnect() const;
+  std::optional<base::Error> refuseByIpRule(IpAction action) const;
 
   // Commands.
   base::Status onConnect(const protocol::Command& command);

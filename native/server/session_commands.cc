@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "base/log.h"
-#include "protocol/control_messages.h"
-#include "protocol/user_control.h"
 #include "protocol/command_builders.h"
 #include "protocol/command_parsers.h"
+#include "protocol/control_messages.h"
+#include "protocol/user_control.h"
 #include "server/session.h"
 #include "server/stream_name.h"
 
@@ -71,7 +71,8 @@ base::Status Session::handleCommand(const protocol::Message& message) {
     return base::okStatus();
   }
   if (c.name == cmd::kGetStreamLength) {
-    send(protocol::buildResult(c.transactionId, AmfValue::null(), {AmfValue::number(0)}));  // live: no length
+    send(protocol::buildResult(c.transactionId, AmfValue::null(),
+                               {AmfValue::number(0)}));  // live: no length
     return base::okStatus();
   }
   if (c.name == cmd::kReceiveAudio || c.name == cmd::kReceiveVideo) {
@@ -104,6 +105,11 @@ base::Status Session::onConnect(const Command& c) {
                               "invalid application name"));
     return base::Error(base::ErrorCode::kCommand, "invalid app name '" + app_ + "'");
   }
+  if (auto refusal = refuseConnect()) {
+    send(protocol::buildError(c.transactionId, protocol::status::kConnectRejected,
+                              refusal->message()));
+    return base::Error(refusal->code(), "connect refused: " + refusal->message());
+  }
   connected_ = true;
   env_.table.describe(*info_, SessionRole::kUnknown, app_, "");
 
@@ -135,7 +141,8 @@ base::Status Session::onPublish(const std::string& rawName, uint32_t streamId) {
   NameAndQuery name = splitQuery(rawName);
   requestedStream_ = name.name;
   requestedQuery_ = name.query;
-  if (std::find(createdStreams_.begin(), createdStreams_.end(), streamId) == createdStreams_.end()) {
+  if (std::find(createdStreams_.begin(), createdStreams_.end(), streamId) ==
+      createdStreams_.end()) {
     return base::Error(base::ErrorCode::kProtocolState, "publish on a stream that was not created");
   }
   if (publishStream_ || player_) {
@@ -146,19 +153,33 @@ base::Status Session::onPublish(const std::string& rawName, uint32_t streamId) {
     sendStatus(streamId, protocol::status::kPublishBadName, "invalid stream name");
     return base::Error(base::ErrorCode::kCommand, "invalid stream name '" + name.name + "'");
   }
+  if (auto refusal = refuseByIpRule(IpAction::kPublish)) {
+    sendStatus(streamId, protocol::status::kPublishUnauthorized, refusal->message());
+    return base::Error(refusal->code(), "publish refused: " + refusal->message());
+  }
+  // Take a publisher place before the stream: the limit holds across loops.
+  if (!env_.table.describeWithin(*info_, SessionRole::kPublisher, app_, name.name,
+                                 env_.config.maxPublishers)) {
+    const std::string why =
+        "server is at its publisher limit (" + std::to_string(env_.config.maxPublishers) + ")";
+    sendStatus(streamId, protocol::status::kPublishDenied, why);
+    return base::Error(base::ErrorCode::kLimitExceeded, "publish refused: " + why);
+  }
   auto stream = env_.registry.acquire(app_, name.name, /*create=*/true);
   if (!stream->beginPublish(id_, env_.wallMs())) {
+    env_.table.describe(*info_, SessionRole::kUnknown, app_, "");
     env_.registry.release(stream);
     sendStatus(streamId, protocol::status::kPublishBadName,
                app_ + "/" + name.name + " is already being published");
-    return base::Error(base::ErrorCode::kStreamBusy, app_ + "/" + name.name + " is already being published");
+    return base::Error(base::ErrorCode::kStreamBusy,
+                       app_ + "/" + name.name + " is already being published");
   }
   publishStream_ = std::move(stream);
   publishStreamId_ = streamId;
   publishQuery_ = name.query;
-  env_.table.describe(*info_, SessionRole::kPublisher, app_, name.name);
   sendMessage(protocol::encodeStreamBegin(streamId));
-  sendStatus(streamId, protocol::status::kPublishStart, app_ + "/" + name.name + " is now published.");
+  sendStatus(streamId, protocol::status::kPublishStart,
+             app_ + "/" + name.name + " is now published.");
   return base::okStatus();
 }
 
@@ -166,7 +187,8 @@ base::Status Session::onPlay(const std::string& rawName, bool reset, uint32_t st
   NameAndQuery name = splitQuery(rawName);
   requestedStream_ = name.name;
   requestedQuery_ = name.query;
-  if (std::find(createdStreams_.begin(), createdStreams_.end(), streamId) == createdStreams_.end()) {
+  if (std::find(createdStreams_.begin(), createdStreams_.end(), streamId) ==
+      createdStreams_.end()) {
     return base::Error(base::ErrorCode::kProtocolState, "play on a stream that was not created");
   }
   if (publishStream_) {
@@ -177,16 +199,29 @@ base::Status Session::onPlay(const std::string& rawName, bool reset, uint32_t st
     sendStatus(streamId, protocol::status::kPlayStreamNotFound, "invalid stream name");
     return base::Error(base::ErrorCode::kCommand, "invalid stream name '" + name.name + "'");
   }
+  if (auto refusal = refuseByIpRule(IpAction::kPlay)) {
+    sendStatus(streamId, protocol::status::kPlayFailed, refusal->message());
+    return base::Error(refusal->code(), "play refused: " + refusal->message());
+  }
+  if (!env_.table.describeWithin(*info_, SessionRole::kPlayer, app_, name.name,
+                                 env_.config.maxPlayersPerStream, /*sameStream=*/true)) {
+    const std::string why = app_ + "/" + name.name + " is at its player limit (" +
+                            std::to_string(env_.config.maxPlayersPerStream) + ")";
+    sendStatus(streamId, protocol::status::kPlayFailed, why);
+    return base::Error(base::ErrorCode::kLimitExceeded, "play refused: " + why);
+  }
   const bool wait = env_.config.waitForPublisher;
-  auto stream = env_.registry.acquire(app_, name.name, /*create=*/wait, /*requirePublishing=*/!wait);
+  auto stream =
+      env_.registry.acquire(app_, name.name, /*create=*/wait, /*requirePublishing=*/!wait);
   if (!stream) {
-    sendStatus(streamId, protocol::status::kPlayStreamNotFound, app_ + "/" + name.name + " is not live");
+    env_.table.describe(*info_, SessionRole::kUnknown, app_, "");
+    sendStatus(streamId, protocol::status::kPlayStreamNotFound,
+               app_ + "/" + name.name + " is not live");
     return base::Error(base::ErrorCode::kStreamNotFound, app_ + "/" + name.name + " is not live");
   }
   playStream_ = std::move(stream);
   playStreamId_ = streamId;
   playQuery_ = name.query;
-  env_.table.describe(*info_, SessionRole::kPlayer, app_, name.name);
 
   // §7.2.2.1: StreamIsRecorded is for recorded streams only; live gets
   // Play.Reset (when asked to) and Play.Start, then |RtmpSampleAccess.
@@ -235,9 +270,9 @@ void Session::send(base::Result<protocol::Message> message) {
   if (message.ok()) {
     sendMessage(*message);
   } else {
-    base::log(base::LogLevel::kWarn, "session", "session " + std::to_string(id_) +
-                                                    ": could not encode a reply: " +
-                                                    message.error().toString());
+    base::log(base::LogLevel::kWarn, "session",
+              "session " + std::to_string(id_) +
+                  ": could not encode a reply: " + message.error().toString());
   }
 }
 

@@ -12,13 +12,46 @@ std::shared_ptr<SessionInfo> SessionTable::add(uint64_t id, std::string ip, uint
   info->executor = executor;
   info->connectedAtMs = nowMs;
   std::lock_guard<std::mutex> lock(mutex_);
-  sessions_[id] = info;
+  auto [it, inserted] = sessions_.try_emplace(id, info);
+  if (inserted) {
+    ++perIp_[info->ip];
+  } else {
+    it->second = info;  // ids are unique; kept for safety, the count stays right
+  }
   return info;
 }
 
 void SessionTable::remove(uint64_t id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  sessions_.erase(id);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  auto ip = perIp_.find(it->second->ip);
+  if (ip != perIp_.end() && --ip->second == 0) perIp_.erase(ip);
+  sessions_.erase(it);
+}
+
+bool SessionTable::describeWithin(SessionInfo& info, SessionRole role, const std::string& app,
+                                  const std::string& stream, uint32_t max, bool sameStream) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (max != 0) {
+    uint32_t holding = 0;
+    for (const auto& [id, other] : sessions_) {
+      if (other.get() == &info || other->role != role) continue;
+      if (sameStream && (other->stream != stream || other->app != app)) continue;
+      ++holding;
+    }
+    if (holding >= max) return false;
+  }
+  info.role = role;
+  info.app = app;
+  info.stream = stream;
+  return true;
+}
+
+size_t SessionTable::countForIp(const std::string& ip) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = perIp_.find(ip);
+  return it == perIp_.end() ? 0 : it->second;
 }
 
 void SessionTable::describe(SessionInfo& info, SessionRole role, const std::string& app,

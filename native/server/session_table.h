@@ -40,14 +40,24 @@ class SessionTable {
   std::shared_ptr<SessionInfo> add(uint64_t id, std::string ip, uint16_t port, uint32_t loop,
                                    Executor* executor, uint64_t nowMs);
   void remove(uint64_t id);
-  void describe(SessionInfo& info, SessionRole role, const std::string& app, const std::string& stream);
+  void describe(SessionInfo& info, SessionRole role, const std::string& app,
+                const std::string& stream);
+  // describe(), but only while fewer than `max` other sessions hold `role`
+  // (0 = no limit) — on any stream, or with `sameStream` on this app/stream.
+  // Checked and set under one lock, so sessions on other loops cannot both
+  // take the last place. False: nothing changed.
+  bool describeWithin(SessionInfo& info, SessionRole role, const std::string& app,
+                      const std::string& stream, uint32_t max, bool sameStream = false);
   std::shared_ptr<SessionInfo> find(uint64_t id) const;
   std::vector<SessionSnapshot> snapshot() const;
   size_t size() const;
+  // Sessions open from one address (as added).
+  size_t countForIp(const std::string& ip) const;
 
  private:
   mutable std::mutex mutex_;
   std::unordered_map<uint64_t, std::shared_ptr<SessionInfo>> sessions_;
+  std::unordered_map<std::string, uint32_t> perIp_;
 };
 
 }  // namespace rtmp::server

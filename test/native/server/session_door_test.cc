@@ -1,0 +1,191 @@
+// The door: IP rules and limits checked by the session at connect, publish
+// and play, each refusal answered with the RTMP status for that step and a
+// close with the reason. Test clients all come from 192.0.2.7.
+#include <gtest/gtest.h>
+
+#include "protocol/command_builders.h"
+#include "session_fixture.h"
+
+namespace rtmp::server::testing {
+namespace {
+
+std::string descriptionOf(const protocol::Command& c) {
+  const protocol::AmfValue* info = c.arg(0);
+  if (info == nullptr || !info->isMap()) return {};
+  const protocol::AmfValue* text = info->get("description");
+  return text ? std::string(text->stringOr("")) : std::string();
+}
+
+// The last onStatus/_error the client got: (code, description).
+std::pair<std::string, std::string> lastStatus(TestClient& c) {
+  auto cmds = c.commands();
+  for (auto it = cmds.rbegin(); it != cmds.rend(); ++it) {
+    if (it->name == "onStatus" || it->name == "_error")
+      return {statusCodeOf(*it), descriptionOf(*it)};
+  }
+  return {};
+}
+
+class DoorTest : public SessionTest {
+ protected:
+  void useRules(std::vector<IpRuleSpec> specs, bool defaultAllow = true) {
+    auto built = IpRules::build(specs, defaultAllow);
+    ASSERT_TRUE(built.ok()) << built.error().message();
+    rules_ = std::move(built).value();
+    h().env.ipRules = &rules_;
+  }
+  void expectClosedWith(TestClient& c, base::ErrorCode code) {
+    EXPECT_EQ(c.transport().closeCalls(), 1);
+    ASSERT_TRUE(c.transport().closeReason().has_value());
+    EXPECT_EQ(c.transport().closeReason()->code(), code);
+  }
+  IpRules rules_;
+};
+
+TEST_F(DoorTest, ConnectOverTheConnectionLimitIsRejected) {
+  EngineConfig config;
+  config.maxConnections = 2;
+  configure(config);
+  TestClient& first = connected(h().loopA);
+  TestClient& second = connected(h().loopB);
+  TestClient& third = connected(h().loopA);
+  EXPECT_EQ(first.transport().closeCalls(), 0);
+  EXPECT_EQ(second.transport().closeCalls(), 0);
+  auto [code, description] = lastStatus(third);
+  EXPECT_EQ(code, "NetConnection.Connect.Rejected");
+  EXPECT_NE(description.find("connection limit (2)"), std::string::npos) << description;
+  expectClosedWith(third, base::ErrorCode::kLimitExceeded);
+  EXPECT_EQ(h().eventsOf(EventKind::kConnect).size(), 2u);
+}
+
+TEST_F(DoorTest, ConnectOverThePerAddressLimitIsRejected) {
+  EngineConfig config;
+  config.maxConnectionsPerIp = 1;
+  configure(config);
+  TestClient& first = connected(h().loopA);
+  TestClient& second = connected(h().loopA);
+  EXPECT_EQ(first.transport().closeCalls(), 0);
+  auto [code, description] = lastStatus(second);
+  EXPECT_EQ(code, "NetConnection.Connect.Rejected");
+  EXPECT_NE(description.find("192.0.2.7 is at its connection limit (1 per address)"),
+            std::string::npos);
+  expectClosedWith(second, base::ErrorCode::kLimitExceeded);
+}
+
+TEST_F(DoorTest, ClosedSessionsFreeTheirPlaceForTheAddress) {
+  EngineConfig config;
+  config.maxConnectionsPerIp = 1;
+  configure(config);
+  TestClient& first = connected(h().loopA);
+  first.close();
+  h().table.remove(first.id());  // what the engine does when the socket is gone
+  TestClient& second = connected(h().loopA);
+  EXPECT_EQ(second.transport().closeCalls(), 0);
+  EXPECT_EQ(h().table.countForIp("192.0.2.7"), 1u);
+}
+
+TEST_F(DoorTest, ConnectDeniedByAnIpRuleIsRejectedNamingTheRule) {
+  useRules({{.action = "connect", .app = "*", .allow = false, .cidr = "192.0.2.0/24"}});
+  TestClient& c = connected(h().loopA);
+  auto [code, description] = lastStatus(c);
+  EXPECT_EQ(code, "NetConnection.Connect.Rejected");
+  EXPECT_EQ(description, "192.0.2.7 may not connect to live (denied by ip rule 0)");
+  expectClosedWith(c, base::ErrorCode::kRejected);
+  EXPECT_TRUE(h().eventsOf(EventKind::kConnect).empty());
+}
+
+TEST_F(DoorTest, PublishDeniedByAnIpRuleGetsUnauthorizedAndLeavesNoStream) {
+  useRules({{.action = "publish", .app = "live", .allow = false, .cidr = "192.0.2.7"}});
+  TestClient& c = publisher("cam");
+  auto [code, description] = lastStatus(c);
+  EXPECT_EQ(code, "NetStream.Publish.Unauthorized");
+  EXPECT_EQ(description, "192.0.2.7 may not publish to live (denied by ip rule 0)");
+  expectClosedWith(c, base::ErrorCode::kRejected);
+  EXPECT_EQ(h().registry.size(), 0u);
+}
+
+TEST_F(DoorTest, RulesArePerAppSoAnotherAppIsNotAffected) {
+  useRules({{.action = "publish", .app = "private", .allow = false, .cidr = "0.0.0.0/0"}});
+  TestClient& c = publisher("cam");
+  EXPECT_EQ(c.statusCodes().back(), "NetStream.Publish.Start");
+  EXPECT_EQ(c.transport().closeCalls(), 0);
+}
+
+TEST_F(DoorTest, DefaultDenyRefusesPlayWhenNoRuleAllowsIt) {
+  useRules({{.action = "*", .app = "*", .allow = true, .cidr = "10.0.0.0/8"},
+            {.action = "connect", .app = "*", .allow = true, .cidr = "192.0.2.0/24"}},
+           /*defaultAllow=*/false);
+  TestClient& c = player("cam");
+  auto [code, description] = lastStatus(c);
+  EXPECT_EQ(code, "NetStream.Play.Failed");
+  EXPECT_EQ(description, "192.0.2.7 may not play to live (no rule allows it)");
+  expectClosedWith(c, base::ErrorCode::kRejected);
+  EXPECT_EQ(h().tapsAttached(), 0u);
+}
+
+TEST_F(DoorTest, PublisherLimitCountsPublishingSessionsOnEveryLoop) {
+  EngineConfig config;
+  config.maxPublishers = 1;
+  configure(config);
+  TestClient& first = publisher("one", &h().loopA);
+  TestClient& second = publisher("two", &h().loopB);
+  EXPECT_EQ(first.statusCodes().back(), "NetStream.Publish.Start");
+  auto [code, description] = lastStatus(second);
+  EXPECT_EQ(code, "NetStream.Publish.Denied");
+  EXPECT_EQ(description, "server is at its publisher limit (1)");
+  expectClosedWith(second, base::ErrorCode::kLimitExceeded);
+}
+
+TEST_F(DoorTest, AFailedPublishDoesNotHoldAPublisherPlace) {
+  EngineConfig config;
+  config.maxPublishers = 2;
+  configure(config);
+  TestClient& first = publisher("cam");
+  TestClient& duplicate = publisher("cam");  // BadName: the name is taken
+  EXPECT_EQ(duplicate.statusCodes().back(), "NetStream.Publish.BadName");
+  TestClient& other = publisher("other", &h().loopB);
+  EXPECT_EQ(other.statusCodes().back(), "NetStream.Publish.Start");
+  EXPECT_EQ(first.transport().closeCalls(), 0);
+}
+
+TEST_F(DoorTest, UnpublishingFreesThePublisherPlace) {
+  EngineConfig config;
+  config.maxPublishers = 1;
+  configure(config);
+  TestClient& first = publisher("cam");
+  first.send(protocol::buildDeleteStream(9, first.publishStreamId()));
+  TestClient& next = publisher("next", &h().loopB);
+  EXPECT_EQ(next.statusCodes().back(), "NetStream.Publish.Start");
+}
+
+TEST_F(DoorTest, PlayerLimitIsPerStream) {
+  EngineConfig config;
+  config.maxPlayersPerStream = 1;
+  configure(config);
+  TestClient& a = player("cam", &h().loopA);
+  TestClient& b = player("cam", &h().loopB);
+  TestClient& other = player("other", &h().loopB);
+  EXPECT_EQ(a.transport().closeCalls(), 0);
+  EXPECT_EQ(other.transport().closeCalls(), 0);
+  auto [code, description] = lastStatus(b);
+  EXPECT_EQ(code, "NetStream.Play.Failed");
+  EXPECT_EQ(description, "live/cam is at its player limit (1)");
+  expectClosedWith(b, base::ErrorCode::kLimitExceeded);
+}
+
+TEST_F(DoorTest, NoLimitsAndNoRulesLetEveryoneIn) {
+  EngineConfig config;
+  config.maxConnections = 0;
+  config.maxPublishers = 0;
+  configure(config);
+  std::vector<TestClient*> clients;
+  for (int i = 0; i < 5; ++i) clients.push_back(&publisher("cam" + std::to_string(i)));
+  for (int i = 0; i < 5; ++i) clients.push_back(&player("cam0", i % 2 ? &h().loopB : &h().loopA));
+  for (TestClient* c : clients) {
+    EXPECT_EQ(c->transport().closeCalls(), 0);
+    EXPECT_NE(c->statusCodes().back().find(".Start"), std::string::npos) << c->statusCodes().back();
+  }
+}
+
+}  // namespace
+}  // namespace rtmp::server::testing
