@@ -38,6 +38,8 @@ export function toNativeConfig(options: ResolvedOptions): NativeEngineConfig {
     maxConnectionsPerIp: limits.maxConnectionsPerIp,
     maxPublishers: limits.maxPublishers,
     maxPlayersPerStream: limits.maxPlayersPerStream,
+    maxIngestKbps: limits.maxIngestKbps,
+    dropOverIngestLimit: limits.ingestOverLimit === 'drop',
     ipRules: access.rules.map((r) => ({ action: r.on, app: r.app, allow: r.policy === 'allow', cidr: r.cidr })),
     ipDefaultAllow: access.default === 'allow',
     logLevel: LOG_LEVEL_VALUES[options.logLevel],

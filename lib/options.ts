@@ -78,6 +78,10 @@ export interface LimitOptions {
   maxPublishers?: number;
   /** Players of one stream at once; past it, play gets NetStream.Play.Failed. Default 0 (no limit). */
   maxPlayersPerStream?: number;
+  /** A publisher's media bitrate, averaged over 5 s, in kbit/s. Default 0 (no limit). */
+  maxIngestKbps?: number;
+  /** Past maxIngestKbps: "warn" logs it (every 30 s); "drop" closes the publisher (NetStream.Failed). Default "warn". */
+  ingestOverLimit?: 'warn' | 'drop';
 }
 
 /** Where an IP rule applies: the connect, publish or play step, or "*" for all three. */
@@ -243,6 +247,10 @@ const limitsSchema = z
     maxConnectionsPerIp: int(0, 1_000_000).default(0),
     maxPublishers: int(0, 1_000_000).default(DEFAULTS.maxPublishers),
     maxPlayersPerStream: int(0, 1_000_000).default(0),
+    maxIngestKbps: int(0, 10_000_000).default(0),
+    ingestOverLimit: z
+      .enum(['warn', 'drop'], { errorMap: () => ({ message: 'must be "warn" or "drop"' }) })
+      .default('warn'),
   })
   .strict()
   .default({});

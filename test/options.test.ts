@@ -38,7 +38,14 @@ describe('options: defaults', () => {
       queueMaxBytes: 32 * 1024 * 1024,
       mergeWritesMs: 0,
     });
-    expect(o.limits).toEqual({ maxConnections: 1000, maxConnectionsPerIp: 0, maxPublishers: 10, maxPlayersPerStream: 0 });
+    expect(o.limits).toEqual({
+      maxConnections: 1000,
+      maxConnectionsPerIp: 0,
+      maxPublishers: 10,
+      maxPlayersPerStream: 0,
+      maxIngestKbps: 0,
+      ingestOverLimit: 'warn',
+    });
     expect(o.access).toEqual({ rules: [], default: 'allow' });
     expect(o.http).toBe(false);
     expect(o.logLevel).toBe('info');
@@ -257,6 +264,8 @@ describe('options → native config', () => {
         'maxConnectionsPerIp',
         'maxPublishers',
         'maxPlayersPerStream',
+        'maxIngestKbps',
+        'dropOverIngestLimit',
         'ipRules',
         'ipDefaultAllow',
         'logLevel',
@@ -286,7 +295,7 @@ describe('options → native config', () => {
   it('maps limits and IP rules', () => {
     const config = toNativeConfig(
       resolveOptions({
-        limits: { maxConnections: 5, maxPlayersPerStream: 2 },
+        limits: { maxConnections: 5, maxPlayersPerStream: 2, maxIngestKbps: 8000, ingestOverLimit: 'drop' },
         access: { rules: [{ policy: 'deny', cidr: '10.0.0.0/8', on: 'publish', app: 'live' }], default: 'deny' },
       }),
     );
@@ -295,6 +304,8 @@ describe('options → native config', () => {
       maxConnectionsPerIp: 0,
       maxPublishers: 10,
       maxPlayersPerStream: 2,
+      maxIngestKbps: 8000,
+      dropOverIngestLimit: true,
       ipRules: [{ action: 'publish', app: 'live', allow: false, cidr: '10.0.0.0/8' }],
       ipDefaultAllow: false,
     });

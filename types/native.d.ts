@@ -30,6 +30,8 @@ export interface NativeEngineConfig {
   maxConnectionsPerIp: number;
   maxPublishers: number;
   maxPlayersPerStream: number;
+  maxIngestKbps: number;
+  dropOverIngestLimit: boolean;
   ipRules: { action: 'connect' | 'publish' | 'play' | '*'; app: string; allow: boolean; cidr: string }[];
   ipDefaultAllow: boolean;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */

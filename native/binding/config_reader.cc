@@ -123,6 +123,8 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.maxConnectionsPerIp = r.u32("maxConnectionsPerIp");
   c.maxPublishers = r.u32("maxPublishers");
   c.maxPlayersPerStream = r.u32("maxPlayersPerStream");
+  c.maxIngestKbps = r.u32("maxIngestKbps");
+  c.dropOverIngestLimit = r.boolean("dropOverIngestLimit");
   c.ipRules = ipRules(env, r.array("ipRules"));
   c.ipDefaultAllow = r.boolean("ipDefaultAllow");
 

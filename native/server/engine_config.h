@@ -56,6 +56,8 @@ struct EngineConfig {
   uint32_t maxConnectionsPerIp = 0;  // sessions at once from one address
   uint32_t maxPublishers = 10;       // publishing sessions at once
   uint32_t maxPlayersPerStream = 0;  // players of one stream at once
+  uint32_t maxIngestKbps = 0;        // a publisher's media rate, averaged over 5 s
+  bool dropOverIngestLimit = false;  // false: warn (logged, every 30 s); true: close it
 
   // IP rules for connect/publish/play, first match wins (server/ip_rules.h).
   std::vector<IpRuleSpec> ipRules;

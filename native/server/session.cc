@@ -134,6 +134,7 @@ base::Status Session::handleMedia(const protocol::Message& message) {
     // Media on a stream we are not publishing on: a confused client; ignore.
     return base::okStatus();
   }
+  RTMP_TRY(checkIngestRate(message.payload.size()));
   IngestResult result = publishStream_->ingest(message.typeId, message.timestamp, message.payload);
   if (result.firstFrame && !publishAnnounced_) {
     publishAnnounced_ = true;

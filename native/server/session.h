@@ -25,6 +25,7 @@
 #include "protocol/message.h"
 #include "server/engine_config.h"
 #include "server/engine_events.h"
+#include "server/ingest_rate_meter.h"
 #include "server/player_tap.h"
 #include "server/session_table.h"
 #include "server/stream_name.h"
@@ -110,6 +111,8 @@ class Session : private PlayerHost {
   // or nullopt to let the client through.
   std::optional<base::Error> refuseConnect() const;
   std::optional<base::Error> refuseByIpRule(IpAction action) const;
+  // Publisher over maxIngestKbps: a warning, or (dropOverIngestLimit) the error to close with.
+  base::Status checkIngestRate(size_t payloadBytes);
 
   // Commands.
   base::Status onConnect(const protocol::Command& command);
@@ -162,6 +165,11 @@ class Session : private PlayerHost {
   std::string flashVer_;
   uint32_t nextStreamId_ = 1;
   std::vector<uint32_t> createdStreams_;
+
+  // Ingest limit (config.maxIngestKbps).
+  IngestRateMeter ingestRate_;
+  uint64_t ingestWarnedAtMs_ = 0;
+  bool ingestWarned_ = false;
 
   // Flow control (RTMP 1.0 §5.4.3/5.4.4).
   uint32_t peerWindowAckSize_ = 0;  // send an Acknowledgement every this many bytes

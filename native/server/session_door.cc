@@ -3,6 +3,7 @@
 // caller sends the RTMP status that goes with a refusal and closes.
 #include <string>
 
+#include "base/log.h"
 #include "server/session.h"
 
 namespace rtmp::server {
@@ -41,6 +42,30 @@ std::optional<base::Error> Session::refuseConnect() const {
                            std::to_string(config.maxConnectionsPerIp) + " per address)");
   }
   return refuseByIpRule(IpAction::kConnect);
+}
+
+base::Status Session::checkIngestRate(size_t payloadBytes) {
+  const EngineConfig& config = env_.config;
+  if (config.maxIngestKbps == 0) return base::okStatus();
+  const uint64_t now = env_.nowMs();
+  ingestRate_.add(payloadBytes, now);
+  const uint64_t kbps = ingestRate_.kbps(now);
+  if (kbps <= config.maxIngestKbps) return base::okStatus();
+  const std::string what = app_ + "/" + requestedStream_ + " ingest " + std::to_string(kbps) +
+                           " kbit/s is over the limit of " + std::to_string(config.maxIngestKbps) +
+                           " kbit/s";
+  if (config.dropOverIngestLimit) {
+    sendStatus(publishStreamId_, protocol::status::kStreamFailed, what);
+    return base::Error(base::ErrorCode::kLimitExceeded, what);
+  }
+  constexpr uint64_t kWarnEveryMs = 30'000;
+  if (!ingestWarned_ || now - ingestWarnedAtMs_ >= kWarnEveryMs) {
+    ingestWarned_ = true;
+    ingestWarnedAtMs_ = now;
+    base::log(base::LogLevel::kWarn, "session",
+              "session " + std::to_string(id_) + " (" + peer_.ip + "): " + what);
+  }
+  return base::okStatus();
 }
 
 }  // namespace rtmp::server

@@ -189,3 +189,71 @@ TEST_F(DoorTest, NoLimitsAndNoRulesLetEveryoneIn) {
 
 }  // namespace
 }  // namespace rtmp::server::testing
+
+namespace rtmp::server::testing {
+namespace {
+
+class IngestLimitTest : public SessionTest {
+ protected:
+  // Publishes `seconds` of video at about `kbps`, 10 frames a second, moving
+  // the harness clock with the media.
+  void publishAt(TestClient& pub, uint32_t kbps, uint32_t fromMs, uint32_t seconds) {
+    const size_t frameBytes = kbps * 1000 / 8 / 10;
+    for (uint32_t t = fromMs; t < fromMs + seconds * 1000 && !pub.transport().closeCalls();
+         t += 100) {
+      h().nowMs = 5'000 + t;
+      pub.sendVideo(t, t == 0 ? avcKeyframe(1, 0, frameBytes) : avcInterframe(1, 0, frameBytes));
+    }
+  }
+};
+
+TEST_F(IngestLimitTest, OverTheLimitWithDropThePublisherIsClosedWithTheRate) {
+  EngineConfig config;
+  config.maxIngestKbps = 500;
+  config.dropOverIngestLimit = true;
+  configure(config);
+  TestClient& pub = publisher("cam");
+  pub.sendVideo(0, avcSequenceHeader());
+  publishAt(pub, 1'000, 0, 8);
+  EXPECT_EQ(pub.transport().closeCalls(), 1);
+  ASSERT_TRUE(pub.transport().closeReason().has_value());
+  EXPECT_EQ(pub.transport().closeReason()->code(), base::ErrorCode::kLimitExceeded);
+  EXPECT_NE(pub.transport().closeReason()->message().find("over the limit of 500 kbit/s"),
+            std::string::npos)
+      << pub.transport().closeReason()->message();
+  EXPECT_EQ(pub.statusCodes().back(), "NetStream.Failed");
+}
+
+TEST_F(IngestLimitTest, UnderTheLimitNothingHappens) {
+  EngineConfig config;
+  config.maxIngestKbps = 2'000;
+  config.dropOverIngestLimit = true;
+  configure(config);
+  TestClient& pub = publisher("cam");
+  pub.sendVideo(0, avcSequenceHeader());
+  publishAt(pub, 1'000, 0, 8);
+  EXPECT_EQ(pub.transport().closeCalls(), 0);
+}
+
+TEST_F(IngestLimitTest, OverTheLimitWithoutDropOnlyWarnsOncePerThirtySeconds) {
+  EngineConfig config;
+  config.maxIngestKbps = 500;
+  configure(config);
+  LogCapture logs;
+  TestClient& pub = publisher("cam");
+  pub.sendVideo(0, avcSequenceHeader());
+  publishAt(pub, 1'000, 0, 20);
+  EXPECT_EQ(pub.transport().closeCalls(), 0);
+  size_t warnings = 0;
+  for (const auto& line : logs.lines())
+    warnings += line.find("over the limit of 500 kbit/s") != std::string::npos;
+  EXPECT_EQ(warnings, 1u);
+  publishAt(pub, 1'000, 20'000, 20);  // 40 s in: a second warning
+  warnings = 0;
+  for (const auto& line : logs.lines())
+    warnings += line.find("over the limit of 500 kbit/s") != std::string::npos;
+  EXPECT_EQ(warnings, 2u);
+}
+
+}  // namespace
+}  // namespace rtmp::server::testing
