@@ -20,12 +20,14 @@ const server = createServer({
   logLevel: 'info',
 });
 
+// Publishers need the stream key; anyone may play. The engine holds each
+// publish until this answers, so a wrong key never starts a stream.
+server.authorize((req) => {
+  if (req.action === 'play' || req.query.key === streamKey) return { allow: true };
+  return { allow: false, reason: 'wrong stream key' };
+});
+
 server.on('publish', (e) => {
-  // Until auth hooks arrive, a wrong key is turned away right after it starts.
-  if (e.query.key !== streamKey) {
-    server.kick(e.sessionId, 'bad stream key');
-    return;
-  }
   const video = e.codec.video ? `${e.codec.video.codec} ${e.codec.video.width ?? '?'}x${e.codec.video.height ?? '?'}` : 'no video yet';
   const audio = e.codec.audio ? `${e.codec.audio.codec} ${e.codec.audio.sampleRate ?? '?'} Hz` : 'no audio yet';
   console.log(`▶ ${e.path} from ${e.ip}: ${video}, ${audio}`);

@@ -187,5 +187,8 @@ export function toServerEvent(e: NativeEvent): ServerEvent {
           sessionId: e.sessionId === 0 ? null : e.sessionId,
         },
       };
+    case 'authorize':
+      // Answered by the server (RtmpServer.authorize), never emitted.
+      throw new Error('authorize events are answered, not emitted');
   }
 }

@@ -10,8 +10,9 @@ import { DEFAULTS, type ResolvedOptions } from './options';
 const AMF_MAX_DEPTH = 32;
 const AMF_MAX_STRING = 64 * 1024;
 
-export function toNativeConfig(options: ResolvedOptions): NativeEngineConfig {
-  const { rtmp, streams, players, limits, access } = options;
+/** `authHook`: an authorizer is registered (server.authorize), so publish/play wait for it. */
+export function toNativeConfig(options: ResolvedOptions, authHook = false): NativeEngineConfig {
+  const { rtmp, streams, players, limits, access, auth } = options;
   const gop = streams.gopCache;
   return {
     host: rtmp.host,
@@ -34,6 +35,12 @@ export function toNativeConfig(options: ResolvedOptions): NativeEngineConfig {
     playerQueueMs: players.queueMs,
     playerQueueMaxBytes: players.queueMaxBytes,
     mergeWritesMs: players.mergeWritesMs,
+    authHook,
+    authTimeoutMs: auth.timeoutMs,
+    authTimeoutAllows: auth.onTimeout === 'allow',
+    authFailLimit: auth.maxFailures,
+    authFailWindowMs: auth.failureWindowMs,
+    authBanMs: auth.banMs,
     maxConnections: limits.maxConnections,
     maxConnectionsPerIp: limits.maxConnectionsPerIp,
     maxPublishers: limits.maxPublishers,

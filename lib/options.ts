@@ -84,6 +84,22 @@ export interface LimitOptions {
   ingestOverLimit?: 'warn' | 'drop';
 }
 
+/** How the server waits for an authorizer (server.authorize) and treats failures. */
+export interface AuthOptions {
+  /** An authorizer that has not answered by then is treated per onTimeout. Default 5000. */
+  timeoutMs?: number;
+  /** No answer in time: "deny" (default) or "allow". */
+  onTimeout?: 'deny' | 'allow';
+  /** The authorizer threw or rejected: "deny" (default) or "allow". */
+  onError?: 'deny' | 'allow';
+  /** Failed authorizations from one IP within failureWindowMs that ban it at accept. 0 = never ban. Default 5. */
+  maxFailures?: number;
+  /** Default 60000. */
+  failureWindowMs?: number;
+  /** How long a banned IP is refused at accept. Default 600000 (10 min). */
+  banMs?: number;
+}
+
 /** Where an IP rule applies: the connect, publish or play step, or "*" for all three. */
 export type IpRuleStep = 'connect' | 'publish' | 'play' | '*';
 
@@ -117,6 +133,7 @@ export interface ServerOptions {
   players?: PlayerOptions;
   limits?: LimitOptions;
   access?: AccessOptions;
+  auth?: AuthOptions;
   /** HTTP (HLS/DASH, admin, dashboard): accepted and stored; served in a later release. Default false. */
   http?: HttpOptions | false;
   /** Default "info" (or the given logger's own level). */
@@ -136,6 +153,7 @@ export interface ResolvedOptions {
   readonly players: Readonly<Required<PlayerOptions>>;
   readonly limits: Readonly<Required<LimitOptions>>;
   readonly access: Readonly<{ rules: readonly Readonly<Required<IpRule>>[]; default: 'allow' | 'deny' }>;
+  readonly auth: Readonly<Required<AuthOptions>>;
   readonly http: false | Readonly<Required<HttpOptions>>;
   readonly logLevel: LogLevelName;
   readonly logger: LoggerLike | undefined;
@@ -290,6 +308,20 @@ const accessSchema = z
   .strict()
   .default({});
 
+const allowOrDeny = z.enum(['deny', 'allow'], { errorMap: () => ({ message: 'must be "deny" or "allow"' }) });
+
+const authSchema = z
+  .object({
+    timeoutMs: int(1, 600_000).default(5_000),
+    onTimeout: allowOrDeny.default('deny'),
+    onError: allowOrDeny.default('deny'),
+    maxFailures: int(0, 1_000).default(5),
+    failureWindowMs: int(1, 86_400_000).default(60_000),
+    banMs: int(0, 86_400_000).default(600_000),
+  })
+  .strict()
+  .default({});
+
 const httpObject = z
   .object({
     port: portSchema.default(DEFAULTS.httpPort),
@@ -314,6 +346,7 @@ export const serverOptionsSchema = z
     players: playersSchema,
     limits: limitsSchema,
     access: accessSchema,
+    auth: authSchema,
     http: httpSchema,
     logLevel: logLevelSchema.optional(),
     logger: z

@@ -8,6 +8,8 @@ import { EventEmitter } from 'events';
 import { isIP } from 'net';
 
 import type { NativeEngine, NativeEngineConfig, NativeEvent, NativeStats } from '../types/native';
+import { runAuthorizer, toAuthRequest } from './auth/run-authorizer';
+import type { Authorizer } from './auth/types';
 import { ErrorCodes, fromNativeError, RtmpEngineError } from './errors';
 import { type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
 import { guardUntilClosed, releaseGuard } from './exit-guard';
@@ -86,6 +88,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private refed = true;
   private closing: Promise<CloseResult> | undefined;
   private drainCheck: (() => void) | undefined;
+  private authorizer: Authorizer | undefined;
 
   constructor(options: ServerOptions = {}, internals: ServerInternals = {}) {
     super();
@@ -109,7 +112,9 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       throw new RtmpEngineError(ErrorCodes.SERVER_CLOSED, 'rtmp-engine: the server was closed; create a new one');
     }
     const { host, port } = this.options.rtmp;
-    const engine = this.createEngine(toNativeConfig(this.options), (batch) => this.onEvents(batch));
+    const engine = this.createEngine(toNativeConfig(this.options, this.authorizer !== undefined), (batch) =>
+      this.onEvents(batch),
+    );
     if (!this.refed) engine.unref();
     try {
       engine.start();
@@ -151,6 +156,29 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     if (this.state !== 'listening' && this.state !== 'closing') return null;
     const host = this.options.rtmp.host;
     return { address: host, family: isIP(host) === 6 ? 'IPv6' : 'IPv4', port: this.boundPort };
+  }
+
+  /**
+   * Decides every publish and play. The engine holds the request (no
+   * Publish.Start/Play.Start, no media) until `authorizer` answers; other
+   * sessions are not held. It may be async and slow: past `auth.timeoutMs` the
+   * `auth.onTimeout` policy answers. A throw or a malformed decision follows
+   * `auth.onError` and is logged. A denial reaches the client as
+   * NetStream.Publish.Unauthorized / NetStream.Play.Failed with the reason,
+   * and counts toward the per-IP failure ban. Call before listen().
+   */
+  authorize(authorizer: Authorizer): this {
+    if (typeof authorizer !== 'function') {
+      throw new RtmpEngineError(ErrorCodes.INVALID_ARGUMENT, 'rtmp-engine: authorize() takes a function');
+    }
+    if (this.state !== 'idle') {
+      throw new RtmpEngineError(
+        ErrorCodes.ALREADY_LISTENING,
+        'rtmp-engine: authorize() must be called before listen()',
+      );
+    }
+    this.authorizer = authorizer;
+    return this;
   }
 
   /** Ends one session (its disconnect event follows). False if there is no such session. */
@@ -255,6 +283,10 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private onEvents(batch: NativeEvent[]): void {
     let failure: { error: unknown } | undefined;
     for (const native of batch) {
+      if (native.kind === 'authorize') {
+        void this.answerAuthorize(native);
+        continue;
+      }
       try {
         this.dispatch(toServerEvent(native));
       } catch (error) {
@@ -269,6 +301,30 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
         throw error;
       });
     }
+  }
+
+  private async answerAuthorize(native: NativeEvent): Promise<void> {
+    const request = toAuthRequest(native);
+    const authorizer = this.authorizer;
+    const outcome = authorizer
+      ? await runAuthorizer(authorizer, request, this.options.auth.onError)
+      : { decision: { allow: false as const, reason: 'no authorizer' } };
+    const where = { sessionId: request.sessionId, ip: request.ip, action: request.action, path: `${request.app}/${request.name}` };
+    if (outcome.error) this.logger.error({ ...where, err: outcome.error }, 'authorizer failed');
+    const { decision } = outcome;
+    if (decision.allow) {
+      this.logger.info({ ...where, ...(decision.name ? { as: decision.name } : {}) }, 'authorized');
+    } else {
+      this.logger.warn({ ...where, reason: decision.reason }, 'not authorized');
+    }
+    // The session may have gone (or timed out) meanwhile: the engine ignores a late answer.
+    this.engine?.answerAuth(
+      request.sessionId,
+      native.requestId,
+      decision.allow,
+      decision.allow ? (decision.name ?? '') : '',
+      decision.allow ? '' : decision.reason,
+    );
   }
 
   private dispatch(event: ServerEvent): void {

@@ -29,6 +29,7 @@ const ENGINE_METHODS = [
   'beginShutdown',
   'stop',
   'kick',
+  'answerAuth',
   'stats',
   'sessionCount',
   'ref',
@@ -51,6 +52,10 @@ const EVENT_KEYS = [
   'codec',
   'bytesIn',
   'bytesOut',
+  'action',
+  'requestId',
+  'swfUrl',
+  'pageUrl',
 ] as const satisfies ReadonlyArray<keyof NativeEvent>;
 const STATS_KEYS = ['sessions', 'streams', 'acceptedTotal', 'ioThreads'] as const satisfies ReadonlyArray<
   keyof NativeStats

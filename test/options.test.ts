@@ -47,6 +47,14 @@ describe('options: defaults', () => {
       ingestOverLimit: 'warn',
     });
     expect(o.access).toEqual({ rules: [], default: 'allow' });
+    expect(o.auth).toEqual({
+      timeoutMs: 5000,
+      onTimeout: 'deny',
+      onError: 'deny',
+      maxFailures: 5,
+      failureWindowMs: 60_000,
+      banMs: 600_000,
+    });
     expect(o.http).toBe(false);
     expect(o.logLevel).toBe('info');
     expect(o.logger).toBeUndefined();
@@ -260,6 +268,12 @@ describe('options → native config', () => {
         'playerQueueMs',
         'playerQueueMaxBytes',
         'mergeWritesMs',
+        'authHook',
+        'authTimeoutMs',
+        'authTimeoutAllows',
+        'authFailLimit',
+        'authFailWindowMs',
+        'authBanMs',
         'maxConnections',
         'maxConnectionsPerIp',
         'maxPublishers',

@@ -26,6 +26,12 @@ export interface NativeEngineConfig {
   playerQueueMs: number;
   playerQueueMaxBytes: number;
   mergeWritesMs: number;
+  authHook: boolean;
+  authTimeoutMs: number;
+  authTimeoutAllows: boolean;
+  authFailLimit: number;
+  authFailWindowMs: number;
+  authBanMs: number;
   maxConnections: number;
   maxConnectionsPerIp: number;
   maxPublishers: number;
@@ -47,7 +53,8 @@ export type NativeEventKind =
   | 'disconnect'
   | 'metadata'
   | 'error'
-  | 'log';
+  | 'log'
+  | 'authorize';
 
 /** Codec summary; empty strings and zeros mean "not known (yet)". */
 export interface NativeCodec {
@@ -89,6 +96,13 @@ export interface NativeEvent {
   codec: NativeCodec;
   bytesIn: number;
   bytesOut: number;
+  /** authorize: "publish" or "play"; "" for other kinds. */
+  action: string;
+  /** authorize: the id to answer with (answerAuth); 0 for other kinds. */
+  requestId: number;
+  /** authorize: from the client's connect, "" when not sent. */
+  swfUrl: string;
+  pageUrl: string;
 }
 
 export type NativeSessionRole = 'publisher' | 'player' | 'unknown';
@@ -148,6 +162,8 @@ export interface NativeEngine {
   stop(): NativeEvent[];
   /** Ends one session; false if there is no such session (or not running). */
   kick(sessionId: number, reason: string): boolean;
+  /** Answers an authorize event. False when the session is gone. */
+  answerAuth(sessionId: number, requestId: number, allow: boolean, name: string, reason: string): boolean;
   stats(): NativeStats;
   sessionCount(): number;
   /** Whether a running engine keeps the event loop alive (default: ref'd). */

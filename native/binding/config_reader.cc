@@ -123,6 +123,12 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.maxConnectionsPerIp = r.u32("maxConnectionsPerIp");
   c.maxPublishers = r.u32("maxPublishers");
   c.maxPlayersPerStream = r.u32("maxPlayersPerStream");
+  c.authHook = r.boolean("authHook");
+  c.authTimeoutMs = r.u32("authTimeoutMs", 1);
+  c.authTimeoutAllows = r.boolean("authTimeoutAllows");
+  c.authFailLimit = r.u32("authFailLimit");
+  c.authFailWindowMs = r.u32("authFailWindowMs", 1);
+  c.authBanMs = r.u32("authBanMs");
   c.maxIngestKbps = r.u32("maxIngestKbps");
   c.dropOverIngestLimit = r.boolean("dropOverIngestLimit");
   c.ipRules = ipRules(env, r.array("ipRules"));

@@ -27,6 +27,7 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::beginShutdown>("beginShutdown"),
                          InstanceMethod<&EngineWrap::stop>("stop"),
                          InstanceMethod<&EngineWrap::kick>("kick"),
+                         InstanceMethod<&EngineWrap::answerAuth>("answerAuth"),
                          InstanceMethod<&EngineWrap::stats>("stats"),
                          InstanceMethod<&EngineWrap::sessionCount>("sessionCount"),
                          InstanceMethod<&EngineWrap::ref>("ref"),
@@ -142,6 +143,28 @@ Napi::Value EngineWrap::kick(const Napi::CallbackInfo& info) {
   }
   bool found = state_ == State::kRunning &&
                engine_->kick(static_cast<uint64_t>(id), info[1].As<Napi::String>().Utf8Value());
+  return Napi::Boolean::New(env, found);
+}
+
+Napi::Value EngineWrap::answerAuth(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* usage = "answerAuth(sessionId, requestId, allow, name, reason)";
+  if (!info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsBoolean() || !info[3].IsString() ||
+      !info[4].IsString()) {
+    throwContractError(env,
+                       std::string(usage) + ": expects (number, number, boolean, string, string)");
+  }
+  double id = info[0].As<Napi::Number>().DoubleValue();
+  double requestId = info[1].As<Napi::Number>().DoubleValue();
+  auto validId = [](double v) { return v >= 0 && v <= kMaxSafeInteger && std::floor(v) == v; };
+  if (!validId(id) || !validId(requestId)) return Napi::Boolean::New(env, false);
+  server::AuthAnswer answer;
+  answer.allow = info[2].As<Napi::Boolean>().Value();
+  answer.name = info[3].As<Napi::String>().Utf8Value();
+  answer.reason = info[4].As<Napi::String>().Utf8Value();
+  bool found = state_ == State::kRunning &&
+               engine_->answerAuth(static_cast<uint64_t>(id), static_cast<uint64_t>(requestId),
+                                   std::move(answer));
   return Napi::Boolean::New(env, found);
 }
 

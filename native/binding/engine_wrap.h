@@ -7,6 +7,7 @@
 //   stop()             join loop threads (quick, synchronous); returns the
 //                      events not yet delivered, so none is lost or late
 //   kick(id, reason)   → boolean
+//   answerAuth(id, requestId, allow, name, reason) → boolean (false: session gone)
 //   stats()            → plain objects; sessionCount() → number
 //   ref() / unref()    whether a running engine keeps the event loop alive
 //
@@ -49,6 +50,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value beginShutdown(const Napi::CallbackInfo& info);
   Napi::Value stop(const Napi::CallbackInfo& info);
   Napi::Value kick(const Napi::CallbackInfo& info);
+  Napi::Value answerAuth(const Napi::CallbackInfo& info);
   Napi::Value stats(const Napi::CallbackInfo& info);
   Napi::Value sessionCount(const Napi::CallbackInfo& info);
   Napi::Value ref(const Napi::CallbackInfo& info);

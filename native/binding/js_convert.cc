@@ -27,6 +27,8 @@ const char* kindName(server::EventKind kind) {
       return "error";
     case server::EventKind::kLog:
       return "log";
+    case server::EventKind::kAuthorize:
+      return "authorize";
   }
   return "log";
 }
@@ -85,6 +87,10 @@ Napi::Object toJsEvent(Napi::Env env, const EventPump::Item& item) {
   o.Set("codec", toJsCodec(env, e.codec));
   o.Set("bytesIn", num(env, e.bytesIn));
   o.Set("bytesOut", num(env, e.bytesOut));
+  o.Set("action", e.action);
+  o.Set("requestId", num(env, e.requestId));
+  o.Set("swfUrl", e.swfUrl);
+  o.Set("pageUrl", e.pageUrl);
   return o;
 }
 

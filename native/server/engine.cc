@@ -28,18 +28,26 @@ StreamOptions streamOptions(const EngineConfig& config) {
   return o;
 }
 
+AuthFailureLimiterConfig failureLimits(const EngineConfig& config) {
+  AuthFailureLimiterConfig limits;
+  limits.maxFailures = static_cast<int>(config.authFailLimit);
+  limits.windowMs = config.authFailWindowMs;
+  // authFailLimit 0 turns bans off (the limiter's own minimum is 1 failure).
+  limits.banMs = config.authFailLimit == 0 ? 0 : config.authBanMs;
+  return limits;
+}
+
 }  // namespace
 
 class EngineImpl {
  public:
   EngineImpl(EngineConfig config, EventSink sink)
-      : config_(std::move(config)), registry_(streamOptions(config_)), env_{config_,
-                                                                            registry_,
-                                                                            table_,
-                                                                            std::move(sink),
-                                                                            &base::monotonicMs,
-                                                                            &base::wallClockMs,
-                                                                            &ipRules_} {}
+      : config_(std::move(config)),
+        registry_(streamOptions(config_)),
+        authFailures_(failureLimits(config_)),
+        env_{config_,         registry_,          table_,
+             std::move(sink), &base::monotonicMs, &base::wallClockMs,
+             &ipRules_,       &authFailures_} {}
 
   ~EngineImpl() { stop(); }
 
@@ -69,7 +77,8 @@ class EngineImpl {
     listenOptions.host = config_.host;
     listenOptions.port = config_.port;
     auto listener = net::Listener::listen(
-        *pool_, listenOptions, [this](net::Connection& connection) { onAccepted(connection); });
+        *pool_, listenOptions, [this](net::Connection& connection) { onAccepted(connection); },
+        [this](const net::SocketAddress& peer) { return acceptPeer(peer); });
     if (!listener.ok()) {
       pool_->stop();
       contexts_.clear();
@@ -112,6 +121,16 @@ class EngineImpl {
     pool_.reset();
   }
 
+  bool answerAuth(uint64_t sessionId, uint64_t requestId, AuthAnswer answer) {
+    std::shared_ptr<SessionInfo> info = table_.find(sessionId);
+    if (!info) return false;
+    auto* context = static_cast<LoopContext*>(info->executor);
+    return context->post([context, sessionId, requestId, answer = std::move(answer)] {
+      if (EngineConnection* c = context->find(sessionId))
+        c->session().onAuthAnswer(requestId, answer);
+    });
+  }
+
   bool kick(uint64_t sessionId, const std::string& reason) {
     std::shared_ptr<SessionInfo> info = table_.find(sessionId);
     if (!info) return false;
@@ -136,6 +155,20 @@ class EngineImpl {
   uint32_t sessionCount() const { return static_cast<uint32_t>(table_.size()); }
 
  private:
+  // Accept loop: an address banned for failed authorizations is refused
+  // before any session exists.
+  bool acceptPeer(const net::SocketAddress& peer) {
+    auto ip = IpAddress::parse(peer.ip);
+    if (!ip.ok()) return true;
+    const int64_t remaining =
+        authFailures_.banRemainingMs(*ip, static_cast<int64_t>(base::monotonicMs()));
+    if (remaining <= 0) return true;
+    base::log(base::LogLevel::kWarn, "engine",
+              "refused " + peer.ip + " at accept: banned after failed authorizations (" +
+                  std::to_string((remaining + 999) / 1000) + " s left)");
+    return false;
+  }
+
   void onAccepted(net::Connection& connection) {
     // On the connection's own loop.
     LoopContext* context = contexts_[connection.loop().index()].get();
@@ -148,6 +181,7 @@ class EngineImpl {
   StreamRegistry registry_;
   SessionTable table_;
   IpRules ipRules_;
+  AuthFailureLimiter authFailures_;
   SessionEnvironment env_;
 
   mutable std::mutex lifecycle_;
@@ -174,6 +208,10 @@ void Engine::beginShutdown() {
 void Engine::stop() {
   impl_->stop();
 }
+bool Engine::answerAuth(uint64_t sessionId, uint64_t requestId, AuthAnswer answer) {
+  return impl_->answerAuth(sessionId, requestId, std::move(answer));
+}
+
 bool Engine::kick(uint64_t sessionId, const std::string& reason) {
   return impl_->kick(sessionId, reason);
 }

@@ -37,6 +37,9 @@ class Engine {
 
   // Ends one session with the given reason. Returns false if no such session.
   bool kick(uint64_t sessionId, const std::string& reason);
+  // The host's answer to a kAuthorize event (any thread). Returns false if the
+  // session is gone; an answer to a request no longer pending is ignored.
+  bool answerAuth(uint64_t sessionId, uint64_t requestId, AuthAnswer answer);
 
   EngineStats stats() const;
   uint32_t sessionCount() const;

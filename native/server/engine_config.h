@@ -59,6 +59,17 @@ struct EngineConfig {
   uint32_t maxIngestKbps = 0;        // a publisher's media rate, averaged over 5 s
   bool dropOverIngestLimit = false;  // false: warn (logged, every 30 s); true: close it
 
+  // Authorization by the host (the SDK's authorize hook). When on, publish and
+  // play wait for an answer (Engine::answerAuth) before anything is started.
+  bool authHook = false;
+  uint32_t authTimeoutMs = 5'000;  // no answer by then: authTimeoutAllows decides
+  bool authTimeoutAllows = false;
+  // Failed authorizations per IP: this many within the window ban the address
+  // at accept for banMs (0 failures = no bans).
+  uint32_t authFailLimit = 5;
+  uint32_t authFailWindowMs = 60'000;
+  uint32_t authBanMs = 600'000;
+
   // IP rules for connect/publish/play, first match wins (server/ip_rules.h).
   std::vector<IpRuleSpec> ipRules;
   bool ipDefaultAllow = true;

@@ -89,6 +89,7 @@ void EngineConnection::checkTimers(uint64_t nowMs) {
     return;
   }
   const EngineConfig& config = env_.config;
+  session_->checkAuthDeadline(nowMs);
   if (!session_->handshakeDone()) {
     if (nowMs - acceptedAtMs_ >= config.handshakeTimeoutMs) {
       session_->terminate(base::Error(base::ErrorCode::kTimeout, "handshake timeout"));

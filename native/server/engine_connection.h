@@ -35,6 +35,12 @@ class EngineConnection : private SessionTransport {
   void write(std::vector<base::Bytes>&& buffers) override;
   void writeMedia(const base::Bytes& head, const base::Bytes& tail) override;
   void flushMedia() override;
+  void pauseInput() override {
+    if (connection_) connection_->pauseReading();
+  }
+  void resumeInput() override {
+    if (connection_ && !pendingClose_) connection_->resumeReading();
+  }
   uint64_t queuedBytes() const override;
   void closeAfterFlush(const base::Error& reason) override;
   Executor& loop() override { return context_; }

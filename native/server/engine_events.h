@@ -19,6 +19,7 @@ enum class EventKind : uint8_t {
   kMetadata,    // onMetaData or codec info became known/changed for a stream
   kError,       // a session was closed because of an error (reason holds code + message)
   kLog,         // a native log line (level in `level`, text in `reason`)
+  kAuthorize,   // publish/play waits for Engine::answerAuth(sessionId, requestId, ...)
 };
 
 struct CodecSummary {
@@ -26,10 +27,10 @@ struct CodecSummary {
   uint32_t width = 0;
   uint32_t height = 0;
   double fps = 0;
-  std::string videoProfile;  // e.g. "High"
-  std::string videoLevel;    // e.g. "3.1"
+  std::string videoProfile;     // e.g. "High"
+  std::string videoLevel;       // e.g. "3.1"
   double videoBitrateKbps = 0;  // from metadata when sent
-  std::string audioCodec;    // "AAC", "MP3", "Opus", ...
+  std::string audioCodec;       // "AAC", "MP3", "Opus", ...
   uint32_t audioSampleRate = 0;
   uint32_t audioChannels = 0;
   std::string audioProfile;  // e.g. "LC"
@@ -52,6 +53,18 @@ struct EngineEvent {
   CodecSummary codec;    // kPublish / kMetadata
   uint64_t bytesIn = 0;  // kDisconnect / kUnpublish / kStop
   uint64_t bytesOut = 0;
+  // kAuthorize.
+  std::string action;  // "publish" | "play"
+  uint64_t requestId = 0;
+  std::string swfUrl;
+  std::string pageUrl;
+};
+
+// The host's answer to a kAuthorize event.
+struct AuthAnswer {
+  bool allow = false;
+  std::string name;    // allow: serve under this stream name instead ("" = as asked)
+  std::string reason;  // deny: told to the client and logged
 };
 
 using EventSink = std::function<void(EngineEvent&&)>;

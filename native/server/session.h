@@ -23,6 +23,7 @@
 #include "protocol/command.h"
 #include "protocol/handshake_server.h"
 #include "protocol/message.h"
+#include "server/auth_failure_limiter.h"
 #include "server/engine_config.h"
 #include "server/engine_events.h"
 #include "server/ingest_rate_meter.h"
@@ -48,6 +49,9 @@ class SessionTransport {
   }
   // Writes any media held by writeMedia now.
   virtual void flushMedia() {}
+  // Stop / resume reading from the peer (while an authorization is pending).
+  virtual void pauseInput() {}
+  virtual void resumeInput() {}
   // Bytes written or held that the socket has not taken yet.
   virtual uint64_t queuedBytes() const = 0;
   // Flushes what is queued (bounded in time), then closes. The session calls it once.
@@ -62,9 +66,10 @@ struct SessionEnvironment {
   StreamRegistry& registry;
   SessionTable& table;
   EventSink events;
-  std::function<uint64_t()> nowMs;   // monotonic ms (timeouts, activity)
-  std::function<uint64_t()> wallMs;  // unix ms (stats shown to people)
-  const IpRules* ipRules = nullptr;  // built from config by the engine; null = allow all
+  std::function<uint64_t()> nowMs;             // monotonic ms (timeouts, activity)
+  std::function<uint64_t()> wallMs;            // unix ms (stats shown to people)
+  const IpRules* ipRules = nullptr;            // built from config by the engine; null = allow all
+  AuthFailureLimiter* authFailures = nullptr;  // failed authorizations per IP; null = none kept
 };
 
 struct PeerInfo {
@@ -97,6 +102,14 @@ class Session : private PlayerHost {
   bool idleExempt() const { return player_ != nullptr; }
   uint64_t lastActivityMs() const { return lastActivityMs_; }
 
+  // Authorization (session_auth.cc). The host's answer to the kAuthorize
+  // event with this requestId; stale or unknown ids are ignored.
+  void onAuthAnswer(uint64_t requestId, const AuthAnswer& answer);
+  // Housekeeping: a pending authorization past its deadline is answered by
+  // config.authTimeoutAllows.
+  void checkAuthDeadline(uint64_t nowMs);
+  bool authPending() const { return pendingAuth_.has_value(); }
+
  private:
   // Input.
   base::Status handleMessage(protocol::Message& message);
@@ -119,6 +132,14 @@ class Session : private PlayerHost {
   base::Status onCreateStream(const protocol::Command& command);
   base::Status onPublish(const std::string& rawName, uint32_t streamId);
   base::Status onPlay(const std::string& rawName, bool reset, uint32_t streamId);
+  // After the door and the authorization: claim the stream and start.
+  base::Status startPublish(const std::string& name, const std::string& query, uint32_t streamId);
+  base::Status startPlay(const std::string& name, const std::string& query, bool reset,
+                         uint32_t streamId);
+  // Holds the request and asks the host (kAuthorize); reading pauses meanwhile.
+  base::Status beginAuth(bool publish, const std::string& name, const std::string& query,
+                         bool reset, uint32_t streamId);
+  void rejectAuth(bool publish, uint32_t streamId, const std::string& reason);
   void onDeleteStream(uint32_t streamId);
   void onPause(bool pause, uint32_t streamId);
 
@@ -163,6 +184,8 @@ class Session : private PlayerHost {
   std::string appQuery_;
   std::string tcUrl_;
   std::string flashVer_;
+  std::string swfUrl_;
+  std::string pageUrl_;
   uint32_t nextStreamId_ = 1;
   std::vector<uint32_t> createdStreams_;
 
@@ -193,6 +216,19 @@ class Session : private PlayerHost {
   // request that failed before a stream was attached.
   std::string requestedStream_;
   std::string requestedQuery_;
+  // A publish/play waiting for the host's authorization.
+  struct PendingAuth {
+    uint64_t requestId = 0;
+    bool publish = false;
+    std::string name;
+    std::string query;
+    bool reset = false;
+    uint32_t streamId = 0;
+    uint64_t deadlineMs = 0;
+  };
+  std::optional<PendingAuth> pendingAuth_;
+  uint64_t nextAuthRequestId_ = 1;
+
   uint64_t lastActivityMs_ = 0;
   bool closing_ = false;
   bool closed_ = false;

@@ -97,6 +97,8 @@ base::Status Session::onConnect(const Command& c) {
   NameAndQuery app = splitQuery(request.app);
   tcUrl_ = request.tcUrl;
   flashVer_ = request.flashVer;
+  swfUrl_ = request.swfUrl;
+  pageUrl_ = request.pageUrl;
   app_ = app.name;
   appQuery_ = app.query.empty() ? tcUrlQuery(tcUrl_) : app.query;
 
@@ -157,6 +159,18 @@ base::Status Session::onPublish(const std::string& rawName, uint32_t streamId) {
     sendStatus(streamId, protocol::status::kPublishUnauthorized, refusal->message());
     return base::Error(refusal->code(), "publish refused: " + refusal->message());
   }
+  if (pendingAuth_) {
+    return base::Error(base::ErrorCode::kProtocolState,
+                       "publish while an authorization is pending");
+  }
+  if (env_.config.authHook)
+    return beginAuth(/*publish=*/true, name.name, name.query, false, streamId);
+  return startPublish(name.name, name.query, streamId);
+}
+
+base::Status Session::startPublish(const std::string& streamName, const std::string& query,
+                                   uint32_t streamId) {
+  const NameAndQuery name{streamName, query};
   // Take a publisher place before the stream: the limit holds across loops.
   if (!env_.table.describeWithin(*info_, SessionRole::kPublisher, app_, name.name,
                                  env_.config.maxPublishers)) {
@@ -203,6 +217,17 @@ base::Status Session::onPlay(const std::string& rawName, bool reset, uint32_t st
     sendStatus(streamId, protocol::status::kPlayFailed, refusal->message());
     return base::Error(refusal->code(), "play refused: " + refusal->message());
   }
+  if (pendingAuth_) {
+    return base::Error(base::ErrorCode::kProtocolState, "play while an authorization is pending");
+  }
+  if (env_.config.authHook)
+    return beginAuth(/*publish=*/false, name.name, name.query, reset, streamId);
+  return startPlay(name.name, name.query, reset, streamId);
+}
+
+base::Status Session::startPlay(const std::string& streamName, const std::string& query, bool reset,
+                                uint32_t streamId) {
+  const NameAndQuery name{streamName, query};
   if (!env_.table.describeWithin(*info_, SessionRole::kPlayer, app_, name.name,
                                  env_.config.maxPlayersPerStream, /*sameStream=*/true)) {
     const std::string why = app_ + "/" + name.name + " is at its player limit (" +

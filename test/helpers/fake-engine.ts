@@ -48,6 +48,11 @@ export class FakeEngine implements NativeEngine {
     this.pendingAtStop = [];
     return rest;
   }
+  readonly authAnswers: Array<{ id: number; requestId: number; allow: boolean; name: string; reason: string }> = [];
+  answerAuth(sessionId: number, requestId: number, allow: boolean, name: string, reason: string): boolean {
+    this.authAnswers.push({ id: sessionId, requestId, allow, name, reason });
+    return true;
+  }
   kick(sessionId: number, reason: string): boolean {
     this.kicked.push({ id: sessionId, reason });
     return this.sessions.some((s) => s.id === sessionId);

@@ -1,0 +1,182 @@
+// Authorization by the host: with config.authHook a publish/play is held —
+// no status, no stream — until onAuthAnswer (or the deadline) decides. Test
+// clients all come from 192.0.2.7.
+#include <gtest/gtest.h>
+
+#include "session_fixture.h"
+
+namespace rtmp::server::testing {
+namespace {
+
+class AuthTest : public SessionTest {
+ protected:
+  void SetUp() override {
+    EngineConfig config;
+    config.authHook = true;
+    config.authTimeoutMs = 5'000;
+    configure(config);
+  }
+  // The last kAuthorize event.
+  EngineEvent lastRequest() {
+    auto requests = h().eventsOf(EventKind::kAuthorize);
+    EXPECT_FALSE(requests.empty());
+    return requests.empty() ? EngineEvent{} : requests.back();
+  }
+  void answer(TestClient& c, uint64_t requestId, AuthAnswer a) {
+    FakeLoop::Scope scope(&c.loop());
+    c.session().onAuthAnswer(requestId, a);
+  }
+  void allow(TestClient& c, const std::string& name = "") {
+    answer(c, lastRequest().requestId, AuthAnswer{.allow = true, .name = name, .reason = ""});
+  }
+  void deny(TestClient& c, const std::string& reason) {
+    answer(c, lastRequest().requestId, AuthAnswer{.allow = false, .name = "", .reason = reason});
+  }
+  void expectRejected(TestClient& c, const std::string& status, const std::string& description) {
+    auto cmds = c.commands();
+    ASSERT_FALSE(cmds.empty());
+    EXPECT_EQ(statusCodeOf(cmds.back()), status);
+    const protocol::AmfValue* info = cmds.back().arg(0);
+    ASSERT_NE(info, nullptr);
+    const protocol::AmfValue* text = info->get("description");
+    ASSERT_NE(text, nullptr);
+    EXPECT_EQ(text->stringOr(""), description);
+    EXPECT_EQ(c.transport().closeCalls(), 1);
+    ASSERT_TRUE(c.transport().closeReason().has_value());
+    EXPECT_EQ(c.transport().closeReason()->code(), base::ErrorCode::kRejected);
+  }
+};
+
+TEST_F(AuthTest, PublishIsHeldUntilTheAnswerThenStarts) {
+  TestClient& pub = publisher("cam?key=abc");
+  EXPECT_TRUE(pub.statusCodes().empty()) << "no status before the answer";
+  EXPECT_EQ(h().registry.size(), 0u);
+  EXPECT_TRUE(pub.session().authPending());
+  EngineEvent request = lastRequest();
+  EXPECT_EQ(request.action, "publish");
+  EXPECT_EQ(request.app, "live");
+  EXPECT_EQ(request.stream, "cam");
+  EXPECT_EQ(request.query, "key=abc");
+  EXPECT_EQ(request.ip, "192.0.2.7");
+  EXPECT_EQ(request.sessionId, pub.id());
+  EXPECT_GT(request.requestId, 0u);
+
+  allow(pub);
+  EXPECT_EQ(pub.statusCodes().back(), "NetStream.Publish.Start");
+  EXPECT_FALSE(pub.session().authPending());
+  EXPECT_EQ(h().registry.size(), 1u);
+}
+
+TEST_F(AuthTest, AllowWithANameServesTheStreamUnderThatName) {
+  TestClient& pub = publisher("s3cr3t-key");
+  allow(pub, "cam1");
+  EXPECT_EQ(pub.statusCodes().back(), "NetStream.Publish.Start");
+  pub.sendVideo(0, avcSequenceHeader());
+  pub.sendVideo(0, avcKeyframe(1));
+
+  TestClient& viewer = player("cam1", &h().loopB);
+  allow(viewer);
+  h().drainAll();
+  EXPECT_EQ(viewer.statusCodes().back(), "NetStream.Play.Start");
+  EXPECT_EQ(viewer.avMedia().size(), 2u);  // sequence header + keyframe of the renamed stream
+}
+
+TEST_F(AuthTest, DeniedPublishGetsUnauthorizedWithTheReasonAndCloses) {
+  TestClient& pub = publisher("cam");
+  deny(pub, "unknown stream key");
+  expectRejected(pub, "NetStream.Publish.Unauthorized", "unknown stream key");
+  EXPECT_EQ(h().registry.size(), 0u);
+  auto errors = h().eventsOf(EventKind::kError);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].code, "ERR_RTMP_REJECTED");
+  EXPECT_EQ(errors[0].reason, "publish not authorized: unknown stream key");
+}
+
+TEST_F(AuthTest, DeniedPlayGetsPlayFailed) {
+  TestClient& viewer = player("cam");
+  EXPECT_EQ(lastRequest().action, "play");
+  deny(viewer, "members only");
+  expectRejected(viewer, "NetStream.Play.Failed", "members only");
+  EXPECT_EQ(h().tapsAttached(), 0u);
+}
+
+TEST_F(AuthTest, NoAnswerByTheDeadlineIsARejection) {
+  TestClient& pub = publisher("cam");
+  {
+    FakeLoop::Scope scope(&pub.loop());
+    pub.session().checkAuthDeadline(h().nowMs + 4'999);
+  }
+  EXPECT_TRUE(pub.session().authPending());
+  {
+    FakeLoop::Scope scope(&pub.loop());
+    pub.session().checkAuthDeadline(h().nowMs + 5'000);
+  }
+  expectRejected(pub, "NetStream.Publish.Unauthorized", "authorization timed out after 5000 ms");
+}
+
+TEST_F(AuthTest, AnswersForAnotherRequestOrAClosedSessionAreIgnored) {
+  TestClient& pub = publisher("cam");
+  const uint64_t id = lastRequest().requestId;
+  answer(pub, id + 1, AuthAnswer{.allow = true, .name = "", .reason = ""});
+  EXPECT_TRUE(pub.session().authPending());
+  EXPECT_TRUE(pub.statusCodes().empty());
+  pub.close();
+  answer(pub, id, AuthAnswer{.allow = true, .name = "", .reason = ""});
+  EXPECT_EQ(h().registry.size(), 0u);
+}
+
+TEST_F(AuthTest, AnInvalidNameFromTheAuthorizerIsARejection) {
+  TestClient& pub = publisher("cam");
+  allow(pub, "../escape");
+  expectRejected(pub, "NetStream.Publish.Unauthorized",
+                 "the authorizer returned an invalid stream name");
+}
+
+TEST_F(AuthTest, OneSessionWaitingDoesNotHoldAnother) {
+  TestClient& slow = publisher("slow", &h().loopA);
+  const uint64_t slowId = lastRequest().requestId;
+  TestClient& fast = publisher("fast", &h().loopB);
+  allow(fast);
+  EXPECT_EQ(fast.statusCodes().back(), "NetStream.Publish.Start");
+  EXPECT_TRUE(slow.statusCodes().empty());
+  answer(slow, slowId, AuthAnswer{.allow = true, .name = "", .reason = ""});
+  EXPECT_EQ(slow.statusCodes().back(), "NetStream.Publish.Start");
+}
+
+TEST_F(AuthTest, RepeatedDenialsBanTheAddress) {
+  AuthFailureLimiter limiter(
+      AuthFailureLimiterConfig{.maxFailures = 3, .windowMs = 60'000, .banMs = 1'000});
+  h().env.authFailures = &limiter;
+  auto ip = IpAddress::parse("192.0.2.7");
+  ASSERT_TRUE(ip.ok());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_FALSE(limiter.isBanned(*ip, static_cast<int64_t>(h().nowMs)));
+    TestClient& pub = publisher("cam");
+    deny(pub, "no");
+  }
+  EXPECT_TRUE(limiter.isBanned(*ip, static_cast<int64_t>(h().nowMs)));
+  EXPECT_FALSE(limiter.isBanned(*ip, static_cast<int64_t>(h().nowMs) + 1'000));
+}
+
+}  // namespace
+}  // namespace rtmp::server::testing
+
+namespace rtmp::server::testing {
+namespace {
+
+TEST_F(SessionTest, AuthTimeoutCanAllowByConfiguration) {
+  EngineConfig config;
+  config.authHook = true;
+  config.authTimeoutMs = 2'000;
+  config.authTimeoutAllows = true;
+  configure(config);
+  TestClient& pub = publisher("cam");
+  {
+    FakeLoop::Scope scope(&pub.loop());
+    pub.session().checkAuthDeadline(h().nowMs + 2'000);
+  }
+  EXPECT_EQ(pub.statusCodes().back(), "NetStream.Publish.Start");
+}
+
+}  // namespace
+}  // namespace rtmp::server::testing
