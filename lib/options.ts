@@ -44,6 +44,22 @@ export interface RtmpOptions {
   peerBandwidth?: number;
 }
 
+/** RTMPS: a second listener speaking RTMP inside TLS (TLS 1.2 minimum). */
+export interface RtmpsOptions {
+  /** Default 1936; 0 picks a free one. */
+  port?: number;
+  /** Default: the same host as rtmp.host. */
+  host?: string;
+  /** PEM certificate chain file (leaf first). */
+  cert: string;
+  /** PEM private key file. */
+  key: string;
+  /** TLS 1.2 cipher list (OpenSSL syntax). Default: OpenSSL's. */
+  ciphers?: string;
+  /** TLS 1.3 cipher suites (colon-separated). Default: OpenSSL's. */
+  cipherSuites?: string;
+}
+
 export interface StreamOptions {
   /** Keep the last GOP so players start at a keyframe at once. Default true. */
   gopCache?: boolean | GopCacheOptions;
@@ -129,6 +145,8 @@ export interface HttpOptions {
 
 export interface ServerOptions {
   rtmp?: RtmpOptions;
+  /** RTMPS listener; false (default) for none. */
+  rtmps?: RtmpsOptions | false;
   streams?: StreamOptions;
   players?: PlayerOptions;
   limits?: LimitOptions;
@@ -145,6 +163,7 @@ export interface ServerOptions {
 /** Options after defaults and validation. Frozen (except the user's logger object). */
 export interface ResolvedOptions {
   readonly rtmp: Readonly<Required<RtmpOptions>>;
+  readonly rtmps: false | Readonly<Required<RtmpsOptions>>;
   readonly streams: Readonly<{
     gopCache: false | Readonly<Required<GopCacheOptions>>;
     waitForPublisher: boolean;
@@ -216,6 +235,28 @@ const rtmpSchema = z
   })
   .strict()
   .default({});
+
+const pemFile = z
+  .string({ invalid_type_error: 'must be a path to a PEM file', required_error: 'is required (a path to a PEM file)' })
+  .min(1, { message: 'must be a path to a PEM file' });
+
+const rtmpsObject = z
+  .object({
+    port: portSchema.default(1936),
+    host: hostSchema.optional(),
+    cert: pemFile,
+    key: pemFile,
+    ciphers: z.string({ invalid_type_error: 'must be a string' }).default(''),
+    cipherSuites: z.string({ invalid_type_error: 'must be a string' }).default(''),
+  })
+  .strict();
+
+const rtmpsSchema = z
+  .union([z.literal(false), rtmpsObject], {
+    errorMap: (issue, ctx) =>
+      issue.code === z.ZodIssueCode.invalid_union ? { message: 'must be false or { port, host, cert, key }' } : { message: ctx.defaultError },
+  })
+  .default(false);
 
 const gopCacheObject = z
   .object({
@@ -342,6 +383,7 @@ const logLevelSchema = z.enum(LOG_LEVEL_NAMES, {
 export const serverOptionsSchema = z
   .object({
     rtmp: rtmpSchema,
+    rtmps: rtmpsSchema,
     streams: streamsSchema,
     players: playersSchema,
     limits: limitsSchema,
@@ -378,7 +420,9 @@ export function resolveOptions(input: unknown = {}): ResolvedOptions {
       `Invalid rtmp-engine options:\n${formatIssues(parsed.error.issues, input, serverOptionsSchema)}`,
     );
   }
-  const { logger, logLevel, ...rest } = parsed.data;
+  const { logger, logLevel, rtmps, ...others } = parsed.data;
+  // RTMPS listens where RTMP does unless told otherwise.
+  const rest = { ...others, rtmps: rtmps === false ? (false as const) : { ...rtmps, host: rtmps.host ?? others.rtmp.host } };
   const loggerLevel = logger && (logger as { level?: unknown }).level;
   const level: LogLevelName =
     logLevel ?? (LOG_LEVEL_NAMES.includes(loggerLevel as LogLevelName) ? (loggerLevel as LogLevelName) : 'info');

@@ -21,6 +21,8 @@ import { type SessionInfo, type StreamInfo, toSessionInfos, toStreamInfos } from
 
 export interface ListenResult {
   port: number;
+  /** The RTMPS port, when `rtmps` is configured. */
+  rtmpsPort?: number;
 }
 
 export interface ServerAddress {
@@ -128,6 +130,11 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     this.state = 'listening';
     this.boundPort = engine.boundPort();
     guardUntilClosed(this);
+    if (this.options.rtmps) {
+      const rtmpsPort = engine.boundTlsPort();
+      this.logger.info({ host, port: this.boundPort, rtmpsHost: this.options.rtmps.host, rtmpsPort }, 'listening');
+      return { port: this.boundPort, rtmpsPort };
+    }
     this.logger.info({ host, port: this.boundPort }, 'listening');
     return { port: this.boundPort };
   }
@@ -179,6 +186,27 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     }
     this.authorizer = authorizer;
     return this;
+  }
+
+  /**
+   * RTMPS: reads the certificate and key files again (after a renewal). New
+   * sessions use the new certificate; live sessions keep theirs and are not
+   * dropped. Rejects (and keeps the old certificate) when the files do not load:
+   * ERR_RTMP_TLS; ERR_RTMP_INVALID_ARGUMENT without `rtmps`.
+   */
+  async reloadTls(): Promise<void> {
+    if (!this.options.rtmps) {
+      throw new RtmpEngineError(ErrorCodes.INVALID_ARGUMENT, 'rtmp-engine: reloadTls() needs the rtmps option');
+    }
+    if (!this.engine) {
+      throw new RtmpEngineError(ErrorCodes.SERVER_CLOSED, 'rtmp-engine: reloadTls() needs a listening server');
+    }
+    try {
+      this.engine.reloadTls();
+    } catch (err) {
+      throw fromNativeError(err);
+    }
+    this.logger.info({ cert: this.options.rtmps.cert }, 'TLS certificate reloaded');
   }
 
   /** Ends one session (its disconnect event follows). False if there is no such session. */

@@ -26,6 +26,8 @@ const ADDON_EXPORTS = { version: 'function', abiVersion: 'number', Engine: 'func
 const ENGINE_METHODS = [
   'start',
   'boundPort',
+  'boundTlsPort',
+  'reloadTls',
   'beginShutdown',
   'stop',
   'kick',
@@ -40,6 +42,7 @@ const EVENT_KEYS = [
   'sessionId',
   'ip',
   'port',
+  'tls',
   'app',
   'stream',
   'query',

@@ -56,6 +56,7 @@ describe('options: defaults', () => {
       banMs: 600_000,
     });
     expect(o.http).toBe(false);
+    expect(o.rtmps).toBe(false);
     expect(o.logLevel).toBe('info');
     expect(o.logger).toBeUndefined();
   });
@@ -195,6 +196,40 @@ describe('options: errors', () => {
     expect(message).toContain('limits.maxPublishers: must be an integer in 0..1000000');
   });
 
+  it('fills rtmps defaults and listens on the RTMP host unless told otherwise', () => {
+    expect(resolveOptions({ rtmp: { host: '127.0.0.1' }, rtmps: { cert: 'c.pem', key: 'k.pem' } }).rtmps).toEqual({
+      port: 1936,
+      host: '127.0.0.1',
+      cert: 'c.pem',
+      key: 'k.pem',
+      ciphers: '',
+      cipherSuites: '',
+    });
+    expect(resolveOptions({ rtmps: { cert: 'c.pem', key: 'k.pem', host: '::1', port: 0 } }).rtmps).toMatchObject({
+      host: '::1',
+      port: 0,
+    });
+  });
+
+  it('requires the rtmps certificate and key', () => {
+    const message = invalid({ rtmps: { port: 1936 } }).message;
+    expect(message).toContain('rtmps.cert');
+    expect(message).toContain('rtmps.key');
+  });
+
+  it('maps rtmps to the engine config', () => {
+    expect(toNativeConfig(resolveOptions({ rtmps: { cert: 'c.pem', key: 'k.pem', ciphers: 'ECDHE+AESGCM' } }))).toMatchObject({
+      rtmps: true,
+      rtmpsHost: '0.0.0.0',
+      rtmpsPort: 1936,
+      tlsCertFile: 'c.pem',
+      tlsKeyFile: 'k.pem',
+      tlsCiphers: 'ECDHE+AESGCM',
+      tlsCipherSuites: '',
+    });
+    expect(toNativeConfig(resolveOptions({})).rtmps).toBe(false);
+  });
+
   it('rejects an out-of-range chunk size', () => {
     expect(invalid({ rtmp: { chunkSize: 64 } }).message).toContain('rtmp.chunkSize: must be an integer in 128..65536');
   });
@@ -251,6 +286,13 @@ describe('options → native config', () => {
         'host',
         'port',
         'ioThreads',
+        'rtmps',
+        'rtmpsHost',
+        'rtmpsPort',
+        'tlsCertFile',
+        'tlsKeyFile',
+        'tlsCiphers',
+        'tlsCipherSuites',
         'handshakeTimeoutMs',
         'idleTimeoutMs',
         'outChunkSize',

@@ -26,6 +26,13 @@ export interface NativeEngineConfig {
   playerQueueMs: number;
   playerQueueMaxBytes: number;
   mergeWritesMs: number;
+  rtmps: boolean;
+  rtmpsHost: string;
+  rtmpsPort: number;
+  tlsCertFile: string;
+  tlsKeyFile: string;
+  tlsCiphers: string;
+  tlsCipherSuites: string;
   authHook: boolean;
   authTimeoutMs: number;
   authTimeoutAllows: boolean;
@@ -78,6 +85,8 @@ export interface NativeEvent {
   sessionId: number;
   ip: string;
   port: number;
+  /** The session came in over RTMPS. */
+  tls: boolean;
   app: string;
   /** Stream name without its query. */
   stream: string;
@@ -162,6 +171,10 @@ export interface NativeEngine {
   stop(): NativeEvent[];
   /** Ends one session; false if there is no such session (or not running). */
   kick(sessionId: number, reason: string): boolean;
+  /** The RTMPS port bound; 0 without RTMPS. */
+  boundTlsPort(): number;
+  /** Re-reads the RTMPS certificate and key. Throws an Error with `code` (ERR_RTMP_TLS). */
+  reloadTls(): void;
   /** Answers an authorize event. False when the session is gone. */
   answerAuth(sessionId: number, requestId: number, allow: boolean, name: string, reason: string): boolean;
   stats(): NativeStats;

@@ -22,8 +22,7 @@ export function toAuthRequest(e: NativeEvent): AuthRequest {
     tcUrl: e.tcUrl,
     ip: e.ip,
     port: e.port,
-    // RTMPS is not served yet: every session is plain TCP.
-    tls: false,
+    tls: e.tls,
     sessionId: e.sessionId,
   };
   if (e.swfUrl) request.swfUrl = e.swfUrl;

@@ -97,6 +97,16 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.port = static_cast<uint16_t>(r.u32("port", 0, 65535));
   c.ioThreads = r.u32("ioThreads", 0, 1024);
 
+  c.rtmps = r.boolean("rtmps");
+  if (c.rtmps) {
+    c.rtmpsHost = r.string("rtmpsHost");
+    c.rtmpsPort = static_cast<uint16_t>(r.u32("rtmpsPort", 0, 65535));
+    c.tlsCertFile = r.string("tlsCertFile");
+    c.tlsKeyFile = r.string("tlsKeyFile");
+    c.tlsCiphers = r.string("tlsCiphers");
+    c.tlsCipherSuites = r.string("tlsCipherSuites");
+  }
+
   c.handshakeTimeoutMs = r.u32("handshakeTimeoutMs", 1);
   c.idleTimeoutMs = r.u32("idleTimeoutMs", 1);
 

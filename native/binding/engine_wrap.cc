@@ -24,6 +24,8 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                      {
                          InstanceMethod<&EngineWrap::start>("start"),
                          InstanceMethod<&EngineWrap::boundPort>("boundPort"),
+                         InstanceMethod<&EngineWrap::boundTlsPort>("boundTlsPort"),
+                         InstanceMethod<&EngineWrap::reloadTls>("reloadTls"),
                          InstanceMethod<&EngineWrap::beginShutdown>("beginShutdown"),
                          InstanceMethod<&EngineWrap::stop>("stop"),
                          InstanceMethod<&EngineWrap::kick>("kick"),
@@ -124,6 +126,22 @@ Napi::Value EngineWrap::stop(const Napi::CallbackInfo& info) {
 Napi::Value EngineWrap::boundPort(const Napi::CallbackInfo& info) {
   uint16_t port = state_ == State::kRunning ? engine_->boundPort() : 0;
   return Napi::Number::New(info.Env(), port);
+}
+
+Napi::Value EngineWrap::boundTlsPort(const Napi::CallbackInfo& info) {
+  uint16_t port = state_ == State::kRunning ? engine_->boundTlsPort() : 0;
+  return Napi::Number::New(info.Env(), port);
+}
+
+Napi::Value EngineWrap::reloadTls(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (state_ != State::kRunning) {
+    throw toJsError(env,
+                    base::Error(base::ErrorCode::kClosed, "reloadTls: the engine is not running"));
+  }
+  base::Status status = engine_->reloadTls();
+  if (!status.ok()) throw toJsError(env, status.error());
+  return env.Undefined();
 }
 
 Napi::Value EngineWrap::beginShutdown(const Napi::CallbackInfo& info) {

@@ -3,6 +3,8 @@
 //   new Engine(flatConfig, onEvents)   config already validated by lib/
 //   start()            bind + start loop threads; throws Error{code} on failure
 //   boundPort()        port actually bound (0 when not running)
+//   boundTlsPort()     RTMPS port bound (0 when RTMPS is off or not running)
+//   reloadTls()        re-reads the RTMPS certificate and key; throws with a code on error
 //   beginShutdown()    graceful step 1 (stop accepting, end streams)
 //   stop()             join loop threads (quick, synchronous); returns the
 //                      events not yet delivered, so none is lost or late
@@ -47,6 +49,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
 
   Napi::Value start(const Napi::CallbackInfo& info);
   Napi::Value boundPort(const Napi::CallbackInfo& info);
+  Napi::Value boundTlsPort(const Napi::CallbackInfo& info);
+  Napi::Value reloadTls(const Napi::CallbackInfo& info);
   Napi::Value beginShutdown(const Napi::CallbackInfo& info);
   Napi::Value stop(const Napi::CallbackInfo& info);
   Napi::Value kick(const Napi::CallbackInfo& info);

@@ -75,6 +75,7 @@ Napi::Object toJsEvent(Napi::Env env, const EventPump::Item& item) {
   o.Set("sessionId", num(env, e.sessionId));
   o.Set("ip", e.ip);
   o.Set("port", Napi::Number::New(env, e.port));
+  o.Set("tls", Napi::Boolean::New(env, e.tls));
   o.Set("app", e.app);
   o.Set("stream", e.stream);
   o.Set("query", e.query);

@@ -12,6 +12,7 @@
 #include "server/loop_context.h"
 #include "server/session_table.h"
 #include "server/stream_registry.h"
+#include "tls/tls_context.h"
 
 namespace rtmp::server {
 
@@ -58,6 +59,11 @@ class EngineImpl {
     auto rules = IpRules::build(config_.ipRules, config_.ipDefaultAllow);
     if (!rules.ok()) return std::move(rules).error().context("ipRules");
     ipRules_ = std::move(rules).value();
+    if (config_.rtmps) {
+      auto context = loadTlsContext();
+      if (!context.ok()) return std::move(context).error();
+      setTlsContext(std::move(context).value());
+    }
     net::LoopPoolOptions poolOptions;
     poolOptions.threads = config_.ioThreads;
     poolOptions.name = "rtmp-io";
@@ -79,17 +85,56 @@ class EngineImpl {
     auto listener = net::Listener::listen(
         *pool_, listenOptions, [this](net::Connection& connection) { onAccepted(connection); },
         [this](const net::SocketAddress& peer) { return acceptPeer(peer); });
-    if (!listener.ok()) {
+    auto undo = [this] {
+      listener_.reset();
       pool_->stop();
       contexts_.clear();
       pool_.reset();
+    };
+    if (!listener.ok()) {
+      undo();
       return std::move(listener).error();
     }
     listener_ = std::move(listener).value();
+    if (config_.rtmps) {
+      net::ListenOptions tlsOptions;
+      tlsOptions.host = config_.rtmpsHost;
+      tlsOptions.port = config_.rtmpsPort;
+      auto tlsListener = net::Listener::listen(
+          *pool_, tlsOptions,
+          [this](net::Connection& connection) { onAccepted(connection, tlsContext()); },
+          [this](const net::SocketAddress& peer) { return acceptPeer(peer); });
+      if (!tlsListener.ok()) {
+        undo();
+        return std::move(tlsListener).error().context("rtmps");
+      }
+      tlsListener_ = std::move(tlsListener).value();
+    }
     started_ = true;
     base::log(base::LogLevel::kInfo, "engine",
-              "listening on " + config_.host + ":" + std::to_string(listener_->port()) + " with " +
-                  std::to_string(pool_->size()) + " I/O threads");
+              "listening on " + config_.host + ":" + std::to_string(listener_->port()) +
+                  (tlsListener_ ? " (RTMPS on " + config_.rtmpsHost + ":" +
+                                      std::to_string(tlsListener_->port()) + ")"
+                                : std::string()) +
+                  " with " + std::to_string(pool_->size()) + " I/O threads");
+    return base::okStatus();
+  }
+
+  uint16_t boundTlsPort() const {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    return tlsListener_ ? tlsListener_->port() : 0;
+  }
+
+  // Reads the certificate and key again; new RTMPS sessions use them, live
+  // ones keep the context they started with.
+  base::Status reloadTls() {
+    if (!config_.rtmps)
+      return base::Error(base::ErrorCode::kInvalidArgument, "RTMPS is not enabled");
+    auto context = loadTlsContext();
+    if (!context.ok()) return std::move(context).error();
+    setTlsContext(std::move(context).value());
+    base::log(base::LogLevel::kInfo, "engine",
+              "TLS certificate reloaded from " + config_.tlsCertFile);
     return base::okStatus();
   }
 
@@ -102,6 +147,7 @@ class EngineImpl {
     std::lock_guard<std::mutex> lock(lifecycle_);
     if (!started_) return;
     if (listener_) listener_->close();
+    if (tlsListener_) tlsListener_->close();
     for (auto& context : contexts_) {
       LoopContext* c = context.get();
       c->post([c] { c->forEach([](EngineConnection& conn) { conn.session().beginShutdown(); }); });
@@ -113,10 +159,12 @@ class EngineImpl {
     if (!started_) return;
     started_ = false;
     if (listener_) listener_->close();
+    if (tlsListener_) tlsListener_->close();
     // Closing every connection runs each session's onClosed on its loop (they
     // leave their streams and report), then the threads are joined.
     pool_->stop(base::Error(base::ErrorCode::kClosed, "server stopped"));
     listener_.reset();
+    tlsListener_.reset();
     contexts_.clear();
     pool_.reset();
   }
@@ -169,12 +217,33 @@ class EngineImpl {
     return false;
   }
 
-  void onAccepted(net::Connection& connection) {
+  base::Result<std::shared_ptr<tls::TlsContext>> loadTlsContext() const {
+    tls::TlsServerOptions options;
+    options.certFile = config_.tlsCertFile;
+    options.keyFile = config_.tlsKeyFile;
+    options.minVersion = tls::TlsVersion::kTls12;
+    options.cipherList = config_.tlsCiphers;
+    options.cipherSuites = config_.tlsCipherSuites;
+    auto context = tls::TlsContext::createServer(options);
+    if (!context.ok()) return std::move(context).error().context("rtmps");
+    return context;
+  }
+  void setTlsContext(std::shared_ptr<const tls::TlsContext> context) {
+    std::lock_guard<std::mutex> lock(tlsMutex_);
+    tlsContext_ = std::move(context);
+  }
+  std::shared_ptr<const tls::TlsContext> tlsContext() const {
+    std::lock_guard<std::mutex> lock(tlsMutex_);
+    return tlsContext_;
+  }
+
+  void onAccepted(net::Connection& connection,
+                  std::shared_ptr<const tls::TlsContext> tls = nullptr) {
     // On the connection's own loop.
     LoopContext* context = contexts_[connection.loop().index()].get();
     uint64_t id = nextSessionId_.fetch_add(1, std::memory_order_relaxed);
     accepted_.fetch_add(1, std::memory_order_relaxed);
-    EngineConnection::adopt(connection, *context, env_, id);
+    EngineConnection::adopt(connection, *context, env_, id, std::move(tls));
   }
 
   EngineConfig config_;
@@ -189,6 +258,9 @@ class EngineImpl {
   std::unique_ptr<net::LoopPool> pool_;
   std::vector<std::unique_ptr<LoopContext>> contexts_;
   std::unique_ptr<net::Listener> listener_;
+  std::unique_ptr<net::Listener> tlsListener_;
+  mutable std::mutex tlsMutex_;  // guards tlsContext_ (reloadTls from any thread)
+  std::shared_ptr<const tls::TlsContext> tlsContext_;
   std::atomic<uint64_t> nextSessionId_{1};
   std::atomic<uint64_t> accepted_{0};
 };
@@ -201,6 +273,12 @@ base::Status Engine::start() {
 }
 uint16_t Engine::boundPort() const {
   return impl_->boundPort();
+}
+uint16_t Engine::boundTlsPort() const {
+  return impl_->boundTlsPort();
+}
+base::Status Engine::reloadTls() {
+  return impl_->reloadTls();
 }
 void Engine::beginShutdown() {
   impl_->beginShutdown();

@@ -26,6 +26,11 @@ class Engine {
   base::Status start();
   // The port actually bound (useful with port 0).
   uint16_t boundPort() const;
+  // The RTMPS listener's port (0 when RTMPS is off or not started).
+  uint16_t boundTlsPort() const;
+  // RTMPS: reads the certificate and key files again. New sessions use them;
+  // live sessions are not touched. On error the old certificate stays.
+  base::Status reloadTls();
 
   // Graceful stop, step 1: stop accepting and tell every publisher and player
   // the stream is ending (NetStream.Unpublish.Success / Play.UnpublishNotify +

@@ -23,6 +23,15 @@ struct EngineConfig {
   uint16_t port = 1935;
   uint32_t ioThreads = 0;  // 0 = number of cores
 
+  // RTMPS: a second listener speaking RTMP inside TLS (TLS 1.2 minimum).
+  bool rtmps = false;
+  std::string rtmpsHost = "0.0.0.0";
+  uint16_t rtmpsPort = 1936;
+  std::string tlsCertFile;      // PEM, leaf first
+  std::string tlsKeyFile;       // PEM
+  std::string tlsCiphers;       // TLS 1.2 cipher list (OpenSSL syntax); "" = library default
+  std::string tlsCipherSuites;  // TLS 1.3 suites; "" = library default
+
   // Timeouts (milliseconds).
   uint32_t handshakeTimeoutMs = 10'000;
   uint32_t idleTimeoutMs = 30'000;  // no media and no command

@@ -16,16 +16,29 @@ constexpr uint64_t kMaxHeldBytes = 1u << 20;
 }  // namespace
 
 void EngineConnection::adopt(net::Connection& connection, LoopContext& context,
-                             SessionEnvironment& env, uint64_t sessionId) {
+                             SessionEnvironment& env, uint64_t sessionId,
+                             std::shared_ptr<const tls::TlsContext> tls) {
+  std::unique_ptr<tls::TlsFilter> filter;
+  if (tls) {
+    auto created = tls::TlsFilter::create(std::move(tls));
+    if (!created.ok()) {
+      base::log(base::LogLevel::kError, "engine",
+                "RTMPS session from " + connection.peer().ip + ": " + created.error().toString());
+      connection.start({});
+      connection.close(created.error());
+      return;
+    }
+    filter = std::move(created).value();
+  }
   auto* self = new EngineConnection(connection, context, env);
-  PeerInfo peer{connection.peer().ip, connection.peer().port};
+  self->tls_ = std::move(filter);
+  PeerInfo peer{connection.peer().ip, connection.peer().port, self->tls_ != nullptr};
   auto info = env.table.add(sessionId, peer.ip, peer.port, context.index(), &context, env.wallMs());
   self->session_ = std::make_unique<Session>(sessionId, peer, static_cast<SessionTransport&>(*self),
                                              env, std::move(info));
   context.add(self);
   connection.start(net::Connection::Callbacks{
-      .onData = [self](net::Connection&,
-                       std::span<const uint8_t> bytes) { self->session_->onBytes(bytes); },
+      .onData = [self](net::Connection&, std::span<const uint8_t> bytes) { self->onData(bytes); },
       .onDrain =
           [self](net::Connection& c) {
             if (self->pendingClose_) c.close(*self->pendingClose_);
@@ -39,9 +52,48 @@ EngineConnection::EngineConnection(net::Connection& connection, LoopContext& con
                                    SessionEnvironment& env)
     : connection_(&connection), context_(context), env_(env), acceptedAtMs_(base::monotonicMs()) {}
 
+void EngineConnection::onData(std::span<const uint8_t> bytes) {
+  if (!tls_) {
+    session_->onBytes(bytes);
+    return;
+  }
+  plaintext_.clear();
+  base::Status status = tls_->feedCiphertext(bytes, plaintext_);
+  sendCiphertext();  // handshake replies, or the alert for a failure
+  if (!status.ok()) {
+    // Plain RTMP on the RTMPS port lands here with a message that says so.
+    session_->closeWithError(status.error());
+    return;
+  }
+  if (!plaintext_.empty()) session_->onBytes(plaintext_);
+}
+
+void EngineConnection::send(std::span<const base::Bytes> buffers) {
+  if (!connection_) return;
+  if (!tls_) {
+    connection_->write(buffers);
+    return;
+  }
+  for (const base::Bytes& b : buffers) {
+    if (b.empty()) continue;
+    base::Status status = tls_->writePlaintext(b.span());
+    if (!status.ok()) {
+      connection_->close(status.error());
+      return;
+    }
+  }
+  sendCiphertext();
+}
+
+void EngineConnection::sendCiphertext() {
+  if (!connection_ || !tls_) return;
+  base::Bytes out = tls_->takeCiphertext();
+  if (!out.empty()) connection_->write(out);
+}
+
 void EngineConnection::write(std::vector<base::Bytes>&& buffers) {
   flushMedia();  // keep the order the session wrote in
-  if (connection_) connection_->write(std::span<const base::Bytes>(buffers));
+  send(std::span<const base::Bytes>(buffers));
 }
 
 void EngineConnection::writeMedia(const base::Bytes& head, const base::Bytes& tail) {
@@ -61,7 +113,7 @@ void EngineConnection::writeMedia(const base::Bytes& head, const base::Bytes& ta
 
 void EngineConnection::flushMedia() {
   if (heldMedia_.empty()) return;
-  if (connection_) connection_->write(std::span<const base::Bytes>(heldMedia_));
+  send(std::span<const base::Bytes>(heldMedia_));
   heldMedia_.clear();
   heldBytes_ = 0;
 }
@@ -73,6 +125,11 @@ uint64_t EngineConnection::queuedBytes() const {
 void EngineConnection::closeAfterFlush(const base::Error& reason) {
   flushMedia();
   if (!connection_ || pendingClose_) return;
+  if (tls_ && tls_->handshakeDone() && !tls_->failed()) {
+    // RFC 8446 §6.1: say we are done, so the peer can tell an end from a cut.
+    (void)tls_->closeNotify();
+    sendCiphertext();
+  }
   connection_->pauseReading();
   if (connection_->queuedBytes() == 0) {
     connection_->close(reason);

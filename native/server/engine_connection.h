@@ -9,14 +9,17 @@
 #include "net/connection.h"
 #include "server/loop_context.h"
 #include "server/session.h"
+#include "tls/tls_filter.h"
 
 namespace rtmp::server {
 
 class EngineConnection : private SessionTransport {
  public:
   // Loop thread. Starts reading; the object owns itself from here on.
+  // With `tls`, the connection speaks RTMP inside TLS (RTMPS): bytes pass
+  // through a TlsFilter driven on this loop, never a blocking TLS call.
   static void adopt(net::Connection& connection, LoopContext& context, SessionEnvironment& env,
-                    uint64_t sessionId);
+                    uint64_t sessionId, std::shared_ptr<const tls::TlsContext> tls = nullptr);
 
   uint64_t sessionId() const { return session_->id(); }
   Session& session() { return *session_; }
@@ -47,6 +50,10 @@ class EngineConnection : private SessionTransport {
   LoopFanouts& fanouts() override { return context_.fanouts(); }
 
   void onClose(const base::Error& reason);
+  void onData(std::span<const uint8_t> bytes);
+  // Writes to the socket: through the TLS filter when there is one.
+  void send(std::span<const base::Bytes> buffers);
+  void sendCiphertext();
 
   net::Connection* connection_;  // null after onClose
   LoopContext& context_;
@@ -61,6 +68,9 @@ class EngineConnection : private SessionTransport {
   std::vector<base::Bytes> heldMedia_;
   uint64_t heldBytes_ = 0;
   bool flushScheduled_ = false;  // registered with the loop's write batching
+  // RTMPS only.
+  std::unique_ptr<tls::TlsFilter> tls_;
+  std::vector<uint8_t> plaintext_;  // decrypted input, reused per read
 };
 
 }  // namespace rtmp::server

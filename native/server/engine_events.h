@@ -42,6 +42,7 @@ struct EngineEvent {
   uint64_t sessionId = 0;
   std::string ip;
   uint16_t port = 0;
+  bool tls = false;  // the session came in over RTMPS
   std::string app;
   std::string stream;  // stream name without query
   std::string query;   // raw query string(s), "a=1&b=2" (app and stream queries joined)

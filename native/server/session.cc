@@ -296,6 +296,7 @@ EngineEvent Session::event(EventKind kind) const {
   e.sessionId = id_;
   e.ip = peer_.ip;
   e.port = peer_.port;
+  e.tls = peer_.tls;
   e.app = app_;
   e.tcUrl = tcUrl_;
   e.flashVer = flashVer_;

@@ -75,6 +75,7 @@ struct SessionEnvironment {
 struct PeerInfo {
   std::string ip;
   uint16_t port = 0;
+  bool tls = false;  // RTMPS
 };
 
 class Session : private PlayerHost {
@@ -94,6 +95,9 @@ class Session : private PlayerHost {
   void beginShutdown();
   // Ends the session with a reason (kick, timeout).
   void terminate(const base::Error& reason);
+  // Ends it because of a fault below RTMP (e.g. TLS): logged, reported as an
+  // error event, then closed.
+  void closeWithError(base::Error error) { fail(std::move(error)); }
 
   bool handshakeDone() const { return handshake_.done(); }
   bool closing() const { return closing_; }

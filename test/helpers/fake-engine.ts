@@ -36,6 +36,13 @@ export class FakeEngine implements NativeEngine {
   boundPort(): number {
     return this.started && !this.stopped ? (this.config.port === 0 ? 40000 : this.config.port) : 0;
   }
+  readonly tlsReloads: number[] = [];
+  boundTlsPort(): number {
+    return this.config.rtmps ? 40001 : 0;
+  }
+  reloadTls(): void {
+    this.tlsReloads.push(Date.now());
+  }
   beginShutdown(): void {
     this.shutdownBegun = true;
     this.onBeginShutdown?.();
