@@ -45,6 +45,7 @@ export {
   CIRCUIT_OPEN_REASON,
   signStreamUrl,
   signedUrlAuthorizer,
+  staticKeyAuthorizer,
   verifySignedRequest,
   webhookAuthorizer,
 } from './auth';
@@ -56,6 +57,7 @@ export type {
   BreakerState,
   SignStreamUrlOptions,
   SigningSecret,
+  StreamKeys,
   VerifySignedRequestOptions,
   WebhookAuthorizer,
   WebhookAuthorizerOptions,

@@ -114,6 +114,13 @@ export interface AuthOptions {
   failureWindowMs?: number;
   /** How long a banned IP is refused at accept. Default 600000 (10 min). */
   banMs?: number;
+  /**
+   * Stream keys for publishing, checked without any code: a map
+   * `{ secretKey: publicName }` (publish to app/<secretKey>, served as
+   * app/<publicName>) or a list (publish to app/<name>?key=<secretKey>).
+   * Checked before an authorize() hook. Default: none.
+   */
+  publishKeys?: readonly string[] | Readonly<Record<string, string>>;
 }
 
 /** Where an IP rule applies: the connect, publish or play step, or "*" for all three. */
@@ -172,7 +179,7 @@ export interface ResolvedOptions {
   readonly players: Readonly<Required<PlayerOptions>>;
   readonly limits: Readonly<Required<LimitOptions>>;
   readonly access: Readonly<{ rules: readonly Readonly<Required<IpRule>>[]; default: 'allow' | 'deny' }>;
-  readonly auth: Readonly<Required<AuthOptions>>;
+  readonly auth: Readonly<Required<Omit<AuthOptions, 'publishKeys'>>> & { readonly publishKeys?: AuthOptions['publishKeys'] };
   readonly http: false | Readonly<Required<HttpOptions>>;
   readonly logLevel: LogLevelName;
   readonly logger: LoggerLike | undefined;
@@ -359,6 +366,16 @@ const authSchema = z
     maxFailures: int(0, 1_000).default(5),
     failureWindowMs: int(1, 86_400_000).default(60_000),
     banMs: int(0, 86_400_000).default(600_000),
+    publishKeys: z
+      .union(
+        [
+          z.array(z.string().min(1)).min(1, { message: 'must be a non-empty list of keys or a { secretKey: publicName } map' }),
+          // Public names are checked by the engine like any stream name.
+          z.record(z.string().min(1), z.string().min(1)),
+        ],
+        { errorMap: () => ({ message: 'must be a non-empty list of keys or a { secretKey: publicName } map' }) },
+      )
+      .optional(),
   })
   .strict()
   .default({});

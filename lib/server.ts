@@ -9,6 +9,7 @@ import { isIP } from 'net';
 
 import type { NativeEngine, NativeEngineConfig, NativeEvent, NativeStats } from '../types/native';
 import { runAuthorizer, toAuthRequest } from './auth/run-authorizer';
+import { withStaticKeys } from './auth/static-keys';
 import type { Authorizer } from './auth/types';
 import { ErrorCodes, fromNativeError, RtmpEngineError } from './errors';
 import { type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
@@ -91,6 +92,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private closing: Promise<CloseResult> | undefined;
   private drainCheck: (() => void) | undefined;
   private authorizer: Authorizer | undefined;
+  /** What answers authorize events: static keys and/or the hook (set at listen()). */
+  private effectiveAuthorizer: Authorizer | undefined;
 
   constructor(options: ServerOptions = {}, internals: ServerInternals = {}) {
     super();
@@ -114,7 +117,10 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       throw new RtmpEngineError(ErrorCodes.SERVER_CLOSED, 'rtmp-engine: the server was closed; create a new one');
     }
     const { host, port } = this.options.rtmp;
-    const engine = this.createEngine(toNativeConfig(this.options, this.authorizer !== undefined), (batch) =>
+    const keys = this.options.auth.publishKeys;
+    if (keys) this.effectiveAuthorizer = withStaticKeys(keys, this.authorizer);
+    else this.effectiveAuthorizer = this.authorizer;
+    const engine = this.createEngine(toNativeConfig(this.options, this.effectiveAuthorizer !== undefined), (batch) =>
       this.onEvents(batch),
     );
     if (!this.refed) engine.unref();
@@ -333,7 +339,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
 
   private async answerAuthorize(native: NativeEvent): Promise<void> {
     const request = toAuthRequest(native);
-    const authorizer = this.authorizer;
+    const authorizer = this.effectiveAuthorizer;
     const outcome = authorizer
       ? await runAuthorizer(authorizer, request, this.options.auth.onError)
       : { decision: { allow: false as const, reason: 'no authorizer' } };

@@ -180,3 +180,41 @@ describe('auth: failure ban at accept', () => {
     expect(again.stderr()).toContain('nope');
   });
 });
+
+describe('auth: static publish keys from config', () => {
+  let server: RtmpServer;
+  let url: (p: string) => string;
+
+  beforeAll(async () => {
+    const { createServer } = await import('../../lib');
+    server = createServer({
+      rtmp: { host: '127.0.0.1', port: 0 },
+      auth: { publishKeys: { 'sk-live-7f2c': 'studio' }, maxFailures: 0 },
+      http: false,
+      logLevel: 'silent',
+    });
+    const { port } = await server.listen();
+    url = (p: string) => `rtmp://127.0.0.1:${port}/${p}`;
+  });
+  afterEach(() => stopAll());
+  afterAll(async () => {
+    stopAll();
+    await server.close({ graceMs: 1000 });
+  });
+
+  it('serves a publisher with a listed key under its public name and refuses others', async () => {
+    const clip = makeClip({ seconds: 6, gop: 30 });
+    const source = await framemd5OfFile(clip.file);
+    const started = waitForEvent(server, 'publish', (e: any) => e.path === 'live/studio');
+    const pub = publish(clip.file, url('live/sk-live-7f2c'), { loop: true });
+    await started;
+    const player = playFramemd5(url('live/studio'), { seconds: 2 });
+    expect(await player.exited).toBe(0);
+    expect(compareWithSource(source, parseFramemd5(player.stdout()))).toBeNull();
+
+    const intruder = publish(clip.file, url('live/sk-guess'), { timeoutMs: 20_000 });
+    expect(await intruder.exited).not.toBe(0);
+    expect(intruder.stderr()).toContain('unknown stream key');
+    pub.child.kill('SIGTERM');
+  });
+});
