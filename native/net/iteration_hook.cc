@@ -4,36 +4,18 @@
 
 #include <utility>
 
+#include "net/owned_handle.h"
+
 namespace rtmp::net {
 
-// Owns the uv_check_t; freed in the handle's close callback, which may come
-// after the IterationHook object is gone.
-struct IterationHook::State final : LoopResource {
-  uv_check_t handle;
-  LoopThread* loop = nullptr;
-  IterationHook* owner = nullptr;  // nullptr after close
+// Owns the uv_check_t; outlives the hook until the handle's close callback
+// (detail::OwnedHandle).
+struct IterationHook::State final : detail::OwnedHandle<IterationHook::State, uv_check_t> {
   Callback callback;
-
-  void shutdown(const base::Error&) override { close(); }
-
-  void close() {
-    if (owner != nullptr) {
-      owner->state_ = nullptr;
-      owner = nullptr;
-    }
-    auto* h = reinterpret_cast<uv_handle_t*>(&handle);
-    if (!uv_is_closing(h)) uv_close(h, &State::onClosed);
-  }
-
-  static void onClosed(uv_handle_t* h) {
-    auto* self = static_cast<State*>(h->data);
-    self->loop->detach(self);
-    delete self;
-  }
 
   static void onCheck(uv_check_t* c) {
     auto* self = static_cast<State*>(c->data);
-    if (self->owner == nullptr || !self->callback) return;
+    if (!self->owned() || !self->callback) return;
     // A copy keeps the function alive even if the callback replaces or closes it.
     Callback running = self->callback;
     running();
@@ -41,17 +23,7 @@ struct IterationHook::State final : LoopResource {
 };
 
 IterationHook::IterationHook(LoopThread& loop) {
-  if (loop.closing()) return;
-  auto* state = new State();
-  if (uv_check_init(loop.uvLoop(), &state->handle) != 0) {
-    delete state;
-    return;
-  }
-  state->handle.data = state;
-  state->loop = &loop;
-  state->owner = this;
-  loop.attach(state);
-  state_ = state;
+  State::open(loop, &state_, &uv_check_init);
 }
 
 IterationHook::~IterationHook() {

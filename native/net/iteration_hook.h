@@ -33,7 +33,6 @@ class IterationHook {
 
  private:
   struct State;
-  friend struct State;
   State* state_ = nullptr;  // nullptr once closed
 };
 

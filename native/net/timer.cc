@@ -5,44 +5,22 @@
 #include <cstdint>
 #include <utility>
 
+#include "net/owned_handle.h"
+
 namespace rtmp::net {
 
-// Owns the uv_timer_t. Lives from construction until the handle's close
-// callback, which may come after the Timer object is gone.
-struct Timer::State final : LoopResource {
-  uv_timer_t handle;
-  LoopThread* loop = nullptr;
-  Timer* owner = nullptr;  // nullptr after close
+// Owns the uv_timer_t; outlives the Timer until the handle's close callback
+// (detail::OwnedHandle).
+struct Timer::State final : detail::OwnedHandle<Timer::State, uv_timer_t> {
   Callback callback;
   uint64_t delayMs = 0;
   uint64_t repeatMs = 0;
   uint64_t generation = 0;  // bumped by start(): tells a callback it was replaced
   bool started = false;
 
-  void shutdown(const base::Error&) override { close(); }
-
-  void close() {
-    if (owner != nullptr) {
-      owner->state_ = nullptr;
-      owner = nullptr;
-    }
-    // The callback is released in onClosed, never here: close() may be
-    // running inside that very callback.
-    auto* h = reinterpret_cast<uv_handle_t*>(&handle);
-    if (!uv_is_closing(h)) {
-      uv_close(h, &State::onClosed);
-    }
-  }
-
-  static void onClosed(uv_handle_t* h) {
-    auto* self = static_cast<State*>(h->data);
-    self->loop->detach(self);
-    delete self;
-  }
-
   static void onFire(uv_timer_t* t) {
     auto* self = static_cast<State*>(t->data);
-    if (self->owner == nullptr || !self->callback) {
+    if (!self->owned() || !self->callback) {
       return;
     }
     // Move the callback out while it runs so that start() from inside it can
@@ -53,26 +31,14 @@ struct Timer::State final : LoopResource {
     running();
     // `self` is still alive here: it is freed only in onClosed, which runs in
     // a later loop phase even if the callback closed the timer.
-    if (self->owner != nullptr && self->generation == generation) {
+    if (self->owned() && self->generation == generation) {
       self->callback = std::move(running);
     }
   }
 };
 
 Timer::Timer(LoopThread& loop) {
-  if (loop.closing()) {
-    return;  // born closed: the loop is shutting down
-  }
-  auto* state = new State();
-  if (uv_timer_init(loop.uvLoop(), &state->handle) != 0) {
-    delete state;
-    return;
-  }
-  state->handle.data = state;
-  state->loop = &loop;
-  state->owner = this;
-  loop.attach(state);
-  state_ = state;
+  State::open(loop, &state_, &uv_timer_init);
 }
 
 Timer::~Timer() {

@@ -42,7 +42,6 @@ class Timer {
 
  private:
   struct State;
-  friend struct State;
   State* state_ = nullptr;  // nullptr once closed
 };
 
