@@ -36,11 +36,7 @@ class AuthTest : public SessionTest {
     auto cmds = c.commands();
     ASSERT_FALSE(cmds.empty());
     EXPECT_EQ(statusCodeOf(cmds.back()), status);
-    const protocol::AmfValue* info = cmds.back().arg(0);
-    ASSERT_NE(info, nullptr);
-    const protocol::AmfValue* text = info->get("description");
-    ASSERT_NE(text, nullptr);
-    EXPECT_EQ(text->stringOr(""), description);
+    EXPECT_EQ(statusDescriptionOf(cmds.back()), description);
     EXPECT_EQ(c.transport().closeCalls(), 1);
     ASSERT_TRUE(c.transport().closeReason().has_value());
     EXPECT_EQ(c.transport().closeReason()->code(), base::ErrorCode::kRejected);

@@ -9,19 +9,12 @@
 namespace rtmp::server::testing {
 namespace {
 
-std::string descriptionOf(const protocol::Command& c) {
-  const protocol::AmfValue* info = c.arg(0);
-  if (info == nullptr || !info->isMap()) return {};
-  const protocol::AmfValue* text = info->get("description");
-  return text ? std::string(text->stringOr("")) : std::string();
-}
-
 // The last onStatus/_error the client got: (code, description).
 std::pair<std::string, std::string> lastStatus(TestClient& c) {
   auto cmds = c.commands();
   for (auto it = cmds.rbegin(); it != cmds.rend(); ++it) {
     if (it->name == "onStatus" || it->name == "_error")
-      return {statusCodeOf(*it), descriptionOf(*it)};
+      return {statusCodeOf(*it), statusDescriptionOf(*it)};
   }
   return {};
 }
@@ -244,15 +237,15 @@ TEST_F(IngestLimitTest, OverTheLimitWithoutDropOnlyWarnsOncePerThirtySeconds) {
   pub.sendVideo(0, avcSequenceHeader());
   publishAt(pub, 1'000, 0, 20);
   EXPECT_EQ(pub.transport().closeCalls(), 0);
-  size_t warnings = 0;
-  for (const auto& line : logs.lines())
-    warnings += line.find("over the limit of 500 kbit/s") != std::string::npos;
-  EXPECT_EQ(warnings, 1u);
+  auto warnings = [&] {
+    size_t n = 0;
+    for (const auto& line : logs.lines())
+      n += line.find("over the limit of 500 kbit/s") != std::string::npos;
+    return n;
+  };
+  EXPECT_EQ(warnings(), 1u);
   publishAt(pub, 1'000, 20'000, 20);  // 40 s in: a second warning
-  warnings = 0;
-  for (const auto& line : logs.lines())
-    warnings += line.find("over the limit of 500 kbit/s") != std::string::npos;
-  EXPECT_EQ(warnings, 2u);
+  EXPECT_EQ(warnings(), 2u);
 }
 
 }  // namespace

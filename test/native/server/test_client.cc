@@ -320,6 +320,13 @@ std::string statusCodeOf(const protocol::Command& c) {
   return code ? std::string(code->stringOr("")) : std::string();
 }
 
+std::string statusDescriptionOf(const protocol::Command& c) {
+  const AmfValue* info = c.arg(0);
+  if (info == nullptr || !info->isMap()) info = &c.commandObject;
+  const AmfValue* text = info->get("description");
+  return text ? std::string(text->stringOr("")) : std::string();
+}
+
 ByteVec bytesOf(const Message& m) {
   return ByteVec(m.payload.data(), m.payload.data() + m.payload.size());
 }

@@ -188,6 +188,8 @@ class LogCapture {
 bool isMedia(const protocol::Message& m);
 // The first onStatus/_result/_error info object's code of a command, or "".
 std::string statusCodeOf(const protocol::Command& command);
+// The description of an onStatus/_error info object ("" when absent).
+std::string statusDescriptionOf(const protocol::Command& command);
 ByteVec bytesOf(const protocol::Message& m);
 // A short readable name of a media message for expectations:
 //   "meta@0" onMetaData, "VH@0"/"AH@0" sequence headers, "K5@0" keyframe with
