@@ -12,10 +12,11 @@ import { signStreamUrl, signedUrlAuthorizer, type AuthRequest, type RtmpServer, 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function authServer(
-  hook: (req: AuthRequest) => unknown,
+  hook: ((req: AuthRequest) => unknown) | undefined,
   options: Partial<ServerOptions> = {},
 ): Promise<{ server: RtmpServer; url: (p: string) => string }> {
   // startServer() listens at once; authorize() must come first, so build the server by hand here.
+  // Without a hook, only the options decide (e.g. auth.publishKeys).
   const { createServer } = await import('../../lib');
   const server = createServer({
     ...options,
@@ -23,7 +24,7 @@ async function authServer(
     http: false,
     logLevel: 'silent',
   } as ServerOptions);
-  server.authorize(hook as never);
+  if (hook) server.authorize(hook as never);
   const { port } = await server.listen();
   return { server, url: (p: string) => `rtmp://127.0.0.1:${port}/${p}` };
 }
@@ -186,15 +187,7 @@ describe('auth: static publish keys from config', () => {
   let url: (p: string) => string;
 
   beforeAll(async () => {
-    const { createServer } = await import('../../lib');
-    server = createServer({
-      rtmp: { host: '127.0.0.1', port: 0 },
-      auth: { publishKeys: { 'sk-live-7f2c': 'studio' }, maxFailures: 0 },
-      http: false,
-      logLevel: 'silent',
-    });
-    const { port } = await server.listen();
-    url = (p: string) => `rtmp://127.0.0.1:${port}/${p}`;
+    ({ server, url } = await authServer(undefined, { auth: { publishKeys: { 'sk-live-7f2c': 'studio' }, maxFailures: 0 } }));
   });
   afterEach(() => stopAll());
   afterAll(async () => {
