@@ -56,7 +56,9 @@ Bytes& Bytes::operator=(Bytes&& other) noexcept {
   return *this;
 }
 
-Bytes::~Bytes() { release(); }
+Bytes::~Bytes() {
+  release();
+}
 
 void Bytes::release() noexcept {
   // acq_rel: the last owner must see every write made before other owners let go.
@@ -71,7 +73,8 @@ Bytes Bytes::copyOf(std::span<const uint8_t> data) {
 }
 
 Bytes Bytes::copyOf(std::string_view text) {
-  return copyOf(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  return copyOf(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
 Bytes Bytes::slice(size_t offset, size_t length) const {
@@ -85,7 +88,9 @@ bool Bytes::operator==(const Bytes& other) const {
   return size_ == other.size_ && (size_ == 0 || std::memcmp(data(), other.data(), size_) == 0);
 }
 
-BytesBuilder::BytesBuilder(size_t reserveBytes) { reserve(reserveBytes); }
+BytesBuilder::BytesBuilder(size_t reserveBytes) {
+  reserve(reserveBytes);
+}
 
 BytesBuilder::BytesBuilder(BytesBuilder&& other) noexcept
     : block_(std::exchange(other.block_, nullptr)), size_(std::exchange(other.size_, 0)) {}
@@ -128,7 +133,9 @@ void BytesBuilder::append(std::span<const uint8_t> data) {
   std::memcpy(extend(data.size()), data.data(), data.size());
 }
 
-void BytesBuilder::push(uint8_t byte) { *extend(1) = byte; }
+void BytesBuilder::push(uint8_t byte) {
+  *extend(1) = byte;
+}
 
 Bytes BytesBuilder::freeze() {
   if (!block_) return Bytes();

@@ -97,7 +97,9 @@ class [[nodiscard]] Result<void> {
 
 using Status = Result<void>;
 
-inline Status okStatus() { return Status(); }
+inline Status okStatus() {
+  return Status();
+}
 
 }  // namespace rtmp::base
 
@@ -105,17 +107,17 @@ inline Status okStatus() { return Status(); }
 #define RTMP_CONCAT_INNER(a, b) a##b
 #define RTMP_CONCAT(a, b) RTMP_CONCAT_INNER(a, b)
 
-#define RTMP_TRY(expr)                            \
-  do {                                            \
-    auto rtmp_status_ = (expr);                   \
-    if (!rtmp_status_.ok()) {                     \
-      return std::move(rtmp_status_).error();     \
-    }                                             \
+#define RTMP_TRY(expr)                        \
+  do {                                        \
+    auto rtmp_status_ = (expr);               \
+    if (!rtmp_status_.ok()) {                 \
+      return std::move(rtmp_status_).error(); \
+    }                                         \
   } while (0)
 
-#define RTMP_ASSIGN_IMPL(tmp, lhs, expr)          \
-  auto tmp = (expr);                              \
-  if (!tmp.ok()) return std::move(tmp).error();   \
+#define RTMP_ASSIGN_IMPL(tmp, lhs, expr)        \
+  auto tmp = (expr);                            \
+  if (!tmp.ok()) return std::move(tmp).error(); \
   lhs = std::move(tmp).value()
 
 #define RTMP_ASSIGN(lhs, expr) RTMP_ASSIGN_IMPL(RTMP_CONCAT(rtmp_result_, __LINE__), lhs, expr)

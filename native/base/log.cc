@@ -35,9 +35,13 @@ void setLogSink(LogSink sink, void* userData) {
   slot().userData = sink ? userData : nullptr;
 }
 
-void setLogLevel(LogLevel minimum) { gMinimum.store(static_cast<int>(minimum)); }
+void setLogLevel(LogLevel minimum) {
+  gMinimum.store(static_cast<int>(minimum));
+}
 
-bool logEnabled(LogLevel level) { return static_cast<int>(level) >= gMinimum.load(); }
+bool logEnabled(LogLevel level) {
+  return static_cast<int>(level) >= gMinimum.load();
+}
 
 void log(LogLevel level, std::string_view component, std::string_view message) {
   if (!logEnabled(level)) return;

@@ -40,7 +40,8 @@ uint32_t TimestampCorrector::correct(uint32_t dts) {
 uint32_t TimestampCorrector::peek(uint32_t dts) const {
   if (options_.mode == TimestampMode::kOff || !started_) return dts;
   const int64_t delta = static_cast<int32_t>(dts - lastInput_);
-  if (delta > int64_t{options_.maxForwardJumpMs} || -delta > int64_t{options_.maxBackwardJitterMs}) {
+  if (delta > int64_t{options_.maxForwardJumpMs} ||
+      -delta > int64_t{options_.maxBackwardJitterMs}) {
     return static_cast<uint32_t>(lastOutput_);
   }
   return static_cast<uint32_t>(std::min(nominal_ + delta, lastOutput_));

@@ -76,7 +76,6 @@ Result<AmfValue> Amf0Decoder::replay(uint16_t index, uint32_t depth) {
   return v;
 }
 
-
 // UTF-8 with a U16 length (§1.3): strings, property and class names.
 Result<std::string> Amf0Decoder::readShortString(ByteReader& in, const char* what) {
   RTMP_ASSIGN(uint16_t length, field(in.u16be(), what));

@@ -9,7 +9,8 @@ namespace rtmp::server {
 namespace {
 
 // AMF0 string "onMetaData": marker 0x02, u16 length 10, the bytes.
-constexpr uint8_t kOnMetaData[] = {0x02, 0x00, 0x0A, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a'};
+constexpr uint8_t kOnMetaData[] = {0x02, 0x00, 0x0A, 'o', 'n', 'M', 'e',
+                                   't',  'a',  'D',  'a', 't', 'a'};
 
 double numberField(const protocol::AmfValue& map, std::string_view key) {
   const protocol::AmfValue* v = map.get(key);
@@ -59,7 +60,8 @@ bool CodecTracker::onMetadata(const base::Bytes& payload) {
   m.audioSampleRate = static_cast<uint32_t>(numberField(*meta, "audiosamplerate"));
   const protocol::AmfValue* stereo = meta->get("stereo");
   m.audioChannels = static_cast<uint32_t>(numberField(*meta, "audiochannels"));
-  if (m.audioChannels == 0 && stereo && stereo->isBoolean()) m.audioChannels = stereo->boolOr(false) ? 2 : 1;
+  if (m.audioChannels == 0 && stereo && stereo->isBoolean())
+    m.audioChannels = stereo->boolOr(false) ? 2 : 1;
   fromMetadata_ = m;
   CodecSummary before = summary_;
   rebuild();

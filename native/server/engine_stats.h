@@ -21,8 +21,9 @@ struct SessionSnapshot {
   uint64_t connectedAtMs = 0;  // unix ms
   uint64_t bytesIn = 0;
   uint64_t bytesOut = 0;
-  uint64_t droppedFrames = 0;  // players: frames dropped for being slow (video; audio past the byte cap)
-  uint32_t loop = 0;           // I/O loop index the session lives on
+  uint64_t droppedFrames =
+      0;              // players: frames dropped for being slow (video; audio past the byte cap)
+  uint32_t loop = 0;  // I/O loop index the session lives on
 };
 
 struct StreamSnapshot {

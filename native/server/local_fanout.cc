@@ -6,7 +6,8 @@ namespace rtmp::server {
 
 bool LocalFanout::remove(StreamTap* tap) {
   // Marked slots (tap == nullptr) never match a live tap.
-  auto it = std::find_if(taps_.begin(), taps_.end(), [tap](const Entry& e) { return e.tap == tap; });
+  auto it =
+      std::find_if(taps_.begin(), taps_.end(), [tap](const Entry& e) { return e.tap == tap; });
   if (it == taps_.end()) return false;
   --live_;
   if (iterating_) {
@@ -31,8 +32,9 @@ void LocalFanout::forEachAfter(uint64_t seq, Fn&& fn) {
   // Compact only when the outermost delivery ends: a nested one must not
   // move entries under the loop that contains it.
   if (--iterating_ == 0 && removedWhileIterating_) {
-    taps_.erase(std::remove_if(taps_.begin(), taps_.end(), [](const Entry& e) { return e.tap == nullptr; }),
-                taps_.end());
+    taps_.erase(
+        std::remove_if(taps_.begin(), taps_.end(), [](const Entry& e) { return e.tap == nullptr; }),
+        taps_.end());
     removedWhileIterating_ = false;
   }
 }

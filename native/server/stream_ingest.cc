@@ -15,7 +15,8 @@ constexpr uint8_t kSetDataFrame[] = {0x02, 0x00, 0x0D, '@', 's', 'e', 't', 'D',
                                      'a',  't',  'a',  'F', 'r', 'a', 'm', 'e'};
 
 bool startsWith(const base::Bytes& bytes, std::span<const uint8_t> prefix) {
-  return bytes.size() >= prefix.size() && std::memcmp(bytes.data(), prefix.data(), prefix.size()) == 0;
+  return bytes.size() >= prefix.size() &&
+         std::memcmp(bytes.data(), prefix.data(), prefix.size()) == 0;
 }
 
 uint32_t csidFor(MediaKind kind) {
@@ -59,8 +60,9 @@ uint32_t StreamIngest::correct(MediaKind kind, uint32_t timestamp, bool frame) {
   // Audio and video are corrected independently: one track's glitch must not
   // shift the other. Sequence headers are placed on the timeline without
   // moving it (a keyframe usually shares its header's DTS; that is no stall).
-  media::TimestampCorrector& clock =
-      kind == MediaKind::kAudio ? audioClock_ : kind == MediaKind::kVideo ? videoClock_ : dataClock_;
+  media::TimestampCorrector& clock = kind == MediaKind::kAudio   ? audioClock_
+                                     : kind == MediaKind::kVideo ? videoClock_
+                                                                 : dataClock_;
   return frame ? clock.correct(timestamp) : clock.peek(timestamp);
 }
 
@@ -69,8 +71,10 @@ SharedMediaRef StreamIngest::finish(media::MediaPacket packet, uint32_t csid, ui
   uint32_t delta = 0;
   if (lastOnCsid_[csid]) delta = packet.dts - *lastOnCsid_[csid];  // mod 2^32, §5.3.1.2
   lastOnCsid_[csid] = packet.dts;
-  auto chunks = protocol::encodeShared(csid, packet.messageType, delta, packet.payload, outChunkSize_);
-  if (!chunks.ok()) return nullptr;  // only on a payload over 2^24-1, which the reader already refused
+  auto chunks =
+      protocol::encodeShared(csid, packet.messageType, delta, packet.payload, outChunkSize_);
+  if (!chunks.ok())
+    return nullptr;  // only on a payload over 2^24-1, which the reader already refused
   shared->chunks = std::move(chunks).value();
   shared->csid = csid;
   shared->seq = seq;

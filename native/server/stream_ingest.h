@@ -18,7 +18,7 @@
 namespace rtmp::server {
 
 struct IngestResult {
-  SharedMediaRef media;       // null: the message was not forwarded (see dropReason)
+  SharedMediaRef media;  // null: the message was not forwarded (see dropReason)
   const char* dropReason = nullptr;
   bool firstFrame = false;    // first coded frame since publish began: codec info is settled
   bool codecChanged = false;  // metadata or a sequence header changed the codec summary
@@ -30,7 +30,8 @@ class StreamIngest {
 
   // Forget everything from the previous publish.
   void reset();
-  IngestResult process(uint8_t typeId, uint32_t timestamp, const base::Bytes& payload, uint64_t seq);
+  IngestResult process(uint8_t typeId, uint32_t timestamp, const base::Bytes& payload,
+                       uint64_t seq);
 
   const SharedMediaRef& metadata() const { return metadata_; }
   const SharedMediaRef& videoHeader() const { return videoHeader_; }

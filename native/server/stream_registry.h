@@ -30,7 +30,9 @@ class StreamRegistry {
   size_t size() const;
   std::vector<StreamSnapshot> snapshot() const;
 
-  static std::string keyOf(const std::string& app, const std::string& name) { return app + "/" + name; }
+  static std::string keyOf(const std::string& app, const std::string& name) {
+    return app + "/" + name;
+  }
 
  private:
   struct Entry {

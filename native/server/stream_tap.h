@@ -21,11 +21,11 @@ namespace rtmp::server {
 // the cached GOP (starting at a keyframe), all already in the stream timeline.
 struct JoinSnapshot {
   bool publishing = false;
-  SharedMediaRef metadata;        // @setDataFrame/onMetaData, or null
-  SharedMediaRef videoHeader;     // video sequence header, or null
-  SharedMediaRef audioHeader;     // audio sequence header, or null
+  SharedMediaRef metadata;     // @setDataFrame/onMetaData, or null
+  SharedMediaRef videoHeader;  // video sequence header, or null
+  SharedMediaRef audioHeader;  // audio sequence header, or null
   std::vector<SharedMediaRef> gop;
-  uint64_t lastSeq = 0;           // messages with seq <= lastSeq are in the snapshot
+  uint64_t lastSeq = 0;  // messages with seq <= lastSeq are in the snapshot
   CodecSummary codec;
 };
 
