@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 RUNTIME_PKGS=(g++ make python3 pkg-config libssl-dev libuv1-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev)
-TEST_PKGS=(cmake ccache clang libclang-rt-14-dev libgtest-dev libgmock-dev googletest
+TEST_PKGS=(cmake ccache clang clang-format libclang-rt-14-dev libgtest-dev libgmock-dev googletest
   ffmpeg nginx libnginx-mod-rtmp openssl procps)
 
 pkgs=("${RUNTIME_PKGS[@]}")
