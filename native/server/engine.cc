@@ -170,23 +170,14 @@ class EngineImpl {
   }
 
   bool answerAuth(uint64_t sessionId, uint64_t requestId, AuthAnswer answer) {
-    std::shared_ptr<SessionInfo> info = table_.find(sessionId);
-    if (!info) return false;
-    auto* context = static_cast<LoopContext*>(info->executor);
-    return context->post([context, sessionId, requestId, answer = std::move(answer)] {
-      if (EngineConnection* c = context->find(sessionId))
-        c->session().onAuthAnswer(requestId, answer);
+    return onSession(sessionId, [requestId, answer = std::move(answer)](Session& session) {
+      session.onAuthAnswer(requestId, answer);
     });
   }
 
   bool kick(uint64_t sessionId, const std::string& reason) {
-    std::shared_ptr<SessionInfo> info = table_.find(sessionId);
-    if (!info) return false;
-    auto* context = static_cast<LoopContext*>(info->executor);
-    return context->post([context, sessionId, reason] {
-      if (EngineConnection* c = context->find(sessionId)) {
-        c->session().terminate(base::Error(base::ErrorCode::kClosed, reason));
-      }
+    return onSession(sessionId, [reason](Session& session) {
+      session.terminate(base::Error(base::ErrorCode::kClosed, reason));
     });
   }
 
@@ -203,6 +194,19 @@ class EngineImpl {
   uint32_t sessionCount() const { return static_cast<uint32_t>(table_.size()); }
 
  private:
+  // Runs fn on the session's own loop if the session still exists there by
+  // then. Returns false if there is no such session (or its loop stopped).
+  template <typename Fn>
+  bool onSession(uint64_t sessionId, Fn&& fn) {
+    std::shared_ptr<SessionInfo> info = table_.find(sessionId);
+    if (!info) return false;
+    // The table only ever stores the engine's own loop contexts as executors.
+    auto* context = static_cast<LoopContext*>(info->executor);
+    return context->post([context, sessionId, fn = std::forward<Fn>(fn)]() mutable {
+      if (EngineConnection* c = context->find(sessionId)) fn(c->session());
+    });
+  }
+
   // Accept loop: an address banned for failed authorizations is refused
   // before any session exists.
   bool acceptPeer(const net::SocketAddress& peer) {
