@@ -51,31 +51,22 @@ const bool kCheckOutput = std::getenv("SESSION_FUZZ_CHECK_OUTPUT") != nullptr;
 // SESSION_FUZZ_VERBOSE=1: one line per peer (bytes written, closed) for corpus work.
 const bool kVerbose = std::getenv("SESSION_FUZZ_VERBOSE") != nullptr;
 
-server::StreamOptions streamOptions(const server::EngineConfig& c) {
-  server::StreamOptions o;
-  o.gopCache = c.gopCache;
-  o.gopLimits = {c.gopCacheMaxMs, c.gopCacheMaxBytes, c.gopCacheMaxFrames};
-  o.timestampMode = c.timestampMode;
-  o.outChunkSize = c.outChunkSize;
-  return o;
-}
-
 server::EngineConfig configFrom(uint8_t bits) {
   server::EngineConfig c;
-  c.gopCache = (bits & 1) == 0;
+  c.streams.gopCache = (bits & 1) == 0;
   c.waitForPublisher = (bits & 2) == 0;
-  c.timestampMode = static_cast<server::TimestampMode>((bits >> 2) % 3);
+  c.streams.timestampMode = static_cast<server::TimestampMode>((bits >> 2) % 3);
   if (bits & 0x10) c.playerQueueMs = 200;
   if (bits & 0x20) c.playerQueueMaxBytes = 8192;
-  if (bits & 0x40) c.gopCacheMaxFrames = 8;
-  if (bits & 0x80) c.outChunkSize = 128;
+  if (bits & 0x40) c.streams.gopLimits.maxFrames = 8;
+  if (bits & 0x80) c.streams.outChunkSize = 128;
   return c;
 }
 
 struct World {
   explicit World(server::EngineConfig c)
       : config(c),
-        registry(streamOptions(config)),
+        registry(config.streams),
         env{config, registry, table, nullptr, [] { return 1000; }, [] { return 1000; }} {}
   server::EngineConfig config;
   server::StreamRegistry registry;

@@ -1,10 +1,12 @@
 /**
  * Resolved options → the flat struct the engine reads (NativeEngineConfig in
- * types/native.d.ts, EngineConfig in native/server/engine_config.h).
+ * types/native.d.ts, read into EngineConfig by native/binding/config_reader.cc).
+ * The C++ EngineConfig{} defaults equal toNativeConfig(resolveOptions({})):
+ * test/config-defaults.test.ts fails when a field or a default differs.
  */
 import type { NativeEngineConfig } from '../types/native';
 import { LOG_LEVEL_VALUES } from './logger';
-import { DEFAULTS, type ResolvedOptions } from './options';
+import { GOP_CACHE_DEFAULTS, type ResolvedOptions } from './options';
 
 /** AMF decoder limits: not user options (yet); the engine's defaults. */
 const AMF_MAX_DEPTH = 32;
@@ -34,9 +36,10 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     amfMaxDepth: AMF_MAX_DEPTH,
     amfMaxString: AMF_MAX_STRING,
     gopCache: gop !== false,
-    gopCacheMaxMs: gop ? gop.maxMs : DEFAULTS.gopCacheMaxMs,
-    gopCacheMaxBytes: gop ? gop.maxBytes : DEFAULTS.gopCacheMaxBytes,
-    gopCacheMaxFrames: gop ? gop.maxFrames : DEFAULTS.gopCacheMaxFrames,
+    // gopCache: false sends the default limits (unused by the engine then).
+    gopCacheMaxMs: gop ? gop.maxMs : GOP_CACHE_DEFAULTS.maxMs,
+    gopCacheMaxBytes: gop ? gop.maxBytes : GOP_CACHE_DEFAULTS.maxBytes,
+    gopCacheMaxFrames: gop ? gop.maxFrames : GOP_CACHE_DEFAULTS.maxFrames,
     waitForPublisher: streams.waitForPublisher,
     timestampMode: streams.timestampMode,
     playerQueueMs: players.queueMs,

@@ -4,7 +4,12 @@
 // Bump kBindingAbi (native/binding/version.h) and EXPECTED_ABI (lib/native.ts)
 // whenever this file changes shape.
 
-/** Flat engine configuration, built by lib/native-config.ts from validated options. */
+/**
+ * Flat engine configuration, built by lib/native-config.ts from validated
+ * options and read by native/binding/config_reader.cc into EngineConfig. Every
+ * key is an EngineConfig field (logLevel: the binding's log threshold); the
+ * C++ defaults equal the TypeScript ones (test/config-defaults.test.ts).
+ */
 export interface NativeEngineConfig {
   host: string;
   port: number;

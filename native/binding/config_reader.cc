@@ -111,19 +111,19 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.idleTimeoutMs = r.u32("idleTimeoutMs", 1);
 
   // RTMP 1.0 §5.4.1: chunk size is 31 bits and at least 1; message length is 24 bits.
-  c.outChunkSize = r.u32("outChunkSize", 1, 0x7fffffff);
+  c.streams.outChunkSize = r.u32("outChunkSize", 1, 0x7fffffff);
   c.maxMessageSize = r.u32("maxMessageSize", 1);
   c.windowAckSize = r.u32("windowAckSize", 1);
   c.peerBandwidth = r.u32("peerBandwidth", 1);
   c.amfMaxDepth = r.u32("amfMaxDepth", 1);
   c.amfMaxString = r.u32("amfMaxString", 1);
 
-  c.gopCache = r.boolean("gopCache");
-  c.gopCacheMaxMs = r.u32("gopCacheMaxMs");
-  c.gopCacheMaxBytes = r.u32("gopCacheMaxBytes");
-  c.gopCacheMaxFrames = r.u32("gopCacheMaxFrames");
+  c.streams.gopCache = r.boolean("gopCache");
+  c.streams.gopLimits.maxMs = r.u32("gopCacheMaxMs");
+  c.streams.gopLimits.maxBytes = r.u32("gopCacheMaxBytes");
+  c.streams.gopLimits.maxFrames = r.u32("gopCacheMaxFrames");
+  c.streams.timestampMode = timestampMode(env, r.string("timestampMode"));
   c.waitForPublisher = r.boolean("waitForPublisher");
-  c.timestampMode = timestampMode(env, r.string("timestampMode"));
 
   c.playerQueueMs = r.u32("playerQueueMs");
   c.playerQueueMaxBytes = r.u32("playerQueueMaxBytes");
@@ -136,9 +136,10 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.authHook = r.boolean("authHook");
   c.authTimeoutMs = r.u32("authTimeoutMs", 1);
   c.authTimeoutAllows = r.boolean("authTimeoutAllows");
-  c.authFailLimit = r.u32("authFailLimit");
-  c.authFailWindowMs = r.u32("authFailWindowMs", 1);
-  c.authBanMs = r.u32("authBanMs");
+  // authFailures.maxTrackedIps is not a user option: the engine's bound stays.
+  c.authFailures.maxFailures = static_cast<int>(r.u32("authFailLimit", 0, 1'000'000));
+  c.authFailures.windowMs = r.u32("authFailWindowMs", 1);
+  c.authFailures.banMs = r.u32("authBanMs");
   c.maxIngestKbps = r.u32("maxIngestKbps");
   c.dropOverIngestLimit = r.boolean("dropOverIngestLimit");
   c.ipRules = ipRules(env, r.array("ipRules"));

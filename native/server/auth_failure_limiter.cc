@@ -18,6 +18,8 @@ int64_t saturatingAdd(int64_t a, int64_t b) {
 }
 
 AuthFailureLimiterConfig sanitized(AuthFailureLimiterConfig c) {
+  // The user-facing "0 failures" means no bans; the counter itself needs 1.
+  if (c.maxFailures <= 0) c.banMs = 0;
   c.maxFailures = std::max(c.maxFailures, 1);
   c.windowMs = std::max<int64_t>(c.windowMs, 1);
   c.banMs = std::max<int64_t>(c.banMs, 0);

@@ -24,7 +24,7 @@
 namespace rtmp::server {
 
 struct AuthFailureLimiterConfig {
-  int maxFailures = 5;             // failures inside the window that trigger a ban (>= 1)
+  int maxFailures = 5;             // failures inside the window that trigger a ban (0 = never)
   int64_t windowMs = 60'000;       // sliding window length (>= 1)
   int64_t banMs = 10 * 60'000;     // ban length (>= 0; 0 disables bans)
   size_t maxTrackedIps = 100'000;  // memory bound (>= 1)
@@ -34,7 +34,8 @@ class AuthFailureLimiter {
  public:
   using Config = AuthFailureLimiterConfig;
 
-  // Out-of-range config values are raised to their minimum.
+  // Out-of-range config values are raised to their minimum; maxFailures 0
+  // turns bans off (banMs becomes 0).
   explicit AuthFailureLimiter(Config config = Config());
 
   // Counts one failed auth from `ip` at `nowMs`. Returns true when this

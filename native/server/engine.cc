@@ -16,36 +16,12 @@
 
 namespace rtmp::server {
 
-namespace {
-
-StreamOptions streamOptions(const EngineConfig& config) {
-  StreamOptions o;
-  o.gopCache = config.gopCache;
-  o.gopLimits.maxMs = config.gopCacheMaxMs;
-  o.gopLimits.maxBytes = config.gopCacheMaxBytes;
-  o.gopLimits.maxFrames = config.gopCacheMaxFrames;
-  o.timestampMode = config.timestampMode;
-  o.outChunkSize = config.outChunkSize;
-  return o;
-}
-
-AuthFailureLimiterConfig failureLimits(const EngineConfig& config) {
-  AuthFailureLimiterConfig limits;
-  limits.maxFailures = static_cast<int>(config.authFailLimit);
-  limits.windowMs = config.authFailWindowMs;
-  // authFailLimit 0 turns bans off (the limiter's own minimum is 1 failure).
-  limits.banMs = config.authFailLimit == 0 ? 0 : config.authBanMs;
-  return limits;
-}
-
-}  // namespace
-
 class EngineImpl {
  public:
   EngineImpl(EngineConfig config, EventSink sink)
       : config_(std::move(config)),
-        registry_(streamOptions(config_)),
-        authFailures_(failureLimits(config_)),
+        registry_(config_.streams),
+        authFailures_(config_.authFailures),
         env_{config_,         registry_,          table_,
              std::move(sink), &base::monotonicMs, &base::wallClockMs,
              &ipRules_,       &authFailures_} {}

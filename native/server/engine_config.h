@@ -1,21 +1,26 @@
-// The engine's flat configuration. TypeScript validates, defaults and freezes
-// the user's options and hands over this struct; native code only asserts.
+// The engine's configuration. The user-facing defaults live in TypeScript
+// (lib/options/, one defaults object per section): the SDK defaults, validates
+// and freezes the user's options and hands over this struct; native code only
+// asserts. The defaults below are for native tests and tools, and a test keeps
+// them equal to the TypeScript ones (test/native/server/engine_config_defaults_test.cc
+// writes test/fixtures/engine-config-defaults.json, test/config-defaults.test.ts
+// compares it with lib/options/).
+//
+// Parts that one component consumes whole are its own struct, embedded here
+// and handed over as is: EngineConfig::streams to the StreamRegistry (every
+// Stream), EngineConfig::authFailures to the AuthFailureLimiter.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "server/auth_failure_limiter.h"
 #include "server/ip_rules.h"
+#include "server/stream_options.h"
+#include "server/timestamp_mode.h"
 
 namespace rtmp::server {
-
-// How publisher timestamps reach players (see docs/configuration.md).
-enum class TimestampMode : uint8_t {
-  kOff = 0,        // pass through untouched
-  kMonotonic = 1,  // per-track correction at ingest: no backwards jumps/stalls
-  kRebase = 2,     // monotonic, and every player starts near zero (default)
-};
 
 struct EngineConfig {
   // Listener. host may be an IPv4 or IPv6 literal; port 0 picks a free port.
@@ -36,21 +41,16 @@ struct EngineConfig {
   uint32_t handshakeTimeoutMs = 10'000;
   uint32_t idleTimeoutMs = 30'000;  // no media and no command
 
-  // Protocol.
-  uint32_t outChunkSize = 4096;         // our Set Chunk Size
+  // Protocol. Our Set Chunk Size is streams.outChunkSize.
   uint32_t maxMessageSize = 16u << 20;  // largest message a peer may send
   uint32_t windowAckSize = 2'500'000;   // Window Acknowledgement Size we announce
   uint32_t peerBandwidth = 2'500'000;   // Set Peer Bandwidth we announce
   uint32_t amfMaxDepth = 32;
   uint32_t amfMaxString = 64u << 10;
 
-  // Streams.
-  bool gopCache = true;
-  uint32_t gopCacheMaxMs = 10'000;  // longest GOP kept for late joiners
-  uint32_t gopCacheMaxBytes = 16u << 20;
-  uint32_t gopCacheMaxFrames = 1'000;
+  // Streams: GOP cache, timestamps, chunk size (every Stream gets this).
+  StreamOptions streams;
   bool waitForPublisher = true;  // false: play of a missing stream → StreamNotFound
-  TimestampMode timestampMode = TimestampMode::kRebase;
 
   // Players.
   uint32_t playerQueueMs = 5'000;            // media time queued per player before dropping
@@ -73,11 +73,9 @@ struct EngineConfig {
   bool authHook = false;
   uint32_t authTimeoutMs = 5'000;  // no answer by then: authTimeoutAllows decides
   bool authTimeoutAllows = false;
-  // Failed authorizations per IP: this many within the window ban the address
-  // at accept for banMs (0 failures = no bans).
-  uint32_t authFailLimit = 5;
-  uint32_t authFailWindowMs = 60'000;
-  uint32_t authBanMs = 600'000;
+  // Failed authorizations per IP: maxFailures within windowMs ban the address
+  // at accept for banMs (maxFailures 0 = no bans).
+  AuthFailureLimiterConfig authFailures;
 
   // IP rules for connect/publish/play, first match wins (server/ip_rules.h).
   std::vector<IpRuleSpec> ipRules;

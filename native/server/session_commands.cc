@@ -117,13 +117,13 @@ base::Status Session::onConnect(const Command& c) {
 
   // §7.2.1.1: Window Acknowledgement Size, Set Peer Bandwidth, our chunk size,
   // then the _result.
-  (void)writer_.setChunkSize(env_.config.outChunkSize);  // validated by the SDK
+  (void)writer_.setChunkSize(env_.config.streams.outChunkSize);  // validated by the SDK
   protocol::ConnectResultOptions result;
   result.objectEncoding = request.objectEncoding;
   sendMessage(protocol::encodeWindowAckSize(env_.config.windowAckSize));
   sendMessage(protocol::encodeSetPeerBandwidth(env_.config.peerBandwidth,
                                                protocol::BandwidthLimitType::kDynamic));
-  sendMessage(protocol::encodeSetChunkSize(env_.config.outChunkSize));
+  sendMessage(protocol::encodeSetChunkSize(env_.config.streams.outChunkSize));
   send(protocol::buildConnectResult(c.transactionId, result));
   emit(event(EventKind::kConnect));
   return base::okStatus();
@@ -258,7 +258,7 @@ base::Status Session::startPlay(const std::string& streamName, const std::string
 
   PlayerOptions options;
   options.streamId = streamId;
-  options.timestampMode = env_.config.timestampMode;
+  options.timestampMode = env_.config.streams.timestampMode;
   options.queueMs = env_.config.playerQueueMs;
   options.queueMaxBytes = env_.config.playerQueueMaxBytes;
   options.streamPath = app_ + "/" + name.name;

@@ -21,6 +21,7 @@
 #include "server/gop_cache.h"
 #include "server/local_fanout.h"
 #include "server/stream_ingest.h"
+#include "server/stream_options.h"
 
 namespace rtmp::server {
 
@@ -28,13 +29,6 @@ class Stream;
 
 // Per-loop map from stream to that loop's fan-out. Owned by the loop's context.
 using LoopFanouts = std::unordered_map<const Stream*, std::shared_ptr<LocalFanout>>;
-
-struct StreamOptions {
-  bool gopCache = true;
-  GopCacheLimits gopLimits;
-  TimestampMode timestampMode = TimestampMode::kRebase;
-  uint32_t outChunkSize = 4096;
-};
 
 class Stream {
  public:

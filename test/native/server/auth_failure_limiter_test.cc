@@ -175,6 +175,17 @@ TEST(AuthFailureLimiterTest, ZeroBanLengthNeverBans) {
   EXPECT_FALSE(limiter.isBanned(kPeer, 0));
 }
 
+// EngineConfig::authFailures is handed over as is: the user's auth.maxFailures
+// 0 ("never ban") must not become "ban after one failure".
+TEST(AuthFailureLimiterTest, ZeroMaxFailuresNeverBans) {
+  AuthFailureLimiter::Config config;
+  config.maxFailures = 0;
+  AuthFailureLimiter limiter(config);
+  for (int i = 0; i < 10; ++i) EXPECT_FALSE(limiter.recordFailure(kPeer, 0));
+  EXPECT_FALSE(limiter.isBanned(kPeer, 0));
+  EXPECT_EQ(limiter.config().banMs, 0);
+}
+
 TEST(AuthFailureLimiterTest, OutOfRangeConfigIsRaisedToMinimum) {
   AuthFailureLimiter::Config config;
   config.maxFailures = 0;

@@ -180,7 +180,7 @@ TEST_F(SessionTest, AggregateMessageIsSplitIntoItsFlvTags) {
 TEST_F(SessionTest, AggregateTagsWithExtendedTimestampsKeepTheirSpacing) {
   configure([] {
     EngineConfig c;
-    c.timestampMode = TimestampMode::kMonotonic;
+    c.streams.timestampMode = TimestampMode::kMonotonic;
     return c;
   }());
   TestClient& viewer = player("cam");

@@ -143,7 +143,7 @@ TEST_F(SessionTest, LateJoinerSharesThePayloadStorageOfTheStream) {
 
 TEST_F(SessionTest, WithoutGopCacheALateJoinerWaitsForTheNextKeyframe) {
   EngineConfig config;
-  config.gopCache = false;
+  config.streams.gopCache = false;
   configure(config);
   TestClient& pub = publisher("cam");
   publishHeaders(pub, 0);

@@ -22,7 +22,7 @@ class SlowPlayerTest : public SessionTest {
     EngineConfig config;
     config.playerQueueMs = 1000;
     // Monotonic: player timestamps equal the publisher's, easy to check.
-    config.timestampMode = TimestampMode::kMonotonic;
+    config.streams.timestampMode = TimestampMode::kMonotonic;
     configure(config);
     viewer_ = &player("cam");
     pub_ = &publisher("cam");
@@ -124,7 +124,7 @@ TEST_F(SlowPlayerTest, DroppedVideoIsVisibleInSessionStatsWhilePlaying) {
 TEST_F(SessionTest, PlayerOverTheByteCapDropsAudioAndResyncsIt) {
   EngineConfig config;
   config.playerQueueMaxBytes = 4096;
-  config.timestampMode = TimestampMode::kMonotonic;
+  config.streams.timestampMode = TimestampMode::kMonotonic;
   configure(config);
   TestClient& viewer = player("cam");
   TestClient& pub = publisher("cam");

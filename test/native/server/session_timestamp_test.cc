@@ -18,7 +18,7 @@ using Names = std::vector<std::string>;
 
 EngineConfig withMode(TimestampMode mode) {
   EngineConfig config;
-  config.timestampMode = mode;
+  config.streams.timestampMode = mode;
   return config;
 }
 

@@ -14,22 +14,11 @@ namespace rtmp::server::testing {
 using protocol::AmfValue;
 using protocol::Message;
 
-StreamOptions streamOptionsFor(const EngineConfig& config) {
-  StreamOptions o;
-  o.gopCache = config.gopCache;
-  o.gopLimits.maxMs = config.gopCacheMaxMs;
-  o.gopLimits.maxBytes = config.gopCacheMaxBytes;
-  o.gopLimits.maxFrames = config.gopCacheMaxFrames;
-  o.timestampMode = config.timestampMode;
-  o.outChunkSize = config.outChunkSize;
-  return o;
-}
-
 // ---- ServerHarness ----
 
 ServerHarness::ServerHarness(EngineConfig config)
     : config(std::move(config)),
-      registry(streamOptionsFor(this->config)),
+      registry(this->config.streams),
       env{this->config,
           registry,
           table,

@@ -41,9 +41,6 @@
 
 namespace rtmp::server::testing {
 
-// The StreamOptions the engine derives from its config (engine.cc).
-StreamOptions streamOptionsFor(const EngineConfig& config);
-
 class TestClient;
 
 class ServerHarness {
