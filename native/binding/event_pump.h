@@ -5,10 +5,11 @@
 //
 // Channels from the engine to JS, and what each may carry:
 //
+//   channel                 bounds                            carries
 //   EventPump (this file)   unbounded, ordered, never drops   descriptions only:
-//                                                              lifecycle, auth, logs
-//   bounded channels (to come) fixed capacity, drop and count   media: segment/part
-//                                                              bytes, decoded frames
+//                                                             lifecycle, auth, logs
+//   BoundedChannel          fixed capacity in items and       media: segment/part
+//   (bounded_channel.h)     bytes; drops the newest, counts   bytes, decoded frames
 //
 // RULE: the event pump must never carry media bytes (payloads, segments,
 // parts, frames). It is unbounded so that no lifecycle event is ever lost;
