@@ -82,9 +82,9 @@ bool parseArgs(int argc, char** argv, Args& args) {
   return true;
 }
 
-void logToStderr(base::LogLevel, std::string_view component, std::string_view message, void*) {
-  std::fprintf(stderr, "ideal-relay %.*s: %.*s\n", static_cast<int>(component.size()),
-               component.data(), static_cast<int>(message.size()), message.data());
+void logToStderr(const base::LogLine& line, void*) {
+  std::fprintf(stderr, "ideal-relay %.*s: %.*s\n", static_cast<int>(line.component.size()),
+               line.component.data(), static_cast<int>(line.message.size()), line.message.data());
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 /**
- * Typed server events and their mapping from the engine's flat event objects.
- * Every session event carries the same base fields (who, which stream, the
- * parsed query); each kind adds its own.
+ * Typed server events and their mapping from the engine's events. Every
+ * session event carries the same base fields (who, which stream, the parsed
+ * query); each kind adds its own. A new kind is one case in toServerEvent
+ * (and its native shape in types/native.d.ts).
  */
-import type { NativeCodec, NativeEvent } from '../types/native';
+import type { NativeCodec, NativeEvent, NativeEventHeader } from '../types/native';
 import { RtmpEngineError } from './errors';
 import { levelName, type LogMethodName } from './logger';
 import { parseQuery } from './query';
@@ -86,6 +87,10 @@ export interface LogEvent {
   component: string;
   /** Set when the line is about one session. */
   sessionId: number | null;
+  /** "app/stream" (or "app") the line is about, when known. */
+  stream: string | null;
+  /** Remote "ip:port" the line is about, when known. */
+  remote: string | null;
 }
 
 /** Event name → listener arguments, for the typed EventEmitter. */
@@ -141,7 +146,7 @@ export function streamPath(app: string, stream: string): string {
   return stream === '' ? app : `${app}/${stream}`;
 }
 
-function base(e: NativeEvent): SessionEventBase {
+function base(e: NativeEventHeader): SessionEventBase {
   return {
     sessionId: e.sessionId,
     ip: e.ip,
@@ -182,9 +187,11 @@ export function toServerEvent(e: NativeEvent): ServerEvent {
         name: 'log',
         payload: {
           level: levelName(e.level),
-          msg: e.reason,
+          msg: e.message,
           component: e.component,
           sessionId: e.sessionId === 0 ? null : e.sessionId,
+          stream: e.app === '' ? null : streamPath(e.app, e.stream),
+          remote: e.ip === '' ? null : `${e.ip}:${e.port}`,
         },
       };
     case 'authorize':

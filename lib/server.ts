@@ -7,14 +7,14 @@
 import { EventEmitter } from 'events';
 import { isIP } from 'net';
 
-import type { NativeEngine, NativeEngineConfig, NativeEvent, NativeStats } from '../types/native';
+import type { NativeAuthorizeEvent, NativeEngine, NativeEngineConfig, NativeEvent, NativeStats } from '../types/native';
 import { runAuthorizer, toAuthRequest } from './auth/run-authorizer';
 import { withStaticKeys } from './auth/static-keys';
 import type { Authorizer } from './auth/types';
 import { ErrorCodes, fromNativeError, RtmpEngineError } from './errors';
 import { type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
 import { guardUntilClosed, releaseGuard } from './exit-guard';
-import { ServerLogger } from './logger';
+import { type LogFields, ServerLogger } from './logger';
 import { loadAddon } from './native';
 import { toNativeConfig } from './native-config';
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options';
@@ -337,7 +337,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     }
   }
 
-  private async answerAuthorize(native: NativeEvent): Promise<void> {
+  private async answerAuthorize(native: NativeAuthorizeEvent): Promise<void> {
     const request = toAuthRequest(native);
     const authorizer = this.effectiveAuthorizer;
     const outcome = authorizer
@@ -412,7 +412,10 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       }
       case 'log': {
         const p = event.payload;
-        const fields = p.sessionId === null ? { component: p.component } : { component: p.component, sessionId: p.sessionId };
+        const fields: LogFields = { component: p.component };
+        if (p.sessionId !== null) fields.sessionId = p.sessionId;
+        if (p.stream !== null) fields.stream = p.stream;
+        if (p.remote !== null) fields.remote = p.remote;
         log.log(p.level, fields, p.msg);
         break;
       }

@@ -3,7 +3,16 @@
  * and kinds, Engine methods, event/stats object shapes, version and ABI, and
  * the binding's own argument checks.
  */
-import type { NativeAddon, NativeEngine, NativeEngineConfig, NativeEvent, NativeStats } from '../types/native';
+import type {
+  NativeAddon,
+  NativeEngine,
+  NativeEngineConfig,
+  NativeEvent,
+  NativeEventHeader,
+  NativeEventKind,
+  NativeEventOf,
+  NativeStats,
+} from '../types/native';
 import { engineVersion } from '../lib';
 import { EXPECTED_ABI, loadAddon } from '../lib/native';
 import { toNativeConfig } from '../lib/native-config';
@@ -37,35 +46,34 @@ const ENGINE_METHODS = [
   'ref',
   'unref',
 ] as const satisfies ReadonlyArray<keyof NativeEngine>;
-const EVENT_KEYS = [
-  'kind',
-  'sessionId',
-  'ip',
-  'port',
-  'tls',
-  'app',
-  'stream',
-  'query',
-  'tcUrl',
-  'flashVer',
-  'reason',
-  'code',
-  'level',
-  'component',
-  'codec',
-  'bytesIn',
-  'bytesOut',
-  'action',
-  'requestId',
-  'swfUrl',
-  'pageUrl',
-] as const satisfies ReadonlyArray<keyof NativeEvent>;
+const HEADER_KEYS = ['sessionId', 'ip', 'port', 'tls', 'app', 'stream', 'query'] as const satisfies ReadonlyArray<
+  keyof NativeEventHeader
+>;
+const TOTALS_KEYS = ['bytesIn', 'bytesOut'] as const;
+// Per kind, exactly the keys the binding sets on that kind's objects.
+const EVENT_KEYS = {
+  connect: ['kind', ...HEADER_KEYS, 'tcUrl', 'flashVer'],
+  publish: ['kind', ...HEADER_KEYS, 'codec'],
+  unpublish: ['kind', ...HEADER_KEYS, ...TOTALS_KEYS, 'reason'],
+  play: ['kind', ...HEADER_KEYS],
+  stop: ['kind', ...HEADER_KEYS, ...TOTALS_KEYS, 'reason'],
+  disconnect: ['kind', ...HEADER_KEYS, ...TOTALS_KEYS, 'reason', 'code'],
+  metadata: ['kind', ...HEADER_KEYS, 'codec'],
+  error: ['kind', ...HEADER_KEYS, 'code', 'reason'],
+  log: ['kind', 'level', 'component', 'message', 'sessionId', 'app', 'stream', 'ip', 'port'],
+  authorize: ['kind', ...HEADER_KEYS, 'action', 'requestId', 'tcUrl', 'flashVer', 'swfUrl', 'pageUrl'],
+} as const satisfies { [K in NativeEventKind]: ReadonlyArray<keyof NativeEventOf<K>> };
+type EveryKindExhaustive = {
+  [K in NativeEventKind]: Exhaustive<keyof NativeEventOf<K>, (typeof EVENT_KEYS)[K]>;
+}[NativeEventKind] extends true
+  ? true
+  : false;
 const STATS_KEYS = ['sessions', 'streams', 'acceptedTotal', 'ioThreads'] as const satisfies ReadonlyArray<
   keyof NativeStats
 >;
 const exhaustive: [
   Exhaustive<keyof NativeEngine, typeof ENGINE_METHODS>,
-  Exhaustive<keyof NativeEvent, typeof EVENT_KEYS>,
+  EveryKindExhaustive,
   Exhaustive<keyof NativeStats, typeof STATS_KEYS>,
 ] = [true, true, true];
 
@@ -132,20 +140,32 @@ describeWithAddon('native addon contract', () => {
     expect(() => engine.start()).toThrow(expect.objectContaining({ code: 'ERR_RTMP_INVALID_ARGUMENT' }));
   });
 
-  it('delivers events with every contract field', async () => {
+  it('delivers each event kind with exactly its contract fields', async () => {
     const events: NativeEvent[] = [];
-    const engine = new (addon().Engine)(config(), (batch) => events.push(...batch));
+    // debug: the session's log lines come too, with their context.
+    const engine = new (addon().Engine)(config({ logLevel: 20 }), (batch) => events.push(...batch));
     engine.start();
+    const keysOf = (kind: NativeEventKind): string[] => {
+      const e = events.find((x) => x.kind === kind);
+      return Object.keys(e ?? {}).sort();
+    };
     const client = await RtmpTestClient.connect(engine.boundPort(), 'live?x=1');
     try {
-      await waitFor('a connect event', () => events.some((e) => e.kind === 'connect'));
+      await client.publish('cam');
+      client.sendAacAudio();
+      await waitFor('a publish event', () => events.some((e) => e.kind === 'publish'));
       const connect = events.find((e) => e.kind === 'connect');
-      expect(Object.keys(connect ?? {}).sort()).toEqual([...EVENT_KEYS].sort());
       expect(connect).toMatchObject({ app: 'live', query: 'x=1', ip: '127.0.0.1' });
+      for (const kind of ['connect', 'publish', 'log'] as const) expect(keysOf(kind)).toEqual([...EVENT_KEYS[kind]].sort());
+      const started = events.find((e) => e.kind === 'log' && e.message.startsWith('publish started'));
+      expect(started).toMatchObject({ component: 'session', sessionId: connect?.sessionId, app: 'live', stream: 'cam' });
+      expect(started).toMatchObject({ ip: '127.0.0.1' });
     } finally {
       client.destroy();
+      await waitFor('a disconnect event', () => events.some((e) => e.kind === 'disconnect'));
       events.push(...engine.stop());
     }
+    for (const kind of ['unpublish', 'disconnect'] as const) expect(keysOf(kind)).toEqual([...EVENT_KEYS[kind]].sort());
   });
 
   describe('argument checks (SDK contract violations)', () => {

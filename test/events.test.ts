@@ -95,12 +95,29 @@ describe('toServerEvent', () => {
   });
 
   it('maps a native log line', () => {
-    const ev = toServerEvent(nativeEvent({ kind: 'log', sessionId: 0, level: 40, reason: 'slow', component: 'net' }));
-    expect(ev).toEqual({ name: 'log', payload: { level: 'warn', msg: 'slow', component: 'net', sessionId: null } });
+    const ev = toServerEvent(nativeEvent({ kind: 'log', sessionId: 0, level: 40, message: 'slow', component: 'net' }));
+    expect(ev).toEqual({
+      name: 'log',
+      payload: { level: 'warn', msg: 'slow', component: 'net', sessionId: null, stream: null, remote: null },
+    });
   });
 
-  it('keeps the session id of a session log line', () => {
-    const ev = toServerEvent(nativeEvent({ kind: 'log', sessionId: 9, level: 20, reason: 'x' }));
-    expect(ev.payload).toMatchObject({ level: 'debug', sessionId: 9 });
+  it('keeps the context of a session log line: session id, stream path, remote address', () => {
+    const ev = toServerEvent(
+      nativeEvent({ kind: 'log', sessionId: 9, level: 20, message: 'x', app: 'live', stream: 'cam', ip: '10.0.0.1', port: 4000 }),
+    );
+    expect(ev.payload).toEqual({
+      level: 'debug',
+      msg: 'x',
+      component: '',
+      sessionId: 9,
+      stream: 'live/cam',
+      remote: '10.0.0.1:4000',
+    });
+  });
+
+  it('gives a log line before publish/play the app as its stream', () => {
+    const ev = toServerEvent(nativeEvent({ kind: 'log', sessionId: 9, app: 'live', ip: '10.0.0.1', port: 1 }));
+    expect(ev.payload).toMatchObject({ stream: 'live' });
   });
 });

@@ -194,12 +194,25 @@ describe('RtmpServer events', () => {
     const events: unknown[] = [];
     server.on('log', (e) => events.push(e));
     engine().deliver([
-      nativeEvent({ kind: 'log', sessionId: 0, level: 20, component: 'net', reason: 'accepted fd 12' }),
-      nativeEvent({ kind: 'log', sessionId: 3, level: 10, component: 'session', reason: 'too verbose' }),
+      nativeEvent({ kind: 'log', sessionId: 0, level: 20, component: 'net', message: 'accepted fd 12' }),
+      nativeEvent({ kind: 'log', sessionId: 3, level: 10, component: 'session', message: 'too verbose' }),
+      nativeEvent({
+        kind: 'log',
+        sessionId: 4,
+        level: 20,
+        component: 'session',
+        message: 'handshake done',
+        app: 'live',
+        ip: '10.0.0.2',
+        port: 5000,
+      }),
     ]);
     expect(logs()).toContainEqual(expect.objectContaining({ level: 20, component: 'net', msg: 'accepted fd 12' }));
+    expect(logs()).toContainEqual(
+      expect.objectContaining({ level: 20, sessionId: 4, stream: 'live', remote: '10.0.0.2:5000', msg: 'handshake done' }),
+    );
     expect(logs().some((l) => l.msg === 'too verbose')).toBe(false);
-    expect(events).toHaveLength(2);
+    expect(events).toHaveLength(3);
     await server.close();
   });
 

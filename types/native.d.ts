@@ -56,18 +56,6 @@ export interface NativeEngineConfig {
   logLevel: number;
 }
 
-export type NativeEventKind =
-  | 'connect'
-  | 'publish'
-  | 'unpublish'
-  | 'play'
-  | 'stop'
-  | 'disconnect'
-  | 'metadata'
-  | 'error'
-  | 'log'
-  | 'authorize';
-
 /** Codec summary; empty strings and zeros mean "not known (yet)". */
 export interface NativeCodec {
   videoCodec: string;
@@ -84,9 +72,8 @@ export interface NativeCodec {
   audioBitrateKbps: number;
 }
 
-/** One engine event. Every field is always present (empty/zero when not meaningful). */
-export interface NativeEvent {
-  kind: NativeEventKind;
+/** Common to every session event: who, and which stream. */
+export interface NativeEventHeader {
   sessionId: number;
   ip: string;
   port: number;
@@ -97,27 +84,93 @@ export interface NativeEvent {
   stream: string;
   /** Raw query string(s), "a=1&b=2" (app and stream queries joined). */
   query: string;
-  tcUrl: string;
-  flashVer: string;
-  /** disconnect/error: reason; log: the log text. */
-  reason: string;
-  /** error: stable ERR_RTMP_* code. */
-  code: string;
-  /** log: level (10 trace, 20 debug, 30 info, 40 warn, 50 error). */
-  level: number;
-  /** log: the native component that logged ("net", "session", …); "" for engine events. */
-  component: string;
-  codec: NativeCodec;
+}
+
+/** Byte counts of the session when the event was made. */
+export interface NativeSessionTotals {
   bytesIn: number;
   bytesOut: number;
-  /** authorize: "publish" or "play"; "" for other kinds. */
-  action: string;
-  /** authorize: the id to answer with (answerAuth); 0 for other kinds. */
+}
+
+export interface NativeConnectEvent extends NativeEventHeader {
+  kind: 'connect';
+  tcUrl: string;
+  flashVer: string;
+}
+export interface NativePublishEvent extends NativeEventHeader {
+  kind: 'publish';
+  codec: NativeCodec;
+}
+export interface NativeUnpublishEvent extends NativeEventHeader, NativeSessionTotals {
+  kind: 'unpublish';
+  reason: string;
+}
+export interface NativePlayEvent extends NativeEventHeader {
+  kind: 'play';
+}
+export interface NativeStopEvent extends NativeEventHeader, NativeSessionTotals {
+  kind: 'stop';
+  reason: string;
+}
+export interface NativeDisconnectEvent extends NativeEventHeader, NativeSessionTotals {
+  kind: 'disconnect';
+  reason: string;
+  /** Stable ERR_RTMP_* code of the reason. */
+  code: string;
+}
+export interface NativeMetadataEvent extends NativeEventHeader {
+  kind: 'metadata';
+  codec: NativeCodec;
+}
+export interface NativeErrorEvent extends NativeEventHeader {
+  kind: 'error';
+  /** Stable ERR_RTMP_* code. */
+  code: string;
+  reason: string;
+}
+/** A native log line with the context it was logged in (0 / "" when none). */
+export interface NativeLogEvent {
+  kind: 'log';
+  /** 10 trace, 20 debug, 30 info, 40 warn, 50 error. */
+  level: number;
+  /** The native component that logged ("net", "session", …). */
+  component: string;
+  message: string;
+  sessionId: number;
+  app: string;
+  stream: string;
+  ip: string;
+  port: number;
+}
+export interface NativeAuthorizeEvent extends NativeEventHeader {
+  kind: 'authorize';
+  action: 'publish' | 'play';
+  /** The id to answer with (answerAuth). */
   requestId: number;
-  /** authorize: from the client's connect, "" when not sent. */
+  tcUrl: string;
+  flashVer: string;
+  /** From the client's connect, "" when not sent. */
   swfUrl: string;
   pageUrl: string;
 }
+
+/** One engine event: the header plus only the fields of its kind. */
+export type NativeEvent =
+  | NativeConnectEvent
+  | NativePublishEvent
+  | NativeUnpublishEvent
+  | NativePlayEvent
+  | NativeStopEvent
+  | NativeDisconnectEvent
+  | NativeMetadataEvent
+  | NativeErrorEvent
+  | NativeLogEvent
+  | NativeAuthorizeEvent;
+
+export type NativeEventKind = NativeEvent['kind'];
+
+/** The event of one kind. */
+export type NativeEventOf<K extends NativeEventKind> = Extract<NativeEvent, { kind: K }>;
 
 export type NativeSessionRole = 'publisher' | 'player' | 'unknown';
 

@@ -3,7 +3,7 @@
  * whatever happens — an answer, a throw, a malformed value — into the
  * decision the engine gets. Never throws.
  */
-import type { NativeEvent } from '../../types/native';
+import type { NativeAuthorizeEvent } from '../../types/native';
 import { parseQuery } from '../query';
 import type { AuthDecision, AuthRequest, Authorizer } from './types';
 
@@ -13,7 +13,7 @@ export interface AuthOutcome {
   error?: string;
 }
 
-export function toAuthRequest(e: NativeEvent): AuthRequest {
+export function toAuthRequest(e: NativeAuthorizeEvent): AuthRequest {
   const request: AuthRequest = {
     action: e.action === 'play' ? 'play' : 'publish',
     app: e.app,

@@ -97,8 +97,8 @@ Napi::Value EngineWrap::start(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-std::vector<EventPump::Item> EngineWrap::shutdown(Reason reason) {
-  std::vector<EventPump::Item> rest;
+std::vector<server::EngineEvent> EngineWrap::shutdown(Reason reason) {
+  std::vector<server::EngineEvent> rest;
   if (state_ != State::kRunning) return rest;
   state_ = State::kStopped;
   if (reason == Reason::kTeardown) pump_->discard();

@@ -62,7 +62,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
 
   // Stops the engine and unhooks it from everything process- or
   // environment-wide. For kStop, returns the events not yet delivered to JS.
-  std::vector<EventPump::Item> shutdown(Reason reason);
+  std::vector<server::EngineEvent> shutdown(Reason reason);
 
   State state_ = State::kIdle;
   BindingConfig config_;

@@ -24,26 +24,28 @@ std::shared_ptr<EventPump> EventPump::create(Napi::Env env, Napi::Function onEve
 }
 
 void EventPump::push(server::EngineEvent&& event) {
-  append(Item{std::move(event), {}});
+  append(std::move(event));
 }
 
-void EventPump::pushLog(base::LogLevel level, std::string_view component,
-                        std::string_view message) {
-  Item item;
-  item.event.kind = server::EventKind::kLog;
-  item.event.level = static_cast<int>(level);
-  item.event.reason.assign(message);
-  item.component.assign(component);
-  append(std::move(item));
+void EventPump::pushLog(const base::LogLine& line) {
+  server::EngineEvent event;
+  event.header.sessionId = line.context.sessionId;
+  event.header.app.assign(line.context.app);
+  event.header.stream.assign(line.context.stream);
+  event.header.ip.assign(line.context.ip);
+  event.header.port = line.context.port;
+  event.payload = server::LogEvent{static_cast<int>(line.level), std::string(line.component),
+                                   std::string(line.message)};
+  append(std::move(event));
 }
 
-void EventPump::append(Item&& item) {
+void EventPump::append(server::EngineEvent&& event) {
   std::lock_guard<std::mutex> lock(mutex_);
   // Closed only after the engine has joined its threads and the log route is
   // gone, so nothing legitimate arrives here afterwards.
   if (closed_) return;
   bool wasEmpty = pending_.empty();
-  pending_.push_back(std::move(item));
+  pending_.push_back(std::move(event));
   // Non-blocking on an unbounded queue: returns at once. Calling under the lock
   // keeps close() from releasing the TSFN between the check and the call. If it
   // fails (environment tearing down) the events stay pending and are dropped
@@ -51,8 +53,8 @@ void EventPump::append(Item&& item) {
   if (wasEmpty) napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking);
 }
 
-std::vector<EventPump::Item> EventPump::takeAll() {
-  std::vector<Item> out;
+std::vector<server::EngineEvent> EventPump::takeAll() {
+  std::vector<server::EngineEvent> out;
   std::lock_guard<std::mutex> lock(mutex_);
   if (!discarded_) out.swap(pending_);
   return out;
@@ -91,7 +93,7 @@ void EventPump::callJs(napi_env rawEnv, napi_value onEvents, void* context, void
   // Null env/function: the TSFN is being torn down with calls still queued.
   if (rawEnv == nullptr || onEvents == nullptr) return;
   auto& pump = *static_cast<std::shared_ptr<EventPump>*>(context);
-  std::vector<Item> batch = pump->takeAll();
+  std::vector<server::EngineEvent> batch = pump->takeAll();
   if (batch.empty()) return;
   Napi::Env env(rawEnv);
   try {

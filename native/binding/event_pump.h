@@ -3,6 +3,20 @@
 //   loop threads ──push()──▶ [mutex-guarded vector] ──(one TSFN call per
 //   empty→non-empty transition)──▶ JS thread: drain all, onEvents(batch)
 //
+// Channels from the engine to JS, and what each may carry:
+//
+//   channel                 bounds                            carries
+//   EventPump (this file)   unbounded, ordered, never drops   descriptions only:
+//                                                             lifecycle, auth, logs
+//   BoundedChannel          fixed capacity in items and       media: segment/part
+//   (bounded_channel.h)     bytes; drops the newest, counts   bytes, decoded frames
+//
+// RULE: the event pump must never carry media bytes (payloads, segments,
+// parts, frames). It is unbounded so that no lifecycle event is ever lost;
+// that is only safe while every event is small and their rate follows
+// sessions, not frames. Anything sized or paced by the media goes through a
+// bounded channel that drops and counts when JS falls behind.
+//
 // A loop thread only appends under a short lock and, when the vector was
 // empty, posts one non-blocking thread-safe-function call; it never waits on
 // JS. The JS side takes the whole vector per call, so a burst of N events costs
@@ -25,11 +39,6 @@ namespace rtmp::binding {
 
 class EventPump {
  public:
-  struct Item {
-    server::EngineEvent event;
-    std::string component;  // kLog lines from base::log: the component that logged
-  };
-
   // JS thread. Creates the thread-safe function around onEvents; it starts
   // ref'd (keeps the event loop alive, like a listening net.Server).
   static std::shared_ptr<EventPump> create(Napi::Env env, Napi::Function onEvents);
@@ -40,10 +49,11 @@ class EventPump {
 
   // Any thread, never blocks on JS.
   void push(server::EngineEvent&& event);
-  void pushLog(base::LogLevel level, std::string_view component, std::string_view message);
+  // A base::log line as a kLog event, its context in the event header.
+  void pushLog(const base::LogLine& line);
 
   // JS thread: everything not yet delivered, oldest first.
-  std::vector<Item> takeAll();
+  std::vector<server::EngineEvent> takeAll();
 
   // JS thread: whether the thread-safe function keeps the event loop alive.
   void ref(Napi::Env env);
@@ -59,12 +69,12 @@ class EventPump {
 
  private:
   EventPump() = default;
-  void append(Item&& item);
+  void append(server::EngineEvent&& event);
   static void callJs(napi_env env, napi_value onEvents, void* context, void* data);
   static void finalize(napi_env env, void* finalizeData, void* hint);
 
   std::mutex mutex_;
-  std::vector<Item> pending_;
+  std::vector<server::EngineEvent> pending_;
   bool closed_ = false;
   bool discarded_ = false;
   napi_threadsafe_function tsfn_ = nullptr;

@@ -2,36 +2,11 @@
 
 #include <cstdint>
 #include <string_view>
+#include <variant>
 
 namespace rtmp::binding {
 
 namespace {
-
-const char* kindName(server::EventKind kind) {
-  switch (kind) {
-    case server::EventKind::kConnect:
-      return "connect";
-    case server::EventKind::kPublish:
-      return "publish";
-    case server::EventKind::kUnpublish:
-      return "unpublish";
-    case server::EventKind::kPlay:
-      return "play";
-    case server::EventKind::kStop:
-      return "stop";
-    case server::EventKind::kDisconnect:
-      return "disconnect";
-    case server::EventKind::kMetadata:
-      return "metadata";
-    case server::EventKind::kError:
-      return "error";
-    case server::EventKind::kLog:
-      return "log";
-    case server::EventKind::kAuthorize:
-      return "authorize";
-  }
-  return "log";
-}
 
 const char* roleName(server::SessionRole role) {
   switch (role) {
@@ -66,32 +41,106 @@ Napi::Object toJsCodec(Napi::Env env, const server::CodecSummary& c) {
   return o;
 }
 
-// Every event carries every field (empty/zero when not meaningful for its
-// kind): one object shape for V8, and one shape for the contract.
-Napi::Object toJsEvent(Napi::Env env, const EventPump::Item& item) {
-  const server::EngineEvent& e = item.event;
+// ---- events: the header, then only the fields of the event's kind ----
+
+void setHeader(Napi::Object& o, const server::EventHeader& h) {
+  Napi::Env env = o.Env();
+  o.Set("sessionId", num(env, h.sessionId));
+  o.Set("ip", h.ip);
+  o.Set("port", Napi::Number::New(env, h.port));
+  o.Set("tls", Napi::Boolean::New(env, h.tls));
+  o.Set("app", h.app);
+  o.Set("stream", h.stream);
+  o.Set("query", h.query);
+}
+
+void setTotals(Napi::Object& o, const server::SessionTotals& t) {
+  o.Set("bytesIn", num(o.Env(), t.bytesIn));
+  o.Set("bytesOut", num(o.Env(), t.bytesOut));
+}
+
+// One overload per payload; std::visit below refuses to compile without one.
+void setPayload(Napi::Object& o, const server::EventHeader& h, const server::ConnectEvent& p) {
+  o.Set("kind", "connect");
+  setHeader(o, h);
+  o.Set("tcUrl", p.tcUrl);
+  o.Set("flashVer", p.flashVer);
+}
+
+void setPayload(Napi::Object& o, const server::EventHeader& h, const server::PublishEvent& p) {
+  o.Set("kind", "publish");
+  setHeader(o, h);
+  o.Set("codec", toJsCodec(o.Env(), p.codec));
+}
+
+void setPayload(Napi::Object& o, const server::EventHeader& h, const server::UnpublishEvent& p) {
+  o.Set("kind", "unpublish");
+  setHeader(o, h);
+  o.Set("reason", p.reason);
+  setTotals(o, p.totals);
+}
+
+void setPayload(Napi::Object& o, const server::EventHeader& h, const server::PlayEvent&) {
+  o.Set("kind", "play");
+  setHeader(o, h);
+}
+
+void setPayload(Napi::Object& o, const server::EventHeader& h, const server::StopEvent& p) {
+  o.Set("kind", "stop");
+  setHeader(o, h);
+  o.Set("reason", p.reason);
+  setTotals(o, p.totals);
+}
+
+void setPayload(Napi::Object& o, const server::EventHeader& h, const server::DisconnectEvent& p) {
+  o.Set("kind", "disconnect");
+  setHeader(o, h);
+  o.Set("reason", p.reason);
+  o.Set("code", p.code);
+  setTotals(o, p.totals);
+}
+
+void setPayload(Napi::Object& o, const server::EventHeader& h, const server::MetadataEvent& p) {
+  o.Set("kind", "metadata");
+  setHeader(o, h);
+  o.Set("codec", toJsCodec(o.Env(), p.codec));
+}
+
+void setPayload(Napi::Object& o, const server::EventHeader& h, const server::ErrorEvent& p) {
+  o.Set("kind", "error");
+  setHeader(o, h);
+  o.Set("code", p.code);
+  o.Set("reason", p.reason);
+}
+
+// A log line has no connection facts (tls, query): only its context.
+void setPayload(Napi::Object& o, const server::EventHeader& h, const server::LogEvent& p) {
+  Napi::Env env = o.Env();
+  o.Set("kind", "log");
+  o.Set("level", Napi::Number::New(env, p.level));
+  o.Set("component", p.component);
+  o.Set("message", p.message);
+  o.Set("sessionId", num(env, h.sessionId));
+  o.Set("app", h.app);
+  o.Set("stream", h.stream);
+  o.Set("ip", h.ip);
+  o.Set("port", Napi::Number::New(env, h.port));
+}
+
+void setPayload(Napi::Object& o, const server::EventHeader& h, const server::AuthorizeEvent& p) {
+  o.Set("kind", "authorize");
+  setHeader(o, h);
+  o.Set("action", p.action);
+  o.Set("requestId", num(o.Env(), p.requestId));
+  o.Set("tcUrl", p.tcUrl);
+  o.Set("flashVer", p.flashVer);
+  o.Set("swfUrl", p.swfUrl);
+  o.Set("pageUrl", p.pageUrl);
+}
+
+Napi::Object toJsEvent(Napi::Env env, const server::EngineEvent& e) {
   Napi::Object o = Napi::Object::New(env);
-  o.Set("kind", kindName(e.kind));
-  o.Set("sessionId", num(env, e.sessionId));
-  o.Set("ip", e.ip);
-  o.Set("port", Napi::Number::New(env, e.port));
-  o.Set("tls", Napi::Boolean::New(env, e.tls));
-  o.Set("app", e.app);
-  o.Set("stream", e.stream);
-  o.Set("query", e.query);
-  o.Set("tcUrl", e.tcUrl);
-  o.Set("flashVer", e.flashVer);
-  o.Set("reason", e.reason);
-  o.Set("code", e.code);
-  o.Set("level", Napi::Number::New(env, e.level));
-  o.Set("component", item.component);
-  o.Set("codec", toJsCodec(env, e.codec));
-  o.Set("bytesIn", num(env, e.bytesIn));
-  o.Set("bytesOut", num(env, e.bytesOut));
-  o.Set("action", e.action);
-  o.Set("requestId", num(env, e.requestId));
-  o.Set("swfUrl", e.swfUrl);
-  o.Set("pageUrl", e.pageUrl);
+  std::visit([&](const auto& payload) { setPayload(o, e.header, payload); }, e.payload);
   return o;
 }
 
@@ -129,9 +178,9 @@ Napi::Object toJsStream(Napi::Env env, const server::StreamSnapshot& s) {
 
 }  // namespace
 
-Napi::Array toJsEvents(Napi::Env env, const std::vector<EventPump::Item>& items) {
-  Napi::Array out = Napi::Array::New(env, items.size());
-  for (uint32_t i = 0; i < items.size(); ++i) out.Set(i, toJsEvent(env, items[i]));
+Napi::Array toJsEvents(Napi::Env env, const std::vector<server::EngineEvent>& events) {
+  Napi::Array out = Napi::Array::New(env, events.size());
+  for (uint32_t i = 0; i < events.size(); ++i) out.Set(i, toJsEvent(env, events[i]));
   return out;
 }
 

@@ -6,12 +6,13 @@
 
 #include <vector>
 
-#include "binding/event_pump.h"
+#include "server/engine_events.h"
 #include "server/engine_stats.h"
 
 namespace rtmp::binding {
 
-Napi::Array toJsEvents(Napi::Env env, const std::vector<EventPump::Item>& items);
+// Each event as its kind's shape: the header fields plus that kind's own.
+Napi::Array toJsEvents(Napi::Env env, const std::vector<server::EngineEvent>& events);
 Napi::Object toJsStats(Napi::Env env, const server::EngineStats& stats);
 
 }  // namespace rtmp::binding

@@ -56,13 +56,12 @@ void LogRouter::apply(size_t routeCount, int minThreshold) {
   base::setLogSink(&LogRouter::sink, this);
 }
 
-void LogRouter::sink(base::LogLevel level, std::string_view component, std::string_view message,
-                     void* self) {
+void LogRouter::sink(const base::LogLine& line, void* self) {
   auto* router = static_cast<LogRouter*>(self);
   std::lock_guard<std::mutex> lock(router->routesMutex_);
   for (const Route& r : router->routes_) {
-    if (static_cast<int>(level) >= r.threshold) {
-      r.pump->pushLog(level, component, message);
+    if (static_cast<int>(line.level) >= r.threshold) {
+      r.pump->pushLog(line);
       return;
     }
   }

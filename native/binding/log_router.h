@@ -39,8 +39,7 @@ class LogRouter {
   };
 
   LogRouter() = default;
-  static void sink(base::LogLevel level, std::string_view component, std::string_view message,
-                   void* self);
+  static void sink(const base::LogLine& line, void* self);
   // Installs/uninstalls the sink and sets the engine's minimum level to the
   // lowest threshold asked for. Called with installMutex_ held only.
   void apply(size_t routeCount, int minThreshold);

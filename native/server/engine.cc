@@ -191,7 +191,7 @@ class EngineImpl {
     const int64_t remaining =
         authFailures_.banRemainingMs(*ip, static_cast<int64_t>(base::monotonicMs()));
     if (remaining <= 0) return true;
-    base::log(base::LogLevel::kWarn, "engine",
+    base::log(base::LogLevel::kWarn, "engine", base::LogContext{.ip = peer.ip, .port = peer.port},
               "refused " + peer.ip + " at accept: banned after failed authorizations (" +
                   std::to_string((remaining + 999) / 1000) + " s left)");
     return false;

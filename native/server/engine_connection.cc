@@ -23,6 +23,7 @@ void EngineConnection::adopt(net::Connection& connection, LoopContext& context,
     auto created = tls::TlsFilter::create(std::move(tls));
     if (!created.ok()) {
       base::log(base::LogLevel::kError, "engine",
+                base::LogContext{.ip = connection.peer().ip, .port = connection.peer().port},
                 "RTMPS session from " + connection.peer().ip + ": " + created.error().toString());
       connection.start({});
       connection.close(created.error());

@@ -1,10 +1,19 @@
 // Events the engine reports to its host (the binding forwards them to JS in
 // batches). They are produced on loop threads; a sink must never block.
+//
+// Shape: one EventHeader (who and which stream) shared by every kind, plus a
+// payload struct per kind holding only what that kind has. Adding a kind is
+// one enum value and one payload struct here (listed in EventPayload), and
+// one converter in binding/js_convert.cc (a missing one does not compile).
+//
+// Events carry descriptions, never media: the channel to JS is unbounded
+// (see binding/event_pump.h).
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace rtmp::server {
@@ -17,8 +26,8 @@ enum class EventKind : uint8_t {
   kStop,        // player stopped or left
   kDisconnect,  // connection closed (any role), with reason
   kMetadata,    // onMetaData or codec info became known/changed for a stream
-  kError,       // a session was closed because of an error (reason holds code + message)
-  kLog,         // a native log line (level in `level`, text in `reason`)
+  kError,       // a session was closed because of an error (code + message)
+  kLog,         // a native log line, with the session context it was logged in
   kAuthorize,   // publish/play waits for Engine::answerAuth(sessionId, requestId, ...)
 };
 
@@ -37,8 +46,9 @@ struct CodecSummary {
   double audioBitrateKbps = 0;
 };
 
-struct EngineEvent {
-  EventKind kind = EventKind::kLog;
+// Common to every event. Engine-wide events (log lines outside a session)
+// leave it zero/empty.
+struct EventHeader {
   uint64_t sessionId = 0;
   std::string ip;
   uint16_t port = 0;
@@ -46,19 +56,97 @@ struct EngineEvent {
   std::string app;
   std::string stream;  // stream name without query
   std::string query;   // raw query string(s), "a=1&b=2" (app and stream queries joined)
+};
+
+// Byte counts of the session when the event was made.
+struct SessionTotals {
+  uint64_t bytesIn = 0;
+  uint64_t bytesOut = 0;
+};
+
+struct ConnectEvent {
+  static constexpr EventKind kKind = EventKind::kConnect;
   std::string tcUrl;
   std::string flashVer;
-  std::string reason;    // disconnect/error reason; log text for kLog
-  std::string code;      // stable error code for kError (ERR_RTMP_*)
-  int level = 0;         // log level for kLog
-  CodecSummary codec;    // kPublish / kMetadata
-  uint64_t bytesIn = 0;  // kDisconnect / kUnpublish / kStop
-  uint64_t bytesOut = 0;
-  // kAuthorize.
+};
+
+struct PublishEvent {
+  static constexpr EventKind kKind = EventKind::kPublish;
+  CodecSummary codec;
+};
+
+struct UnpublishEvent {
+  static constexpr EventKind kKind = EventKind::kUnpublish;
+  std::string reason;
+  SessionTotals totals;
+};
+
+struct PlayEvent {
+  static constexpr EventKind kKind = EventKind::kPlay;
+};
+
+struct StopEvent {
+  static constexpr EventKind kKind = EventKind::kStop;
+  std::string reason;
+  SessionTotals totals;
+};
+
+struct DisconnectEvent {
+  static constexpr EventKind kKind = EventKind::kDisconnect;
+  std::string reason;
+  std::string code;  // stable ERR_RTMP_* code of the reason
+  SessionTotals totals;
+};
+
+struct MetadataEvent {
+  static constexpr EventKind kKind = EventKind::kMetadata;
+  CodecSummary codec;
+};
+
+struct ErrorEvent {
+  static constexpr EventKind kKind = EventKind::kError;
+  std::string code;  // stable ERR_RTMP_* code
+  std::string reason;
+};
+
+// The header's sessionId/app/stream/ip/port come from the log call's context.
+struct LogEvent {
+  static constexpr EventKind kKind = EventKind::kLog;
+  int level = 0;  // base::LogLevel value
+  std::string component;
+  std::string message;
+};
+
+struct AuthorizeEvent {
+  static constexpr EventKind kKind = EventKind::kAuthorize;
   std::string action;  // "publish" | "play"
   uint64_t requestId = 0;
+  std::string tcUrl;
+  std::string flashVer;
   std::string swfUrl;
   std::string pageUrl;
+};
+
+using EventPayload =
+    std::variant<ConnectEvent, PublishEvent, UnpublishEvent, PlayEvent, StopEvent, DisconnectEvent,
+                 MetadataEvent, ErrorEvent, LogEvent, AuthorizeEvent>;
+
+struct EngineEvent {
+  EventHeader header;
+  EventPayload payload;
+
+  EventKind kind() const {
+    return std::visit([](const auto& p) { return std::decay_t<decltype(p)>::kKind; }, payload);
+  }
+  // The payload as the kind it is; throws std::bad_variant_access otherwise.
+  template <typename Payload>
+  const Payload& as() const {
+    return std::get<Payload>(payload);
+  }
+  template <typename Payload>
+  Payload& as() {
+    return std::get<Payload>(payload);
+  }
 };
 
 // The host's answer to a kAuthorize event.

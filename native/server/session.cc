@@ -57,6 +57,7 @@ void Session::onBytes(std::span<const uint8_t> bytes) {
       transport_.write({std::move(out)});
     }
     if (!handshake_.done()) return;
+    base::log(base::LogLevel::kDebug, "session", logContext(), "handshake done");
     bytes = bytes.subspan(step->consumed);  // chunk stream bytes that followed C2
     if (bytes.empty()) return;
   }
@@ -84,6 +85,14 @@ void Session::maybeAcknowledge() {
 
 base::Status Session::handleMessage(protocol::Message& message) {
   using protocol::MessageType;
+  // Protocol control messages (types 1-6, below audio) at trace; media never.
+  if (message.typeId < static_cast<uint8_t>(MessageType::kAudio)) {
+    base::log(base::LogLevel::kTrace, "session", logContext(), [&] {
+      return "message type " + std::to_string(message.typeId) + " on stream " +
+             std::to_string(message.streamId) + ", " + std::to_string(message.payload.size()) +
+             " bytes";
+    });
+  }
   switch (message.type()) {
     case MessageType::kSetChunkSize:
     case MessageType::kAbort:
@@ -115,9 +124,8 @@ base::Status Session::handleMessage(protocol::Message& message) {
     case MessageType::kSharedObjectAmf3:
       return base::okStatus();  // shared objects are not supported; ignored (docs/protocol.md)
   }
-  base::log(base::LogLevel::kDebug, "session",
-            "session " + std::to_string(id_) + ": ignoring message type " +
-                std::to_string(message.typeId));
+  base::log(base::LogLevel::kDebug, "session", logContext(),
+            [&] { return "ignoring message type " + std::to_string(message.typeId); });
   return base::okStatus();
 }
 
@@ -138,9 +146,11 @@ base::Status Session::handleMedia(const protocol::Message& message) {
   IngestResult result = publishStream_->ingest(message.typeId, message.timestamp, message.payload);
   if (result.firstFrame && !publishAnnounced_) {
     publishAnnounced_ = true;
-    emit(event(EventKind::kPublish));
+    base::log(base::LogLevel::kDebug, "session", logContext(), "first media frame: published");
+    emit(PublishEvent{publishStream_->codec()});
   } else if (result.codecChanged && publishAnnounced_) {
-    emit(event(EventKind::kMetadata));
+    base::log(base::LogLevel::kDebug, "session", logContext(), "codec changed");
+    emit(MetadataEvent{publishStream_->codec()});
   }
   return base::okStatus();
 }
@@ -175,12 +185,9 @@ base::Status Session::handleAggregate(const protocol::Message& message) {
 
 void Session::fail(base::Error error) {
   if (closing_) return;
-  base::log(base::LogLevel::kWarn, "session",
-            "session " + std::to_string(id_) + " (" + peer_.ip + "): closing: " + error.toString());
-  EngineEvent e = event(EventKind::kError);
-  e.code = std::string(base::errorCodeName(error.code()));
-  e.reason = error.message();
-  emit(std::move(e));
+  base::log(base::LogLevel::kWarn, "session", logContext(),
+            [&] { return "closing: " + error.toString(); });
+  emit(ErrorEvent{std::string(base::errorCodeName(error.code())), error.message()});
   // Tell the peer where RTMP has a way to (a status on its stream, else _error).
   if (publishStream_) {
     sendStatus(publishStreamId_, protocol::status::kStreamFailed, error.message());
@@ -214,18 +221,18 @@ void Session::onClosed(const base::Error& reason) {
   closing_ = true;
   stopPublishing(reason.message().c_str());
   stopPlaying(reason.message().c_str());
-  EngineEvent e = event(EventKind::kDisconnect);
-  e.reason = reason.message();
-  e.code = std::string(base::errorCodeName(reason.code()));
-  emit(std::move(e));
+  base::log(base::LogLevel::kDebug, "session", logContext(),
+            [&] { return "closed: " + reason.toString(); });
+  emit(
+      DisconnectEvent{reason.message(), std::string(base::errorCodeName(reason.code())), totals()});
 }
 
 void Session::stopPublishing(const char* why) {
   if (!publishStream_) return;
   publishStream_->endPublish(id_);
-  EngineEvent e = event(EventKind::kUnpublish);
-  e.reason = why;
-  emit(std::move(e));
+  base::log(base::LogLevel::kDebug, "session", logContext(),
+            [&] { return std::string("publish stopped: ") + why; });
+  emit(UnpublishEvent{why, totals()});
   env_.registry.release(publishStream_);
   env_.table.describe(*info_, SessionRole::kUnknown, app_, "");
   publishStream_.reset();
@@ -236,9 +243,9 @@ void Session::stopPublishing(const char* why) {
 void Session::stopPlaying(const char* why) {
   if (!player_) return;
   playStream_->detach(transport_.fanouts(), player_.get());
-  EngineEvent e = event(EventKind::kStop);
-  e.reason = why;
-  emit(std::move(e));
+  base::log(base::LogLevel::kDebug, "session", logContext(),
+            [&] { return std::string("play stopped: ") + why; });
+  emit(StopEvent{why, totals()});
   env_.registry.release(playStream_);
   env_.table.describe(*info_, SessionRole::kUnknown, app_, "");
   playStream_.reset();
@@ -290,22 +297,16 @@ void Session::reportDrops(const PlayerStats& stats) {
 
 // ---- events ----
 
-EngineEvent Session::event(EventKind kind) const {
-  EngineEvent e;
-  e.kind = kind;
+EventHeader Session::eventHeader() const {
+  EventHeader e;
   e.sessionId = id_;
   e.ip = peer_.ip;
   e.port = peer_.port;
   e.tls = peer_.tls;
   e.app = app_;
-  e.tcUrl = tcUrl_;
-  e.flashVer = flashVer_;
-  e.bytesIn = bytesIn_;
-  e.bytesOut = bytesOut_;
   if (publishStream_) {
     e.stream = publishStream_->name();
     e.query = joinQueries(appQuery_, publishQuery_);
-    e.codec = publishStream_->codec();
   } else if (playStream_) {
     e.stream = playStream_->name();
     e.query = joinQueries(appQuery_, playQuery_);
@@ -316,8 +317,24 @@ EngineEvent Session::event(EventKind kind) const {
   return e;
 }
 
-void Session::emit(EngineEvent&& e) {
-  if (env_.events) env_.events(std::move(e));
+void Session::emit(EventPayload&& payload) {
+  if (env_.events) env_.events(EngineEvent{eventHeader(), std::move(payload)});
+}
+
+base::LogContext Session::logContext() const {
+  base::LogContext c;
+  c.sessionId = id_;
+  c.app = app_;
+  if (publishStream_) {
+    c.stream = publishStream_->name();
+  } else if (playStream_) {
+    c.stream = playStream_->name();
+  } else {
+    c.stream = requestedStream_;
+  }
+  c.ip = peer_.ip;
+  c.port = peer_.port;
+  return c;
 }
 
 }  // namespace rtmp::server

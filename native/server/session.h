@@ -18,6 +18,7 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
+#include "base/log.h"
 #include "protocol/chunk_reader.h"
 #include "protocol/chunk_writer.h"
 #include "protocol/command.h"
@@ -167,9 +168,11 @@ class Session : private PlayerHost {
   void sendStreamEof() override;
   void reportDrops(const PlayerStats& stats) override;
 
-  // Events.
-  EngineEvent event(EventKind kind) const;
-  void emit(EngineEvent&& event);
+  // Events and log context.
+  EventHeader eventHeader() const;
+  SessionTotals totals() const { return {bytesIn_, bytesOut_}; }
+  void emit(EventPayload&& payload);
+  base::LogContext logContext() const;
 
   const uint64_t id_;
   const PeerInfo peer_;

@@ -24,12 +24,12 @@ base::Status Session::beginAuth(bool publish, const std::string& name, const std
   pendingAuth_ = pending;
   transport_.pauseInput();
 
-  EngineEvent e = event(EventKind::kAuthorize);
-  e.action = publish ? "publish" : "play";
-  e.requestId = pending.requestId;
-  e.swfUrl = swfUrl_;
-  e.pageUrl = pageUrl_;
-  emit(std::move(e));
+  base::log(base::LogLevel::kDebug, "session", logContext(), [&] {
+    return std::string(publish ? "publish" : "play") + " waits for authorization (request " +
+           std::to_string(pending.requestId) + ")";
+  });
+  emit(AuthorizeEvent{publish ? "publish" : "play", pending.requestId, tcUrl_, flashVer_, swfUrl_,
+                      pageUrl_});
   return base::okStatus();
 }
 
@@ -37,6 +37,11 @@ void Session::onAuthAnswer(uint64_t requestId, const AuthAnswer& answer) {
   if (closing_ || !pendingAuth_ || pendingAuth_->requestId != requestId) return;
   PendingAuth pending = std::move(*pendingAuth_);
   pendingAuth_.reset();
+  base::log(base::LogLevel::kDebug, "session", logContext(), [&] {
+    return "authorization " + std::to_string(requestId) + " answered: " +
+           (answer.allow ? "allow" + (answer.name.empty() ? "" : " as '" + answer.name + "'")
+                         : "deny: " + answer.reason);
+  });
   transport_.resumeInput();
   if (!answer.allow) {
     rejectAuth(pending.publish, pending.streamId,
@@ -71,10 +76,11 @@ void Session::rejectAuth(bool publish, uint32_t streamId, const std::string& rea
     auto ip = IpAddress::parse(peer_.ip);
     if (ip.ok() && env_.authFailures->recordFailure(*ip, static_cast<int64_t>(env_.nowMs()))) {
       const auto& limits = env_.authFailures->config();
-      base::log(base::LogLevel::kWarn, "session",
-                peer_.ip + " banned for " + std::to_string(limits.banMs / 1000) + " s after " +
-                    std::to_string(limits.maxFailures) + " failed authorizations within " +
-                    std::to_string(limits.windowMs / 1000) + " s");
+      base::log(base::LogLevel::kWarn, "session", logContext(), [&] {
+        return peer_.ip + " banned for " + std::to_string(limits.banMs / 1000) + " s after " +
+               std::to_string(limits.maxFailures) + " failed authorizations within " +
+               std::to_string(limits.windowMs / 1000) + " s";
+      });
     }
   }
   fail(base::Error(base::ErrorCode::kRejected, action + " not authorized: " + reason));
@@ -85,9 +91,8 @@ void Session::checkAuthDeadline(uint64_t nowMs) {
   const std::string waited = std::to_string(env_.config.authTimeoutMs) + " ms";
   AuthAnswer answer;
   if (env_.config.authTimeoutAllows) {
-    base::log(base::LogLevel::kWarn, "session",
-              "session " + std::to_string(id_) + " (" + peer_.ip + "): no authorization within " +
-                  waited + ", allowed by configuration");
+    base::log(base::LogLevel::kWarn, "session", logContext(),
+              [&] { return "no authorization within " + waited + ", allowed by configuration"; });
     answer.allow = true;
   } else {
     answer.reason = "authorization timed out after " + waited;

@@ -27,6 +27,10 @@ base::Status Session::handleCommand(const protocol::Message& message) {
   if (!decoded.ok()) return std::move(decoded).error().withContext("command");
   const Command& c = *decoded;
   namespace cmd = protocol::commands;
+  base::log(base::LogLevel::kDebug, "session", logContext(), [&] {
+    return "command '" + c.name + "' (transaction " + std::to_string(c.transactionId) +
+           ", stream " + std::to_string(message.streamId) + ")";
+  });
 
   if (c.name == cmd::kConnect) return onConnect(c);
   if (!connected_) {
@@ -86,8 +90,8 @@ base::Status Session::handleCommand(const protocol::Message& message) {
     return base::okStatus();
   }
   // _checkbw, _result/_error to our calls, and anything unknown: not an error.
-  base::log(base::LogLevel::kDebug, "session",
-            "session " + std::to_string(id_) + ": ignoring command '" + c.name + "'");
+  base::log(base::LogLevel::kDebug, "session", logContext(),
+            [&] { return "ignoring command '" + c.name + "'"; });
   return base::okStatus();
 }
 
@@ -125,7 +129,10 @@ base::Status Session::onConnect(const Command& c) {
                                                protocol::BandwidthLimitType::kDynamic));
   sendMessage(protocol::encodeSetChunkSize(env_.config.streams.outChunkSize));
   send(protocol::buildConnectResult(c.transactionId, result));
-  emit(event(EventKind::kConnect));
+  base::log(base::LogLevel::kDebug, "session", logContext(), [&] {
+    return "connected: app '" + app_ + "', tcUrl '" + tcUrl_ + "', flashVer '" + flashVer_ + "'";
+  });
+  emit(ConnectEvent{tcUrl_, flashVer_});
   return base::okStatus();
 }
 
@@ -191,6 +198,8 @@ base::Status Session::startPublish(const std::string& streamName, const std::str
   publishStream_ = std::move(stream);
   publishStreamId_ = streamId;
   publishQuery_ = name.query;
+  base::log(base::LogLevel::kDebug, "session", logContext(),
+            [&] { return "publish started on stream " + std::to_string(streamId); });
   sendMessage(protocol::encodeStreamBegin(streamId));
   sendStatus(streamId, protocol::status::kPublishStart,
              app_ + "/" + name.name + " is now published.");
@@ -263,7 +272,9 @@ base::Status Session::startPlay(const std::string& streamName, const std::string
   options.queueMaxBytes = env_.config.playerQueueMaxBytes;
   options.streamPath = app_ + "/" + name.name;
   player_ = std::make_unique<PlayerTap>(static_cast<PlayerHost&>(*this), options);
-  emit(event(EventKind::kPlay));
+  base::log(base::LogLevel::kDebug, "session", logContext(),
+            [&] { return "play started on stream " + std::to_string(streamId); });
+  emit(PlayEvent{});
   playStream_->attach(transport_.loop(), transport_.fanouts(), player_.get());
   return base::okStatus();
 }
@@ -295,9 +306,8 @@ void Session::send(base::Result<protocol::Message> message) {
   if (message.ok()) {
     sendMessage(*message);
   } else {
-    base::log(base::LogLevel::kWarn, "session",
-              "session " + std::to_string(id_) +
-                  ": could not encode a reply: " + message.error().toString());
+    base::log(base::LogLevel::kWarn, "session", logContext(),
+              [&] { return "could not encode a reply: " + message.error().toString(); });
   }
 }
 

@@ -62,8 +62,7 @@ base::Status Session::checkIngestRate(size_t payloadBytes) {
   if (!ingestWarned_ || now - ingestWarnedAtMs_ >= kWarnEveryMs) {
     ingestWarned_ = true;
     ingestWarnedAtMs_ = now;
-    base::log(base::LogLevel::kWarn, "session",
-              "session " + std::to_string(id_) + " (" + peer_.ip + "): " + what);
+    base::log(base::LogLevel::kWarn, "session", logContext(), what);
   }
   return base::okStatus();
 }

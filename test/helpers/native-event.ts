@@ -1,4 +1,4 @@
-import type { NativeCodec, NativeEvent } from '../../types/native';
+import type { NativeCodec, NativeEvent, NativeEventHeader, NativeEventKind, NativeEventOf } from '../../types/native';
 
 export function emptyCodec(overrides: Partial<NativeCodec> = {}): NativeCodec {
   return {
@@ -18,29 +18,45 @@ export function emptyCodec(overrides: Partial<NativeCodec> = {}): NativeCodec {
   };
 }
 
-/** A native event as the binding builds it: every field present. */
-export function nativeEvent(overrides: Partial<NativeEvent> & Pick<NativeEvent, 'kind'>): NativeEvent {
-  return {
-    sessionId: 1,
-    ip: '127.0.0.1',
-    port: 50000,
-    tls: false,
-    app: 'live',
-    stream: '',
-    query: '',
-    tcUrl: '',
-    flashVer: '',
-    reason: '',
-    code: '',
-    level: 0,
-    component: '',
-    bytesIn: 0,
-    bytesOut: 0,
-    action: '',
-    requestId: 0,
-    swfUrl: '',
-    pageUrl: '',
-    ...overrides,
-    codec: overrides.codec ?? emptyCodec(),
-  };
+const header: NativeEventHeader = { sessionId: 1, ip: '127.0.0.1', port: 50000, tls: false, app: 'live', stream: '', query: '' };
+const totals = { bytesIn: 0, bytesOut: 0 };
+
+/** Each kind's fields as the binding builds them, with neutral values. */
+function defaults(kind: NativeEventKind): NativeEvent {
+  switch (kind) {
+    case 'connect':
+      return { kind, ...header, tcUrl: '', flashVer: '' };
+    case 'publish':
+    case 'metadata':
+      return { kind, ...header, codec: emptyCodec() };
+    case 'unpublish':
+    case 'stop':
+      return { kind, ...header, ...totals, reason: '' };
+    case 'play':
+      return { kind, ...header };
+    case 'disconnect':
+      return { kind, ...header, ...totals, reason: '', code: '' };
+    case 'error':
+      return { kind, ...header, code: '', reason: '' };
+    case 'log':
+      return { kind, level: 30, component: '', message: '', sessionId: 0, app: '', stream: '', ip: '', port: 0 };
+    case 'authorize':
+      return {
+        kind,
+        ...header,
+        action: 'publish',
+        requestId: 1,
+        tcUrl: '',
+        flashVer: '',
+        swfUrl: '',
+        pageUrl: '',
+      };
+  }
+}
+
+/** A native event of one kind as the binding builds it: exactly that kind's fields. */
+export function nativeEvent<K extends NativeEventKind>(
+  overrides: Partial<NativeEventOf<K>> & { kind: K },
+): NativeEventOf<K> {
+  return { ...defaults(overrides.kind), ...overrides } as NativeEventOf<K>;
 }

@@ -20,17 +20,19 @@ class AuthTest : public SessionTest {
   EngineEvent lastRequest() {
     auto requests = h().eventsOf(EventKind::kAuthorize);
     EXPECT_FALSE(requests.empty());
-    return requests.empty() ? EngineEvent{} : requests.back();
+    return requests.empty() ? EngineEvent{{}, AuthorizeEvent{}} : requests.back();
   }
   void answer(TestClient& c, uint64_t requestId, AuthAnswer a) {
     FakeLoop::Scope scope(&c.loop());
     c.session().onAuthAnswer(requestId, a);
   }
   void allow(TestClient& c, const std::string& name = "") {
-    answer(c, lastRequest().requestId, AuthAnswer{.allow = true, .name = name, .reason = ""});
+    answer(c, lastRequest().as<AuthorizeEvent>().requestId,
+           AuthAnswer{.allow = true, .name = name, .reason = ""});
   }
   void deny(TestClient& c, const std::string& reason) {
-    answer(c, lastRequest().requestId, AuthAnswer{.allow = false, .name = "", .reason = reason});
+    answer(c, lastRequest().as<AuthorizeEvent>().requestId,
+           AuthAnswer{.allow = false, .name = "", .reason = reason});
   }
   void expectRejected(TestClient& c, const std::string& status, const std::string& description) {
     auto cmds = c.commands();
@@ -49,13 +51,13 @@ TEST_F(AuthTest, PublishIsHeldUntilTheAnswerThenStarts) {
   EXPECT_EQ(h().registry.size(), 0u);
   EXPECT_TRUE(pub.session().authPending());
   EngineEvent request = lastRequest();
-  EXPECT_EQ(request.action, "publish");
-  EXPECT_EQ(request.app, "live");
-  EXPECT_EQ(request.stream, "cam");
-  EXPECT_EQ(request.query, "key=abc");
-  EXPECT_EQ(request.ip, "192.0.2.7");
-  EXPECT_EQ(request.sessionId, pub.id());
-  EXPECT_GT(request.requestId, 0u);
+  EXPECT_EQ(request.as<AuthorizeEvent>().action, "publish");
+  EXPECT_EQ(request.header.app, "live");
+  EXPECT_EQ(request.header.stream, "cam");
+  EXPECT_EQ(request.header.query, "key=abc");
+  EXPECT_EQ(request.header.ip, "192.0.2.7");
+  EXPECT_EQ(request.header.sessionId, pub.id());
+  EXPECT_GT(request.as<AuthorizeEvent>().requestId, 0u);
 
   allow(pub);
   EXPECT_EQ(pub.statusCodes().back(), "NetStream.Publish.Start");
@@ -84,13 +86,13 @@ TEST_F(AuthTest, DeniedPublishGetsUnauthorizedWithTheReasonAndCloses) {
   EXPECT_EQ(h().registry.size(), 0u);
   auto errors = h().eventsOf(EventKind::kError);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].code, "ERR_RTMP_REJECTED");
-  EXPECT_EQ(errors[0].reason, "publish not authorized: unknown stream key");
+  EXPECT_EQ(errors[0].as<ErrorEvent>().code, "ERR_RTMP_REJECTED");
+  EXPECT_EQ(errors[0].as<ErrorEvent>().reason, "publish not authorized: unknown stream key");
 }
 
 TEST_F(AuthTest, DeniedPlayGetsPlayFailed) {
   TestClient& viewer = player("cam");
-  EXPECT_EQ(lastRequest().action, "play");
+  EXPECT_EQ(lastRequest().as<AuthorizeEvent>().action, "play");
   deny(viewer, "members only");
   expectRejected(viewer, "NetStream.Play.Failed", "members only");
   EXPECT_EQ(h().tapsAttached(), 0u);
@@ -112,7 +114,7 @@ TEST_F(AuthTest, NoAnswerByTheDeadlineIsARejection) {
 
 TEST_F(AuthTest, AnswersForAnotherRequestOrAClosedSessionAreIgnored) {
   TestClient& pub = publisher("cam");
-  const uint64_t id = lastRequest().requestId;
+  const uint64_t id = lastRequest().as<AuthorizeEvent>().requestId;
   answer(pub, id + 1, AuthAnswer{.allow = true, .name = "", .reason = ""});
   EXPECT_TRUE(pub.session().authPending());
   EXPECT_TRUE(pub.statusCodes().empty());
@@ -130,7 +132,7 @@ TEST_F(AuthTest, AnInvalidNameFromTheAuthorizerIsARejection) {
 
 TEST_F(AuthTest, OneSessionWaitingDoesNotHoldAnother) {
   TestClient& slow = publisher("slow", &h().loopA);
-  const uint64_t slowId = lastRequest().requestId;
+  const uint64_t slowId = lastRequest().as<AuthorizeEvent>().requestId;
   TestClient& fast = publisher("fast", &h().loopB);
   allow(fast);
   EXPECT_EQ(fast.statusCodes().back(), "NetStream.Publish.Start");

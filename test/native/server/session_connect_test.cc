@@ -72,11 +72,11 @@ TEST_F(SessionTest, ConnectEventCarriesAppTcUrlAndQueryFromApp) {
   c.connect("live?x=1", "rtmp://example.test/live?x=1");
   auto events = h().eventsOf(EventKind::kConnect);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].app, "live");
-  EXPECT_EQ(events[0].tcUrl, "rtmp://example.test/live?x=1");
-  EXPECT_EQ(events[0].query, "x=1");
-  EXPECT_EQ(events[0].sessionId, c.id());
-  EXPECT_EQ(events[0].ip, "192.0.2.7");
+  EXPECT_EQ(events[0].header.app, "live");
+  EXPECT_EQ(events[0].as<ConnectEvent>().tcUrl, "rtmp://example.test/live?x=1");
+  EXPECT_EQ(events[0].header.query, "x=1");
+  EXPECT_EQ(events[0].header.sessionId, c.id());
+  EXPECT_EQ(events[0].header.ip, "192.0.2.7");
 }
 
 TEST_F(SessionTest, ConnectQueryFallsBackToTcUrl) {
@@ -85,8 +85,8 @@ TEST_F(SessionTest, ConnectQueryFallsBackToTcUrl) {
   c.connect("live", "rtmp://example.test:1935/live?token=abc&x=2");
   auto events = h().eventsOf(EventKind::kConnect);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].app, "live");
-  EXPECT_EQ(events[0].query, "token=abc&x=2");
+  EXPECT_EQ(events[0].header.app, "live");
+  EXPECT_EQ(events[0].header.query, "token=abc&x=2");
 }
 
 TEST_F(SessionTest, ConnectStripsTrailingSlashOfApp) {
@@ -94,7 +94,7 @@ TEST_F(SessionTest, ConnectStripsTrailingSlashOfApp) {
   c.handshake();
   c.connect("live/");
   ASSERT_EQ(h().eventsOf(EventKind::kConnect).size(), 1u);
-  EXPECT_EQ(h().eventsOf(EventKind::kConnect)[0].app, "live");
+  EXPECT_EQ(h().eventsOf(EventKind::kConnect)[0].header.app, "live");
 }
 
 TEST_F(SessionTest, ConnectWithInvalidAppIsRejectedAndClosed) {
@@ -114,7 +114,7 @@ TEST_F(SessionTest, SecondConnectClosesTheSession) {
   c.connect("live");
   EXPECT_EQ(c.transport().closeCalls(), 1);
   ASSERT_EQ(h().eventsOf(EventKind::kError).size(), 1u);
-  EXPECT_EQ(h().eventsOf(EventKind::kError)[0].code, "ERR_RTMP_PROTOCOL_STATE");
+  EXPECT_EQ(h().eventsOf(EventKind::kError)[0].as<ErrorEvent>().code, "ERR_RTMP_PROTOCOL_STATE");
 }
 
 TEST_F(SessionTest, CommandBeforeConnectClosesWithLoggedReason) {
@@ -127,8 +127,9 @@ TEST_F(SessionTest, CommandBeforeConnectClosesWithLoggedReason) {
   EXPECT_EQ(c.transport().closeReason()->code(), base::ErrorCode::kProtocolState);
   auto errors = h().eventsOf(EventKind::kError);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].code, "ERR_RTMP_PROTOCOL_STATE");
-  EXPECT_NE(errors[0].reason.find("'createStream' before connect"), std::string::npos);
+  EXPECT_EQ(errors[0].as<ErrorEvent>().code, "ERR_RTMP_PROTOCOL_STATE");
+  EXPECT_NE(errors[0].as<ErrorEvent>().reason.find("'createStream' before connect"),
+            std::string::npos);
   EXPECT_TRUE(logs.contains("'createStream' before connect"));
   EXPECT_TRUE(c.session().closing());
 }
@@ -222,11 +223,11 @@ TEST_F(SessionTest, PublishEventWaitsForTheFirstFrameAndCarriesQueries) {
   c.sendVideo(0, avcKeyframe(1));
   auto events = h().eventsOf(EventKind::kPublish);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].stream, "cam");
-  EXPECT_EQ(events[0].query, "app=1&key=2");
-  EXPECT_EQ(events[0].codec.videoCodec, "H264");
-  EXPECT_EQ(events[0].codec.width, 1280u);
-  EXPECT_EQ(events[0].codec.height, 720u);
+  EXPECT_EQ(events[0].header.stream, "cam");
+  EXPECT_EQ(events[0].header.query, "app=1&key=2");
+  EXPECT_EQ(events[0].as<PublishEvent>().codec.videoCodec, "H264");
+  EXPECT_EQ(events[0].as<PublishEvent>().codec.width, 1280u);
+  EXPECT_EQ(events[0].as<PublishEvent>().codec.height, 720u);
 }
 
 TEST_F(SessionTest, PublishOnAStreamThatWasNotCreatedCloses) {
@@ -269,9 +270,9 @@ TEST_F(SessionTest, DisconnectEventOnClose) {
   c.close(base::ErrorCode::kIo, "reset by peer");
   auto events = h().eventsOf(EventKind::kDisconnect);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].reason, "reset by peer");
-  EXPECT_EQ(events[0].code, "ERR_RTMP_IO");
-  EXPECT_EQ(events[0].app, "live");
+  EXPECT_EQ(events[0].as<DisconnectEvent>().reason, "reset by peer");
+  EXPECT_EQ(events[0].as<DisconnectEvent>().code, "ERR_RTMP_IO");
+  EXPECT_EQ(events[0].header.app, "live");
 }
 
 }  // namespace

@@ -229,7 +229,7 @@ TEST_F(SessionTest, CorruptChunkStreamClosesWithError) {
   EXPECT_EQ(c.transport().closeCalls(), 1);
   EXPECT_EQ(c.transport().closeReason()->code(), base::ErrorCode::kChunkState);
   ASSERT_EQ(h().eventsOf(EventKind::kError).size(), 1u);
-  EXPECT_EQ(h().eventsOf(EventKind::kError)[0].code, "ERR_RTMP_CHUNK_STATE");
+  EXPECT_EQ(h().eventsOf(EventKind::kError)[0].as<ErrorEvent>().code, "ERR_RTMP_CHUNK_STATE");
 }
 
 TEST_F(SessionTest, PlayerWithACorruptChunkStreamGetsPlayFailed) {

@@ -27,8 +27,8 @@ TEST_F(SessionTest, SecondPublisherOnTheSameNameGetsBadNameAndIsClosed) {
   EXPECT_EQ(second.transport().closeCalls(), 1);
   auto errors = h().eventsOf(EventKind::kError);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].code, "ERR_RTMP_STREAM_BUSY");
-  EXPECT_EQ(errors[0].sessionId, second.id());
+  EXPECT_EQ(errors[0].as<ErrorEvent>().code, "ERR_RTMP_STREAM_BUSY");
+  EXPECT_EQ(errors[0].header.sessionId, second.id());
   EXPECT_EQ(first.transport().closeCalls(), 0);
 }
 
@@ -50,7 +50,7 @@ TEST_F(SessionTest, PlayerWaitingForPublisherGetsResetAndStart) {
   EXPECT_TRUE(viewer.media().empty());
   EXPECT_EQ(viewer.session().role(), SessionRole::kPlayer);
   ASSERT_EQ(h().eventsOf(EventKind::kPlay).size(), 1u);
-  EXPECT_EQ(h().eventsOf(EventKind::kPlay)[0].stream, "cam");
+  EXPECT_EQ(h().eventsOf(EventKind::kPlay)[0].header.stream, "cam");
 }
 
 TEST_F(SessionTest, PlayWithoutResetSkipsPlayReset) {
@@ -305,9 +305,9 @@ TEST_F(SessionTest, MetadataEventWhenTheAudioConfigurationChanges) {
   pub.sendAudio(100, {0xAF, 0x00, 0x11, 0x88});
   auto events = h().eventsOf(EventKind::kMetadata);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].codec.audioSampleRate, 48000u);
-  EXPECT_EQ(events[0].codec.audioChannels, 1u);
-  EXPECT_EQ(events[0].stream, "cam");
+  EXPECT_EQ(events[0].as<MetadataEvent>().codec.audioSampleRate, 48000u);
+  EXPECT_EQ(events[0].as<MetadataEvent>().codec.audioChannels, 1u);
+  EXPECT_EQ(events[0].header.stream, "cam");
 }
 
 TEST_F(SessionTest, UnpublishAndStopEventsCarryTheirReasons) {
@@ -317,12 +317,12 @@ TEST_F(SessionTest, UnpublishAndStopEventsCarryTheirReasons) {
   pub.close(base::ErrorCode::kTimeout, "idle timeout");
   auto stop = h().eventsOf(EventKind::kStop);
   ASSERT_EQ(stop.size(), 1u);
-  EXPECT_EQ(stop[0].reason, "player reset");
-  EXPECT_EQ(stop[0].stream, "cam");
+  EXPECT_EQ(stop[0].as<StopEvent>().reason, "player reset");
+  EXPECT_EQ(stop[0].header.stream, "cam");
   auto unpublish = h().eventsOf(EventKind::kUnpublish);
   ASSERT_EQ(unpublish.size(), 1u);
-  EXPECT_EQ(unpublish[0].reason, "idle timeout");
-  EXPECT_EQ(unpublish[0].stream, "cam");
+  EXPECT_EQ(unpublish[0].as<UnpublishEvent>().reason, "idle timeout");
+  EXPECT_EQ(unpublish[0].header.stream, "cam");
   EXPECT_EQ(h().eventsOf(EventKind::kDisconnect).size(), 2u);
 }
 

@@ -51,7 +51,7 @@ void ServerHarness::drainAll() {
 std::vector<EngineEvent> ServerHarness::eventsOf(EventKind kind) const {
   std::vector<EngineEvent> out;
   for (const auto& e : events) {
-    if (e.kind == kind) out.push_back(e);
+    if (e.kind() == kind) out.push_back(e);
   }
   return out;
 }
@@ -274,9 +274,12 @@ std::vector<Message> TestClient::avMedia() {
 
 LogCapture::LogCapture() {
   base::setLogSink(
-      [](base::LogLevel, std::string_view component, std::string_view message, void* self) {
-        static_cast<LogCapture*>(self)->lines_.push_back(std::string(component) + ": " +
-                                                         std::string(message));
+      [](const base::LogLine& line, void* self) {
+        auto& capture = *static_cast<LogCapture*>(self);
+        capture.lines_.push_back(std::string(line.component) + ": " + std::string(line.message));
+        capture.records_.push_back(
+            LogCapture::Record{line.level, line.context.sessionId, std::string(line.context.app),
+                               std::string(line.context.stream), std::string(line.message)});
       },
       this);
 }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/log.h"
 #include "fake_loop.h"
 #include "fake_transport.h"
 #include "flv_samples.h"
@@ -174,11 +175,21 @@ class LogCapture {
   ~LogCapture();
   LogCapture(const LogCapture&) = delete;
   LogCapture& operator=(const LogCapture&) = delete;
-  const std::vector<std::string>& lines() const { return lines_; }
+  // A line with its context fields.
+  struct Record {
+    base::LogLevel level;
+    uint64_t sessionId;
+    std::string app;
+    std::string stream;
+    std::string message;
+  };
+  const std::vector<std::string>& lines() const { return lines_; }  // "component: message"
+  const std::vector<Record>& records() const { return records_; }
   bool contains(std::string_view text) const;
 
  private:
   std::vector<std::string> lines_;
+  std::vector<Record> records_;
 };
 
 // Helpers over received messages.
