@@ -24,8 +24,12 @@ shopt -s nullglob
 fuzzers=(build-native/fuzz/fuzz_*)
 for f in "${fuzzers[@]}"; do
   name=$(basename "$f"); name=${name#fuzz_}
-  corpus=()
-  [[ -d "fuzz/corpus/$name" ]] && corpus=("fuzz/corpus/$name")
+  # libFuzzer writes new inputs into its first corpus folder: give it a scratch
+  # one, so the seeds in fuzz/corpus/ are read but never added to.
+  scratch="build-native/fuzz/corpus-run/$name"
+  rm -rf "$scratch" && mkdir -p "$scratch"
+  corpus=("$scratch")
+  [[ -d "fuzz/corpus/$name" ]] && corpus+=("fuzz/corpus/$name")
   "$f" -runs="$FUZZ_RUNS" -seed=1 -max_len=65536 "${corpus[@]}" 2>"build-native/fuzz/$name.log" || {
     echo "fuzz target $name failed:"; tail -40 "build-native/fuzz/$name.log"; exit 1; }
   echo "fuzz $name: $(grep -Eo 'Done [0-9]+ runs' "build-native/fuzz/$name.log" | tail -1), no crash"
