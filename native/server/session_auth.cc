@@ -3,6 +3,8 @@
 // (the SDK's authorize hook, in JavaScript) decides. The answer comes back
 // through Engine::answerAuth on this session's loop; a deadline checked by
 // housekeeping answers for a host that does not. Other sessions never wait.
+// Media that was already read behind the publish (encoders that pipeline do
+// not wait for Publish.Start) is held meanwhile and replayed after an allow.
 #include <string>
 
 #include "base/log.h"
@@ -15,8 +17,10 @@ namespace {
 
 // Bounds on media held behind a publish awaiting authorization. Reading is
 // paused meanwhile, so only what was already in the read that carried the
-// publish arrives: at most one socket read (64 KiB, net/loop_thread.h) of
-// metadata, sequence headers and the first frames. The bounds leave ample
+// publish arrives: one socket read (64 KiB, net/loop_thread.h) of metadata,
+// sequence headers and first frames, plus any message whose first chunks came
+// interleaved before the publish (rare; encoders finish one message before
+// starting the next on another chunk stream). The bounds leave ample
 // room for that and stop a peer whose bytes keep coming from piling up
 // memory; past them the publish is refused and the session closed, since
 // replaying a stream with a hole cut in it would feed players broken frames.

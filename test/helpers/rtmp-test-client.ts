@@ -111,6 +111,12 @@ export class RtmpTestClient {
     for (const body of frames) this.socket.write(encodeChunks(CSID_AUDIO, TYPE_AUDIO, this.publishStreamId, body));
   }
 
+  /** After publish(): one audio (type 8, csid 4) or video (type 9, csid 6) message with this FLV body. */
+  sendMedia(typeId: 8 | 9, body: Buffer): void {
+    if (this.publishStreamId < 0) throw new Error('sendMedia() before publish()');
+    this.socket.write(encodeChunks(typeId === TYPE_AUDIO ? CSID_AUDIO : 6, typeId, this.publishStreamId, body));
+  }
+
   async play(name: string, timeoutMs = 5000): Promise<AmfObject> {
     const streamId = await this.createStream(timeoutMs);
     this.sendCommand(streamId, CSID_STREAM_COMMAND, 'play', 0, [null, name, -2]);
