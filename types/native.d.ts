@@ -117,7 +117,13 @@ export interface NativeEvent {
 export type NativeSessionRole = 'publisher' | 'player' | 'unknown';
 
 /** Why a publisher's message was not forwarded (names are stable; reasons may be added). */
-export type NativeIngestDropReason = 'malformed' | 'empty' | 'tooLarge' | 'notPublishing' | 'authDenied' | 'authOverflow';
+export type NativeIngestDropReason =
+  | 'malformed'
+  | 'empty'
+  | 'tooLarge'
+  | 'notPublishing'
+  | 'authDenied'
+  | 'authOverflow';
 
 /** A counter per reason, every reason present. */
 export type NativeIngestDrops = Record<NativeIngestDropReason, number>;

@@ -128,10 +128,15 @@ export class RtmpTestClient {
    * behind it (data 18, audio 8, video 9) in one socket write, without waiting
    * for NetStream.Publish.Start. Resolves with the first onStatus.
    */
-  async publishPipelined(name: string, media: Array<{ typeId: 8 | 9 | 18; body: Buffer }>, timeoutMs = 5000): Promise<AmfObject> {
+  async publishPipelined(
+    name: string,
+    media: Array<{ typeId: 8 | 9 | 18; body: Buffer }>,
+    timeoutMs = 5000,
+  ): Promise<AmfObject> {
     const streamId = await this.createStream(timeoutMs);
     this.publishStreamId = streamId;
-    const publish = Buffer.concat([encodeAmf0('publish'), encodeAmf0(0), encodeAmf0(null), encodeAmf0(name), encodeAmf0('live')]);
+    const args: AmfValue[] = ['publish', 0, null, name, 'live'];
+    const publish = Buffer.concat(args.map(encodeAmf0));
     const parts = [encodeChunks(CSID_STREAM_COMMAND, TYPE_AMF0_COMMAND, streamId, publish)];
     for (const m of media) parts.push(mediaChunks(m.typeId, streamId, m.body));
     this.socket.write(Buffer.concat(parts));
