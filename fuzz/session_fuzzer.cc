@@ -13,6 +13,10 @@
 //           policy are reached with valid chunking
 //   mode 4  after handshake, connect, createStream, play "s": raw chunk stream
 //           from the player while a scripted publisher streams to it
+//   mode 5  config.authHook on: publish "s" awaits the host, raw chunk stream
+//           behind it (held by the session), then after piece [u8] the verdict
+//           [u8]: bit 0 allow, bit 1 the deadline passes instead (bit 2:
+//           authTimeoutAllows); one player on the other loop, allowed at once
 //
 // Checks beyond ASan/UBSan: after the sessions are closed and the loops
 // drained, no stream is left in the registry and no tap on any loop. With
@@ -124,6 +128,21 @@ class Peer {
   void play() {
     send(protocol::buildCreateStream(2));
     send(protocol::buildPlay(1, "s"));
+  }
+  // The host's verdict on the session's first authorization request, or
+  // (verdict bit 1) its deadline passing unanswered.
+  void answerAuth(uint8_t verdict) {
+    if (closed_) return;
+    {
+      auto scope = loop_.enter();
+      if (verdict & 2) {
+        session_->checkAuthDeadline(uint64_t{1} << 40);
+      } else {
+        session_->onAuthAnswer(
+            1, server::AuthAnswer{.allow = (verdict & 1) != 0, .name = "", .reason = "fuzz"});
+      }
+    }
+    if (transport_.closeCalls() > 0) close();
   }
   void close() {
     if (closed_) return;
@@ -353,9 +372,19 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 6) return 0;
   Input in(data, size);
-  const uint8_t mode = in.u8() % 5;
-  World w(configFrom(in.u8()));
-  Splitter splitter(in.u32());
+  const uint8_t mode = in.u8() % 6;
+  server::EngineConfig config = configFrom(in.u8());
+  const uint32_t seed = in.u32();
+  uint8_t answerAt = 0;
+  uint8_t verdict = 0;
+  if (mode == 5) {
+    answerAt = in.u8();
+    verdict = in.u8();
+    config.authHook = true;
+    config.authTimeoutAllows = (verdict & 4) != 0;
+  }
+  World w(config);
+  Splitter splitter(seed);
   uint64_t nextId = 1;
   {
     std::unique_ptr<Peer> main = std::make_unique<Peer>(w, w.loopA, nextId++);
@@ -374,6 +403,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       main->publish();
     }
+    if (mode == 5) {
+      playerB.emplace(w, w.loopB, nextId++);
+      playerB->handshake();
+      playerB->connect();
+      playerB->play();
+      playerB->answerAuth(1);  // allowed: waits for the publisher
+      main->publish();         // held until answerAuth below
+    }
     if (mode == 4) {
       scripted.emplace(w, w.loopB, nextId++);
       scripted->handshake();
@@ -388,10 +425,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const Buffer stream = in.rest();
       uint32_t ts = 0;
       uint32_t step = 0;
+      size_t pieces = 0;
       for (size_t offset = 0; offset < stream.size();) {
         const size_t n = std::min(splitter.next(), stream.size() - offset);
         main->feed(std::span<const uint8_t>(stream.data() + offset, n));
         offset += n;
+        if (mode == 5 && pieces++ == answerAt) main->answerAuth(verdict);
         if (scripted) scriptedMedia(*scripted, ts, step++);
         drain(w);
         main->checkOutput();
@@ -399,6 +438,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (playerB) playerB->checkOutput();
       }
     }
+    if (mode == 5) main->answerAuth(verdict);  // the stream ended first (or: ignored, answered)
     drain(w);
     main->checkOutput();
     // Teardown in the engine's way: every connection closes, loops run dry.

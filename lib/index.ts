@@ -35,7 +35,7 @@ export type {
   UnpublishEvent,
   VideoInfo,
 } from './events';
-export type { SessionInfo, SessionRole, StreamInfo } from './snapshots';
+export type { IngestDropReason, IngestDrops, SessionInfo, SessionRole, StreamInfo } from './snapshots';
 export type { LoggerLike, LogLevelName } from './logger';
 export { parseQuery } from './query';
 export { ErrorCodes, RtmpEngineError } from './errors';

@@ -1,8 +1,22 @@
 /** Typed snapshots of live state (server.sessions(), server.streams()). */
-import type { NativeSessionRole, NativeStats } from '../types/native';
+import type { NativeIngestDropReason, NativeIngestDrops, NativeSessionRole, NativeStats } from '../types/native';
 import { type CodecInfo, streamPath, toCodecInfo } from './events';
 
 export type SessionRole = NativeSessionRole;
+
+/**
+ * Why a publisher's audio/video/data message was not forwarded:
+ * - `malformed`: not a message the engine could classify (bad FLV tag header);
+ * - `empty`: audio/video without any payload;
+ * - `tooLarge`: could not be re-chunked for players;
+ * - `notPublishing`: media on a stream the session does not publish on;
+ * - `authDenied`: sent right behind `publish` while the authorizer decided, which said no;
+ * - `authOverflow`: sent behind `publish` while the authorizer decided, past what is held.
+ * Names are stable; reasons may be added.
+ */
+export type IngestDropReason = NativeIngestDropReason;
+/** One counter per reason; every reason is present. */
+export type IngestDrops = Record<IngestDropReason, number>;
 
 export interface SessionInfo {
   id: number;
@@ -17,8 +31,14 @@ export interface SessionInfo {
   connectedAtMs: number;
   bytesIn: number;
   bytesOut: number;
-  /** Players: video frames dropped because the player was too slow. */
+  /** Players: frames dropped because the player was too slow (droppedVideo + droppedAudio). */
   droppedFrames: number;
+  /** Players: video frames dropped for being slow (to the next keyframe). */
+  droppedVideo: number;
+  /** Players: audio frames dropped for being slow (only past the queue's byte cap). */
+  droppedAudio: number;
+  /** Publishers: their messages that were not forwarded, by reason. */
+  ingestDrops: IngestDrops;
   /** I/O loop the session lives on. */
   loop: number;
 }
@@ -35,7 +55,14 @@ export interface StreamInfo {
   bytesIn: number;
   videoFrames: number;
   audioFrames: number;
-  gopCache: { frames: number; bytes: number };
+  /** overflows: GOPs given up for outgrowing a bound, since the stream appeared. */
+  gopCache: { frames: number; bytes: number; overflows: number };
+  /** The publisher's messages that were not forwarded, by reason (current publish). */
+  ingestDrops: IngestDrops;
+}
+
+function copyDrops(drops: NativeIngestDrops): IngestDrops {
+  return { ...drops };
 }
 
 export function toSessionInfos(stats: NativeStats): SessionInfo[] {
@@ -51,6 +78,9 @@ export function toSessionInfos(stats: NativeStats): SessionInfo[] {
     bytesIn: s.bytesIn,
     bytesOut: s.bytesOut,
     droppedFrames: s.droppedFrames,
+    droppedVideo: s.droppedVideo,
+    droppedAudio: s.droppedAudio,
+    ingestDrops: copyDrops(s.ingestDrops),
     loop: s.loop,
   }));
 }
@@ -67,6 +97,7 @@ export function toStreamInfos(stats: NativeStats): StreamInfo[] {
     bytesIn: s.bytesIn,
     videoFrames: s.videoFrames,
     audioFrames: s.audioFrames,
-    gopCache: { frames: s.gopCacheFrames, bytes: s.gopCacheBytes },
+    gopCache: { frames: s.gopCacheFrames, bytes: s.gopCacheBytes, overflows: s.gopCacheOverflows },
+    ingestDrops: copyDrops(s.ingestDrops),
   }));
 }

@@ -125,6 +125,27 @@ describeWithAddon('server lifecycle', () => {
     expect(server.stats().acceptedTotal).toBeGreaterThanOrEqual(2);
   });
 
+  it('counts drops by reason in stats(): ingest per stream and publisher, player drops per track', async () => {
+    const server = testServer();
+    const { port } = await server.listen();
+    const publisher = await client(port);
+    await publisher.publish('cam');
+    const player = await client(port);
+    await player.play('cam');
+    publisher.sendMedia(9, Buffer.from([0x17])); // AVC tag cut after its first byte: malformed
+    publisher.sendMedia(8, Buffer.alloc(0)); // audio with no payload: empty
+    publisher.sendAacAudio(); // forwarded
+    await waitFor('two ingest drops', () => (server.streams()[0]?.ingestDrops.empty ?? 0) === 1);
+    const { streams, sessions } = server.stats();
+    const noDrops = { malformed: 0, empty: 0, tooLarge: 0, notPublishing: 0, authDenied: 0, authOverflow: 0 };
+    expect(streams[0]?.ingestDrops).toEqual({ ...noDrops, malformed: 1, empty: 1 });
+    expect(streams[0]?.gopCache).toEqual(expect.objectContaining({ overflows: 0 }));
+    const pub = sessions.find((s) => s.role === 'publisher');
+    expect(pub?.ingestDrops).toEqual({ ...noDrops, malformed: 1, empty: 1 });
+    const viewer = sessions.find((s) => s.role === 'player');
+    expect(viewer).toMatchObject({ droppedVideo: 0, droppedAudio: 0, droppedFrames: 0, ingestDrops: noDrops });
+  });
+
   it('kicks a session by id: the peer is closed and disconnect carries the reason', async () => {
     const server = testServer();
     const { port } = await server.listen();

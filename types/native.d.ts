@@ -174,6 +174,18 @@ export type NativeEventOf<K extends NativeEventKind> = Extract<NativeEvent, { ki
 
 export type NativeSessionRole = 'publisher' | 'player' | 'unknown';
 
+/** Why a publisher's message was not forwarded (names are stable; reasons may be added). */
+export type NativeIngestDropReason =
+  | 'malformed'
+  | 'empty'
+  | 'tooLarge'
+  | 'notPublishing'
+  | 'authDenied'
+  | 'authOverflow';
+
+/** A counter per reason, every reason present. */
+export type NativeIngestDrops = Record<NativeIngestDropReason, number>;
+
 export interface NativeSessionSnapshot {
   id: number;
   ip: string;
@@ -184,7 +196,13 @@ export interface NativeSessionSnapshot {
   connectedAtMs: number;
   bytesIn: number;
   bytesOut: number;
+  /** Players: droppedVideo + droppedAudio. */
   droppedFrames: number;
+  /** Players: frames dropped for being slow, by track. */
+  droppedVideo: number;
+  droppedAudio: number;
+  /** Publishers: their messages not forwarded, by reason. */
+  ingestDrops: NativeIngestDrops;
   loop: number;
 }
 
@@ -200,6 +218,10 @@ export interface NativeStreamSnapshot {
   audioFrames: number;
   gopCacheFrames: number;
   gopCacheBytes: number;
+  /** GOPs the cache gave up for outgrowing a bound, since the stream appeared. */
+  gopCacheOverflows: number;
+  /** The publisher's messages not forwarded, by reason (this publish). */
+  ingestDrops: NativeIngestDrops;
 }
 
 export interface NativeStats {

@@ -1,6 +1,7 @@
 #include "binding/js_convert.h"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <variant>
 
@@ -144,6 +145,16 @@ Napi::Object toJsEvent(Napi::Env env, const server::EngineEvent& e) {
   return o;
 }
 
+// { malformed: n, empty: n, ... }: every reason, by its stable name.
+Napi::Object toJsIngestDrops(Napi::Env env, const server::IngestDrops& drops) {
+  Napi::Object o = Napi::Object::New(env);
+  for (size_t i = 0; i < server::kIngestDropReasonCount; ++i) {
+    const auto reason = static_cast<server::IngestDropReason>(i);
+    o.Set(std::string(server::ingestDropReasonName(reason)), num(env, drops[reason]));
+  }
+  return o;
+}
+
 Napi::Object toJsSession(Napi::Env env, const server::SessionSnapshot& s) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("id", num(env, s.id));
@@ -156,6 +167,9 @@ Napi::Object toJsSession(Napi::Env env, const server::SessionSnapshot& s) {
   o.Set("bytesIn", num(env, s.bytesIn));
   o.Set("bytesOut", num(env, s.bytesOut));
   o.Set("droppedFrames", num(env, s.droppedFrames));
+  o.Set("droppedVideo", num(env, s.droppedVideo));
+  o.Set("droppedAudio", num(env, s.droppedAudio));
+  o.Set("ingestDrops", toJsIngestDrops(env, s.ingestDrops));
   o.Set("loop", Napi::Number::New(env, s.loop));
   return o;
 }
@@ -173,6 +187,8 @@ Napi::Object toJsStream(Napi::Env env, const server::StreamSnapshot& s) {
   o.Set("audioFrames", num(env, s.audioFrames));
   o.Set("gopCacheFrames", Napi::Number::New(env, s.gopCacheFrames));
   o.Set("gopCacheBytes", Napi::Number::New(env, s.gopCacheBytes));
+  o.Set("gopCacheOverflows", num(env, s.gopCacheOverflows));
+  o.Set("ingestDrops", toJsIngestDrops(env, s.ingestDrops));
   return o;
 }
 

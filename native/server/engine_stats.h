@@ -1,8 +1,10 @@
 // Snapshots of live state, readable from any thread.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "server/engine_events.h"
@@ -10,6 +12,49 @@
 namespace rtmp::server {
 
 enum class SessionRole : uint8_t { kUnknown, kPublisher, kPlayer };
+
+// Why a publisher's audio/video/data message was not forwarded. The names are
+// part of the stats contract (JS keys, docs/api.md): add reasons, never rename.
+enum class IngestDropReason : uint8_t {
+  kMalformed,      // not a message media/ could classify (bad FLV tag header)
+  kEmpty,          // audio/video with no payload after its tag header
+  kTooLarge,       // could not be re-chunked for players (over 2^24-1 bytes)
+  kNotPublishing,  // media on a stream id this session does not publish on
+  kAuthDenied,     // arrived while the publish awaited authorization, which said no
+  kAuthOverflow,   // arrived while awaiting authorization, past what a session may hold
+};
+inline constexpr size_t kIngestDropReasonCount = 6;
+
+inline std::string_view ingestDropReasonName(IngestDropReason reason) {
+  switch (reason) {
+    case IngestDropReason::kMalformed:
+      return "malformed";
+    case IngestDropReason::kEmpty:
+      return "empty";
+    case IngestDropReason::kTooLarge:
+      return "tooLarge";
+    case IngestDropReason::kNotPublishing:
+      return "notPublishing";
+    case IngestDropReason::kAuthDenied:
+      return "authDenied";
+    case IngestDropReason::kAuthOverflow:
+      return "authOverflow";
+  }
+  return "unknown";
+}
+
+// Dropped ingest messages, one counter per IngestDropReason.
+struct IngestDrops {
+  std::array<uint64_t, kIngestDropReasonCount> counts{};
+
+  uint64_t& operator[](IngestDropReason reason) { return counts[static_cast<size_t>(reason)]; }
+  uint64_t operator[](IngestDropReason reason) const { return counts[static_cast<size_t>(reason)]; }
+  uint64_t total() const {
+    uint64_t sum = 0;
+    for (uint64_t c : counts) sum += c;
+    return sum;
+  }
+};
 
 struct SessionSnapshot {
   uint64_t id = 0;
@@ -21,8 +66,13 @@ struct SessionSnapshot {
   uint64_t connectedAtMs = 0;  // unix ms
   uint64_t bytesIn = 0;
   uint64_t bytesOut = 0;
-  uint64_t droppedFrames =
-      0;              // players: frames dropped for being slow (video; audio past the byte cap)
+  // Players: frames dropped for being slow, by track (video to the next
+  // keyframe; audio only past the byte cap). droppedFrames is their sum.
+  uint64_t droppedVideo = 0;
+  uint64_t droppedAudio = 0;
+  uint64_t droppedFrames = 0;
+  // Publishers: messages of theirs that were not forwarded, by reason.
+  IngestDrops ingestDrops;
   uint32_t loop = 0;  // I/O loop index the session lives on
 };
 
@@ -38,6 +88,11 @@ struct StreamSnapshot {
   uint64_t audioFrames = 0;
   uint32_t gopCacheFrames = 0;
   uint32_t gopCacheBytes = 0;
+  // Publisher messages not forwarded, by reason (this publish; reset on republish).
+  IngestDrops ingestDrops;
+  // GOPs the cache gave up because they outgrew a bound (late joiners then
+  // wait for the next keyframe). Counted for as long as the stream exists.
+  uint64_t gopCacheOverflows = 0;
 };
 
 struct EngineStats {

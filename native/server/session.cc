@@ -138,12 +138,15 @@ void Session::handleUserControl(const protocol::Message& message) {
 }
 
 base::Status Session::handleMedia(const protocol::Message& message) {
+  if (holdsForAuth(message)) return holdForAuth(message);
   if (!publishStream_ || message.streamId != publishStreamId_) {
-    // Media on a stream we are not publishing on: a confused client; ignore.
+    // Media on a stream we are not publishing on: a confused client; counted, ignored.
+    info_->countIngestDrop(IngestDropReason::kNotPublishing);
     return base::okStatus();
   }
   RTMP_TRY(checkIngestRate(message.payload.size()));
   IngestResult result = publishStream_->ingest(message.typeId, message.timestamp, message.payload);
+  if (result.dropReason) info_->countIngestDrop(*result.dropReason);  // the stream counts too
   if (result.firstFrame && !publishAnnounced_) {
     publishAnnounced_ = true;
     base::log(base::LogLevel::kDebug, "session", logContext(), "first media frame: published");
@@ -292,7 +295,8 @@ void Session::sendStreamEof() {
 }
 
 void Session::reportDrops(const PlayerStats& stats) {
-  info_->droppedFrames.store(stats.droppedVideo + stats.droppedAudio, std::memory_order_relaxed);
+  info_->droppedVideo.store(stats.droppedVideo, std::memory_order_relaxed);
+  info_->droppedAudio.store(stats.droppedAudio, std::memory_order_relaxed);
 }
 
 // ---- events ----

@@ -145,6 +145,10 @@ class Session : private PlayerHost {
   base::Status beginAuth(bool publish, const std::string& name, const std::string& query,
                          bool reset, uint32_t streamId);
   void rejectAuth(bool publish, uint32_t streamId, const std::string& reason);
+  // Media behind a publish awaiting authorization (session_auth.cc).
+  bool holdsForAuth(const protocol::Message& message) const;
+  base::Status holdForAuth(const protocol::Message& message);
+  void dropHeld(IngestDropReason reason, const char* why);
   void onDeleteStream(uint32_t streamId);
   void onPause(bool pause, uint32_t streamId);
 
@@ -234,6 +238,11 @@ class Session : private PlayerHost {
     uint64_t deadlineMs = 0;
   };
   std::optional<PendingAuth> pendingAuth_;
+  // Media that came in the same read as the publish awaiting authorization (a
+  // pipelining encoder does not wait for Publish.Start): replayed in order
+  // after an allow, dropped and counted otherwise. Bounded (session_auth.cc).
+  std::vector<protocol::Message> heldMedia_;
+  uint64_t heldBytes_ = 0;
   uint64_t nextAuthRequestId_ = 1;
 
   uint64_t lastActivityMs_ = 0;

@@ -83,7 +83,12 @@ std::vector<SessionSnapshot> SessionTable::snapshot() const {
     s.connectedAtMs = info->connectedAtMs;
     s.bytesIn = info->bytesIn.load(std::memory_order_relaxed);
     s.bytesOut = info->bytesOut.load(std::memory_order_relaxed);
-    s.droppedFrames = info->droppedFrames.load(std::memory_order_relaxed);
+    s.droppedVideo = info->droppedVideo.load(std::memory_order_relaxed);
+    s.droppedAudio = info->droppedAudio.load(std::memory_order_relaxed);
+    s.droppedFrames = s.droppedVideo + s.droppedAudio;  // the one number it was before
+    for (size_t i = 0; i < kIngestDropReasonCount; ++i) {
+      s.ingestDrops.counts[i] = info->ingestDrops[i].load(std::memory_order_relaxed);
+    }
     s.loop = info->loop;
     out.push_back(std::move(s));
   }

@@ -4,6 +4,7 @@
 // which change on connect/publish/play, never per message.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -27,7 +28,19 @@ struct SessionInfo {
 
   std::atomic<uint64_t> bytesIn{0};
   std::atomic<uint64_t> bytesOut{0};
-  std::atomic<uint64_t> droppedFrames{0};
+  // Players (Session::reportDrops): frames dropped for being slow, by track.
+  std::atomic<uint64_t> droppedVideo{0};
+  std::atomic<uint64_t> droppedAudio{0};
+  // Publishers: ingest drops, indexed by IngestDropReason.
+  std::array<std::atomic<uint64_t>, kIngestDropReasonCount> ingestDrops{};
+
+  uint64_t droppedFrames() const {
+    return droppedVideo.load(std::memory_order_relaxed) +
+           droppedAudio.load(std::memory_order_relaxed);
+  }
+  void countIngestDrop(IngestDropReason reason, uint64_t n = 1) {
+    ingestDrops[static_cast<size_t>(reason)].fetch_add(n, std::memory_order_relaxed);
+  }
 
   // Guarded by the table's mutex (written through SessionTable::describe).
   SessionRole role = SessionRole::kUnknown;

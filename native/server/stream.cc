@@ -152,6 +152,8 @@ StreamSnapshot Stream::snapshot() const {
   s.audioFrames = ingest_.audioFrames();
   s.gopCacheFrames = static_cast<uint32_t>(gop_.frames());
   s.gopCacheBytes = static_cast<uint32_t>(gop_.bytes());
+  s.ingestDrops = ingest_.drops();
+  s.gopCacheOverflows = gop_.overflows();
   return s;
 }
 

@@ -53,6 +53,13 @@ void StreamIngest::reset() {
   bytesIn_ = 0;
   videoFrames_ = 0;
   audioFrames_ = 0;
+  drops_ = IngestDrops{};
+}
+
+IngestResult& StreamIngest::drop(IngestResult& result, IngestDropReason reason) {
+  ++drops_[reason];
+  result.dropReason = reason;
+  return result;
 }
 
 uint32_t StreamIngest::correct(MediaKind kind, uint32_t timestamp, bool frame) {
@@ -96,14 +103,10 @@ IngestResult StreamIngest::process(uint8_t typeId, uint32_t timestamp, const bas
   }
 
   auto classified = media::makeMediaPacket(typeId, timestamp, body);
-  if (!classified.ok()) {
-    result.dropReason = "unclassifiable media message";
-    return result;
-  }
+  if (!classified.ok()) return drop(result, IngestDropReason::kMalformed);
   media::MediaPacket packet = std::move(classified).value();
   if (packet.kind != MediaKind::kData && packet.payload.empty()) {
-    result.dropReason = "empty media message";
-    return result;
+    return drop(result, IngestDropReason::kEmpty);
   }
   if (packet.kind == MediaKind::kData && !isMetadata) isMetadata = CodecTracker::isOnMetaData(body);
 
@@ -125,10 +128,7 @@ IngestResult StreamIngest::process(uint8_t typeId, uint32_t timestamp, const bas
   if (coded) codec_.onFrame(packet);
 
   result.media = finish(std::move(packet), csid, seq);
-  if (!result.media) {
-    result.dropReason = "message too large to re-chunk";
-    return result;
-  }
+  if (!result.media) return drop(result, IngestDropReason::kTooLarge);
   if (isMetadata) metadata_ = result.media;
   if (header && kind == MediaKind::kVideo) videoHeader_ = result.media;
   if (header && kind == MediaKind::kAudio) audioHeader_ = result.media;

@@ -13,13 +13,14 @@
 #include "media/timestamp_corrector.h"
 #include "server/codec_tracker.h"
 #include "server/engine_config.h"
+#include "server/engine_stats.h"
 #include "server/shared_media.h"
 
 namespace rtmp::server {
 
 struct IngestResult {
   SharedMediaRef media;  // null: the message was not forwarded (see dropReason)
-  const char* dropReason = nullptr;
+  std::optional<IngestDropReason> dropReason;
   bool firstFrame = false;    // first coded frame since publish began: codec info is settled
   bool codecChanged = false;  // metadata or a sequence header changed the codec summary
 };
@@ -41,8 +42,11 @@ class StreamIngest {
   uint64_t bytesIn() const { return bytesIn_; }
   uint64_t videoFrames() const { return videoFrames_; }
   uint64_t audioFrames() const { return audioFrames_; }
+  // Messages not forwarded since reset(), by reason.
+  const IngestDrops& drops() const { return drops_; }
 
  private:
+  IngestResult& drop(IngestResult& result, IngestDropReason reason);
   uint32_t correct(MediaKind kind, uint32_t timestamp, bool frame);
   SharedMediaRef finish(media::MediaPacket packet, uint32_t csid, uint64_t seq);
 
@@ -65,6 +69,7 @@ class StreamIngest {
   uint64_t bytesIn_ = 0;
   uint64_t videoFrames_ = 0;
   uint64_t audioFrames_ = 0;
+  IngestDrops drops_;
 };
 
 }  // namespace rtmp::server

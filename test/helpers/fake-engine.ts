@@ -96,6 +96,9 @@ export class FakeEngine implements NativeEngine {
       bytesIn: 0,
       bytesOut: 0,
       droppedFrames: 0,
+      droppedVideo: 0,
+      droppedAudio: 0,
+      ingestDrops: { malformed: 0, empty: 0, tooLarge: 0, notPublishing: 0, authDenied: 0, authOverflow: 0 },
       loop: 0,
     });
   }

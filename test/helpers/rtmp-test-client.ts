@@ -52,6 +52,12 @@ function encodeChunks(csid: number, typeId: number, streamId: number, payload: B
   return Buffer.concat(parts);
 }
 
+/** Media on the chunk streams FFmpeg uses: audio 4, data 5, video 6. */
+function mediaChunks(typeId: 8 | 9 | 18, streamId: number, body: Buffer): Buffer {
+  const csid = typeId === TYPE_AUDIO ? CSID_AUDIO : typeId === 18 ? 5 : 6;
+  return encodeChunks(csid, typeId, streamId, body);
+}
+
 export class RtmpTestClient {
   readonly commands: Command[] = [];
   readonly closed: Promise<void>;
@@ -109,6 +115,32 @@ export class RtmpTestClient {
     if (this.publishStreamId < 0) throw new Error('sendAacAudio() before publish()');
     const frames = [Buffer.from([0xaf, 0x00, 0x12, 0x10]), Buffer.from([0xaf, 0x01, 0x21, 0x00, 0x49, 0x90])];
     for (const body of frames) this.socket.write(encodeChunks(CSID_AUDIO, TYPE_AUDIO, this.publishStreamId, body));
+  }
+
+  /** After publish(): one audio (type 8, csid 4) or video (type 9, csid 6) message with this FLV body. */
+  sendMedia(typeId: 8 | 9, body: Buffer): void {
+    if (this.publishStreamId < 0) throw new Error('sendMedia() before publish()');
+    this.socket.write(mediaChunks(typeId, this.publishStreamId, body));
+  }
+
+  /**
+   * publish() as a pipelining encoder does it: `publish` and the messages
+   * behind it (data 18, audio 8, video 9) in one socket write, without waiting
+   * for NetStream.Publish.Start. Resolves with the first onStatus.
+   */
+  async publishPipelined(
+    name: string,
+    media: Array<{ typeId: 8 | 9 | 18; body: Buffer }>,
+    timeoutMs = 5000,
+  ): Promise<AmfObject> {
+    const streamId = await this.createStream(timeoutMs);
+    this.publishStreamId = streamId;
+    const args: AmfValue[] = ['publish', 0, null, name, 'live'];
+    const publish = Buffer.concat(args.map(encodeAmf0));
+    const parts = [encodeChunks(CSID_STREAM_COMMAND, TYPE_AMF0_COMMAND, streamId, publish)];
+    for (const m of media) parts.push(mediaChunks(m.typeId, streamId, m.body));
+    this.socket.write(Buffer.concat(parts));
+    return this.waitForStatus(timeoutMs);
   }
 
   async play(name: string, timeoutMs = 5000): Promise<AmfObject> {

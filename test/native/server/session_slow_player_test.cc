@@ -108,7 +108,7 @@ TEST_F(SlowPlayerTest, KeyframeWhilePlayerIsStillBehindIsDroppedToo) {
 TEST_F(SlowPlayerTest, DroppedVideoIsCountedInSessionStats) {
   const size_t received = receivedVideoTags().size();
   viewer_->close();
-  const uint64_t dropped = viewer_->info().droppedFrames.load();
+  const uint64_t dropped = viewer_->info().droppedFrames();
   EXPECT_EQ(dropped, static_cast<uint64_t>(kGop - 1) - received);
   EXPECT_GT(dropped, 0u);
 }
@@ -118,7 +118,20 @@ TEST_F(SlowPlayerTest, DroppedVideoIsCountedInSessionStats) {
 // player that is dropping right now — when the number matters most.
 TEST_F(SlowPlayerTest, DroppedVideoIsVisibleInSessionStatsWhilePlaying) {
   const size_t received = receivedVideoTags().size();
-  EXPECT_EQ(viewer_->info().droppedFrames.load(), static_cast<uint64_t>(kGop - 1) - received);
+  EXPECT_EQ(viewer_->info().droppedFrames(), static_cast<uint64_t>(kGop - 1) - received);
+}
+
+// Video and audio drops are told apart (droppedFrames stays their sum).
+TEST_F(SlowPlayerTest, DropsAreCountedPerTrackInTheSnapshot) {
+  const size_t received = receivedVideoTags().size();
+  SessionSnapshot snap;
+  for (const SessionSnapshot& s : h().table.snapshot()) {
+    if (s.id == viewer_->id()) snap = s;
+  }
+  ASSERT_EQ(snap.id, viewer_->id());
+  EXPECT_EQ(snap.droppedVideo, static_cast<uint64_t>(kGop - 1) - received);
+  EXPECT_EQ(snap.droppedAudio, 0u) << "audio is kept under the time bound";
+  EXPECT_EQ(snap.droppedFrames, snap.droppedVideo);
 }
 
 TEST_F(SessionTest, PlayerOverTheByteCapDropsAudioAndResyncsIt) {
@@ -133,6 +146,9 @@ TEST_F(SessionTest, PlayerOverTheByteCapDropsAudioAndResyncsIt) {
   viewer.transport().setQueuedBytes(5000);
   publishFrames(pub, 0, 2, 4, 25);
   EXPECT_EQ(kinds(viewer.avMedia()), (Names{"VH", "AH", "K0", "A100", "P1", "A101"}));
+  EXPECT_EQ(viewer.info().droppedAudio.load(), 2u);  // A102, A103
+  EXPECT_EQ(viewer.info().droppedVideo.load(), 2u);  // P2, P3
+  EXPECT_EQ(viewer.info().droppedFrames(), 4u);
   viewer.transport().setQueuedBytes(0);
   publishFrames(pub, 0, 4, 5, 25);  // audio resumes at once, video at the next keyframe
   EXPECT_EQ(viewer.transport().writes().back().bytes[0], 0x04);  // type 0 on csid 4
@@ -150,7 +166,7 @@ TEST_F(SessionTest, PlayerThatKeepsUpDropsNothing) {
   publishFrames(pub, 0, 0, 100, 25);  // 4 s of media, socket always drained
   EXPECT_EQ(viewer.avMedia().size(), 2u + 200u);
   viewer.close();
-  EXPECT_EQ(viewer.info().droppedFrames.load(), 0u);
+  EXPECT_EQ(viewer.info().droppedFrames(), 0u);
 }
 
 }  // namespace

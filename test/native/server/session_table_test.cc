@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string_view>
+
 namespace rtmp::server::testing {
 namespace {
 
@@ -24,7 +27,10 @@ TEST(SessionTableTest, SnapshotCarriesDescriptionAndCounters) {
   table.describe(*info, SessionRole::kPlayer, "live", "cam");
   info->bytesIn.store(10);
   info->bytesOut.store(20);
-  info->droppedFrames.store(3);
+  info->droppedVideo.store(2);
+  info->droppedAudio.store(1);
+  info->countIngestDrop(IngestDropReason::kEmpty);
+  info->countIngestDrop(IngestDropReason::kAuthDenied, 4);
   auto snap = table.snapshot();
   ASSERT_EQ(snap.size(), 1u);
   EXPECT_EQ(snap[0].id, 3u);
@@ -37,7 +43,24 @@ TEST(SessionTableTest, SnapshotCarriesDescriptionAndCounters) {
   EXPECT_EQ(snap[0].stream, "cam");
   EXPECT_EQ(snap[0].bytesIn, 10u);
   EXPECT_EQ(snap[0].bytesOut, 20u);
-  EXPECT_EQ(snap[0].droppedFrames, 3u);
+  EXPECT_EQ(snap[0].droppedVideo, 2u);
+  EXPECT_EQ(snap[0].droppedAudio, 1u);
+  EXPECT_EQ(snap[0].droppedFrames, 3u) << "the sum, as before the split";
+  EXPECT_EQ(snap[0].ingestDrops[IngestDropReason::kEmpty], 1u);
+  EXPECT_EQ(snap[0].ingestDrops[IngestDropReason::kAuthDenied], 4u);
+  EXPECT_EQ(snap[0].ingestDrops[IngestDropReason::kMalformed], 0u);
+  EXPECT_EQ(snap[0].ingestDrops.total(), 5u);
+}
+
+TEST(SessionTableTest, IngestDropReasonsHaveStableDistinctNames) {
+  std::set<std::string_view> names;
+  for (size_t i = 0; i < kIngestDropReasonCount; ++i) {
+    names.insert(ingestDropReasonName(static_cast<IngestDropReason>(i)));
+  }
+  EXPECT_EQ(names.size(), kIngestDropReasonCount);
+  EXPECT_EQ(names.count("unknown"), 0u) << "a reason without a name";
+  EXPECT_EQ(ingestDropReasonName(IngestDropReason::kMalformed), "malformed");
+  EXPECT_EQ(ingestDropReasonName(IngestDropReason::kAuthOverflow), "authOverflow");
 }
 
 TEST(SessionTableTest, InfoOutlivesRemoval) {

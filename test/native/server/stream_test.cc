@@ -217,13 +217,53 @@ TEST_F(StreamTest, SnapshotCountsBytesFramesAndCache) {
 
 TEST_F(StreamTest, EmptyAndUnparsableMediaAreDroppedWithAReason) {
   ASSERT_TRUE(stream_.beginPublish(1, 0));
-  IngestResult cut = stream_.ingest(kVideo, 0, bytes({0x17}));
+  IngestResult cut = stream_.ingest(kVideo, 0, bytes({0x17}));  // AVC tag cut after one byte
   EXPECT_EQ(cut.media, nullptr);
-  EXPECT_NE(cut.dropReason, nullptr);
-  IngestResult empty = stream_.ingest(kAudio, 0, base::Bytes());
+  EXPECT_EQ(cut.dropReason, IngestDropReason::kMalformed);
+  IngestResult empty = stream_.ingest(kAudio, 0, base::Bytes());  // a bare silence marker
   EXPECT_EQ(empty.media, nullptr);
-  EXPECT_NE(empty.dropReason, nullptr);
+  EXPECT_EQ(empty.dropReason, IngestDropReason::kEmpty);
+  IngestResult kept = stream_.ingest(kAudio, 0, bytes(aacSequenceHeader()));
+  EXPECT_NE(kept.media, nullptr);
+  EXPECT_FALSE(kept.dropReason.has_value());
   stream_.endPublish(1);
+}
+
+TEST_F(StreamTest, SnapshotCountsIngestDropsByReasonPerPublish) {
+  ASSERT_TRUE(stream_.beginPublish(1, 0));
+  stream_.ingest(kVideo, 0, bytes({0x17}));
+  stream_.ingest(kVideo, 40, bytes({0x17, 0x01}));
+  stream_.ingest(kAudio, 0, base::Bytes());
+  stream_.ingest(kVideo, 0, bytes(avcKeyframe(1)));
+  StreamSnapshot s = stream_.snapshot();
+  EXPECT_EQ(s.ingestDrops[IngestDropReason::kMalformed], 2u);
+  EXPECT_EQ(s.ingestDrops[IngestDropReason::kEmpty], 1u);
+  EXPECT_EQ(s.ingestDrops[IngestDropReason::kTooLarge], 0u);
+  EXPECT_EQ(s.ingestDrops.total(), 3u);
+  stream_.endPublish(1);
+
+  // Like bytesIn and the frame counts, they describe the current publish.
+  ASSERT_TRUE(stream_.beginPublish(2, 0));
+  EXPECT_EQ(stream_.snapshot().ingestDrops.total(), 0u);
+  stream_.endPublish(2);
+}
+
+TEST(StreamGopTest, SnapshotCountsGopCacheOverflows) {
+  StreamOptions options;
+  options.gopLimits.maxFrames = 3;
+  Stream stream("live", "cam", options);
+  ASSERT_TRUE(stream.beginPublish(1, 0));
+  stream.ingest(kVideo, 0, bytes(avcSequenceHeader()));
+  for (uint8_t i = 0; i < 4; ++i) {  // a 4-frame GOP in a 3-frame cache
+    stream.ingest(kVideo, 40u * i, bytes(i == 0 ? avcKeyframe(i) : avcInterframe(i)));
+  }
+  StreamSnapshot s = stream.snapshot();
+  EXPECT_EQ(s.gopCacheOverflows, 1u);
+  EXPECT_EQ(s.gopCacheFrames, 0u) << "given up until the next keyframe";
+  stream.ingest(kVideo, 160, bytes(avcKeyframe(4)));
+  EXPECT_EQ(stream.snapshot().gopCacheOverflows, 1u);
+  EXPECT_EQ(stream.snapshot().gopCacheFrames, 1u);
+  stream.endPublish(1);
 }
 
 TEST_F(StreamTest, FirstFrameIsReportedOncePerPublish) {
