@@ -18,12 +18,12 @@
 //   08 | 00 00 02 | 02 03 04 | 01 | 00 00 00 | AF 00 | 00 00 00 0D
 //
 // Choices: the reader reports the header as it is (type, Filter and Reserved
-// bits separately); rejecting filtered tags is an option, any type is yielded. A
-// PreviousTagSize that disagrees with the tag is counted, not fatal (several
-// muxers write wrong ones; players ignore them). Whether the last tag may end
-// without its PreviousTagSize is an option (FLV files are often cut right
-// after a tag; an aggregate carries every back-pointer). Errors are sticky:
-// after one, next() returns it again.
+// bits apart) and yields every tag type; rejecting filtered tags is an
+// option. A PreviousTagSize that disagrees with the tag is counted, not fatal
+// (several muxers write wrong ones; players ignore them). Whether the last
+// tag may end without its PreviousTagSize is an option (FLV files are often
+// cut right after a tag; an aggregate carries every back-pointer). Errors are
+// sticky: after one, next() returns it again.
 #pragma once
 
 #include <cstddef>
