@@ -3,6 +3,8 @@
 #include <bit>
 #include <cstring>
 
+#include "base/endian.h"
+
 namespace rtmp::base {
 
 Result<uint8_t> ByteReader::u8() {
@@ -17,14 +19,14 @@ Result<uint8_t> ByteReader::peekU8() const {
 
 Result<uint16_t> ByteReader::u16be() {
   RTMP_TRY(need(2));
-  uint16_t v = static_cast<uint16_t>((data_[pos_] << 8) | data_[pos_ + 1]);
+  const uint16_t v = loadBe16(data_.data() + pos_);
   pos_ += 2;
   return v;
 }
 
 Result<uint32_t> ByteReader::u24be() {
   RTMP_TRY(need(3));
-  uint32_t v = (uint32_t{data_[pos_]} << 16) | (uint32_t{data_[pos_ + 1]} << 8) | data_[pos_ + 2];
+  const uint32_t v = loadBe24(data_.data() + pos_);
   pos_ += 3;
   return v;
 }
@@ -37,24 +39,21 @@ Result<int32_t> ByteReader::s24be() {
 
 Result<uint32_t> ByteReader::u32be() {
   RTMP_TRY(need(4));
-  uint32_t v = (uint32_t{data_[pos_]} << 24) | (uint32_t{data_[pos_ + 1]} << 16) |
-               (uint32_t{data_[pos_ + 2]} << 8) | data_[pos_ + 3];
+  const uint32_t v = loadBe32(data_.data() + pos_);
   pos_ += 4;
   return v;
 }
 
 Result<uint32_t> ByteReader::u32le() {
   RTMP_TRY(need(4));
-  uint32_t v = (uint32_t{data_[pos_ + 3]} << 24) | (uint32_t{data_[pos_ + 2]} << 16) |
-               (uint32_t{data_[pos_ + 1]} << 8) | data_[pos_];
+  const uint32_t v = loadLe32(data_.data() + pos_);
   pos_ += 4;
   return v;
 }
 
 Result<double> ByteReader::f64be() {
   RTMP_TRY(need(8));
-  uint64_t bits = 0;
-  for (int i = 0; i < 8; ++i) bits = (bits << 8) | data_[pos_ + i];
+  const uint64_t bits = loadBe64(data_.data() + pos_);
   pos_ += 8;
   return std::bit_cast<double>(bits);
 }

@@ -2,43 +2,44 @@
 
 #include <bit>
 
+#include "base/endian.h"
+
 namespace rtmp::base {
 
+namespace {
+
+// Appends N bytes written by store(p, v).
+template <size_t N, typename T>
+void append(std::vector<uint8_t>& out, T v, void (*store)(uint8_t*, T)) {
+  uint8_t buf[N];
+  store(buf, v);
+  out.insert(out.end(), buf, buf + N);
+}
+
+}  // namespace
+
 void ByteWriter::u16be(uint16_t v) {
-  out_.push_back(static_cast<uint8_t>(v >> 8));
-  out_.push_back(static_cast<uint8_t>(v));
+  append<2>(out_, v, storeBe16);
 }
 
 void ByteWriter::u24be(uint32_t v) {
-  out_.push_back(static_cast<uint8_t>(v >> 16));
-  out_.push_back(static_cast<uint8_t>(v >> 8));
-  out_.push_back(static_cast<uint8_t>(v));
+  append<3>(out_, v, storeBe24);
 }
 
 void ByteWriter::u32be(uint32_t v) {
-  out_.push_back(static_cast<uint8_t>(v >> 24));
-  out_.push_back(static_cast<uint8_t>(v >> 16));
-  out_.push_back(static_cast<uint8_t>(v >> 8));
-  out_.push_back(static_cast<uint8_t>(v));
+  append<4>(out_, v, storeBe32);
 }
 
 void ByteWriter::u32le(uint32_t v) {
-  out_.push_back(static_cast<uint8_t>(v));
-  out_.push_back(static_cast<uint8_t>(v >> 8));
-  out_.push_back(static_cast<uint8_t>(v >> 16));
-  out_.push_back(static_cast<uint8_t>(v >> 24));
+  append<4>(out_, v, storeLe32);
 }
 
 void ByteWriter::f64be(double v) {
-  uint64_t bits = std::bit_cast<uint64_t>(v);
-  for (int shift = 56; shift >= 0; shift -= 8) out_.push_back(static_cast<uint8_t>(bits >> shift));
+  append<8>(out_, std::bit_cast<uint64_t>(v), storeBe64);
 }
 
 void ByteWriter::patchU32be(size_t at, uint32_t v) {
-  out_[at] = static_cast<uint8_t>(v >> 24);
-  out_[at + 1] = static_cast<uint8_t>(v >> 16);
-  out_[at + 2] = static_cast<uint8_t>(v >> 8);
-  out_[at + 3] = static_cast<uint8_t>(v);
+  storeBe32(out_.data() + at, v);
 }
 
 }  // namespace rtmp::base

@@ -7,21 +7,15 @@
 
 namespace rtmp::media {
 
-namespace {
-
-constexpr size_t kPreviousTagSize = 4;
-constexpr uint8_t kFilterBit = 0x20;
-constexpr uint8_t kTagTypeMask = 0x1F;
-
-std::string at(uint64_t offset) {
-  return "FLV tag at offset " + std::to_string(offset);
-}
-
-}  // namespace
-
 FlvFileReader::FlvFileReader(base::Bytes file, FlvFileHeader header, FlvFileLimits limits,
                              size_t pos)
-    : file_(std::move(file)), header_(header), limits_(limits), pos_(pos) {}
+    : file_(std::move(file)),
+      header_(header),
+      tags_(file_.span(),
+            FlvTagReaderOptions{.maxDataSize = limits.maxTagSize,
+                                .trailerOptionalAtEnd = true,
+                                .rejectFiltered = true},
+            pos) {}
 
 base::Result<FlvFileReader> FlvFileReader::open(base::Bytes file, FlvFileLimits limits) {
   base::ByteReader r(file.span());
@@ -47,67 +41,23 @@ base::Result<FlvFileReader> FlvFileReader::open(base::Bytes file, FlvFileLimits 
   }
   // PreviousTagSize0 follows the header; a file may end right there.
   size_t pos = header.dataOffset;
-  if (file.size() - pos >= kPreviousTagSize) {
-    pos += kPreviousTagSize;
+  if (file.size() - pos >= kFlvPreviousTagSizeSize) {
+    pos += kFlvPreviousTagSizeSize;
   } else {
     pos = file.size();
   }
   return FlvFileReader(std::move(file), header, limits, pos);
 }
 
-base::Error FlvFileReader::fail(base::Error error) {
-  error_ = error;
-  return error;
-}
-
 base::Result<std::optional<FlvFileTag>> FlvFileReader::next() {
-  if (error_) return *error_;
-  const size_t size = file_.size();
-  if (pos_ >= size) return std::optional<FlvFileTag>();
-  if (size - pos_ < kFlvTagHeaderSize) {
-    return fail(base::Error(base::ErrorCode::kTruncated,
-                            at(pos_) + ": file ends inside the 11-byte tag header (" +
-                                std::to_string(size - pos_) + " bytes left)"));
-  }
-  base::ByteReader r(file_.span().subspan(pos_));
+  RTMP_ASSIGN(std::optional<FlvTagView> view, tags_.next());
+  if (!view) return std::optional<FlvFileTag>();
   FlvFileTag tag;
-  tag.offset = pos_;
-  const uint8_t first = r.u8().value();
-  const uint32_t dataSize = r.u24be().value();
-  const uint32_t low = r.u24be().value();
-  const uint8_t extended = r.u8().value();
-  tag.streamId = r.u24be().value();
-  tag.type = first & kTagTypeMask;
-  tag.timestamp = (static_cast<uint32_t>(extended) << 24) | low;
-  if ((first & kFilterBit) != 0) {
-    return fail(base::Error(base::ErrorCode::kUnsupported,
-                            at(pos_) + ": filtered (encrypted) tags are not supported"));
-  }
-  if (dataSize > limits_.maxTagSize) {
-    return fail(base::Error(base::ErrorCode::kLimitExceeded,
-                            at(pos_) + ": tag of " + std::to_string(dataSize) +
-                                " bytes exceeds the limit of " +
-                                std::to_string(limits_.maxTagSize)));
-  }
-  const size_t bodyStart = pos_ + kFlvTagHeaderSize;
-  if (size - bodyStart < dataSize) {
-    return fail(base::Error(base::ErrorCode::kTruncated,
-                            at(pos_) + ": file ends inside the tag body (" +
-                                std::to_string(dataSize) + " bytes declared, " +
-                                std::to_string(size - bodyStart) + " present)"));
-  }
-  tag.body = file_.slice(bodyStart, dataSize);
-  size_t after = bodyStart + dataSize;
-  if (size - after >= kPreviousTagSize) {
-    base::ByteReader trailer(file_.span().subspan(after, kPreviousTagSize));
-    if (trailer.u32be().value() != kFlvTagHeaderSize + dataSize) ++mismatches_;
-    after += kPreviousTagSize;
-  } else if (size != after) {
-    return fail(base::Error(base::ErrorCode::kTruncated,
-                            at(pos_) + ": file ends inside the PreviousTagSize field"));
-  }
-  pos_ = after;
-  ++tagsRead_;
+  tag.type = view->type;
+  tag.timestamp = view->timestamp;
+  tag.streamId = view->streamId;
+  tag.body = file_.slice(view->bodyOffset, view->bodySize);
+  tag.offset = view->offset;
   return std::optional<FlvFileTag>(std::move(tag));
 }
 

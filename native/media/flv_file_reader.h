@@ -6,12 +6,7 @@
 //   | 'F' 'L' 'V' | version (1) | 00000 A 0 V | DataOffset (4, BE) |
 // Body (§E.3): PreviousTagSize0 (4, always 0), then per tag:
 //   | tag header (11) | tag data (DataSize) | PreviousTagSize (4) = 11 + DataSize |
-// Tag header (§E.4.1):
-//   byte 0     Reserved(2) Filter(1) TagType(5)   8 audio, 9 video, 18 script
-//   bytes 1-3  DataSize (24, BE)
-//   bytes 4-6  Timestamp (24, BE, ms)
-//   byte 7     TimestampExtended (8): the upper 8 bits of a 32-bit timestamp
-//   bytes 8-10 StreamID (24): always 0
+// The tags are walked by FlvTagReader (flv_tag_reader.h draws the tag header).
 //
 // Choices: a PreviousTagSize that disagrees with the tag is counted, not
 // fatal (several muxers write wrong ones and players ignore them). A missing
@@ -25,11 +20,11 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
+#include "media/flv_tag_reader.h"
 
 namespace rtmp::media {
 
 inline constexpr size_t kFlvFileHeaderSize = 9;
-inline constexpr size_t kFlvTagHeaderSize = 11;
 
 struct FlvFileHeader {
   uint8_t version = 0;
@@ -67,21 +62,16 @@ class FlvFileReader {
   base::Result<std::optional<FlvFileTag>> next();
 
   // Offset of the next tag header.
-  uint64_t position() const { return pos_; }
-  uint64_t tagsRead() const { return tagsRead_; }
-  uint64_t previousTagSizeMismatches() const { return mismatches_; }
+  uint64_t position() const { return tags_.position(); }
+  uint64_t tagsRead() const { return tags_.tagsRead(); }
+  uint64_t previousTagSizeMismatches() const { return tags_.previousTagSizeMismatches(); }
 
  private:
   FlvFileReader(base::Bytes file, FlvFileHeader header, FlvFileLimits limits, size_t pos);
-  base::Error fail(base::Error error);
 
-  base::Bytes file_;
+  base::Bytes file_;  // owns the bytes tags_ reads (a heap block: moves keep it in place)
   FlvFileHeader header_;
-  FlvFileLimits limits_;
-  size_t pos_;
-  uint64_t tagsRead_ = 0;
-  uint64_t mismatches_ = 0;
-  std::optional<base::Error> error_;
+  FlvTagReader tags_;
 };
 
 }  // namespace rtmp::media

@@ -1,6 +1,7 @@
 #include "media/flv_tag.h"
 
 #include "base/byte_reader.h"
+#include "base/endian.h"
 
 namespace rtmp::media {
 
@@ -93,7 +94,7 @@ Status readModEx(ByteReader& r, uint8_t& packetType, uint32_t& nanos) {
     RTMP_ASSIGN(auto data, r.bytes(size));
     RTMP_ASSIGN(uint8_t next, r.u8());
     if ((next >> 4) == kModExTimestampOffsetNano && data.size() >= 3) {
-      nanos = (uint32_t{data[0]} << 16) | (uint32_t{data[1]} << 8) | data[2];
+      nanos = base::loadBe24(data.data());
     }
     packetType = next & 0x0F;
   }

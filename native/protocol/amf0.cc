@@ -49,31 +49,8 @@ Result<AmfValue> Amf0Decoder::read(ByteReader& in, uint32_t depth) {
   return readBody(in, marker, start, depth);
 }
 
-size_t Amf0Decoder::allocSlot(size_t start) {
-  if (ctx_.replaying > 0) return SIZE_MAX;  // taken the first time round
-  refs_.push_back(Slot{start, false});
-  return refs_.size() - 1;
-}
-
-void Amf0Decoder::completeSlot(size_t slot) {
-  if (slot != SIZE_MAX) refs_[slot].complete = true;
-}
-
 Result<AmfValue> Amf0Decoder::replay(uint16_t index, uint32_t depth) {
-  if (index >= refs_.size()) {
-    return errorf(ErrorCode::kAmfReference, "reference %u out of range (%zu complex values)", index,
-                  refs_.size());
-  }
-  if (!refs_[index].complete) {
-    return errorf(ErrorCode::kAmfReference,
-                  "reference %u to a value still being decoded (cyclic graph)", index);
-  }
-  ByteReader again(ctx_.data);
-  RTMP_TRY(again.skip(refs_[index].offset));
-  ++ctx_.replaying;
-  Result<AmfValue> v = read(again, depth);
-  --ctx_.replaying;
-  return v;
+  return refs_.replay(index, ctx_, [&](ByteReader& again) { return read(again, depth); });
 }
 
 // UTF-8 with a U16 length (§1.3): strings, property and class names.
@@ -170,7 +147,7 @@ Result<AmfValue> Amf0Decoder::readBody(ByteReader& in, uint8_t marker, size_t st
     case Amf0Marker::kObject:
     case Amf0Marker::kTypedObject: {
       RTMP_TRY(ctx_.enterContainer(depth));
-      const size_t slot = allocSlot(start);
+      const size_t slot = refs_.add(start, ctx_);
       AmfObject o;
       if (marker == static_cast<uint8_t>(Amf0Marker::kTypedObject)) {
         RTMP_ASSIGN(o.className, readShortString(in, "typed object class name"));
@@ -178,24 +155,24 @@ Result<AmfValue> Amf0Decoder::readBody(ByteReader& in, uint8_t marker, size_t st
       Status s = readProperties(in, depth, false, o.properties);
       if (!s.ok())
         return std::move(s).error().withContext(o.className.empty() ? "object" : "typed object");
-      completeSlot(slot);
+      refs_.complete(slot);
       return AmfValue(std::move(o));
     }
     case Amf0Marker::kEcmaArray: {
       RTMP_TRY(ctx_.enterContainer(depth));
-      const size_t slot = allocSlot(start);
+      const size_t slot = refs_.add(start, ctx_);
       AmfEcmaArray a;
       RTMP_ASSIGN(a.countHint, field(in.u32be(), "ecma array count"));
       Status s = readProperties(in, depth, ctx_.limits.allowUnterminatedEcmaArray, a.properties);
       if (!s.ok()) return std::move(s).error().withContext("ecma array");
-      completeSlot(slot);
+      refs_.complete(slot);
       return AmfValue(std::move(a));
     }
     case Amf0Marker::kStrictArray: {
       RTMP_TRY(ctx_.enterContainer(depth));
-      const size_t slot = allocSlot(start);
+      const size_t slot = refs_.add(start, ctx_);
       RTMP_ASSIGN(AmfValue v, readStrictArray(in, depth));
-      completeSlot(slot);
+      refs_.complete(slot);
       return v;
     }
     case Amf0Marker::kAvmPlus: {

@@ -84,11 +84,6 @@ class Amf0Decoder {
   size_t position() const { return in_.position(); }
 
  private:
-  struct Slot {
-    size_t offset;  // marker position, for replay
-    bool complete;
-  };
-
   base::Result<AmfValue> read(base::ByteReader& in, uint32_t depth);
   base::Result<AmfValue> readBody(base::ByteReader& in, uint8_t marker, size_t start,
                                   uint32_t depth);
@@ -97,12 +92,10 @@ class Amf0Decoder {
                               std::vector<AmfProperty>& out);
   base::Result<AmfValue> readStrictArray(base::ByteReader& in, uint32_t depth);
   base::Result<AmfValue> replay(uint16_t index, uint32_t depth);
-  size_t allocSlot(size_t start);
-  void completeSlot(size_t slot);
 
   detail::AmfDecodeContext ctx_;
   base::ByteReader in_;
-  std::vector<Slot> refs_;
+  detail::AmfReferenceTable refs_{"reference"};
   std::unique_ptr<detail::Amf3Reader> amf3_;  // created at the first 0x11
 };
 

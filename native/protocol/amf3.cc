@@ -1,7 +1,6 @@
-// AMF3 decoding: U29, the reference tables and the shared decode context.
+// AMF3 decoding: U29 and the AMF3 reading engine (amf3.h).
 #include "protocol/amf3.h"
 
-#include <cstdarg>
 #include <cstdio>
 
 namespace rtmp::protocol {
@@ -12,79 +11,6 @@ using base::Error;
 using base::ErrorCode;
 using base::Result;
 using base::Status;
-
-namespace detail {
-
-Error errorf(ErrorCode code, const char* format, ...) {
-  char buf[256];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(buf, sizeof(buf), format, args);
-  va_end(args);
-  return Error(code, buf);
-}
-
-Status AmfDecodeContext::countValue() {
-  if (++values > limits.maxValues) {
-    return errorf(ErrorCode::kLimitExceeded, "more than %u AMF values in one message",
-                  limits.maxValues);
-  }
-  if (replaying > 0 && ++referencedValues > limits.maxReferencedValues) {
-    return errorf(ErrorCode::kLimitExceeded,
-                  "references expand to more than %u AMF values in one message",
-                  limits.maxReferencedValues);
-  }
-  return base::okStatus();
-}
-
-Status AmfDecodeContext::countBytes(size_t n, bool copy) {
-  outputBytes += n;
-  if (outputBytes > limits.maxOutputBytes) {
-    return errorf(ErrorCode::kLimitExceeded, "more than %u bytes of AMF strings in one message",
-                  limits.maxOutputBytes);
-  }
-  if (copy || replaying > 0) {
-    referencedBytes += n;
-    if (referencedBytes > limits.maxReferencedBytes) {
-      return errorf(ErrorCode::kLimitExceeded,
-                    "references expand to more than %u bytes in one message",
-                    limits.maxReferencedBytes);
-    }
-  }
-  return base::okStatus();
-}
-
-Result<std::string> AmfDecodeContext::readText(ByteReader& in, uint32_t length, const char* what) {
-  if (length > limits.maxStringLength) {
-    return errorf(ErrorCode::kLimitExceeded, "%s of %u bytes, limit %u", what, length,
-                  limits.maxStringLength);
-  }
-  RTMP_ASSIGN(std::string_view text, field(in.string(length), what));
-  RTMP_TRY(countBytes(length));
-  return std::string(text);
-}
-
-Status AmfDecodeContext::enterContainer(uint32_t depth) const {
-  if (depth >= limits.maxDepth) {
-    return errorf(ErrorCode::kAmfDepth, "containers nested deeper than %u", limits.maxDepth);
-  }
-  return base::okStatus();
-}
-
-Status AmfDecodeContext::checkCount(const ByteReader& in, uint64_t count, size_t minBytesEach,
-                                    const char* what) const {
-  if (count > limits.maxElements) {
-    return errorf(ErrorCode::kLimitExceeded, "%s: %llu elements, limit %u", what,
-                  static_cast<unsigned long long>(count), limits.maxElements);
-  }
-  if (count * minBytesEach > in.remaining()) {
-    return errorf(ErrorCode::kTruncated, "%s: %llu elements declared, only %zu bytes left", what,
-                  static_cast<unsigned long long>(count), in.remaining());
-  }
-  return base::okStatus();
-}
-
-}  // namespace detail
 
 using detail::errorf;
 using detail::field;
@@ -128,33 +54,8 @@ Result<AmfValue> Amf3Reader::read(ByteReader& in, uint32_t depth) {
   return readBody(in, marker, start, depth);
 }
 
-size_t Amf3Reader::allocSlot(size_t start) {
-  // While replaying, the slots were already taken the first time round.
-  if (ctx_.replaying > 0) return SIZE_MAX;
-  objects_.push_back(Slot{start, false});
-  return objects_.size() - 1;
-}
-
-void Amf3Reader::completeSlot(size_t slot) {
-  if (slot != SIZE_MAX) objects_[slot].complete = true;
-}
-
 Result<AmfValue> Amf3Reader::replay(uint32_t index, uint32_t depth) {
-  if (index >= objects_.size()) {
-    return errorf(ErrorCode::kAmfReference, "amf3 object reference %u out of range (%zu known)",
-                  index, objects_.size());
-  }
-  if (!objects_[index].complete) {
-    return errorf(ErrorCode::kAmfReference,
-                  "amf3 object reference %u to an object still being decoded (cyclic graph)",
-                  index);
-  }
-  ByteReader again(ctx_.data);
-  RTMP_TRY(again.skip(objects_[index].offset));
-  ++ctx_.replaying;
-  Result<AmfValue> v = read(again, depth);
-  --ctx_.replaying;
-  return v;
+  return objects_.replay(index, ctx_, [&](ByteReader& again) { return read(again, depth); });
 }
 
 // UTF-8-vr (§1.3.2 / §3.8): U29S-ref (low bit 0, index into the string
@@ -220,40 +121,40 @@ Result<AmfValue> Amf3Reader::readBody(ByteReader& in, uint8_t marker, size_t sta
   switch (static_cast<Amf3Marker>(marker)) {
     case Amf3Marker::kXmlDocument:
     case Amf3Marker::kXml: {
-      const size_t slot = allocSlot(start);
+      const size_t slot = objects_.add(start, ctx_);
       RTMP_ASSIGN(std::string text, ctx_.readText(in, rest, "amf3 xml"));
-      completeSlot(slot);
+      objects_.complete(slot);
       return AmfValue::xml(std::move(text), marker == static_cast<uint8_t>(Amf3Marker::kXml));
     }
     case Amf3Marker::kDate: {
-      const size_t slot = allocSlot(start);
+      const size_t slot = objects_.add(start, ctx_);
       RTMP_ASSIGN(double ms, field(in.f64be(), "amf3 date"));
-      completeSlot(slot);
+      objects_.complete(slot);
       return AmfValue::date(ms);
     }
     case Amf3Marker::kByteArray: {
-      const size_t slot = allocSlot(start);
+      const size_t slot = objects_.add(start, ctx_);
       if (rest > ctx_.limits.maxStringLength) {
         return errorf(ErrorCode::kLimitExceeded, "amf3 byte array of %u bytes, limit %u", rest,
                       ctx_.limits.maxStringLength);
       }
       RTMP_ASSIGN(auto bytes, field(in.bytes(rest), "amf3 byte array"));
       RTMP_TRY(ctx_.countBytes(rest));
-      completeSlot(slot);
+      objects_.complete(slot);
       return AmfValue::byteArray(std::vector<uint8_t>(bytes.begin(), bytes.end()));
     }
     case Amf3Marker::kArray: {
       RTMP_TRY(ctx_.enterContainer(depth));
-      const size_t slot = allocSlot(start);
+      const size_t slot = objects_.add(start, ctx_);
       RTMP_ASSIGN(AmfValue v, readArray(in, rest, depth));
-      completeSlot(slot);
+      objects_.complete(slot);
       return v;
     }
     case Amf3Marker::kObject: {
       RTMP_TRY(ctx_.enterContainer(depth));
-      const size_t slot = allocSlot(start);
+      const size_t slot = objects_.add(start, ctx_);
       RTMP_ASSIGN(AmfValue v, readObject(in, header, depth));
-      completeSlot(slot);
+      objects_.complete(slot);
       return v;
     }
     case Amf3Marker::kVectorInt:
@@ -261,16 +162,16 @@ Result<AmfValue> Amf3Reader::readBody(ByteReader& in, uint8_t marker, size_t sta
     case Amf3Marker::kVectorDouble:
     case Amf3Marker::kVectorObject: {
       RTMP_TRY(ctx_.enterContainer(depth));
-      const size_t slot = allocSlot(start);
+      const size_t slot = objects_.add(start, ctx_);
       RTMP_ASSIGN(AmfValue v, readVector(in, marker, rest, depth));
-      completeSlot(slot);
+      objects_.complete(slot);
       return v;
     }
     case Amf3Marker::kDictionary: {
       RTMP_TRY(ctx_.enterContainer(depth));
-      const size_t slot = allocSlot(start);
+      const size_t slot = objects_.add(start, ctx_);
       RTMP_ASSIGN(AmfValue v, readDictionary(in, rest, depth));
-      completeSlot(slot);
+      objects_.complete(slot);
       return v;
     }
     default:

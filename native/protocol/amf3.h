@@ -25,6 +25,7 @@
 #include "base/byte_reader.h"
 #include "base/byte_writer.h"
 #include "base/error.h"
+#include "protocol/amf_decode_context.h"
 #include "protocol/amf_value.h"
 
 namespace rtmp::protocol {
@@ -67,46 +68,6 @@ void writeU29(base::ByteWriter& out, uint32_t value);  // value <= kAmf3U29Max
 
 namespace detail {
 
-// Builds an Error with a printf-style message.
-base::Error errorf(base::ErrorCode code, const char* format, ...)
-    __attribute__((format(printf, 2, 3)));
-
-// Adds "what" as context to a failed read (typically kTruncated from
-// ByteReader), so the error says which field ran out.
-template <typename T>
-base::Result<T> field(base::Result<T> result, const char* what) {
-  if (!result.ok()) return std::move(result).error().withContext(what);
-  return result;
-}
-
-// What one message's decode shares between the AMF0 and AMF3 readers.
-struct AmfDecodeContext {
-  std::span<const uint8_t> data;  // the whole payload; references replay from it
-  AmfLimits limits;
-  uint32_t values = 0;            // values materialized so far
-  uint64_t outputBytes = 0;       // string/XML/byte-array bytes materialized so far
-  uint32_t referencedValues = 0;  // of which copies made for references
-  uint64_t referencedBytes = 0;
-  uint32_t replaying = 0;  // > 0 while re-reading a referenced value: tables frozen
-
-  base::Status countValue();
-  // Counts n materialized bytes; `copy` marks a reference resolution (also
-  // implied while replaying).
-  base::Status countBytes(size_t n, bool copy = false);
-  // Fails unless a container at depth+1 is allowed.
-  base::Status enterContainer(uint32_t depth) const;
-  // Reads `length` bytes of text (string, long string, XML), bounded by
-  // maxStringLength and counted toward the per-message output budget.
-  base::Result<std::string> readText(base::ByteReader& in, uint32_t length, const char* what);
-  // Reads `length` bytes of text (string, long string, XML), bounded by
-  // maxStringLength and counted toward the per-message output budget.
-  // Fails if `count` elements of at least `minBytesEach` bytes each cannot
-  // be there: over maxElements (kLimitExceeded) or more than the remaining
-  // input could hold (kTruncated). Call before reserving anything.
-  base::Status checkCount(const base::ByteReader& in, uint64_t count, size_t minBytesEach,
-                          const char* what) const;
-};
-
 // The AMF3 reading engine; Amf3Decoder and the AMF0 avmplus switch (0x11)
 // both drive it. Readers passed in must read ctx.data from its start, so
 // their positions are offsets into the payload.
@@ -126,10 +87,6 @@ class Amf3Reader {
     std::vector<std::string> members;
     bool dynamic = false;
   };
-  struct Slot {
-    size_t offset;  // marker position of the value, for replay
-    bool complete;
-  };
   struct StringRef {
     size_t offset;
     size_t length;
@@ -139,8 +96,6 @@ class Amf3Reader {
                                   uint32_t depth);
   base::Result<std::string> readString(base::ByteReader& in);
   base::Result<AmfValue> replay(uint32_t index, uint32_t depth);
-  size_t allocSlot(size_t start);
-  void completeSlot(size_t slot);
   base::Result<AmfValue> readArray(base::ByteReader& in, uint32_t count, uint32_t depth);
   base::Result<AmfValue> readObject(base::ByteReader& in, uint32_t header, uint32_t depth);
   base::Result<Traits> readTraits(base::ByteReader& in, uint32_t header);
@@ -150,7 +105,7 @@ class Amf3Reader {
 
   AmfDecodeContext& ctx_;
   std::vector<StringRef> strings_;
-  std::vector<Slot> objects_;
+  AmfReferenceTable objects_{"amf3 object reference"};
   std::vector<Traits> traits_;
 };
 

@@ -1,30 +1,8 @@
 #include "protocol/chunk_header.h"
 
+#include "base/endian.h"
+
 namespace rtmp::protocol {
-
-namespace {
-
-uint8_t* put24(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 16);
-  p[1] = static_cast<uint8_t>(v >> 8);
-  p[2] = static_cast<uint8_t>(v);
-  return p + 3;
-}
-
-uint8_t* put32be(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 24);
-  return put24(p + 1, v);
-}
-
-uint8_t* put32le(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v);
-  p[1] = static_cast<uint8_t>(v >> 8);
-  p[2] = static_cast<uint8_t>(v >> 16);
-  p[3] = static_cast<uint8_t>(v >> 24);
-  return p + 4;
-}
-
-}  // namespace
 
 size_t basicHeaderSize(uint32_t csid) {
   if (csid < 64) return 1;
@@ -61,14 +39,22 @@ size_t encodeChunkHeader(const ChunkHeader& header, uint8_t* out) {
   const bool extended = header.extended();
   const uint32_t field = extended ? kExtendedTimestampMarker : header.timestamp;
   if (header.type != ChunkType::kType3) {
-    p = put24(p, field);
+    base::storeBe24(p, field);
+    p += 3;
     if (header.type != ChunkType::kType2) {
-      p = put24(p, header.length);
+      base::storeBe24(p, header.length);
+      p += 3;
       *p++ = header.typeId;
-      if (header.type == ChunkType::kType0) p = put32le(p, header.streamId);
+      if (header.type == ChunkType::kType0) {
+        base::storeLe32(p, header.streamId);  // the one little-endian field, §5.3.1.2.1
+        p += 4;
+      }
     }
   }
-  if (extended) p = put32be(p, header.timestamp);
+  if (extended) {
+    base::storeBe32(p, header.timestamp);
+    p += 4;
+  }
   return static_cast<size_t>(p - out);
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "base/endian.h"
 #include "protocol/control_messages.h"
 
 namespace rtmp::protocol {
@@ -13,16 +14,6 @@ namespace {
 // First allocation for a message payload: its length up to this cap, then
 // doubling (clamped to the declared length) as data actually arrives.
 constexpr uint32_t kInitialPayloadReserve = 64 * 1024;
-
-uint32_t be24(const uint8_t* p) {
-  return (uint32_t{p[0]} << 16) | (uint32_t{p[1]} << 8) | p[2];
-}
-uint32_t be32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | be24(p + 1);
-}
-uint32_t le32(const uint8_t* p) {
-  return uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
-}
 
 base::Error chunkStateError(uint32_t csid, const char* what) {
   return base::Error(base::ErrorCode::kChunkState,
@@ -182,11 +173,11 @@ base::Result<ChunkReader::Parse> ChunkReader::parseHeader(std::span<const uint8_
   if (in.size() < pos + headerSize) return Parse::kNeedMore;
   const uint8_t* p = in.data() + pos;
   if (h.type != ChunkType::kType3) {
-    h.field = be24(p);  // timestamp (type 0) or timestamp delta
+    h.field = base::loadBe24(p);  // timestamp (type 0) or timestamp delta
     if (h.type != ChunkType::kType2) {
-      h.length = be24(p + 3);
+      h.length = base::loadBe24(p + 3);
       h.typeId = p[6];
-      if (h.type == ChunkType::kType0) h.streamId = le32(p + 7);  // little-endian
+      if (h.type == ChunkType::kType0) h.streamId = base::loadLe32(p + 7);  // little-endian
     }
   }
   pos += headerSize;
@@ -203,7 +194,7 @@ base::Result<ChunkReader::Parse> ChunkReader::parseHeader(std::span<const uint8_
   }
   if (wanted) {
     if (in.size() < pos + 4) return Parse::kNeedMore;
-    const uint32_t value = be32(in.data() + pos);
+    const uint32_t value = base::loadBe32(in.data() + pos);
     if (!peek || value == s->extendedValue || value == s->timestamp) {
       h.hasExtended = true;
       h.extended = value;

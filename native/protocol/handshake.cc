@@ -70,17 +70,5 @@ size_t PacketAccumulator::take(std::span<const uint8_t> input) {
   return n;
 }
 
-void putU32be(uint8_t* out, uint32_t v) {
-  out[0] = static_cast<uint8_t>(v >> 24);
-  out[1] = static_cast<uint8_t>(v >> 16);
-  out[2] = static_cast<uint8_t>(v >> 8);
-  out[3] = static_cast<uint8_t>(v);
-}
-
-uint32_t getU32be(const uint8_t* in) {
-  return (uint32_t{in[0]} << 24) | (uint32_t{in[1]} << 16) | (uint32_t{in[2]} << 8) |
-         uint32_t{in[3]};
-}
-
 }  // namespace detail
 }  // namespace rtmp::protocol

@@ -97,9 +97,5 @@ class PacketAccumulator {
   size_t filled_ = 0;
 };
 
-// Writes v big-endian at out[0..3].
-void putU32be(uint8_t* out, uint32_t v);
-uint32_t getU32be(const uint8_t* in);
-
 }  // namespace detail
 }  // namespace rtmp::protocol

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <utility>
 
+#include "base/endian.h"
+
 namespace rtmp::protocol {
 
 using base::Error;
@@ -23,8 +25,8 @@ base::Result<std::vector<uint8_t>> ClientHandshake::start() {
   }
   // C1: | time | zero (simple) or client version (digest) | random (1528) |
   // with, in digest mode, the player-key digest placed per options_.scheme.
-  detail::putU32be(c1_.data(), options_.time);
-  detail::putU32be(c1_.data() + kHandshakeTimeSize, options_.digest ? kClientVersion : 0);
+  base::storeBe32(c1_.data(), options_.time);
+  base::storeBe32(c1_.data() + kHandshakeTimeSize, options_.digest ? kClientVersion : 0);
   options_.random(std::span<uint8_t>(c1_).subspan(kHandshakeRandomOffset));
   if (options_.digest) {
     base::Status signed_ = writePacketDigest(c1_, options_.scheme, playerPartialKey());
@@ -94,8 +96,8 @@ base::Result<HandshakeStep> ClientHandshake::feed(std::span<const uint8_t> input
 
 base::Status ClientHandshake::answerS1(std::vector<uint8_t>& out) {
   const HandshakePacket& s1 = peer_.packet();
-  peerTime_ = detail::getU32be(s1.data());
-  peerVersion_ = detail::getU32be(s1.data() + kHandshakeTimeSize);
+  peerTime_ = base::loadBe32(s1.data());
+  peerVersion_ = base::loadBe32(s1.data() + kHandshakeTimeSize);
 
   // Only a digest C1 earns a digest S1; the server signs S1 with its own key,
   // normally in our layout, but some servers always use one layout: try both.
@@ -119,7 +121,7 @@ base::Status ClientHandshake::answerS1(std::vector<uint8_t>& out) {
   } else {
     // C2, §5.2.4: | S1 time | time2 = when S1 was read | S1 random (1528) |
     c2 = s1;
-    detail::putU32be(c2.data() + kHandshakeTimeSize, options_.time);
+    base::storeBe32(c2.data() + kHandshakeTimeSize, options_.time);
   }
   out.insert(out.end(), c2.begin(), c2.end());
   return base::okStatus();

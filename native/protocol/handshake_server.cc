@@ -3,6 +3,8 @@
 #include <cstring>
 #include <utility>
 
+#include "base/endian.h"
+
 namespace rtmp::protocol {
 
 using base::Error;
@@ -68,8 +70,8 @@ base::Result<HandshakeStep> ServerHandshake::feed(std::span<const uint8_t> input
 
 base::Status ServerHandshake::answerC1(std::vector<uint8_t>& out) {
   const HandshakePacket& c1 = peer_.packet();
-  peerTime_ = detail::getU32be(c1.data());
-  peerVersion_ = detail::getU32be(c1.data() + kHandshakeTimeSize);
+  peerTime_ = base::loadBe32(c1.data());
+  peerVersion_ = base::loadBe32(c1.data() + kHandshakeTimeSize);
 
   // A non-zero version field announces the digest handshake; the client signs
   // C1 with the player key and may use either layout.
@@ -87,9 +89,9 @@ base::Status ServerHandshake::answerC1(std::vector<uint8_t>& out) {
 
   // S1: | time | zero (simple) or server version (digest) | random (1528) |
   // with, in digest mode, the server-key digest placed as in C1's layout.
-  detail::putU32be(s1_.data(), options_.time);
-  detail::putU32be(s1_.data() + kHandshakeTimeSize,
-                   mode_ == HandshakeMode::kDigest ? kServerVersion : 0);
+  base::storeBe32(s1_.data(), options_.time);
+  base::storeBe32(s1_.data() + kHandshakeTimeSize,
+                  mode_ == HandshakeMode::kDigest ? kServerVersion : 0);
   options_.random(std::span<uint8_t>(s1_).subspan(kHandshakeRandomOffset));
   if (mode_ == HandshakeMode::kDigest) {
     RTMP_TRY(writePacketDigest(s1_, *scheme_, serverPartialKey()));
@@ -104,7 +106,7 @@ base::Status ServerHandshake::answerC1(std::vector<uint8_t>& out) {
   } else {
     // S2, §5.2.4: | C1 time | time2 = when C1 was read | C1 random (1528) |
     s2 = c1;
-    detail::putU32be(s2.data() + kHandshakeTimeSize, options_.time);
+    base::storeBe32(s2.data() + kHandshakeTimeSize, options_.time);
   }
 
   out.reserve(out.size() + 1 + 2 * kHandshakePacketSize);

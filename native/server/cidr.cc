@@ -9,6 +9,8 @@
 
 #include <cstring>
 
+#include "base/endian.h"
+
 namespace rtmp::server {
 namespace {
 
@@ -135,10 +137,7 @@ Result<IpAddress> IpAddress::parse(std::string_view text) {
 IpAddress IpAddress::fromV4(uint32_t hostOrder) {
   std::array<uint8_t, 16> bytes{};
   std::memcpy(bytes.data(), kMappedPrefix.data(), kMappedPrefix.size());
-  bytes[12] = static_cast<uint8_t>(hostOrder >> 24);
-  bytes[13] = static_cast<uint8_t>(hostOrder >> 16);
-  bytes[14] = static_cast<uint8_t>(hostOrder >> 8);
-  bytes[15] = static_cast<uint8_t>(hostOrder);
+  base::storeBe32(bytes.data() + 12, hostOrder);  // network order, after ::ffff:
   return fromBytes(bytes);
 }
 

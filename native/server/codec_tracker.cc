@@ -1,16 +1,11 @@
 #include "server/codec_tracker.h"
 
-#include <cstring>
-
 #include "protocol/command.h"
+#include "protocol/data_message.h"
 
 namespace rtmp::server {
 
 namespace {
-
-// AMF0 string "onMetaData": marker 0x02, u16 length 10, the bytes.
-constexpr uint8_t kOnMetaData[] = {0x02, 0x00, 0x0A, 'o', 'n', 'M', 'e',
-                                   't',  'a',  'D',  'a', 't', 'a'};
 
 double numberField(const protocol::AmfValue& map, std::string_view key) {
   const protocol::AmfValue* v = map.get(key);
@@ -20,8 +15,7 @@ double numberField(const protocol::AmfValue& map, std::string_view key) {
 }  // namespace
 
 bool CodecTracker::isOnMetaData(const base::Bytes& payload) {
-  return payload.size() >= sizeof(kOnMetaData) &&
-         std::memcmp(payload.data(), kOnMetaData, sizeof(kOnMetaData)) == 0;
+  return protocol::isOnMetaData(payload.span());
 }
 
 bool CodecTracker::onSequenceHeader(const media::MediaPacket& packet) {

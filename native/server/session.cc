@@ -5,6 +5,7 @@
 
 #include "base/byte_reader.h"
 #include "base/log.h"
+#include "media/flv_tag_reader.h"
 #include "protocol/control_messages.h"
 #include "protocol/user_control.h"
 
@@ -159,29 +160,27 @@ base::Status Session::handleMedia(const protocol::Message& message) {
 }
 
 base::Status Session::handleAggregate(const protocol::Message& message) {
-  // Aggregate (type 22, RTMP 1.0 §7.1.6): a run of FLV tags. Each:
-  //   type u8 | size u24 | timestamp u24 | timestamp-ext u8 | stream id u24 | data | back-pointer
-  //   u32
-  // Sub-message timestamps are re-based on the aggregate's own timestamp.
-  base::ByteReader r(message.payload.span());
+  // Aggregate (type 22, RTMP 1.0 §7.1.6): a run of FLV tags, each followed by
+  // its back-pointer (media/flv_tag_reader.h). Sub-message timestamps are
+  // re-based on the aggregate's own timestamp; a wrong back-pointer is
+  // ignored, as players do. Only audio, video and script tags with no
+  // Filter/Reserved bits are forwarded; other tags are skipped.
+  media::FlvTagReader tags(message.payload.span());
   std::optional<uint32_t> firstTimestamp;
-  while (!r.atEnd()) {
+  for (;;) {
+    RTMP_ASSIGN(std::optional<media::FlvTagView> tag, tags.next());
+    if (!tag) break;
+    if (!firstTimestamp) firstTimestamp = tag->timestamp;
+    const bool isMedia = tag->type == media::kMessageTypeAudio ||
+                         tag->type == media::kMessageTypeVideo ||
+                         tag->type == media::kMessageTypeDataAmf0;
+    if (!isMedia || tag->filtered || tag->reserved != 0) continue;
     protocol::Message sub;
-    RTMP_ASSIGN(uint8_t type, r.u8());
-    RTMP_ASSIGN(uint32_t size, r.u24be());
-    RTMP_ASSIGN(uint32_t ts, r.u24be());
-    RTMP_ASSIGN(uint8_t tsExt, r.u8());
-    RTMP_TRY(r.skip(3));  // stream id, always 0 in FLV
-    size_t offset = r.position();
-    RTMP_TRY(r.skip(size));
-    RTMP_TRY(r.skip(4));  // previous tag size
-    uint32_t timestamp = (static_cast<uint32_t>(tsExt) << 24) | ts;
-    if (!firstTimestamp) firstTimestamp = timestamp;
-    sub.typeId = type;
+    sub.typeId = tag->type;
     sub.streamId = message.streamId;
-    sub.timestamp = message.timestamp + (timestamp - *firstTimestamp);
-    sub.payload = message.payload.slice(offset, size);
-    if (type == 8 || type == 9 || type == 18) RTMP_TRY(handleMedia(sub));
+    sub.timestamp = message.timestamp + (tag->timestamp - *firstTimestamp);
+    sub.payload = message.payload.slice(tag->bodyOffset, tag->bodySize);
+    RTMP_TRY(handleMedia(sub));
   }
   return base::okStatus();
 }

@@ -1,23 +1,11 @@
 #include "server/stream_ingest.h"
 
-#include <cstring>
-
+#include "protocol/data_message.h"
 #include "protocol/message.h"
 
 namespace rtmp::server {
 
 namespace {
-
-// AMF0 string "@setDataFrame": marker 0x02, u16 length 13, the bytes.
-// Encoders send `@setDataFrame, onMetaData, {…}`; players expect the same data
-// without the first value, as a plain `onMetaData, {…}` message.
-constexpr uint8_t kSetDataFrame[] = {0x02, 0x00, 0x0D, '@', 's', 'e', 't', 'D',
-                                     'a',  't',  'a',  'F', 'r', 'a', 'm', 'e'};
-
-bool startsWith(const base::Bytes& bytes, std::span<const uint8_t> prefix) {
-  return bytes.size() >= prefix.size() &&
-         std::memcmp(bytes.data(), prefix.data(), prefix.size()) == 0;
-}
 
 uint32_t csidFor(MediaKind kind) {
   switch (kind) {
@@ -97,8 +85,9 @@ IngestResult StreamIngest::process(uint8_t typeId, uint32_t timestamp, const bas
   bytesIn_ += payload.size();
   base::Bytes body = payload;
   bool isMetadata = false;
-  if (typeId == media::kMessageTypeDataAmf0 && startsWith(body, kSetDataFrame)) {
-    body = body.slice(sizeof(kSetDataFrame));
+  // `@setDataFrame, onMetaData, {…}` from encoders goes to players without
+  // its first value (protocol/data_message.h).
+  if (typeId == media::kMessageTypeDataAmf0 && protocol::stripSetDataFrame(body)) {
     isMetadata = true;
   }
 
