@@ -3,7 +3,6 @@
 // session_commands.cc.
 #include "server/session.h"
 
-#include "base/byte_reader.h"
 #include "base/log.h"
 #include "media/flv_tag_reader.h"
 #include "protocol/control_messages.h"
