@@ -3,6 +3,7 @@
 #include <atomic>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -48,7 +49,9 @@ class EngineImpl {
         authFailures_(failureLimits(config_)),
         env_{config_,         registry_,          table_,
              std::move(sink), &base::monotonicMs, &base::wallClockMs,
-             &ipRules_,       &authFailures_} {}
+             &ipRules_,       &authFailures_} {
+    env_.publishTaps = &publishTaps_;
+  }
 
   ~EngineImpl() { stop(); }
 
@@ -70,7 +73,7 @@ class EngineImpl {
     pool_ = std::make_unique<net::LoopPool>(poolOptions);
     RTMP_TRY(pool_->start());
     for (size_t i = 0; i < pool_->size(); ++i) {
-      contexts_.push_back(std::make_unique<LoopContext>(pool_->at(i)));
+      contexts_.push_back(std::make_unique<LoopContext>(pool_->at(i), registry_));
     }
     for (auto& context : contexts_) {
       LoopContext* c = context.get();
@@ -160,6 +163,16 @@ class EngineImpl {
     started_ = false;
     if (listener_) listener_->close();
     if (tlsListener_) tlsListener_->close();
+    // Host-attached taps leave first (each hears onDetached on its loop): the
+    // posts run before the loops shut down.
+    for (auto& context : contexts_) {
+      LoopContext* c = context.get();
+      c->post([c] { c->taps().detachAll(); });
+    }
+    {
+      std::lock_guard<std::mutex> taps(tapsMutex_);
+      tapLoops_.clear();
+    }
     // Closing every connection runs each session's onClosed on its loop (they
     // leave their streams and report), then the threads are joined.
     pool_->stop(base::Error(base::ErrorCode::kClosed, "server stopped"));
@@ -201,6 +214,57 @@ class EngineImpl {
   }
 
   uint32_t sessionCount() const { return static_cast<uint32_t>(table_.size()); }
+
+  uint64_t attachTap(const std::string& app, const std::string& name, int loopIndex,
+                     TapFactory factory) {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    if (!started_ || !factory) return 0;
+    const size_t loops = contexts_.size();
+    size_t index = 0;
+    if (loopIndex == Engine::kAnyLoop) {
+      index = nextTapLoop_++ % loops;
+    } else if (loopIndex >= 0 && static_cast<size_t>(loopIndex) < loops) {
+      index = static_cast<size_t>(loopIndex);
+    } else {
+      return 0;
+    }
+    LoopContext* context = contexts_[index].get();
+    const uint64_t id = nextTapId_++;
+    {
+      std::lock_guard<std::mutex> taps(tapsMutex_);
+      tapLoops_[id] = context;
+    }
+    const bool posted = context->post([this, context, id, app, name, factory = std::move(factory)] {
+      if (context->taps().attach(id, app, name, factory)) return;
+      std::lock_guard<std::mutex> taps(tapsMutex_);  // declined: forget the id
+      tapLoops_.erase(id);
+    });
+    if (!posted) {
+      std::lock_guard<std::mutex> taps(tapsMutex_);
+      tapLoops_.erase(id);
+      return 0;
+    }
+    return id;
+  }
+
+  bool detachTap(uint64_t tapId) {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    if (!started_) return false;
+    LoopContext* context = nullptr;
+    {
+      std::lock_guard<std::mutex> taps(tapsMutex_);
+      auto it = tapLoops_.find(tapId);
+      if (it == tapLoops_.end()) return false;
+      context = it->second;
+      tapLoops_.erase(it);
+    }
+    return context->post([context, tapId] { context->taps().detach(tapId); });
+  }
+
+  void addPublishTap(std::string name, PublishTapFactory factory) {
+    publishTaps_.add(std::move(name), std::move(factory));
+  }
+  bool removePublishTap(const std::string& name) { return publishTaps_.remove(name); }
 
  private:
   // Accept loop: an address banned for failed authorizations is refused
@@ -251,6 +315,7 @@ class EngineImpl {
   SessionTable table_;
   IpRules ipRules_;
   AuthFailureLimiter authFailures_;
+  PublishTaps publishTaps_;
   SessionEnvironment env_;
 
   mutable std::mutex lifecycle_;
@@ -261,6 +326,12 @@ class EngineImpl {
   std::unique_ptr<net::Listener> tlsListener_;
   mutable std::mutex tlsMutex_;  // guards tlsContext_ (reloadTls from any thread)
   std::shared_ptr<const tls::TlsContext> tlsContext_;
+  // Host-attached taps: which loop holds each id. The loops take only
+  // tapsMutex_ (never lifecycle_, which stop() holds while joining them).
+  std::mutex tapsMutex_;
+  std::unordered_map<uint64_t, LoopContext*> tapLoops_;
+  uint64_t nextTapId_ = 1;  // guarded by lifecycle_
+  size_t nextTapLoop_ = 0;  // guarded by lifecycle_
   std::atomic<uint64_t> nextSessionId_{1};
   std::atomic<uint64_t> accepted_{0};
 };
@@ -292,6 +363,26 @@ bool Engine::answerAuth(uint64_t sessionId, uint64_t requestId, AuthAnswer answe
 
 bool Engine::kick(uint64_t sessionId, const std::string& reason) {
   return impl_->kick(sessionId, reason);
+}
+uint64_t Engine::attachTap(const std::string& app, const std::string& name, int loopIndex,
+                           TapFactory factory) {
+  return impl_->attachTap(app, name, loopIndex, std::move(factory));
+}
+uint64_t Engine::attachTap(const std::string& streamKey, int loopIndex, TapFactory factory) {
+  // The app is one path segment; the stream name may itself contain '/'.
+  const size_t slash = streamKey.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == streamKey.size()) return 0;
+  return impl_->attachTap(streamKey.substr(0, slash), streamKey.substr(slash + 1), loopIndex,
+                          std::move(factory));
+}
+bool Engine::detachTap(uint64_t tapId) {
+  return impl_->detachTap(tapId);
+}
+void Engine::addPublishTap(std::string name, PublishTapFactory factory) {
+  impl_->addPublishTap(std::move(name), std::move(factory));
+}
+bool Engine::removePublishTap(const std::string& name) {
+  return impl_->removePublishTap(name);
 }
 EngineStats Engine::stats() const {
   return impl_->stats();

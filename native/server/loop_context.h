@@ -1,5 +1,6 @@
 // LoopContext: the engine's per-loop state. Adapts a net::LoopThread to the
-// server's Executor, owns that loop's stream fan-outs and its connections, and
+// server's Executor, owns that loop's stream fan-outs, its connections and the
+// taps host code attached here (Engine::attachTap), and
 // runs a once-a-second housekeeping timer for handshake/idle timeouts.
 // Everything here is touched only on its own loop thread (except post()).
 #pragma once
@@ -12,7 +13,9 @@
 #include "net/loop_thread.h"
 #include "net/timer.h"
 #include "server/executor.h"
+#include "server/loop_taps.h"
 #include "server/stream.h"
+#include "server/stream_registry.h"
 
 namespace rtmp::server {
 
@@ -20,7 +23,8 @@ class EngineConnection;
 
 class LoopContext : public Executor {
  public:
-  explicit LoopContext(net::LoopThread& loop) : loop_(loop) {}
+  LoopContext(net::LoopThread& loop, StreamRegistry& registry)
+      : loop_(loop), taps_(*this, fanouts_, registry) {}
   ~LoopContext() override;
 
   bool post(std::function<void()> fn) override { return loop_.post(std::move(fn)); }
@@ -29,6 +33,8 @@ class LoopContext : public Executor {
 
   net::LoopThread& loop() { return loop_; }
   LoopFanouts& fanouts() { return fanouts_; }
+  // Non-session taps on this loop (loop thread).
+  LoopTaps& taps() { return taps_; }
 
   // Loop thread.
   void add(EngineConnection* connection);
@@ -58,6 +64,7 @@ class LoopContext : public Executor {
   void flushHeldMedia();
   net::LoopThread& loop_;
   LoopFanouts fanouts_;
+  LoopTaps taps_;  // after fanouts_: destroyed first
   std::unordered_map<uint64_t, EngineConnection*> connections_;
   std::unique_ptr<net::Timer> housekeeping_;
   std::vector<EngineConnection*> toFlush_;

@@ -179,7 +179,7 @@ void PlayerTap::onPublisherGone() {
   restartTimeline();
 }
 
-void PlayerTap::onPublisherBack(const CodecSummary& codec) {
+void PlayerTap::onPublisherBack() {
   if (publisherPresent_) return;
   publisherPresent_ = true;
   restartTimeline();

@@ -67,8 +67,9 @@ class PlayerTap : public StreamTap {
   void onStart(const JoinSnapshot& snapshot) override;
   void onMedia(const SharedMediaRef& media) override;
   void onPublisherGone() override;
-  void onPublisherBack(const CodecSummary& codec) override;
+  void onPublisherBack() override;
   void onDetached() override {}
+  bool rtmpPlayer() const override { return true; }
 
   // receiveAudio/receiveVideo (§7.2.2.2/3): stop or resume one kind of media.
   void setReceive(bool video, bool enabled);

@@ -222,7 +222,10 @@ void Session::onClosed(const base::Error& reason) {
 
 void Session::stopPublishing(const char* why) {
   if (!publishStream_) return;
+  // The stream tells its taps the publisher left (publish-scoped ones on this
+  // loop hear it at once), then this publish's own taps go.
   publishStream_->endPublish(id_);
+  detachPublishTaps();
   EngineEvent e = event(EventKind::kUnpublish);
   e.reason = why;
   emit(std::move(e));

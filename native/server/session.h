@@ -28,6 +28,7 @@
 #include "server/engine_events.h"
 #include "server/ingest_rate_meter.h"
 #include "server/player_tap.h"
+#include "server/publish_taps.h"
 #include "server/session_table.h"
 #include "server/stream_name.h"
 #include "server/stream_registry.h"
@@ -70,6 +71,7 @@ struct SessionEnvironment {
   std::function<uint64_t()> wallMs;            // unix ms (stats shown to people)
   const IpRules* ipRules = nullptr;            // built from config by the engine; null = allow all
   AuthFailureLimiter* authFailures = nullptr;  // failed authorizations per IP; null = none kept
+  const PublishTaps* publishTaps = nullptr;    // publish-scoped tap factories; null = none
 };
 
 struct PeerInfo {
@@ -148,6 +150,10 @@ class Session : private PlayerHost {
   void onPause(bool pause, uint32_t streamId);
 
   void stopPublishing(const char* why);
+  // Publish-scoped taps (segmenter, recorder, relay push): built from
+  // env_.publishTaps when a publish starts, on this loop; detached when it ends.
+  void attachPublishTaps(const std::string& name, const std::string& query);
+  void detachPublishTaps();
   void stopPlaying(const char* why);
 
   // Output.
@@ -209,6 +215,10 @@ class Session : private PlayerHost {
   uint32_t publishStreamId_ = 0;
   std::string publishQuery_;
   bool publishAnnounced_ = false;
+  std::vector<std::unique_ptr<StreamTap>> publishTaps_;
+  // Tap names the authorize answer asked for (PublishTapRequest::requested).
+  // Nothing fills it yet: AuthAnswer has no such field today.
+  std::vector<std::string> authTaps_;
 
   // Playing.
   std::shared_ptr<Stream> playStream_;

@@ -38,8 +38,7 @@ bool Stream::beginPublish(uint64_t publisherId, uint64_t nowMs) {
     seq = ++seq_;
     dests = destinations_;
   }
-  CodecSummary empty;
-  fanOut(dests, [seq, empty](LocalFanout& f) { f.deliverPublisherBack(seq, empty); });
+  fanOut(dests, [seq](LocalFanout& f) { f.deliverPublisherBack(seq); });
   return true;
 }
 
@@ -101,6 +100,7 @@ void Stream::attach(Executor& loop, LoopFanouts& fanouts, StreamTap* tap) {
       destinations_ = std::move(next);
     }
     ++taps_;
+    if (tap->rtmpPlayer()) ++players_;
     snapshot.publishing = publisherId_ != 0;
     snapshot.metadata = ingest_.metadata();
     snapshot.videoHeader = ingest_.videoHeader();
@@ -120,6 +120,7 @@ bool Stream::detach(LoopFanouts& fanouts, StreamTap* tap) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     --taps_;
+    if (tap->rtmpPlayer()) --players_;
     if (lastOnLoop) {
       auto next = std::make_shared<std::vector<Destination>>();
       for (const Destination& d : *destinations_) {
@@ -145,7 +146,7 @@ StreamSnapshot Stream::snapshot() const {
   s.stream = name_;
   s.publisherId = publisherId_;
   s.startedAtMs = startedAtMs_;
-  s.players = taps_;
+  s.players = players_;
   s.codec = ingest_.codec();
   s.bytesIn = ingest_.bytesIn();
   s.videoFrames = ingest_.videoFrames();

@@ -219,7 +219,7 @@ TEST_F(PlayerTapTest, AudioOnlyStreamStartsOnTheFirstAudioFrame) {
 TEST_F(PlayerTapTest, PublisherGoneAndBackAreReportedOnceEach) {
   PlayerTap& tap = attach();
   ASSERT_TRUE(stream_.beginPublish(1, 0));
-  tap.onPublisherBack({});  // already present: ignored
+  tap.onPublisherBack();  // already present: ignored
   stream_.endPublish(1);
   tap.onPublisherGone();  // already gone: ignored
   ASSERT_TRUE(stream_.beginPublish(1, 0));

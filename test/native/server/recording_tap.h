@@ -24,7 +24,7 @@ class RecordingTap : public StreamTap {
     if (onMediaHook) onMediaHook(media);
   }
   void onPublisherGone() override { calls.push_back("gone"); }
-  void onPublisherBack(const CodecSummary&) override { calls.push_back("back"); }
+  void onPublisherBack() override { calls.push_back("back"); }
   void onDetached() override {
     detached = true;
     calls.push_back("detached");
