@@ -24,7 +24,7 @@ void PlayerTap::restartTimeline() {
   base_.reset();
   pending_.clear();
   for (auto& seq : lastSentSeq_) seq = 0;
-  dropping_ = false;
+  policy_.restart();
 }
 
 void PlayerTap::onStart(const JoinSnapshot& snapshot) {
@@ -104,45 +104,16 @@ void PlayerTap::setPaused(bool paused) {
 }
 
 bool PlayerTap::shouldDrop(const SharedMedia& m) {
-  const uint64_t queued = host_.queuedBytes();
-  const uint32_t queuedMs = queuedMediaMs();
-  const bool over = queuedMs > options_.queueMs || queued > options_.queueMaxBytes;
-  if (m.kind() == MediaKind::kAudio) {
-    // Audio is small and keeps the player alive; give it up only at the hard byte cap.
-    if (queued > options_.queueMaxBytes) {
-      ++stats_.droppedAudio;
-      lastSentSeq_[m.csid] = 0;
-      host_.reportDrops(stats_);
-      return true;
-    }
-    return false;
-  }
-  if (dropping_) {
-    // Resume only at a keyframe and once the backlog is back under half the bound.
-    if (m.keyframe() && queuedMs <= options_.queueMs / 2 && queued <= options_.queueMaxBytes / 2) {
-      dropping_ = false;
-      return false;
-    }
-    ++stats_.droppedVideo;
-    host_.reportDrops(stats_);
-    return true;
-  }
-  if (over) {
-    dropping_ = true;
-    ++stats_.droppedVideo;
-    lastSentSeq_[m.csid] = 0;  // the delta chain on this csid is broken
-    host_.reportDrops(stats_);
-    return true;
-  }
-  return false;
-}
-
-uint32_t PlayerTap::queuedMediaMs() {
-  const uint64_t written = handedOff_ - std::min<uint64_t>(host_.queuedBytes(), handedOff_);
-  while (!marks_.empty() && marks_.front().endOffset <= written) marks_.pop_front();
-  if (marks_.empty()) return 0;
-  int32_t span = static_cast<int32_t>(marks_.back().timestamp - marks_.front().timestamp);
-  return span > 0 ? static_cast<uint32_t>(span) : 0;
+  // One question to the host per message.
+  if (policy_.admit(m.kind(), m.keyframe(), host_.queuedBytes())) return false;
+  if (m.csid < 8) lastSentSeq_[m.csid] = 0;  // the delta chain on this csid is broken
+  const SlowConsumerDrops& drops = policy_.drops();
+  stats_.droppedVideo = drops.video;
+  stats_.droppedAudio = drops.audio;
+  stats_.droppedForBacklog = drops.backlogTime;
+  stats_.droppedForByteCap = drops.byteCap;
+  host_.reportDrops(stats_);
+  return true;
 }
 
 void PlayerTap::send(const SharedMedia& m, bool fresh) {
@@ -164,10 +135,9 @@ void PlayerTap::send(const SharedMedia& m, bool fresh) {
   // A clamped timestamp is not where the shared deltas assume this message
   // was: the next message on csid must restart with its own type-0 header.
   lastSentSeq_[csid] = clamped ? 0 : m.seq;
-  handedOff_ += size;
+  policy_.handedOver(size, m.timestamp(), m.kind() != MediaKind::kData);
   stats_.bytesOut += size;
   ++stats_.sentMessages;
-  if (m.kind() != MediaKind::kData) marks_.push_back({handedOff_, m.timestamp()});
 }
 
 void PlayerTap::onPublisherGone() {

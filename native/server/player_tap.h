@@ -8,12 +8,11 @@
 //   previous one there; otherwise (join, after a drop, republish) it restarts
 //   the chunk stream with its own type-0 header.
 // - Timestamps: in rebase mode the player's timeline starts near zero at join.
-// - Slow player: the media time queued in the socket is bounded; past the bound
-//   video is dropped until the next keyframe (audio kept), and counted.
+// - Slow player: SlowConsumerPolicy over the bytes the socket has not written
+//   (video dropped until the next keyframe, audio kept, every drop counted).
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +20,7 @@
 #include "base/bytes.h"
 #include "protocol/status_codes.h"
 #include "server/engine_config.h"
+#include "server/slow_consumer_policy.h"
 #include "server/stream_tap.h"
 
 namespace rtmp::server {
@@ -30,6 +30,9 @@ struct PlayerStats {
   uint64_t sentMessages = 0;
   uint64_t droppedVideo = 0;
   uint64_t droppedAudio = 0;
+  // The same drops by cause (SlowConsumerDrops).
+  uint64_t droppedForBacklog = 0;
+  uint64_t droppedForByteCap = 0;
   uint64_t bytesOut = 0;
 };
 
@@ -62,7 +65,10 @@ struct PlayerOptions {
 
 class PlayerTap : public StreamTap {
  public:
-  PlayerTap(PlayerHost& host, PlayerOptions options) : host_(host), options_(std::move(options)) {}
+  PlayerTap(PlayerHost& host, PlayerOptions options)
+      : host_(host),
+        options_(std::move(options)),
+        policy_({options_.queueMs, options_.queueMaxBytes}) {}
 
   void onStart(const JoinSnapshot& snapshot) override;
   void onMedia(const SharedMediaRef& media) override;
@@ -87,8 +93,6 @@ class PlayerTap : public StreamTap {
   // The player's timestamp for a stream timestamp; sets clamped when the
   // message is older than the player's start and was moved to 0.
   uint32_t playerTimestamp(uint32_t streamTimestamp, bool* clamped = nullptr) const;
-  // Bytes written so far by the socket: pops queue marks they cover.
-  uint32_t queuedMediaMs();
   bool shouldDrop(const SharedMedia& media);
   // receiveAudio/receiveVideo/pause filters.
   bool wanted(const SharedMedia& media);
@@ -96,6 +100,7 @@ class PlayerTap : public StreamTap {
   PlayerHost& host_;
   const PlayerOptions options_;
   PlayerStats stats_;
+  SlowConsumerPolicy policy_;
 
   bool streamHasVideo_ = false;
   bool publisherPresent_ = false;
@@ -103,19 +108,10 @@ class PlayerTap : public StreamTap {
   std::vector<SharedMediaRef> pending_;
   std::optional<uint32_t> base_;  // stream timestamp that maps to player time 0
   uint64_t lastSentSeq_[8] = {};  // by csid (fan-out csids are 4, 6, 7)
-  bool dropping_ = false;
   bool wantAudio_ = true;
   bool wantVideo_ = true;
   bool paused_ = false;
   bool awaitKeyframe_ = false;  // after unpause / receiveVideo(true)
-
-  // (cumulative bytes handed to the socket after this message, its timestamp)
-  struct QueueMark {
-    uint64_t endOffset;
-    uint32_t timestamp;
-  };
-  std::deque<QueueMark> marks_;
-  uint64_t handedOff_ = 0;
 };
 
 }  // namespace rtmp::server
