@@ -28,6 +28,7 @@ class LoopContext : public Executor {
   ~LoopContext() override;
 
   bool post(std::function<void()> fn) override { return loop_.post(std::move(fn)); }
+  bool postTask(std::unique_ptr<net::Task> task) override { return loop_.post(std::move(task)); }
   uint32_t index() const override { return static_cast<uint32_t>(loop_.index()); }
   bool isCurrent() const override { return loop_.isCurrentThread(); }
 

@@ -25,6 +25,34 @@ void Stream::fanOut(const Destinations& dests, Fn&& deliver) {
   }
 }
 
+namespace {
+
+// One message for the taps of one stream on another loop. A typed task: the
+// post allocates this node and nothing else (no std::function).
+class MediaDelivery final : public net::Task {
+ public:
+  MediaDelivery(std::shared_ptr<LocalFanout> fanout, SharedMediaRef media)
+      : fanout_(std::move(fanout)), media_(std::move(media)) {}
+  void run() override { fanout_->deliverMedia(media_); }
+
+ private:
+  std::shared_ptr<LocalFanout> fanout_;
+  SharedMediaRef media_;
+};
+
+}  // namespace
+
+void Stream::fanOutMedia(const Destinations& dests, const SharedMediaRef& media) {
+  // Called without mutex_ held, like fanOut.
+  for (const Destination& d : *dests) {
+    if (d.loop->isCurrent()) {
+      d.fanout->deliverMedia(media);
+    } else {
+      d.loop->postTask(std::make_unique<MediaDelivery>(d.fanout, media));
+    }
+  }
+}
+
 bool Stream::beginPublish(uint64_t publisherId, uint64_t nowMs) {
   Destinations dests;
   uint64_t seq;
@@ -57,7 +85,7 @@ IngestResult Stream::ingest(uint8_t typeId, uint32_t timestamp, const base::Byte
     }
     dests = destinations_;
   }
-  fanOut(dests, [media = result.media](LocalFanout& f) { f.deliverMedia(media); });
+  fanOutMedia(dests, result.media);
   return result;
 }
 

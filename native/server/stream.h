@@ -71,6 +71,8 @@ class Stream {
 
   template <typename Fn>
   void fanOut(const Destinations& dests, Fn&& deliver);
+  // The per-message path: a typed task per destination loop.
+  void fanOutMedia(const Destinations& dests, const SharedMediaRef& media);
 
   const std::string app_;
   const std::string name_;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -31,6 +32,11 @@ class FakeLoop : public Executor {
     if (stopped_) return false;
     queue_.push_back(std::move(fn));
     return true;
+  }
+  bool postTask(std::unique_ptr<net::Task> task) override {
+    // Counted and queued like any post; the queue holds closures.
+    std::shared_ptr<net::Task> shared(std::move(task));
+    return post([shared] { shared->run(); });
   }
   uint32_t index() const override { return index_; }
   bool isCurrent() const override { return forced_ ? *forced_ : running() == this; }
