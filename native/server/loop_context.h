@@ -13,6 +13,7 @@
 #include "net/loop_thread.h"
 #include "net/timer.h"
 #include "server/executor.h"
+#include "server/loop_services.h"
 #include "server/loop_taps.h"
 #include "server/stream.h"
 #include "server/stream_registry.h"
@@ -21,7 +22,7 @@ namespace rtmp::server {
 
 class EngineConnection;
 
-class LoopContext : public Executor {
+class LoopContext : public Executor, public LoopServices {
  public:
   LoopContext(net::LoopThread& loop, StreamRegistry& registry)
       : loop_(loop), taps_(*this, fanouts_, registry) {}
@@ -33,7 +34,9 @@ class LoopContext : public Executor {
   bool isCurrent() const override { return loop_.isCurrentThread(); }
 
   net::LoopThread& loop() { return loop_; }
-  LoopFanouts& fanouts() { return fanouts_; }
+  // LoopServices.
+  Executor& executor() override { return *this; }
+  LoopFanouts& fanouts() override { return fanouts_; }
   // Non-session taps on this loop (loop thread).
   LoopTaps& taps() { return taps_; }
 

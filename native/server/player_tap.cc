@@ -42,7 +42,7 @@ void PlayerTap::onStart(const JoinSnapshot& snapshot) {
   }
   startTimeline(base);
   for (const auto& m : snapshot.gop) send(*m);
-  host_.flushMedia();
+  sink_.flushMedia();
 }
 
 void PlayerTap::startTimeline(uint32_t base) {
@@ -105,7 +105,7 @@ void PlayerTap::setPaused(bool paused) {
 
 bool PlayerTap::shouldDrop(const SharedMedia& m) {
   // One question to the host per message.
-  if (policy_.admit(m.kind(), m.keyframe(), host_.queuedBytes())) return false;
+  if (policy_.admit(m.kind(), m.keyframe(), sink_.queuedBytes())) return false;
   if (m.csid < 8) lastSentSeq_[m.csid] = 0;  // the delta chain on this csid is broken
   const SlowConsumerDrops& drops = policy_.drops();
   stats_.droppedVideo = drops.video;
@@ -125,17 +125,21 @@ void PlayerTap::send(const SharedMedia& m, bool fresh) {
   // allocation and no copy per player.
   if (chained) {
     size = m.chunks.bytes.size();
-    host_.sendMediaBytes(m.chunks.bytes, base::Bytes());
+    sink_.writeMedia(m.chunks.bytes, base::Bytes());
   } else {
     protocol::PlayerStart start = protocol::startWithType0(
         m.chunks, playerTimestamp(m.timestamp(), &clamped), options_.streamId);
     size = start.head.size() + start.tail.size();
-    host_.sendMediaBytes(start.head, start.tail);
+    sink_.writeMedia(start.head, start.tail);
   }
   // A clamped timestamp is not where the shared deltas assume this message
   // was: the next message on csid must restart with its own type-0 header.
   lastSentSeq_[csid] = clamped ? 0 : m.seq;
   policy_.handedOver(size, m.timestamp(), m.kind() != MediaKind::kData);
+  if (options_.bytesOut != nullptr) {
+    options_.bytesOut->store(options_.bytesOut->load(std::memory_order_relaxed) + size,
+                             std::memory_order_relaxed);
+  }
   stats_.bytesOut += size;
   ++stats_.sentMessages;
 }

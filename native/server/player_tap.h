@@ -12,6 +12,7 @@
 //   (video dropped until the next keyframe, audio kept, every drop counted).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,12 +21,12 @@
 #include "base/bytes.h"
 #include "protocol/status_codes.h"
 #include "server/engine_config.h"
+#include "server/media_sink.h"
 #include "server/slow_consumer_policy.h"
 #include "server/stream_tap.h"
 
 namespace rtmp::server {
 
-// What a player tap needs from its session.
 struct PlayerStats {
   uint64_t sentMessages = 0;
   uint64_t droppedVideo = 0;
@@ -36,16 +37,11 @@ struct PlayerStats {
   uint64_t bytesOut = 0;
 };
 
+// What a player tap needs from its session: the control side. Media goes
+// straight to a MediaSink (the connection), not through the session.
 class PlayerHost {
  public:
   virtual ~PlayerHost() = default;
-  // One message: `head` then `tail` (tail may be empty). The host may hold
-  // them briefly to gather several messages into one write (mergeWritesMs).
-  virtual void sendMediaBytes(const base::Bytes& head, const base::Bytes& tail) = 0;
-  // Send what the host holds now (a new player's first GOP should not wait).
-  virtual void flushMedia() = 0;
-  // Total bytes handed to the host or socket that the socket has not written yet.
-  virtual uint64_t queuedBytes() const = 0;
   // NetStream status on the play stream (csid 3) and user control events.
   virtual void sendPlayStatus(const protocol::StatusCode& status,
                               const std::string& description) = 0;
@@ -61,12 +57,16 @@ struct PlayerOptions {
   uint32_t queueMs = 5'000;
   uint64_t queueMaxBytes = 32u << 20;
   std::string streamPath;  // "app/name" for status descriptions
+  // The session's bytes-out counter: the tap adds the media bytes it writes.
+  // Written only on the tap's loop (a relaxed load + store, no RMW); null = none.
+  std::atomic<uint64_t>* bytesOut = nullptr;
 };
 
 class PlayerTap : public StreamTap {
  public:
-  PlayerTap(PlayerHost& host, PlayerOptions options)
+  PlayerTap(PlayerHost& host, MediaSink& sink, PlayerOptions options)
       : host_(host),
+        sink_(sink),
         options_(std::move(options)),
         policy_({options_.queueMs, options_.queueMaxBytes}) {}
 
@@ -98,6 +98,7 @@ class PlayerTap : public StreamTap {
   bool wanted(const SharedMedia& media);
 
   PlayerHost& host_;
+  MediaSink& sink_;
   const PlayerOptions options_;
   PlayerStats stats_;
   SlowConsumerPolicy policy_;

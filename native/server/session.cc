@@ -53,7 +53,7 @@ void Session::onBytes(std::span<const uint8_t> bytes) {
     if (!step.ok()) return fail(std::move(step).error().withContext("handshake"));
     if (!step->output.empty()) {
       auto out = base::Bytes::copyOf(step->output);
-      bytesOut_ += out.size();
+      countBytesOut(out.size());
       transport_.write({std::move(out)});
     }
     if (!handshake_.done()) return;
@@ -238,7 +238,7 @@ void Session::stopPublishing(const char* why) {
 
 void Session::stopPlaying(const char* why) {
   if (!player_) return;
-  playStream_->detach(transport_.fanouts(), player_.get());
+  playStream_->detach(transport_.loopServices().fanouts(), player_.get());
   EngineEvent e = event(EventKind::kStop);
   e.reason = why;
   emit(std::move(e));
@@ -263,16 +263,13 @@ void Session::sendMessages(std::initializer_list<protocol::Message> messages) {
     (void)writer_.write(m, out);
   }
   auto bytes = out.freeze();
-  bytesOut_ += bytes.size();
-  info_->bytesOut.store(bytesOut_, std::memory_order_relaxed);
+  countBytesOut(bytes.size());
   transport_.write({std::move(bytes)});
 }
 
-void Session::sendMediaBytes(const base::Bytes& head, const base::Bytes& tail) {
-  if (closed_) return;
-  bytesOut_ += head.size() + tail.size();
-  info_->bytesOut.store(bytesOut_, std::memory_order_relaxed);
-  transport_.writeMedia(head, tail);
+void Session::countBytesOut(uint64_t bytes) {
+  info_->bytesOut.store(info_->bytesOut.load(std::memory_order_relaxed) + bytes,
+                        std::memory_order_relaxed);
 }
 
 void Session::sendPlayStatus(const protocol::StatusCode& status, const std::string& description) {
@@ -304,7 +301,7 @@ EngineEvent Session::event(EventKind kind) const {
   e.tcUrl = tcUrl_;
   e.flashVer = flashVer_;
   e.bytesIn = bytesIn_;
-  e.bytesOut = bytesOut_;
+  e.bytesOut = info_->bytesOut.load(std::memory_order_relaxed);
   if (publishStream_) {
     e.stream = publishStream_->name();
     e.query = joinQueries(appQuery_, publishQuery_);

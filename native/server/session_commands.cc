@@ -205,12 +205,13 @@ void Session::attachPublishTaps(const std::string& name, const std::string& quer
   request.name = name;
   request.query = query;
   request.publisherId = id_;
-  request.loopIndex = transport_.loop().index();
+  request.loopIndex = transport_.loopServices().executor().index();
   request.requested = authTaps_;
   publishTaps_ = env_.publishTaps->build(request);
   // On the publisher's loop: the stream delivers to them directly, no post.
   for (const auto& tap : publishTaps_) {
-    publishStream_->attach(transport_.loop(), transport_.fanouts(), tap.get());
+    publishStream_->attach(transport_.loopServices().executor(),
+                           transport_.loopServices().fanouts(), tap.get());
   }
 }
 
@@ -218,7 +219,8 @@ void Session::detachPublishTaps() {
   // Move out first: a tap's onDetached must not find itself in the list.
   auto taps = std::move(publishTaps_);
   publishTaps_.clear();
-  for (const auto& tap : taps) publishStream_->detach(transport_.fanouts(), tap.get());
+  for (const auto& tap : taps)
+    publishStream_->detach(transport_.loopServices().fanouts(), tap.get());
 }
 
 base::Status Session::onPlay(const std::string& rawName, bool reset, uint32_t streamId) {
@@ -286,9 +288,12 @@ base::Status Session::startPlay(const std::string& streamName, const std::string
   options.queueMs = env_.config.playerQueueMs;
   options.queueMaxBytes = env_.config.playerQueueMaxBytes;
   options.streamPath = app_ + "/" + name.name;
-  player_ = std::make_unique<PlayerTap>(static_cast<PlayerHost&>(*this), options);
+  options.bytesOut = &info_->bytesOut;
+  player_ = std::make_unique<PlayerTap>(static_cast<PlayerHost&>(*this),
+                                        static_cast<MediaSink&>(transport_), options);
   emit(event(EventKind::kPlay));
-  playStream_->attach(transport_.loop(), transport_.fanouts(), player_.get());
+  playStream_->attach(transport_.loopServices().executor(), transport_.loopServices().fanouts(),
+                      player_.get());
   return base::okStatus();
 }
 

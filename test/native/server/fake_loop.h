@@ -17,11 +17,12 @@
 #include <utility>
 
 #include "server/executor.h"
+#include "server/loop_services.h"
 #include "server/stream.h"
 
 namespace rtmp::server::testing {
 
-class FakeLoop : public Executor {
+class FakeLoop : public Executor, public LoopServices {
  public:
   explicit FakeLoop(uint32_t index) : index_(index) {}
   FakeLoop(const FakeLoop&) = delete;
@@ -76,7 +77,9 @@ class FakeLoop : public Executor {
   // Refuse further posts (an executor that stopped).
   void stop() { stopped_ = true; }
 
-  LoopFanouts& fanouts() { return fanouts_; }
+  // LoopServices.
+  Executor& executor() override { return *this; }
+  LoopFanouts& fanouts() override { return fanouts_; }
   // Taps attached on this loop over all streams.
   size_t tapCount() const {
     size_t n = 0;

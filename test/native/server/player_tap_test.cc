@@ -17,9 +17,9 @@ namespace {
 constexpr uint8_t kAudio = 8;
 constexpr uint8_t kVideo = 9;
 
-class FakePlayerHost : public PlayerHost {
+class FakePlayerHost : public PlayerHost, public MediaSink {
  public:
-  void sendMediaBytes(const base::Bytes& head, const base::Bytes& tail) override {
+  void writeMedia(const base::Bytes& head, const base::Bytes& tail) override {
     for (const auto* b : {&head, &tail})
       output.insert(output.end(), b->data(), b->data() + b->size());
     ++writes;
@@ -77,7 +77,7 @@ class PlayerTapTest : public ::testing::Test {
   }
 
   PlayerTap& attach(PlayerOptions options = {}) {
-    tap_ = std::make_unique<PlayerTap>(host_, options);
+    tap_ = std::make_unique<PlayerTap>(host_, host_, options);
     stream_.attach(loop_, loop_.fanouts(), tap_.get());
     return *tap_;
   }
