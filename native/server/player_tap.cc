@@ -118,7 +118,8 @@ bool PlayerTap::shouldDrop(const SharedMedia& m) {
 
 void PlayerTap::send(const SharedMedia& m, bool fresh) {
   const uint32_t csid = m.csid < 8 ? m.csid : 0;
-  const bool chained = !fresh && lastSentSeq_[csid] != 0 && m.prevSeqOnCsid == lastSentSeq_[csid];
+  const bool chained =
+      m.encoded() && !fresh && lastSentSeq_[csid] != 0 && m.prevSeqOnCsid == lastSentSeq_[csid];
   uint64_t size = 0;
   bool clamped = false;
   // The hot path (chained) hands over a reference to the shared bytes: no
@@ -126,6 +127,12 @@ void PlayerTap::send(const SharedMedia& m, bool fresh) {
   if (chained) {
     size = m.chunks.bytes.size();
     sink_.writeMedia(m.chunks.bytes, base::Bytes());
+  } else if (!m.encoded()) {
+    // Ingested while the stream had no RTMP player: this player's own copy.
+    base::Bytes whole = protocol::encodeWithType0(
+        m.chunks, playerTimestamp(m.timestamp(), &clamped), options_.streamId);
+    size = whole.size();
+    sink_.writeMedia(whole, base::Bytes());
   } else {
     protocol::PlayerStart start = protocol::startWithType0(
         m.chunks, playerTimestamp(m.timestamp(), &clamped), options_.streamId);

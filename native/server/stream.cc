@@ -76,6 +76,9 @@ IngestResult Stream::ingest(uint8_t typeId, uint32_t timestamp, const base::Byte
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (publisherId_ == 0) return result;
+    // Lazy chunk encoding: only while an RTMP player is attached. A player
+    // attaches under this mutex, so every message after its snapshot is encoded.
+    ingest_.setEncodeChunks(players_ > 0);
     result = ingest_.process(typeId, timestamp, payload, seq_ + 1);
     if (!result.media) return result;
     ++seq_;

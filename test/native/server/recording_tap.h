@@ -30,12 +30,17 @@ class RecordingTap : public StreamTap {
     calls.push_back("detached");
   }
 
+  // Counted as an RTMP player (lazy chunk encoding follows players). Set
+  // before attaching and leave it while attached.
+  bool rtmpPlayer() const override { return player; }
+
   std::vector<uint64_t> seqs() const {
     std::vector<uint64_t> out;
     for (const auto& m : received) out.push_back(m->seq);
     return out;
   }
 
+  bool player = false;
   bool started = false;
   bool detached = false;
   JoinSnapshot snapshotAtStart;
