@@ -113,6 +113,10 @@ class EngineImpl {
       }
       tlsListener_ = std::move(tlsListener).value();
     }
+    {
+      std::lock_guard<std::mutex> taps(tapsMutex_);  // attachTap may post from now on
+      for (auto& context : contexts_) tapContexts_.push_back(context.get());
+    }
     started_ = true;
     base::log(base::LogLevel::kInfo, "engine",
               "listening on " + config_.host + ":" + std::to_string(listener_->port()) +
@@ -163,15 +167,13 @@ class EngineImpl {
     started_ = false;
     if (listener_) listener_->close();
     if (tlsListener_) tlsListener_->close();
-    // Host-attached taps leave first (each hears onDetached on its loop): the
-    // posts run before the loops shut down.
+    // Host-attached taps leave first (each hears onDetached on its loop): no
+    // attach can be posted after closeTaps(), and these posts run before the
+    // loops shut down.
+    closeTaps();
     for (auto& context : contexts_) {
       LoopContext* c = context.get();
       c->post([c] { c->taps().detachAll(); });
-    }
-    {
-      std::lock_guard<std::mutex> taps(tapsMutex_);
-      tapLoops_.clear();
     }
     // Closing every connection runs each session's onClosed on its loop (they
     // leave their streams and report), then the threads are joined.
@@ -215,11 +217,16 @@ class EngineImpl {
 
   uint32_t sessionCount() const { return static_cast<uint32_t>(table_.size()); }
 
+  // attachTap/detachTap take only tapsMutex_, never lifecycle_: a tap may
+  // call them from its own loop, even while stop() holds lifecycle_ and joins
+  // that loop. They post while holding tapsMutex_, so once closeTaps() has run
+  // nothing more reaches a loop and every LoopContext posted to is still alive.
   uint64_t attachTap(const std::string& app, const std::string& name, int loopIndex,
                      TapFactory factory) {
-    std::lock_guard<std::mutex> lock(lifecycle_);
-    if (!started_ || !factory) return 0;
-    const size_t loops = contexts_.size();
+    if (!factory) return 0;
+    std::lock_guard<std::mutex> taps(tapsMutex_);
+    const size_t loops = tapContexts_.size();
+    if (loops == 0) return 0;  // not running
     size_t index = 0;
     if (loopIndex == Engine::kAnyLoop) {
       index = nextTapLoop_++ % loops;
@@ -228,36 +235,24 @@ class EngineImpl {
     } else {
       return 0;
     }
-    LoopContext* context = contexts_[index].get();
+    LoopContext* context = tapContexts_[index];
     const uint64_t id = nextTapId_++;
-    {
-      std::lock_guard<std::mutex> taps(tapsMutex_);
-      tapLoops_[id] = context;
-    }
     const bool posted = context->post([this, context, id, app, name, factory = std::move(factory)] {
       if (context->taps().attach(id, app, name, factory)) return;
-      std::lock_guard<std::mutex> taps(tapsMutex_);  // declined: forget the id
+      std::lock_guard<std::mutex> declined(tapsMutex_);  // forget the id
       tapLoops_.erase(id);
     });
-    if (!posted) {
-      std::lock_guard<std::mutex> taps(tapsMutex_);
-      tapLoops_.erase(id);
-      return 0;
-    }
+    if (!posted) return 0;
+    tapLoops_[id] = context;
     return id;
   }
 
   bool detachTap(uint64_t tapId) {
-    std::lock_guard<std::mutex> lock(lifecycle_);
-    if (!started_) return false;
-    LoopContext* context = nullptr;
-    {
-      std::lock_guard<std::mutex> taps(tapsMutex_);
-      auto it = tapLoops_.find(tapId);
-      if (it == tapLoops_.end()) return false;
-      context = it->second;
-      tapLoops_.erase(it);
-    }
+    std::lock_guard<std::mutex> taps(tapsMutex_);
+    auto it = tapLoops_.find(tapId);
+    if (it == tapLoops_.end()) return false;
+    LoopContext* context = it->second;
+    tapLoops_.erase(it);
     return context->post([context, tapId] { context->taps().detach(tapId); });
   }
 
@@ -267,6 +262,13 @@ class EngineImpl {
   bool removePublishTap(const std::string& name) { return publishTaps_.remove(name); }
 
  private:
+  // After this no attachTap/detachTap posts to a loop.
+  void closeTaps() {
+    std::lock_guard<std::mutex> taps(tapsMutex_);
+    tapContexts_.clear();
+    tapLoops_.clear();
+  }
+
   // Accept loop: an address banned for failed authorizations is refused
   // before any session exists.
   bool acceptPeer(const net::SocketAddress& peer) {
@@ -326,12 +328,13 @@ class EngineImpl {
   std::unique_ptr<net::Listener> tlsListener_;
   mutable std::mutex tlsMutex_;  // guards tlsContext_ (reloadTls from any thread)
   std::shared_ptr<const tls::TlsContext> tlsContext_;
-  // Host-attached taps: which loop holds each id. The loops take only
-  // tapsMutex_ (never lifecycle_, which stop() holds while joining them).
+  // Host-attached taps, all guarded by tapsMutex_: the loops open for them
+  // (empty when not running) and which loop holds each id.
   std::mutex tapsMutex_;
+  std::vector<LoopContext*> tapContexts_;
   std::unordered_map<uint64_t, LoopContext*> tapLoops_;
-  uint64_t nextTapId_ = 1;  // guarded by lifecycle_
-  size_t nextTapLoop_ = 0;  // guarded by lifecycle_
+  uint64_t nextTapId_ = 1;
+  size_t nextTapLoop_ = 0;
   std::atomic<uint64_t> nextSessionId_{1};
   std::atomic<uint64_t> accepted_{0};
 };

@@ -169,6 +169,36 @@ TEST(EngineTapTest, DeclinedTapLeavesNoIdBehind) {
   engine.stop();
 }
 
+// A tap that calls back into the engine from onDetached, on its loop, while
+// stop() is joining that loop: must neither deadlock nor reach a dead loop.
+TEST(EngineTapTest, TapCallingTheEngineFromOnDetachedDuringStopIsSafe) {
+  Engine engine(loopbackConfig(), [](EngineEvent&&) {});
+  ASSERT_TRUE(engine.start().ok());
+  Journal journal;
+  struct CallsBack : StreamTap {
+    CallsBack(Engine& e, Journal& j) : engine(e), journal(j) {}
+    void onStart(const JoinSnapshot&) override { journal.add("started"); }
+    void onMedia(const SharedMediaRef&) override {}
+    void onPublisherGone() override {}
+    void onPublisherBack() override {}
+    void onDetached() override {
+      const bool detached = engine.detachTap(1);  // its own id, already gone
+      const uint64_t again = engine.attachTap(
+          "live", "cam", 0, [](const TapPlace&) { return std::unique_ptr<StreamTap>(); });
+      journal.add(detached || again != 0 ? "engine-still-open" : "engine-closed");
+    }
+    Engine& engine;
+    Journal& journal;
+  };
+  const uint64_t id = engine.attachTap("live", "cam", 0, [&](const TapPlace&) {
+    return std::make_unique<CallsBack>(engine, journal);
+  });
+  ASSERT_EQ(id, 1u);
+  ASSERT_TRUE(journal.waitFor("started"));
+  engine.stop();
+  EXPECT_EQ(journal.lines(), (std::vector<std::string>{"started", "engine-closed"}));
+}
+
 TEST(EngineTapTest, PublishTapsCanBeRegisteredBeforeStart) {
   Engine engine(loopbackConfig(), [](EngineEvent&&) {});
   engine.addPublishTap("rec", [](const PublishTapRequest&) { return nullptr; });
