@@ -258,8 +258,10 @@ TEST_F(TapAttachTest, PublishTapLivesExactlyAsLongAsEachPublish) {
   EXPECT_EQ(asked[1].publisherId, again.id());
   publishHeaders(again, 0);
   EXPECT_EQ(current->seen.size(), 3u);
+  again.close();  // before `log` goes out of scope
+  h().drainAll();
   EXPECT_EQ(log, (std::vector<std::string>{"start:live", "media", "gone", "detached", "start:live",
-                                           "media"}));
+                                           "media", "gone", "detached"}));
 }
 
 TEST_F(TapAttachTest, PublishTapFactoryDecidesPerPublish) {
