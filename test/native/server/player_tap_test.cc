@@ -142,6 +142,12 @@ TEST_F(PlayerTapTest, OverTheMediaTimeBoundVideoIsDroppedAndCountedAudioKept) {
   EXPECT_EQ(host_.tags(kAudio).size(), 11u);
   EXPECT_EQ(tap.stats().droppedVideo, 4u);
   EXPECT_EQ(tap.stats().droppedAudio, 0u);
+  // The socket's byte backlog (1 MiB) is under the 32 MiB cap: time is the cause.
+  EXPECT_EQ(tap.stats().droppedForBacklog, 4u);
+  EXPECT_EQ(tap.stats().droppedForByteCap, 0u);
+  // The session hears every drop, kinds kept apart.
+  EXPECT_EQ(host_.lastDrops.droppedVideo, 4u);
+  EXPECT_EQ(host_.lastDrops.droppedAudio, 0u);
 }
 
 TEST_F(PlayerTapTest, OverTheByteCapAudioIsDroppedAndCountedToo) {
@@ -156,6 +162,9 @@ TEST_F(PlayerTapTest, OverTheByteCapAudioIsDroppedAndCountedToo) {
   audio(60, aacRaw(101));
   EXPECT_EQ(tap.stats().droppedAudio, 2u);
   EXPECT_EQ(tap.stats().droppedVideo, 1u);
+  EXPECT_EQ(tap.stats().droppedForByteCap, 3u);
+  EXPECT_EQ(tap.stats().droppedForBacklog, 0u);
+  EXPECT_EQ(host_.lastDrops.droppedAudio, 2u);
   EXPECT_EQ(host_.tags(kAudio), (std::vector<int>{-1}));
 }
 
