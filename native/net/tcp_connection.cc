@@ -34,33 +34,31 @@ namespace detail {
 
 namespace {
 
-// uv_buf_t arrays for a gathered write: on the stack for the usual handful of
-// buffers (chunk header + payload slices), on the heap past that. libuv copies
-// the array into its request, so it only has to live through the call.
+// The uv_buf_t array of a gathered write. libuv copies the array into its
+// request, so it only has to live through the call: one array per loop thread
+// (each loop is one thread), reused by every write, as the read path shares one
+// read buffer per loop. A merged flush of up to 256 buffers per player then
+// allocates nothing once the array has grown. write() never re-enters itself:
+// nothing it calls runs a callback synchronously.
 class BufferList {
  public:
-  explicit BufferList(size_t capacity) {
-    if (capacity > kInline) {
-      heap_.resize(capacity);
-      bufs_ = heap_.data();
-    }
-  }
+  BufferList() : bufs_(scratch()) { bufs_.clear(); }
   void add(const base::Bytes& bytes) {
     // libuv never writes through uv_buf_t::base on a write; the cast only
     // satisfies its non-const field.
-    bufs_[count_++] = uv_buf_init(const_cast<char*>(reinterpret_cast<const char*>(bytes.data())),
-                                  static_cast<unsigned int>(bytes.size()));
+    bufs_.push_back(uv_buf_init(const_cast<char*>(reinterpret_cast<const char*>(bytes.data())),
+                                static_cast<unsigned int>(bytes.size())));
   }
-  void clear() { count_ = 0; }
-  uv_buf_t* data() { return bufs_; }
-  unsigned int count() const { return static_cast<unsigned int>(count_); }
+  void clear() { bufs_.clear(); }
+  uv_buf_t* data() { return bufs_.data(); }
+  unsigned int count() const { return static_cast<unsigned int>(bufs_.size()); }
 
  private:
-  static constexpr size_t kInline = 16;
-  uv_buf_t inline_[kInline];
-  std::vector<uv_buf_t> heap_;
-  uv_buf_t* bufs_ = inline_;
-  size_t count_ = 0;
+  static std::vector<uv_buf_t>& scratch() {
+    static thread_local std::vector<uv_buf_t> bufs;
+    return bufs;
+  }
+  std::vector<uv_buf_t>& bufs_;
 };
 
 }  // namespace
@@ -242,7 +240,7 @@ bool TcpConnection::write(std::span<const base::Bytes> buffers) {
   if (total == 0) {
     return true;
   }
-  BufferList bufs(count);
+  BufferList bufs;
   for (const base::Bytes& b : buffers) {
     if (!b.empty()) {
       bufs.add(b);

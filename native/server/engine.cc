@@ -3,6 +3,7 @@
 #include <atomic>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -24,7 +25,9 @@ class EngineImpl {
         authFailures_(config_.authFailures),
         env_{config_,         registry_,          table_,
              std::move(sink), &base::monotonicMs, &base::wallClockMs,
-             &ipRules_,       &authFailures_} {}
+             &ipRules_,       &authFailures_} {
+    env_.publishTaps = &publishTaps_;
+  }
 
   ~EngineImpl() { stop(); }
 
@@ -46,7 +49,7 @@ class EngineImpl {
     pool_ = std::make_unique<net::LoopPool>(poolOptions);
     RTMP_TRY(pool_->start());
     for (size_t i = 0; i < pool_->size(); ++i) {
-      contexts_.push_back(std::make_unique<LoopContext>(pool_->at(i)));
+      contexts_.push_back(std::make_unique<LoopContext>(pool_->at(i), registry_));
     }
     for (auto& context : contexts_) {
       LoopContext* c = context.get();
@@ -85,6 +88,10 @@ class EngineImpl {
         return std::move(tlsListener).error().context("rtmps");
       }
       tlsListener_ = std::move(tlsListener).value();
+    }
+    {
+      std::lock_guard<std::mutex> taps(tapsMutex_);  // attachTap may post from now on
+      for (auto& context : contexts_) tapContexts_.push_back(context.get());
     }
     started_ = true;
     base::log(base::LogLevel::kInfo, "engine",
@@ -136,6 +143,14 @@ class EngineImpl {
     started_ = false;
     if (listener_) listener_->close();
     if (tlsListener_) tlsListener_->close();
+    // Host-attached taps leave first (each hears onDetached on its loop): no
+    // attach can be posted after closeTaps(), and these posts run before the
+    // loops shut down.
+    closeTaps();
+    for (auto& context : contexts_) {
+      LoopContext* c = context.get();
+      c->post([c] { c->taps().detachAll(); });
+    }
     // Closing every connection runs each session's onClosed on its loop (they
     // leave their streams and report), then the threads are joined.
     pool_->stop(base::Error(base::ErrorCode::kClosed, "server stopped"));
@@ -169,6 +184,50 @@ class EngineImpl {
 
   uint32_t sessionCount() const { return static_cast<uint32_t>(table_.size()); }
 
+  // attachTap/detachTap take only tapsMutex_, never lifecycle_: a tap may
+  // call them from its own loop, even while stop() holds lifecycle_ and joins
+  // that loop. They post while holding tapsMutex_, so once closeTaps() has run
+  // nothing more reaches a loop and every LoopContext posted to is still alive.
+  uint64_t attachTap(const std::string& app, const std::string& name, int loopIndex,
+                     TapFactory factory) {
+    if (!factory) return 0;
+    std::lock_guard<std::mutex> taps(tapsMutex_);
+    const size_t loops = tapContexts_.size();
+    if (loops == 0) return 0;  // not running
+    size_t index = 0;
+    if (loopIndex == Engine::kAnyLoop) {
+      index = nextTapLoop_++ % loops;
+    } else if (loopIndex >= 0 && static_cast<size_t>(loopIndex) < loops) {
+      index = static_cast<size_t>(loopIndex);
+    } else {
+      return 0;
+    }
+    LoopContext* context = tapContexts_[index];
+    const uint64_t id = nextTapId_++;
+    const bool posted = context->post([this, context, id, app, name, factory = std::move(factory)] {
+      if (context->taps().attach(id, app, name, factory)) return;
+      std::lock_guard<std::mutex> declined(tapsMutex_);  // forget the id
+      tapLoops_.erase(id);
+    });
+    if (!posted) return 0;
+    tapLoops_[id] = context;
+    return id;
+  }
+
+  bool detachTap(uint64_t tapId) {
+    std::lock_guard<std::mutex> taps(tapsMutex_);
+    auto it = tapLoops_.find(tapId);
+    if (it == tapLoops_.end()) return false;
+    LoopContext* context = it->second;
+    tapLoops_.erase(it);
+    return context->post([context, tapId] { context->taps().detach(tapId); });
+  }
+
+  void addPublishTap(std::string name, PublishTapFactory factory) {
+    publishTaps_.add(std::move(name), std::move(factory));
+  }
+  bool removePublishTap(const std::string& name) { return publishTaps_.remove(name); }
+
  private:
   // Runs fn on the session's own loop if the session still exists there by
   // then. Returns false if there is no such session (or its loop stopped).
@@ -181,6 +240,13 @@ class EngineImpl {
     return context->post([context, sessionId, fn = std::forward<Fn>(fn)]() mutable {
       if (EngineConnection* c = context->find(sessionId)) fn(c->session());
     });
+  }
+
+  // After this no attachTap/detachTap posts to a loop.
+  void closeTaps() {
+    std::lock_guard<std::mutex> taps(tapsMutex_);
+    tapContexts_.clear();
+    tapLoops_.clear();
   }
 
   // Accept loop: an address banned for failed authorizations is refused
@@ -231,6 +297,7 @@ class EngineImpl {
   SessionTable table_;
   IpRules ipRules_;
   AuthFailureLimiter authFailures_;
+  PublishTaps publishTaps_;
   SessionEnvironment env_;
 
   mutable std::mutex lifecycle_;
@@ -241,6 +308,13 @@ class EngineImpl {
   std::unique_ptr<net::Listener> tlsListener_;
   mutable std::mutex tlsMutex_;  // guards tlsContext_ (reloadTls from any thread)
   std::shared_ptr<const tls::TlsContext> tlsContext_;
+  // Host-attached taps, all guarded by tapsMutex_: the loops open for them
+  // (empty when not running) and which loop holds each id.
+  std::mutex tapsMutex_;
+  std::vector<LoopContext*> tapContexts_;
+  std::unordered_map<uint64_t, LoopContext*> tapLoops_;
+  uint64_t nextTapId_ = 1;
+  size_t nextTapLoop_ = 0;
   std::atomic<uint64_t> nextSessionId_{1};
   std::atomic<uint64_t> accepted_{0};
 };
@@ -272,6 +346,26 @@ bool Engine::answerAuth(uint64_t sessionId, uint64_t requestId, AuthAnswer answe
 
 bool Engine::kick(uint64_t sessionId, const std::string& reason) {
   return impl_->kick(sessionId, reason);
+}
+uint64_t Engine::attachTap(const std::string& app, const std::string& name, int loopIndex,
+                           TapFactory factory) {
+  return impl_->attachTap(app, name, loopIndex, std::move(factory));
+}
+uint64_t Engine::attachTap(const std::string& streamKey, int loopIndex, TapFactory factory) {
+  // The app is one path segment; the stream name may itself contain '/'.
+  const size_t slash = streamKey.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == streamKey.size()) return 0;
+  return impl_->attachTap(streamKey.substr(0, slash), streamKey.substr(slash + 1), loopIndex,
+                          std::move(factory));
+}
+bool Engine::detachTap(uint64_t tapId) {
+  return impl_->detachTap(tapId);
+}
+void Engine::addPublishTap(std::string name, PublishTapFactory factory) {
+  impl_->addPublishTap(std::move(name), std::move(factory));
+}
+bool Engine::removePublishTap(const std::string& name) {
+  return impl_->removePublishTap(name);
 }
 EngineStats Engine::stats() const {
   return impl_->stats();

@@ -5,11 +5,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "base/error.h"
 #include "server/engine_config.h"
 #include "server/engine_events.h"
 #include "server/engine_stats.h"
+#include "server/loop_taps.h"
+#include "server/publish_taps.h"
 
 namespace rtmp::server {
 
@@ -45,6 +48,29 @@ class Engine {
   // The host's answer to a kAuthorize event (any thread). Returns false if the
   // session is gone; an answer to a request no longer pending is ignored.
   bool answerAuth(uint64_t sessionId, uint64_t requestId, AuthAnswer answer);
+
+  // --- Taps that are not sessions (docs/architecture.md, "Taps") ---
+  static constexpr int kAnyLoop = -1;
+  // Attaches a tap to app/name, published yet or not, on loop `loopIndex`
+  // (kAnyLoop: the engine picks, round robin). Any thread: the call posts to
+  // that loop, where `factory` builds the tap and it is attached. The tap stays
+  // attached across unpublish/republish until detachTap or stop().
+  // Returns the tap's id, or 0 if the engine is not running or there is no
+  // such loop.
+  uint64_t attachTap(const std::string& app, const std::string& name, int loopIndex,
+                     TapFactory factory);
+  // The same with a stream key "app/name".
+  uint64_t attachTap(const std::string& streamKey, int loopIndex, TapFactory factory);
+  // Any thread. Posts the detach; onDetached runs on the tap's loop, then the
+  // tap is destroyed there. Returns false if the id is unknown (detached
+  // already, declined by its factory) or the engine is not running.
+  bool detachTap(uint64_t tapId);
+
+  // Publish-scoped taps: `factory` is asked on every publish start, on the
+  // publisher's loop, and its tap lives until that publish ends. Any thread,
+  // before or after start(); a publish already running is not affected.
+  void addPublishTap(std::string name, PublishTapFactory factory);
+  bool removePublishTap(const std::string& name);
 
   EngineStats stats() const;
   uint32_t sessionCount() const;

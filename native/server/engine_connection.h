@@ -46,8 +46,7 @@ class EngineConnection : private SessionTransport {
   }
   uint64_t queuedBytes() const override;
   void closeAfterFlush(const base::Error& reason) override;
-  Executor& loop() override { return context_; }
-  LoopFanouts& fanouts() override { return context_.fanouts(); }
+  LoopServices& loopServices() override { return context_; }
 
   void onClose(const base::Error& reason);
   void onData(std::span<const uint8_t> bytes);

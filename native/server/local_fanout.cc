@@ -47,8 +47,8 @@ void LocalFanout::deliverPublisherGone(uint64_t seq) {
   forEachAfter(seq, [](StreamTap* tap) { tap->onPublisherGone(); });
 }
 
-void LocalFanout::deliverPublisherBack(uint64_t seq, const CodecSummary& codec) {
-  forEachAfter(seq, [&](StreamTap* tap) { tap->onPublisherBack(codec); });
+void LocalFanout::deliverPublisherBack(uint64_t seq) {
+  forEachAfter(seq, [](StreamTap* tap) { tap->onPublisherBack(); });
 }
 
 }  // namespace rtmp::server

@@ -29,7 +29,7 @@ class LocalFanout {
 
   void deliverMedia(const SharedMediaRef& media);
   void deliverPublisherGone(uint64_t seq);
-  void deliverPublisherBack(uint64_t seq, const CodecSummary& codec);
+  void deliverPublisherBack(uint64_t seq);
 
  private:
   struct Entry {

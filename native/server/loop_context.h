@@ -1,5 +1,6 @@
 // LoopContext: the engine's per-loop state. Adapts a net::LoopThread to the
-// server's Executor, owns that loop's stream fan-outs and its connections, and
+// server's Executor, owns that loop's stream fan-outs, its connections and the
+// taps host code attached here (Engine::attachTap), and
 // runs a once-a-second housekeeping timer for handshake/idle timeouts.
 // Everything here is touched only on its own loop thread (except post()).
 #pragma once
@@ -12,23 +13,32 @@
 #include "net/loop_thread.h"
 #include "net/timer.h"
 #include "server/executor.h"
+#include "server/loop_services.h"
+#include "server/loop_taps.h"
 #include "server/stream.h"
+#include "server/stream_registry.h"
 
 namespace rtmp::server {
 
 class EngineConnection;
 
-class LoopContext : public Executor {
+class LoopContext : public Executor, public LoopServices {
  public:
-  explicit LoopContext(net::LoopThread& loop) : loop_(loop) {}
+  LoopContext(net::LoopThread& loop, StreamRegistry& registry)
+      : loop_(loop), taps_(*this, fanouts_, registry) {}
   ~LoopContext() override;
 
   bool post(std::function<void()> fn) override { return loop_.post(std::move(fn)); }
+  bool postTask(std::unique_ptr<net::Task> task) override { return loop_.post(std::move(task)); }
   uint32_t index() const override { return static_cast<uint32_t>(loop_.index()); }
   bool isCurrent() const override { return loop_.isCurrentThread(); }
 
   net::LoopThread& loop() { return loop_; }
-  LoopFanouts& fanouts() { return fanouts_; }
+  // LoopServices.
+  Executor& executor() override { return *this; }
+  LoopFanouts& fanouts() override { return fanouts_; }
+  // Non-session taps on this loop (loop thread).
+  LoopTaps& taps() { return taps_; }
 
   // Loop thread.
   void add(EngineConnection* connection);
@@ -58,6 +68,7 @@ class LoopContext : public Executor {
   void flushHeldMedia();
   net::LoopThread& loop_;
   LoopFanouts fanouts_;
+  LoopTaps taps_;  // after fanouts_: destroyed first
   std::unordered_map<uint64_t, EngineConnection*> connections_;
   std::unique_ptr<net::Timer> housekeeping_;
   std::vector<EngineConnection*> toFlush_;

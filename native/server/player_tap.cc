@@ -24,7 +24,7 @@ void PlayerTap::restartTimeline() {
   base_.reset();
   pending_.clear();
   for (auto& seq : lastSentSeq_) seq = 0;
-  dropping_ = false;
+  policy_.restart();
 }
 
 void PlayerTap::onStart(const JoinSnapshot& snapshot) {
@@ -42,7 +42,7 @@ void PlayerTap::onStart(const JoinSnapshot& snapshot) {
   }
   startTimeline(base);
   for (const auto& m : snapshot.gop) send(*m);
-  host_.flushMedia();
+  sink_.flushMedia();
 }
 
 void PlayerTap::startTimeline(uint32_t base) {
@@ -104,70 +104,51 @@ void PlayerTap::setPaused(bool paused) {
 }
 
 bool PlayerTap::shouldDrop(const SharedMedia& m) {
-  const uint64_t queued = host_.queuedBytes();
-  const uint32_t queuedMs = queuedMediaMs();
-  const bool over = queuedMs > options_.queueMs || queued > options_.queueMaxBytes;
-  if (m.kind() == MediaKind::kAudio) {
-    // Audio is small and keeps the player alive; give it up only at the hard byte cap.
-    if (queued > options_.queueMaxBytes) {
-      ++stats_.droppedAudio;
-      lastSentSeq_[m.csid] = 0;
-      host_.reportDrops(stats_);
-      return true;
-    }
-    return false;
-  }
-  if (dropping_) {
-    // Resume only at a keyframe and once the backlog is back under half the bound.
-    if (m.keyframe() && queuedMs <= options_.queueMs / 2 && queued <= options_.queueMaxBytes / 2) {
-      dropping_ = false;
-      return false;
-    }
-    ++stats_.droppedVideo;
-    host_.reportDrops(stats_);
-    return true;
-  }
-  if (over) {
-    dropping_ = true;
-    ++stats_.droppedVideo;
-    lastSentSeq_[m.csid] = 0;  // the delta chain on this csid is broken
-    host_.reportDrops(stats_);
-    return true;
-  }
-  return false;
-}
-
-uint32_t PlayerTap::queuedMediaMs() {
-  const uint64_t written = handedOff_ - std::min<uint64_t>(host_.queuedBytes(), handedOff_);
-  while (!marks_.empty() && marks_.front().endOffset <= written) marks_.pop_front();
-  if (marks_.empty()) return 0;
-  int32_t span = static_cast<int32_t>(marks_.back().timestamp - marks_.front().timestamp);
-  return span > 0 ? static_cast<uint32_t>(span) : 0;
+  // One question to the host per message.
+  if (policy_.admit(m.kind(), m.keyframe(), sink_.queuedBytes())) return false;
+  if (m.csid < 8) lastSentSeq_[m.csid] = 0;  // the delta chain on this csid is broken
+  const SlowConsumerDrops& drops = policy_.drops();
+  stats_.droppedVideo = drops.video;
+  stats_.droppedAudio = drops.audio;
+  stats_.droppedForBacklog = drops.backlogTime;
+  stats_.droppedForByteCap = drops.byteCap;
+  host_.reportDrops(stats_);
+  return true;
 }
 
 void PlayerTap::send(const SharedMedia& m, bool fresh) {
   const uint32_t csid = m.csid < 8 ? m.csid : 0;
-  const bool chained = !fresh && lastSentSeq_[csid] != 0 && m.prevSeqOnCsid == lastSentSeq_[csid];
+  const bool chained =
+      m.encoded() && !fresh && lastSentSeq_[csid] != 0 && m.prevSeqOnCsid == lastSentSeq_[csid];
   uint64_t size = 0;
   bool clamped = false;
   // The hot path (chained) hands over a reference to the shared bytes: no
   // allocation and no copy per player.
   if (chained) {
     size = m.chunks.bytes.size();
-    host_.sendMediaBytes(m.chunks.bytes, base::Bytes());
+    sink_.writeMedia(m.chunks.bytes, base::Bytes());
+  } else if (!m.encoded()) {
+    // Ingested while the stream had no RTMP player: this player's own copy.
+    base::Bytes whole = protocol::encodeWithType0(
+        m.chunks, playerTimestamp(m.timestamp(), &clamped), options_.streamId);
+    size = whole.size();
+    sink_.writeMedia(whole, base::Bytes());
   } else {
     protocol::PlayerStart start = protocol::startWithType0(
         m.chunks, playerTimestamp(m.timestamp(), &clamped), options_.streamId);
     size = start.head.size() + start.tail.size();
-    host_.sendMediaBytes(start.head, start.tail);
+    sink_.writeMedia(start.head, start.tail);
   }
   // A clamped timestamp is not where the shared deltas assume this message
   // was: the next message on csid must restart with its own type-0 header.
   lastSentSeq_[csid] = clamped ? 0 : m.seq;
-  handedOff_ += size;
+  policy_.handedOver(size, m.timestamp(), m.kind() != MediaKind::kData);
+  if (options_.bytesOut != nullptr) {
+    options_.bytesOut->store(options_.bytesOut->load(std::memory_order_relaxed) + size,
+                             std::memory_order_relaxed);
+  }
   stats_.bytesOut += size;
   ++stats_.sentMessages;
-  if (m.kind() != MediaKind::kData) marks_.push_back({handedOff_, m.timestamp()});
 }
 
 void PlayerTap::onPublisherGone() {
@@ -179,7 +160,7 @@ void PlayerTap::onPublisherGone() {
   restartTimeline();
 }
 
-void PlayerTap::onPublisherBack(const CodecSummary& codec) {
+void PlayerTap::onPublisherBack() {
   if (publisherPresent_) return;
   publisherPresent_ = true;
   restartTimeline();

@@ -8,12 +8,12 @@
 //   previous one there; otherwise (join, after a drop, republish) it restarts
 //   the chunk stream with its own type-0 header.
 // - Timestamps: in rebase mode the player's timeline starts near zero at join.
-// - Slow player: the media time queued in the socket is bounded; past the bound
-//   video is dropped until the next keyframe (audio kept), and counted.
+// - Slow player: SlowConsumerPolicy over the bytes the socket has not written
+//   (video dropped until the next keyframe, audio kept, every drop counted).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,28 +21,27 @@
 #include "base/bytes.h"
 #include "protocol/status_codes.h"
 #include "server/engine_config.h"
+#include "server/media_sink.h"
+#include "server/slow_consumer_policy.h"
 #include "server/stream_tap.h"
 
 namespace rtmp::server {
 
-// What a player tap needs from its session.
 struct PlayerStats {
   uint64_t sentMessages = 0;
   uint64_t droppedVideo = 0;
   uint64_t droppedAudio = 0;
+  // The same drops by cause (SlowConsumerDrops).
+  uint64_t droppedForBacklog = 0;
+  uint64_t droppedForByteCap = 0;
   uint64_t bytesOut = 0;
 };
 
+// What a player tap needs from its session: the control side. Media goes
+// straight to a MediaSink (the connection), not through the session.
 class PlayerHost {
  public:
   virtual ~PlayerHost() = default;
-  // One message: `head` then `tail` (tail may be empty). The host may hold
-  // them briefly to gather several messages into one write (mergeWritesMs).
-  virtual void sendMediaBytes(const base::Bytes& head, const base::Bytes& tail) = 0;
-  // Send what the host holds now (a new player's first GOP should not wait).
-  virtual void flushMedia() = 0;
-  // Total bytes handed to the host or socket that the socket has not written yet.
-  virtual uint64_t queuedBytes() const = 0;
   // NetStream status on the play stream (csid 3) and user control events.
   virtual void sendPlayStatus(const protocol::StatusCode& status,
                               const std::string& description) = 0;
@@ -58,17 +57,25 @@ struct PlayerOptions {
   uint32_t queueMs = 5'000;
   uint64_t queueMaxBytes = 32u << 20;
   std::string streamPath;  // "app/name" for status descriptions
+  // The session's bytes-out counter: the tap adds the media bytes it writes.
+  // Written only on the tap's loop (a relaxed load + store, no RMW); null = none.
+  std::atomic<uint64_t>* bytesOut = nullptr;
 };
 
 class PlayerTap : public StreamTap {
  public:
-  PlayerTap(PlayerHost& host, PlayerOptions options) : host_(host), options_(std::move(options)) {}
+  PlayerTap(PlayerHost& host, MediaSink& sink, PlayerOptions options)
+      : host_(host),
+        sink_(sink),
+        options_(std::move(options)),
+        policy_({options_.queueMs, options_.queueMaxBytes}) {}
 
   void onStart(const JoinSnapshot& snapshot) override;
   void onMedia(const SharedMediaRef& media) override;
   void onPublisherGone() override;
-  void onPublisherBack(const CodecSummary& codec) override;
+  void onPublisherBack() override;
   void onDetached() override {}
+  bool rtmpPlayer() const override { return true; }
 
   // receiveAudio/receiveVideo (§7.2.2.2/3): stop or resume one kind of media.
   void setReceive(bool video, bool enabled);
@@ -86,15 +93,15 @@ class PlayerTap : public StreamTap {
   // The player's timestamp for a stream timestamp; sets clamped when the
   // message is older than the player's start and was moved to 0.
   uint32_t playerTimestamp(uint32_t streamTimestamp, bool* clamped = nullptr) const;
-  // Bytes written so far by the socket: pops queue marks they cover.
-  uint32_t queuedMediaMs();
   bool shouldDrop(const SharedMedia& media);
   // receiveAudio/receiveVideo/pause filters.
   bool wanted(const SharedMedia& media);
 
   PlayerHost& host_;
+  MediaSink& sink_;
   const PlayerOptions options_;
   PlayerStats stats_;
+  SlowConsumerPolicy policy_;
 
   bool streamHasVideo_ = false;
   bool publisherPresent_ = false;
@@ -102,19 +109,10 @@ class PlayerTap : public StreamTap {
   std::vector<SharedMediaRef> pending_;
   std::optional<uint32_t> base_;  // stream timestamp that maps to player time 0
   uint64_t lastSentSeq_[8] = {};  // by csid (fan-out csids are 4, 6, 7)
-  bool dropping_ = false;
   bool wantAudio_ = true;
   bool wantVideo_ = true;
   bool paused_ = false;
   bool awaitKeyframe_ = false;  // after unpause / receiveVideo(true)
-
-  // (cumulative bytes handed to the socket after this message, its timestamp)
-  struct QueueMark {
-    uint64_t endOffset;
-    uint32_t timestamp;
-  };
-  std::deque<QueueMark> marks_;
-  uint64_t handedOff_ = 0;
 };
 
 }  // namespace rtmp::server

@@ -53,7 +53,7 @@ void Session::onBytes(std::span<const uint8_t> bytes) {
     if (!step.ok()) return fail(std::move(step).error().withContext("handshake"));
     if (!step->output.empty()) {
       auto out = base::Bytes::copyOf(step->output);
-      bytesOut_ += out.size();
+      countBytesOut(out.size());
       transport_.write({std::move(out)});
     }
     if (!handshake_.done()) return;
@@ -230,7 +230,10 @@ void Session::onClosed(const base::Error& reason) {
 
 void Session::stopPublishing(const char* why) {
   if (!publishStream_) return;
+  // The stream tells its taps the publisher left (publish-scoped ones on this
+  // loop hear it at once), then this publish's own taps go.
   publishStream_->endPublish(id_);
+  detachPublishTaps();
   base::log(base::LogLevel::kDebug, "session", logContext(),
             [&] { return std::string("publish stopped: ") + why; });
   emit(UnpublishEvent{why, totals()});
@@ -243,7 +246,7 @@ void Session::stopPublishing(const char* why) {
 
 void Session::stopPlaying(const char* why) {
   if (!player_) return;
-  playStream_->detach(transport_.fanouts(), player_.get());
+  playStream_->detach(transport_.loopServices().fanouts(), player_.get());
   base::log(base::LogLevel::kDebug, "session", logContext(),
             [&] { return std::string("play stopped: ") + why; });
   emit(StopEvent{why, totals()});
@@ -268,16 +271,13 @@ void Session::sendMessages(std::initializer_list<protocol::Message> messages) {
     (void)writer_.write(m, out);
   }
   auto bytes = out.freeze();
-  bytesOut_ += bytes.size();
-  info_->bytesOut.store(bytesOut_, std::memory_order_relaxed);
+  countBytesOut(bytes.size());
   transport_.write({std::move(bytes)});
 }
 
-void Session::sendMediaBytes(const base::Bytes& head, const base::Bytes& tail) {
-  if (closed_) return;
-  bytesOut_ += head.size() + tail.size();
-  info_->bytesOut.store(bytesOut_, std::memory_order_relaxed);
-  transport_.writeMedia(head, tail);
+void Session::countBytesOut(uint64_t bytes) {
+  info_->bytesOut.store(info_->bytesOut.load(std::memory_order_relaxed) + bytes,
+                        std::memory_order_relaxed);
 }
 
 void Session::sendPlayStatus(const protocol::StatusCode& status, const std::string& description) {

@@ -28,37 +28,39 @@
 #include "server/engine_config.h"
 #include "server/engine_events.h"
 #include "server/ingest_rate_meter.h"
+#include "server/loop_services.h"
+#include "server/media_sink.h"
 #include "server/player_tap.h"
+#include "server/publish_taps.h"
 #include "server/session_table.h"
 #include "server/stream_name.h"
 #include "server/stream_registry.h"
 
 namespace rtmp::server {
 
-// The session's way out: implemented over a socket by the engine, in memory by tests.
-class SessionTransport {
+// The session's way out: implemented over a socket by the engine, in memory by
+// tests. Its media side (MediaSink) is what the session's player tap writes to
+// directly.
+class SessionTransport : public MediaSink {
  public:
   virtual ~SessionTransport() = default;
   // Control and command bytes: written at once, after any media still held.
   virtual void write(std::vector<base::Bytes>&& buffers) = 0;
-  // One media message (`tail` may be empty). May be held to gather several
-  // into one write; the default writes at once.
-  virtual void writeMedia(const base::Bytes& head, const base::Bytes& tail) {
+  // MediaSink. The default writes each message at once and holds nothing.
+  void writeMedia(const base::Bytes& head, const base::Bytes& tail) override {
     std::vector<base::Bytes> buffers{head};
     if (!tail.empty()) buffers.push_back(tail);
     write(std::move(buffers));
   }
-  // Writes any media held by writeMedia now.
-  virtual void flushMedia() {}
+  void flushMedia() override {}
   // Stop / resume reading from the peer (while an authorization is pending).
   virtual void pauseInput() {}
   virtual void resumeInput() {}
-  // Bytes written or held that the socket has not taken yet.
-  virtual uint64_t queuedBytes() const = 0;
+  // queuedBytes() (MediaSink): bytes written or held that the socket has not taken yet.
   // Flushes what is queued (bounded in time), then closes. The session calls it once.
   virtual void closeAfterFlush(const base::Error& reason) = 0;
-  virtual Executor& loop() = 0;
-  virtual LoopFanouts& fanouts() = 0;
+  // The loop this session lives on.
+  virtual LoopServices& loopServices() = 0;
 };
 
 // Engine-wide things every session uses.
@@ -71,6 +73,7 @@ struct SessionEnvironment {
   std::function<uint64_t()> wallMs;            // unix ms (stats shown to people)
   const IpRules* ipRules = nullptr;            // built from config by the engine; null = allow all
   AuthFailureLimiter* authFailures = nullptr;  // failed authorizations per IP; null = none kept
+  const PublishTaps* publishTaps = nullptr;    // publish-scoped tap factories; null = none
 };
 
 struct PeerInfo {
@@ -153,6 +156,10 @@ class Session : private PlayerHost {
   void onPause(bool pause, uint32_t streamId);
 
   void stopPublishing(const char* why);
+  // Publish-scoped taps (segmenter, recorder, relay push): built from
+  // env_.publishTaps when a publish starts, on this loop; detached when it ends.
+  void attachPublishTaps(const std::string& name, const std::string& query);
+  void detachPublishTaps();
   void stopPlaying(const char* why);
 
   // Output.
@@ -163,10 +170,7 @@ class Session : private PlayerHost {
                   const std::string& description);
   void maybeAcknowledge();
 
-  // PlayerHost.
-  void sendMediaBytes(const base::Bytes& head, const base::Bytes& tail) override;
-  void flushMedia() override { transport_.flushMedia(); }
-  uint64_t queuedBytes() const override { return transport_.queuedBytes(); }
+  // PlayerHost (media goes from the tap to transport_ as a MediaSink).
   void sendPlayStatus(const protocol::StatusCode& status, const std::string& description) override;
   void sendStreamBegin() override;
   void sendStreamEof() override;
@@ -174,7 +178,9 @@ class Session : private PlayerHost {
 
   // Events and log context.
   EventHeader eventHeader() const;
-  SessionTotals totals() const { return {bytesIn_, bytesOut_}; }
+  SessionTotals totals() const {
+    return {bytesIn_, info_->bytesOut.load(std::memory_order_relaxed)};
+  }
   void emit(EventPayload&& payload);
   base::LogContext logContext() const;
 
@@ -209,13 +215,19 @@ class Session : private PlayerHost {
   uint32_t peerWindowAckSize_ = 0;  // send an Acknowledgement every this many bytes
   uint64_t lastAckedBytes_ = 0;
   uint64_t bytesIn_ = 0;
-  uint64_t bytesOut_ = 0;
+  // Bytes out live in info_->bytesOut: this session (control, commands) and
+  // its player tap (media) add to it, both on this loop (one writer thread).
+  void countBytesOut(uint64_t bytes);
 
   // Publishing.
   std::shared_ptr<Stream> publishStream_;
   uint32_t publishStreamId_ = 0;
   std::string publishQuery_;
   bool publishAnnounced_ = false;
+  std::vector<std::unique_ptr<StreamTap>> publishTaps_;
+  // Tap names the authorize answer asked for (PublishTapRequest::requested).
+  // Nothing fills it yet: AuthAnswer has no such field today.
+  std::vector<std::string> authTaps_;
 
   // Playing.
   std::shared_ptr<Stream> playStream_;

@@ -203,7 +203,33 @@ base::Status Session::startPublish(const std::string& streamName, const std::str
   sendMessage(protocol::encodeStreamBegin(streamId));
   sendStatus(streamId, protocol::status::kPublishStart,
              app_ + "/" + name.name + " is now published.");
+  attachPublishTaps(name.name, name.query);
   return base::okStatus();
+}
+
+void Session::attachPublishTaps(const std::string& name, const std::string& query) {
+  if (env_.publishTaps == nullptr || env_.publishTaps->empty()) return;
+  PublishTapRequest request;
+  request.app = app_;
+  request.name = name;
+  request.query = query;
+  request.publisherId = id_;
+  request.loopIndex = transport_.loopServices().executor().index();
+  request.requested = authTaps_;
+  publishTaps_ = env_.publishTaps->build(request);
+  // On the publisher's loop: the stream delivers to them directly, no post.
+  for (const auto& tap : publishTaps_) {
+    publishStream_->attach(transport_.loopServices().executor(),
+                           transport_.loopServices().fanouts(), tap.get());
+  }
+}
+
+void Session::detachPublishTaps() {
+  // Move out first: a tap's onDetached must not find itself in the list.
+  auto taps = std::move(publishTaps_);
+  publishTaps_.clear();
+  for (const auto& tap : taps)
+    publishStream_->detach(transport_.loopServices().fanouts(), tap.get());
 }
 
 base::Status Session::onPlay(const std::string& rawName, bool reset, uint32_t streamId) {
@@ -271,11 +297,14 @@ base::Status Session::startPlay(const std::string& streamName, const std::string
   options.queueMs = env_.config.playerQueueMs;
   options.queueMaxBytes = env_.config.playerQueueMaxBytes;
   options.streamPath = app_ + "/" + name.name;
-  player_ = std::make_unique<PlayerTap>(static_cast<PlayerHost&>(*this), options);
+  options.bytesOut = &info_->bytesOut;
+  player_ = std::make_unique<PlayerTap>(static_cast<PlayerHost&>(*this),
+                                        static_cast<MediaSink&>(transport_), options);
   base::log(base::LogLevel::kDebug, "session", logContext(),
             [&] { return "play started on stream " + std::to_string(streamId); });
   emit(PlayEvent{});
-  playStream_->attach(transport_.loop(), transport_.fanouts(), player_.get());
+  playStream_->attach(transport_.loopServices().executor(), transport_.loopServices().fanouts(),
+                      player_.get());
   return base::okStatus();
 }
 

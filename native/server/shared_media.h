@@ -30,7 +30,11 @@ struct SharedMedia {
   // header (timestamp delta from the previous message on csid) then the
   // payload split in chunks. A player (re)starting the chunk stream puts its
   // own type-0 header in front (protocol::startWithType0).
+  // Lazy: encoded only while the stream has an RTMP player. Without one,
+  // chunks.bytes is empty (the other fields are set) and a player that later
+  // gets this message (from the join snapshot) encodes it itself.
   protocol::SharedChunks chunks;
+  bool encoded() const { return !chunks.bytes.empty(); }
 
   MediaKind kind() const { return packet.kind; }
   uint32_t timestamp() const { return packet.dts; }

@@ -25,6 +25,34 @@ void Stream::fanOut(const Destinations& dests, Fn&& deliver) {
   }
 }
 
+namespace {
+
+// One message for the taps of one stream on another loop. A typed task: the
+// post allocates this node and nothing else (no std::function).
+class MediaDelivery final : public net::Task {
+ public:
+  MediaDelivery(std::shared_ptr<LocalFanout> fanout, SharedMediaRef media)
+      : fanout_(std::move(fanout)), media_(std::move(media)) {}
+  void run() override { fanout_->deliverMedia(media_); }
+
+ private:
+  std::shared_ptr<LocalFanout> fanout_;
+  SharedMediaRef media_;
+};
+
+}  // namespace
+
+void Stream::fanOutMedia(const Destinations& dests, const SharedMediaRef& media) {
+  // Called without mutex_ held, like fanOut.
+  for (const Destination& d : *dests) {
+    if (d.loop->isCurrent()) {
+      d.fanout->deliverMedia(media);
+    } else {
+      d.loop->postTask(std::make_unique<MediaDelivery>(d.fanout, media));
+    }
+  }
+}
+
 bool Stream::beginPublish(uint64_t publisherId, uint64_t nowMs) {
   Destinations dests;
   uint64_t seq;
@@ -38,8 +66,7 @@ bool Stream::beginPublish(uint64_t publisherId, uint64_t nowMs) {
     seq = ++seq_;
     dests = destinations_;
   }
-  CodecSummary empty;
-  fanOut(dests, [seq, empty](LocalFanout& f) { f.deliverPublisherBack(seq, empty); });
+  fanOut(dests, [seq](LocalFanout& f) { f.deliverPublisherBack(seq); });
   return true;
 }
 
@@ -49,6 +76,9 @@ IngestResult Stream::ingest(uint8_t typeId, uint32_t timestamp, const base::Byte
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (publisherId_ == 0) return result;
+    // Lazy chunk encoding: only while an RTMP player is attached. A player
+    // attaches under this mutex, so every message after its snapshot is encoded.
+    ingest_.setEncodeChunks(players_ > 0);
     result = ingest_.process(typeId, timestamp, payload, seq_ + 1);
     if (!result.media) return result;
     ++seq_;
@@ -58,7 +88,7 @@ IngestResult Stream::ingest(uint8_t typeId, uint32_t timestamp, const base::Byte
     }
     dests = destinations_;
   }
-  fanOut(dests, [media = result.media](LocalFanout& f) { f.deliverMedia(media); });
+  fanOutMedia(dests, result.media);
   return result;
 }
 
@@ -101,6 +131,7 @@ void Stream::attach(Executor& loop, LoopFanouts& fanouts, StreamTap* tap) {
       destinations_ = std::move(next);
     }
     ++taps_;
+    if (tap->rtmpPlayer()) ++players_;
     snapshot.publishing = publisherId_ != 0;
     snapshot.metadata = ingest_.metadata();
     snapshot.videoHeader = ingest_.videoHeader();
@@ -120,6 +151,7 @@ bool Stream::detach(LoopFanouts& fanouts, StreamTap* tap) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     --taps_;
+    if (tap->rtmpPlayer()) --players_;
     if (lastOnLoop) {
       auto next = std::make_shared<std::vector<Destination>>();
       for (const Destination& d : *destinations_) {
@@ -145,7 +177,7 @@ StreamSnapshot Stream::snapshot() const {
   s.stream = name_;
   s.publisherId = publisherId_;
   s.startedAtMs = startedAtMs_;
-  s.players = taps_;
+  s.players = players_;
   s.codec = ingest_.codec();
   s.bytesIn = ingest_.bytesIn();
   s.videoFrames = ingest_.videoFrames();

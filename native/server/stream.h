@@ -52,6 +52,7 @@ class Stream {
   // Detaches tap and calls tap->onDetached(). Returns false if it was not attached.
   bool detach(LoopFanouts& fanouts, StreamTap* tap);
 
+  // Every attached tap, players or not.
   uint32_t tapCount() const;
   StreamSnapshot snapshot() const;
 
@@ -64,6 +65,8 @@ class Stream {
 
   template <typename Fn>
   void fanOut(const Destinations& dests, Fn&& deliver);
+  // The per-message path: a typed task per destination loop.
+  void fanOutMedia(const Destinations& dests, const SharedMediaRef& media);
 
   const std::string app_;
   const std::string name_;
@@ -78,6 +81,7 @@ class Stream {
   uint64_t publisherId_ = 0;  // 0 = none
   uint64_t startedAtMs_ = 0;
   uint32_t taps_ = 0;
+  uint32_t players_ = 0;  // taps that are RTMP players
 };
 
 }  // namespace rtmp::server

@@ -66,11 +66,21 @@ SharedMediaRef StreamIngest::finish(media::MediaPacket packet, uint32_t csid, ui
   uint32_t delta = 0;
   if (lastOnCsid_[csid]) delta = packet.dts - *lastOnCsid_[csid];  // mod 2^32, §5.3.1.2
   lastOnCsid_[csid] = packet.dts;
-  auto chunks =
-      protocol::encodeShared(csid, packet.messageType, delta, packet.payload, outChunkSize_);
-  if (!chunks.ok())
-    return nullptr;  // only on a payload over 2^24-1, which the reader already refused
-  shared->chunks = std::move(chunks).value();
+  if (encodeChunks_) {
+    auto chunks =
+        protocol::encodeShared(csid, packet.messageType, delta, packet.payload, outChunkSize_);
+    if (!chunks.ok())
+      return nullptr;  // only on a payload over 2^24-1, which the reader already refused
+    shared->chunks = std::move(chunks).value();
+  } else {
+    // No RTMP player now: everything but the bytes, so a player that joins
+    // later can encode this message itself with a type-0 header.
+    shared->chunks.csid = csid;
+    shared->chunks.typeId = packet.messageType;
+    shared->chunks.timestampDelta = delta;
+    shared->chunks.chunkSize = outChunkSize_;
+    shared->chunks.payload = packet.payload;
+  }
   shared->csid = csid;
   shared->seq = seq;
   shared->prevSeqOnCsid = lastSeqOnCsid_[csid];

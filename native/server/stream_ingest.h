@@ -34,6 +34,10 @@ class StreamIngest {
   IngestResult process(uint8_t typeId, uint32_t timestamp, const base::Bytes& payload,
                        uint64_t seq);
 
+  // Chunk-encode media for RTMP players (the shared type-1 bytes)? The stream
+  // turns it off while it has no RTMP player: the bytes would go unused.
+  void setEncodeChunks(bool encode) { encodeChunks_ = encode; }
+
   const SharedMediaRef& metadata() const { return metadata_; }
   const SharedMediaRef& videoHeader() const { return videoHeader_; }
   const SharedMediaRef& audioHeader() const { return audioHeader_; }
@@ -59,6 +63,7 @@ class StreamIngest {
   // for the type-1 deltas in the shared chunk bytes.
   std::optional<uint32_t> lastOnCsid_[8];
   uint64_t lastSeqOnCsid_[8] = {};
+  bool encodeChunks_ = true;
 
   SharedMediaRef metadata_;
   SharedMediaRef videoHeader_;

@@ -35,9 +35,15 @@ class StreamTap {
   virtual void onStart(const JoinSnapshot& snapshot) = 0;
   virtual void onMedia(const SharedMediaRef& media) = 0;
   virtual void onPublisherGone() = 0;
-  // A (re)publish began; sequence headers and media follow as onMedia.
-  virtual void onPublisherBack(const CodecSummary& codec) = 0;
+  // A (re)publish began; metadata, sequence headers and media follow as
+  // onMedia. No codec summary here: at this point the new publisher has sent
+  // nothing yet, so it would always be empty; a tap learns codecs from the
+  // sequence headers it receives (or JoinSnapshot::codec at start).
+  virtual void onPublisherBack() = 0;
   virtual void onDetached() = 0;
+  // True for an RTMP player: counted as a viewer in the stream's snapshot.
+  // Segmenters, decoders, recorders and relay clients keep the default.
+  virtual bool rtmpPlayer() const { return false; }
 };
 
 }  // namespace rtmp::server

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "net/alloc_counter.h"
 #include "net/listener.h"
 #include "net_test_util.h"
 
@@ -388,6 +389,41 @@ TEST_F(ConnectionTest, LoopThreadsBlockSigpipeSoAResetPeerCannotKillTheProcess) 
     });
     EXPECT_TRUE(blocked) << "loop " << i;
   }
+}
+
+}  // namespace
+}  // namespace rtmp::net
+
+namespace rtmp::net {
+namespace {
+
+// A merged flush hands one player's held messages over as one gathered write
+// of up to 256 buffers. The uv_buf_t array for it is the loop's scratch array,
+// so once warm such a write allocates nothing (when the kernel takes it all).
+TEST_F(ConnectionTest, GatheredWriteOfManyBuffersAllocatesNothingOnceWarm) {
+  Server server(pool_);
+  server.listen();
+  RawClient client;
+  ASSERT_TRUE(client.connect("127.0.0.1", server.port()));
+  ASSERT_TRUE(server.waitAccepted());
+  // 256 slices of 16 bytes: 4 KiB, well within what a loopback socket takes at once.
+  const std::vector<uint8_t> expected = testing::pattern(256 * 16, 5);
+  const base::Bytes data = base::Bytes::copyOf(expected);
+  std::vector<base::Bytes> slices;
+  for (size_t i = 0; i < 256; ++i) slices.push_back(data.slice(i * 16, 16));
+
+  EXPECT_TRUE(server.withConnection([&](Connection& c) { return c.write(slices); }));
+  auto first = client.readExactly(expected.size());
+  ASSERT_TRUE(first.has_value());
+  EXPECT_TRUE(*first == expected);
+  const uint64_t allocations = server.withConnection([&](Connection& c) {
+    return rtmp::testing::allocationsDuring([&] { EXPECT_TRUE(c.write(slices)); });
+  });
+  EXPECT_EQ(allocations, 0u);
+  auto second = client.readExactly(expected.size());
+  ASSERT_TRUE(second.has_value());
+  EXPECT_TRUE(*second == expected);
+  pool_.stop();
 }
 
 }  // namespace

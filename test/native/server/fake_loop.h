@@ -12,15 +12,17 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <utility>
 
 #include "server/executor.h"
+#include "server/loop_services.h"
 #include "server/stream.h"
 
 namespace rtmp::server::testing {
 
-class FakeLoop : public Executor {
+class FakeLoop : public Executor, public LoopServices {
  public:
   explicit FakeLoop(uint32_t index) : index_(index) {}
   FakeLoop(const FakeLoop&) = delete;
@@ -31,6 +33,11 @@ class FakeLoop : public Executor {
     if (stopped_) return false;
     queue_.push_back(std::move(fn));
     return true;
+  }
+  bool postTask(std::unique_ptr<net::Task> task) override {
+    // Counted and queued like any post; the queue holds closures.
+    std::shared_ptr<net::Task> shared(std::move(task));
+    return post([shared] { shared->run(); });
   }
   uint32_t index() const override { return index_; }
   bool isCurrent() const override { return forced_ ? *forced_ : running() == this; }
@@ -70,7 +77,9 @@ class FakeLoop : public Executor {
   // Refuse further posts (an executor that stopped).
   void stop() { stopped_ = true; }
 
-  LoopFanouts& fanouts() { return fanouts_; }
+  // LoopServices.
+  Executor& executor() override { return *this; }
+  LoopFanouts& fanouts() override { return fanouts_; }
   // Taps attached on this loop over all streams.
   size_t tapCount() const {
     size_t n = 0;

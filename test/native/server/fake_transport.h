@@ -46,8 +46,7 @@ class MemoryTransport : public SessionTransport {
     ++closeCalls_;
     if (!closeReason_) closeReason_ = reason;
   }
-  Executor& loop() override { return loop_; }
-  LoopFanouts& fanouts() override { return loop_.fanouts(); }
+  LoopServices& loopServices() override { return loop_; }
 
   FakeLoop& fakeLoop() { return loop_; }
   const std::vector<Write>& writes() const { return writes_; }

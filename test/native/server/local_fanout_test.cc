@@ -42,9 +42,9 @@ TEST(LocalFanoutTest, PublisherEventsAreFilteredBySeqToo) {
   RecordingTap tap;
   fanout.add(&tap, 10);
   fanout.deliverPublisherGone(9);
-  fanout.deliverPublisherBack(10, {});
+  fanout.deliverPublisherBack(10);
   fanout.deliverPublisherGone(11);
-  fanout.deliverPublisherBack(12, {});
+  fanout.deliverPublisherBack(12);
   EXPECT_EQ(tap.calls, (std::vector<std::string>{"gone", "back"}));
 }
 

@@ -17,9 +17,9 @@ namespace {
 constexpr uint8_t kAudio = 8;
 constexpr uint8_t kVideo = 9;
 
-class FakePlayerHost : public PlayerHost {
+class FakePlayerHost : public PlayerHost, public MediaSink {
  public:
-  void sendMediaBytes(const base::Bytes& head, const base::Bytes& tail) override {
+  void writeMedia(const base::Bytes& head, const base::Bytes& tail) override {
     for (const auto* b : {&head, &tail})
       output.insert(output.end(), b->data(), b->data() + b->size());
     ++writes;
@@ -77,7 +77,7 @@ class PlayerTapTest : public ::testing::Test {
   }
 
   PlayerTap& attach(PlayerOptions options = {}) {
-    tap_ = std::make_unique<PlayerTap>(host_, options);
+    tap_ = std::make_unique<PlayerTap>(host_, host_, options);
     stream_.attach(loop_, loop_.fanouts(), tap_.get());
     return *tap_;
   }
@@ -142,6 +142,12 @@ TEST_F(PlayerTapTest, OverTheMediaTimeBoundVideoIsDroppedAndCountedAudioKept) {
   EXPECT_EQ(host_.tags(kAudio).size(), 11u);
   EXPECT_EQ(tap.stats().droppedVideo, 4u);
   EXPECT_EQ(tap.stats().droppedAudio, 0u);
+  // The socket's byte backlog (1 MiB) is under the 32 MiB cap: time is the cause.
+  EXPECT_EQ(tap.stats().droppedForBacklog, 4u);
+  EXPECT_EQ(tap.stats().droppedForByteCap, 0u);
+  // The session hears every drop, kinds kept apart.
+  EXPECT_EQ(host_.lastDrops.droppedVideo, 4u);
+  EXPECT_EQ(host_.lastDrops.droppedAudio, 0u);
 }
 
 TEST_F(PlayerTapTest, OverTheByteCapAudioIsDroppedAndCountedToo) {
@@ -156,6 +162,9 @@ TEST_F(PlayerTapTest, OverTheByteCapAudioIsDroppedAndCountedToo) {
   audio(60, aacRaw(101));
   EXPECT_EQ(tap.stats().droppedAudio, 2u);
   EXPECT_EQ(tap.stats().droppedVideo, 1u);
+  EXPECT_EQ(tap.stats().droppedForByteCap, 3u);
+  EXPECT_EQ(tap.stats().droppedForBacklog, 0u);
+  EXPECT_EQ(host_.lastDrops.droppedAudio, 2u);
   EXPECT_EQ(host_.tags(kAudio), (std::vector<int>{-1}));
 }
 
@@ -219,7 +228,7 @@ TEST_F(PlayerTapTest, AudioOnlyStreamStartsOnTheFirstAudioFrame) {
 TEST_F(PlayerTapTest, PublisherGoneAndBackAreReportedOnceEach) {
   PlayerTap& tap = attach();
   ASSERT_TRUE(stream_.beginPublish(1, 0));
-  tap.onPublisherBack({});  // already present: ignored
+  tap.onPublisherBack();  // already present: ignored
   stream_.endPublish(1);
   tap.onPublisherGone();  // already gone: ignored
   ASSERT_TRUE(stream_.beginPublish(1, 0));

@@ -24,11 +24,15 @@ class RecordingTap : public StreamTap {
     if (onMediaHook) onMediaHook(media);
   }
   void onPublisherGone() override { calls.push_back("gone"); }
-  void onPublisherBack(const CodecSummary&) override { calls.push_back("back"); }
+  void onPublisherBack() override { calls.push_back("back"); }
   void onDetached() override {
     detached = true;
     calls.push_back("detached");
   }
+
+  // Counted as an RTMP player (lazy chunk encoding follows players). Set
+  // before attaching and leave it while attached.
+  bool rtmpPlayer() const override { return player; }
 
   std::vector<uint64_t> seqs() const {
     std::vector<uint64_t> out;
@@ -36,6 +40,7 @@ class RecordingTap : public StreamTap {
     return out;
   }
 
+  bool player = false;
   bool started = false;
   bool detached = false;
   JoinSnapshot snapshotAtStart;

@@ -300,3 +300,40 @@ TEST_F(StreamTest, DetachingTheLastTapFromInsideADeliveryForgetsTheLoop) {
 
 }  // namespace
 }  // namespace rtmp::server::testing
+
+namespace rtmp::server::testing {
+namespace {
+
+// Lazy chunk encoding: the shared RTMP bytes are built only while the stream
+// has an RTMP player; other taps get the message with everything but them.
+TEST_F(StreamTest, ChunksAreEncodedOnlyWhileAnRtmpPlayerIsAttached) {
+  RecordingTap other;
+  attachOn(loopA_, other);
+  ASSERT_TRUE(stream_.beginPublish(1, 0));
+  IngestResult r = stream_.ingest(kVideo, 0, bytes(avcKeyframe(1)));
+  ASSERT_NE(r.media, nullptr);
+  EXPECT_FALSE(r.media->encoded());
+  EXPECT_EQ(r.media->chunks.payload.size(), r.media->payload().size());
+  EXPECT_EQ(r.media->chunks.csid, r.media->csid);
+
+  RecordingTap player;
+  player.player = true;
+  attachOn(loopA_, player);
+  EXPECT_EQ(stream_.snapshot().players, 1u);
+  r = stream_.ingest(kVideo, 40, bytes(avcInterframe(2)));
+  ASSERT_NE(r.media, nullptr);
+  EXPECT_TRUE(r.media->encoded());
+  loopA_.drain();
+  ASSERT_EQ(player.received.size(), 1u);
+  EXPECT_EQ(player.received[0].get(), other.received.back().get());  // one message for all
+
+  detachOn(loopA_, player);
+  r = stream_.ingest(kVideo, 80, bytes(avcInterframe(3)));
+  EXPECT_FALSE(r.media->encoded());
+  loopA_.drain();
+  detachOn(loopA_, other);
+  stream_.endPublish(1);
+}
+
+}  // namespace
+}  // namespace rtmp::server::testing

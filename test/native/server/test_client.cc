@@ -24,7 +24,9 @@ ServerHarness::ServerHarness(EngineConfig config)
           table,
           [this](EngineEvent&& e) { events.push_back(std::move(e)); },
           [this] { return nowMs; },
-          [this] { return nowMs + 1'700'000'000'000ull; }} {}
+          [this] { return nowMs + 1'700'000'000'000ull; }} {
+  env.publishTaps = &publishTaps;
+}
 
 ServerHarness::~ServerHarness() {
   closeAll();
@@ -37,6 +39,14 @@ TestClient& ServerHarness::client(FakeLoop& loop) {
 }
 
 void ServerHarness::closeAll() {
+  {
+    auto scope = loopA.enter();
+    tapsA.detachAll();
+  }
+  {
+    auto scope = loopB.enter();
+    tapsB.detachAll();
+  }
   for (auto& c : clients_) {
     if (!c->closed()) c->close();
   }

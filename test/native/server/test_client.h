@@ -36,6 +36,8 @@
 #include "protocol/user_control.h"
 #include "server/engine_config.h"
 #include "server/engine_events.h"
+#include "server/loop_taps.h"
+#include "server/publish_taps.h"
 #include "server/session.h"
 #include "server/session_table.h"
 #include "server/stream_registry.h"
@@ -54,7 +56,8 @@ class ServerHarness {
   // A new session on `loop` with its client (owned by the harness).
   TestClient& client(FakeLoop& loop);
 
-  // Closes every session still open (Session::onClosed), then drains both loops.
+  // Detaches the host taps, closes every session still open
+  // (Session::onClosed), then drains both loops.
   void closeAll();
   // Drains both loops until neither has work.
   void drainAll();
@@ -68,9 +71,14 @@ class ServerHarness {
   SessionTable table;
   std::vector<EngineEvent> events;
   uint64_t nowMs = 5'000;
+  PublishTaps publishTaps;  // env.publishTaps points here
   SessionEnvironment env;
   FakeLoop loopA{0};
   FakeLoop loopB{1};
+  // Host-attached taps on each loop, as each engine LoopContext holds them.
+  // closeAll() detaches them first, as Engine::stop does.
+  LoopTaps tapsA{loopA, loopA.fanouts(), registry};
+  LoopTaps tapsB{loopB, loopB.fanouts(), registry};
 
  private:
   std::vector<std::unique_ptr<TestClient>> clients_;
