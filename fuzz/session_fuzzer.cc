@@ -139,7 +139,8 @@ class Peer {
         session_->checkAuthDeadline(uint64_t{1} << 40);
       } else {
         session_->onAuthAnswer(
-            1, server::AuthAnswer{.allow = (verdict & 1) != 0, .name = "", .reason = "fuzz"});
+            1, server::AuthAnswer{
+                   .allow = (verdict & 1) != 0, .name = "", .reason = "fuzz", .taps = {}});
       }
     }
     if (transport_.closeCalls() > 0) close();

@@ -256,7 +256,15 @@ export interface NativeEngine {
   /** Re-reads the RTMPS certificate and key. Throws an Error with `code` (ERR_RTMP_TLS). */
   reloadTls(): void;
   /** Answers an authorize event. False when the session is gone. */
-  answerAuth(sessionId: number, requestId: number, allow: boolean, name: string, reason: string): boolean;
+  /** `taps`: on allow of a publish, the publish-scoped taps to attach (by name). */
+  answerAuth(
+    sessionId: number,
+    requestId: number,
+    allow: boolean,
+    name: string,
+    reason: string,
+    taps?: readonly string[],
+  ): boolean;
   stats(): NativeStats;
   sessionCount(): number;
   /** Whether a running engine keeps the event loop alive (default: ref'd). */

@@ -166,11 +166,11 @@ Napi::Value EngineWrap::kick(const Napi::CallbackInfo& info) {
 
 Napi::Value EngineWrap::answerAuth(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const char* usage = "answerAuth(sessionId, requestId, allow, name, reason)";
+  const char* usage = "answerAuth(sessionId, requestId, allow, name, reason[, taps])";
   if (!info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsBoolean() || !info[3].IsString() ||
-      !info[4].IsString()) {
-    throwContractError(env,
-                       std::string(usage) + ": expects (number, number, boolean, string, string)");
+      !info[4].IsString() || !(info[5].IsUndefined() || info[5].IsArray())) {
+    throwContractError(env, std::string(usage) +
+                                ": expects (number, number, boolean, string, string[, string[]])");
   }
   double id = info[0].As<Napi::Number>().DoubleValue();
   double requestId = info[1].As<Napi::Number>().DoubleValue();
@@ -180,6 +180,14 @@ Napi::Value EngineWrap::answerAuth(const Napi::CallbackInfo& info) {
   answer.allow = info[2].As<Napi::Boolean>().Value();
   answer.name = info[3].As<Napi::String>().Utf8Value();
   answer.reason = info[4].As<Napi::String>().Utf8Value();
+  if (info[5].IsArray()) {
+    Napi::Array taps = info[5].As<Napi::Array>();
+    for (uint32_t i = 0; i < taps.Length(); ++i) {
+      Napi::Value tap = taps.Get(i);
+      if (!tap.IsString()) throwContractError(env, std::string(usage) + ": taps must be strings");
+      answer.taps.push_back(tap.As<Napi::String>().Utf8Value());
+    }
+  }
   bool found = state_ == State::kRunning &&
                engine_->answerAuth(static_cast<uint64_t>(id), static_cast<uint64_t>(requestId),
                                    std::move(answer));

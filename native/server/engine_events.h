@@ -154,6 +154,9 @@ struct AuthAnswer {
   bool allow = false;
   std::string name;    // allow: serve under this stream name instead ("" = as asked)
   std::string reason;  // deny: told to the client and logged
+  // allow (publish): names of publish-scoped taps to attach for this publish
+  // (server/publish_taps.h; e.g. the segmenter), handed to each factory.
+  std::vector<std::string> taps;
 };
 
 using EventSink = std::function<void(EngineEvent&&)>;

@@ -6,10 +6,9 @@
 // republish asks the factories again and gets fresh taps.
 //
 // Choosing: a factory sees app, name, query and `requested` — the tap names
-// the authorize hook's answer asked for. Today no answer carries names, so
-// `requested` is empty and each factory decides from its own config; when
-// AuthAnswer grows a list of taps, the session copies it into
-// Session::authTaps_ and it reaches the factories unchanged.
+// the authorize hook's answer asked for (AuthAnswer::taps, copied into
+// Session::authTaps_). Without the hook, or when the answer names none,
+// `requested` is empty and each factory decides from its own config.
 #pragma once
 
 #include <cstdint>

@@ -80,6 +80,7 @@ void Session::onAuthAnswer(uint64_t requestId, const AuthAnswer& answer) {
     name = answer.name;
     requestedStream_ = name;
   }
+  if (pending.publish) authTaps_ = answer.taps;  // read by startPublish's tap factories
   base::Status started = pending.publish
                              ? startPublish(name, pending.query, pending.streamId)
                              : startPlay(name, pending.query, pending.reset, pending.streamId);

@@ -79,7 +79,7 @@ class PipelinedAuthTest : public SessionTest {
     ASSERT_FALSE(requests.empty());
     FakeLoop::Scope scope(&c.loop());
     c.session().onAuthAnswer(requests.back().as<AuthorizeEvent>().requestId,
-                             AuthAnswer{.allow = allow, .name = "", .reason = reason});
+                             AuthAnswer{.allow = allow, .name = "", .reason = reason, .taps = {}});
   }
   uint64_t drops(TestClient& c, IngestDropReason reason) {
     return c.info().ingestDrops[static_cast<size_t>(reason)].load();

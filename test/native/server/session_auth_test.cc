@@ -3,6 +3,7 @@
 // clients all come from 192.0.2.7.
 #include <gtest/gtest.h>
 
+#include "recording_tap.h"
 #include "session_fixture.h"
 
 namespace rtmp::server::testing {
@@ -28,11 +29,11 @@ class AuthTest : public SessionTest {
   }
   void allow(TestClient& c, const std::string& name = "") {
     answer(c, lastRequest().as<AuthorizeEvent>().requestId,
-           AuthAnswer{.allow = true, .name = name, .reason = ""});
+           AuthAnswer{.allow = true, .name = name, .reason = "", .taps = {}});
   }
   void deny(TestClient& c, const std::string& reason) {
     answer(c, lastRequest().as<AuthorizeEvent>().requestId,
-           AuthAnswer{.allow = false, .name = "", .reason = reason});
+           AuthAnswer{.allow = false, .name = "", .reason = reason, .taps = {}});
   }
   void expectRejected(TestClient& c, const std::string& status, const std::string& description) {
     auto cmds = c.commands();
@@ -115,11 +116,11 @@ TEST_F(AuthTest, NoAnswerByTheDeadlineIsARejection) {
 TEST_F(AuthTest, AnswersForAnotherRequestOrAClosedSessionAreIgnored) {
   TestClient& pub = publisher("cam");
   const uint64_t id = lastRequest().as<AuthorizeEvent>().requestId;
-  answer(pub, id + 1, AuthAnswer{.allow = true, .name = "", .reason = ""});
+  answer(pub, id + 1, AuthAnswer{.allow = true, .name = "", .reason = "", .taps = {}});
   EXPECT_TRUE(pub.session().authPending());
   EXPECT_TRUE(pub.statusCodes().empty());
   pub.close();
-  answer(pub, id, AuthAnswer{.allow = true, .name = "", .reason = ""});
+  answer(pub, id, AuthAnswer{.allow = true, .name = "", .reason = "", .taps = {}});
   EXPECT_EQ(h().registry.size(), 0u);
 }
 
@@ -137,7 +138,7 @@ TEST_F(AuthTest, OneSessionWaitingDoesNotHoldAnother) {
   allow(fast);
   EXPECT_EQ(fast.statusCodes().back(), "NetStream.Publish.Start");
   EXPECT_TRUE(slow.statusCodes().empty());
-  answer(slow, slowId, AuthAnswer{.allow = true, .name = "", .reason = ""});
+  answer(slow, slowId, AuthAnswer{.allow = true, .name = "", .reason = "", .taps = {}});
   EXPECT_EQ(slow.statusCodes().back(), "NetStream.Publish.Start");
 }
 
@@ -174,6 +175,29 @@ TEST_F(SessionTest, AuthTimeoutCanAllowByConfiguration) {
     pub.session().checkAuthDeadline(h().nowMs + 2'000);
   }
   EXPECT_EQ(pub.statusCodes().back(), "NetStream.Publish.Start");
+}
+
+TEST_F(AuthTest, AllowNamesThePublishTapsToAttach) {
+  // A segmenter-like factory that attaches only where the answer asked for it.
+  std::vector<PublishTapRequest> asked;
+  h().publishTaps.add("hls", [&](const PublishTapRequest& request) -> std::unique_ptr<StreamTap> {
+    asked.push_back(request);
+    if (!request.asked("hls")) return nullptr;
+    return std::make_unique<RecordingTap>();
+  });
+  TestClient& withHls = publisher("cam");
+  answer(withHls, lastRequest().as<AuthorizeEvent>().requestId,
+         AuthAnswer{.allow = true, .name = "", .reason = "", .taps = {"hls", "rec"}});
+  EXPECT_EQ(withHls.statusCodes().back(), "NetStream.Publish.Start");
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0].requested, (std::vector<std::string>{"hls", "rec"}));
+  EXPECT_EQ(h().loopA.tapCount(), 1u);
+
+  TestClient& without = publisher("other");
+  allow(without);  // names no taps
+  ASSERT_EQ(asked.size(), 2u);
+  EXPECT_TRUE(asked[1].requested.empty());
+  EXPECT_EQ(h().loopA.tapCount(), 1u);  // still only the first publish's tap
 }
 
 }  // namespace
