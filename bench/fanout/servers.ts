@@ -57,21 +57,26 @@ interface Launch {
 
 async function launchFor(variant: Variant, port: number, dir: string, paths: Paths): Promise<Launch> {
   switch (variant.server) {
-    case 'engine':
+    case 'engine': {
+      // An engine variant may run another checkout's build (a before/after
+      // comparison in one run): a first argument '@DIR' names that checkout.
+      const other = variant.args[0]?.startsWith('@') ? variant.args[0].slice(1) : undefined;
+      const cliArgs = other === undefined ? variant.args : variant.args.slice(1);
       return {
         command: process.execPath,
         args: [
-          path.join(paths.root, 'dist/lib/cli.js'),
+          path.join(other ?? paths.root, 'dist/lib/cli.js'),
           '--host',
           HOST,
           '--port',
           String(port),
           '--log-level',
           'warn',
-          ...variant.args,
+          ...cliArgs,
         ],
         cwd: dir,
       };
+    }
     case 'ideal':
       return { command: paths.idealBin, args: ['--host', HOST, '--port', String(port), ...variant.args] };
     case 'nginx': {
