@@ -63,7 +63,7 @@ export const USAGE = `usage: node build/bench/js/bench/fanout/run.js [flags]
                        ${BUILTIN_VARIANTS.map((v) => v.name).join(', ')} (default none)
   --variant NAME=SERVER[:ARGS]  define or override a variant (ARGS split on spaces;
                        for nginx they are directives in the application block; for the
-                       engine a first arg @DIR runs DIR/dist/lib/cli.js, another checkout)
+                       engine an arg @DIR runs DIR/dist/lib/cli.js, another checkout)
   --merge-n N          player count for the variants (default 1000)
   --engine-args ARGS   extra CLI args for every engine run (split on spaces)
   --ideal-args ARGS    extra args for every ideal-relay run

@@ -59,9 +59,10 @@ async function launchFor(variant: Variant, port: number, dir: string, paths: Pat
   switch (variant.server) {
     case 'engine': {
       // An engine variant may run another checkout's build (a before/after
-      // comparison in one run): a first argument '@DIR' names that checkout.
-      const other = variant.args[0]?.startsWith('@') ? variant.args[0].slice(1) : undefined;
-      const cliArgs = other === undefined ? variant.args : variant.args.slice(1);
+      // comparison in one run): an argument '@DIR' names that checkout.
+      const at = variant.args.findIndex((a) => a.startsWith('@'));
+      const other = at < 0 ? undefined : (variant.args[at] as string).slice(1);
+      const cliArgs = variant.args.filter((_, i) => i !== at);
       return {
         command: process.execPath,
         args: [
