@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/log.h"
+#include "base/printable.h"
 #include "protocol/command_builders.h"
 #include "protocol/command_parsers.h"
 #include "protocol/control_messages.h"
@@ -106,10 +107,11 @@ base::Status Session::onConnect(const Command& c) {
   app_ = app.name;
   appQuery_ = app.query.empty() ? tcUrlQuery(tcUrl_) : app.query;
 
-  if (!validStreamName(app_)) {
+  if (const char* problem = streamNameProblem(app_)) {
     send(protocol::buildError(c.transactionId, protocol::status::kConnectInvalidApp,
-                              "invalid application name"));
-    return base::Error(base::ErrorCode::kCommand, "invalid app name '" + app_ + "'");
+                              std::string("invalid application name: ") + problem));
+    return base::Error(base::ErrorCode::kCommand,
+                       "invalid app name " + base::quoted(app_) + ": " + problem);
   }
   if (auto refusal = refuseConnect()) {
     send(protocol::buildError(c.transactionId, protocol::status::kConnectRejected,
@@ -158,9 +160,11 @@ base::Status Session::onPublish(const std::string& rawName, uint32_t streamId) {
     sendStatus(streamId, protocol::status::kPublishDenied, "already publishing or playing");
     return base::Error(base::ErrorCode::kProtocolState, "second publish/play on one connection");
   }
-  if (!validStreamName(name.name)) {
-    sendStatus(streamId, protocol::status::kPublishBadName, "invalid stream name");
-    return base::Error(base::ErrorCode::kCommand, "invalid stream name '" + name.name + "'");
+  if (const char* problem = streamNameProblem(name.name)) {
+    sendStatus(streamId, protocol::status::kPublishBadName,
+               std::string("invalid stream name: ") + problem);
+    return base::Error(base::ErrorCode::kCommand,
+                       "invalid stream name " + base::quoted(name.name) + ": " + problem);
   }
   if (auto refusal = refuseByIpRule(IpAction::kPublish)) {
     sendStatus(streamId, protocol::status::kPublishUnauthorized, refusal->message());
@@ -244,9 +248,11 @@ base::Status Session::onPlay(const std::string& rawName, bool reset, uint32_t st
     return base::Error(base::ErrorCode::kProtocolState, "play on a publishing connection");
   }
   if (player_) stopPlaying("play switched to another stream");
-  if (!validStreamName(name.name)) {
-    sendStatus(streamId, protocol::status::kPlayStreamNotFound, "invalid stream name");
-    return base::Error(base::ErrorCode::kCommand, "invalid stream name '" + name.name + "'");
+  if (const char* problem = streamNameProblem(name.name)) {
+    sendStatus(streamId, protocol::status::kPlayStreamNotFound,
+               std::string("invalid stream name: ") + problem);
+    return base::Error(base::ErrorCode::kCommand,
+                       "invalid stream name " + base::quoted(name.name) + ": " + problem);
   }
   if (auto refusal = refuseByIpRule(IpAction::kPlay)) {
     sendStatus(streamId, protocol::status::kPlayFailed, refusal->message());

@@ -23,9 +23,22 @@ std::string tcUrlQuery(std::string_view tcUrl);
 // Joins non-empty query strings with '&'.
 std::string joinQueries(std::string_view a, std::string_view b);
 
-// A stream or app name we accept: 1..256 bytes, no control characters, no
-// "..", and no '/' at the ends. Keeps names safe as file and URL path parts
-// for the HLS and recording taps.
-bool validStreamName(std::string_view name);
+// The names we accept for apps and streams (docs/configuration.md, "Stream
+// names"). They become URL path parts (HLS/DASH) and file paths (recordings),
+// so the grammar rules out everything a later decoding or joining step could
+// turn into a traversal or an escape:
+//   - 1..256 bytes of valid UTF-8 (no overlong forms, no surrogates);
+//   - path segments separated by single '/': none empty (no '/' at either
+//     end, no "//"), none starting with '.', and ".." nowhere;
+//   - no control characters (C0, DEL, C1);
+//   - none of  % \ # " * : < > |  ('%': names are never percent-decoded, so
+//     "%2e%2e" is refused rather than trusted to stay undecoded).
+// Returns why a name is refused (a fixed text that never quotes the name, so
+// it is safe to send to the client and to log), or nullptr when it is valid.
+const char* streamNameProblem(std::string_view name);
+
+inline bool validStreamName(std::string_view name) {
+  return streamNameProblem(name) == nullptr;
+}
 
 }  // namespace rtmp::server

@@ -248,6 +248,33 @@ TEST_F(SessionTest, PublishWithInvalidNameGetsBadNameAndCloses) {
   EXPECT_EQ(h().registry.size(), 0u);
 }
 
+// Issue 10, defect 8: names that a later percent-decoding or path join could
+// turn into a traversal, and invalid UTF-8, were published.
+TEST_F(SessionTest, PublishOfAnEncodedOrInvalidNameIsRefusedWithTheReason) {
+  struct Case {
+    std::string name;
+    std::string reason;
+  };
+  const Case cases[] = {
+      {"%2e%2e/etc", "the name contains '%' (names are never percent-decoded)"},
+      {std::string("cam\xff"), "the name is not valid UTF-8"},
+      {std::string("cam\xc0\xaf"), "the name is not valid UTF-8"},  // overlong '/'
+      {"a//b", "the name has an empty path segment ('/' at an end or '//')"},
+      {".hidden", "a path segment of the name starts with '.'"},
+  };
+  for (const Case& bad : cases) {
+    TestClient& c = connected(h().loopA);
+    uint32_t id = c.createStream();
+    c.send(protocol::buildPublish(id, bad.name));
+    auto cmds = c.commands();
+    ASSERT_FALSE(cmds.empty());
+    EXPECT_EQ(statusCodeOf(cmds.back()), "NetStream.Publish.BadName");
+    EXPECT_EQ(statusDescriptionOf(cmds.back()), "invalid stream name: " + bad.reason);
+    EXPECT_EQ(c.transport().closeCalls(), 1);
+  }
+  EXPECT_EQ(h().registry.size(), 0u);
+}
+
 TEST_F(SessionTest, MoreThanSixteenStreamsCloses) {
   TestClient& c = connected(h().loopA);
   for (int i = 0; i < 16; ++i) EXPECT_EQ(c.createStream(), static_cast<uint32_t>(i + 1));

@@ -93,5 +93,48 @@ TEST(StreamNameTest, ControlCharactersAndBackslashAreInvalid) {
   EXPECT_TRUE(validStreamName("a b"));  // 0x20 is the first allowed byte
 }
 
+TEST(StreamNameTest, InvalidUtf8IsRefused) {
+  EXPECT_EQ(streamNameProblem("cam\xff"), std::string("the name is not valid UTF-8"));
+  EXPECT_FALSE(validStreamName("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(validStreamName("\xe0\x80\xaf"));      // overlong, 3 bytes
+  EXPECT_FALSE(validStreamName("\xed\xa0\x80"));      // a surrogate (U+D800)
+  EXPECT_FALSE(validStreamName("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(validStreamName("caf\xc3"));           // cut inside a sequence
+  EXPECT_FALSE(
+      validStreamName("\x80"
+                      "cam"));                       // a lone continuation byte
+  EXPECT_TRUE(validStreamName("\xe2\x82\xac"));      // U+20AC
+  EXPECT_TRUE(validStreamName("\xf0\x9f\x8e\xa5"));  // U+1F3A5
+}
+
+TEST(StreamNameTest, C1ControlsAreRefused) {
+  EXPECT_EQ(streamNameProblem("a\xc2\x85"
+                              "b"),
+            std::string("the name contains a control character"));
+  EXPECT_TRUE(
+      validStreamName("a\xc2\xa0"
+                      "b"));  // U+00A0 is not a control
+}
+
+TEST(StreamNameTest, PercentIsRefusedSoNothingIsEverDecodedIntoATraversal) {
+  EXPECT_EQ(streamNameProblem("%2e%2e/etc"),
+            std::string("the name contains '%' (names are never percent-decoded)"));
+  EXPECT_FALSE(validStreamName("a%2fb"));
+}
+
+TEST(StreamNameTest, SegmentsAreNonEmptyAndDoNotStartWithADot) {
+  EXPECT_FALSE(validStreamName("a//b"));
+  EXPECT_FALSE(validStreamName(".hidden"));
+  EXPECT_FALSE(validStreamName("a/.b"));
+  EXPECT_FALSE(validStreamName("a/./b"));
+  EXPECT_TRUE(validStreamName("a/b.c/d"));
+}
+
+TEST(StreamNameTest, UrlAndFileNameMetacharactersAreRefused) {
+  for (const char* bad : {"a#b", "a\"b", "a*b", "a:b", "a<b", "a>b", "a|b", "a\\b"}) {
+    EXPECT_FALSE(validStreamName(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace rtmp::server::testing
