@@ -239,6 +239,9 @@ class Session : private PlayerHost {
   // request that failed before a stream was attached.
   std::string requestedStream_;
   std::string requestedQuery_;
+  // The name this connection's publish asked for, before any authorize rename:
+  // FCUnpublish may name either it or the public name.
+  std::string publishAsked_;
   // A publish/play waiting for the host's authorization.
   struct PendingAuth {
     uint64_t requestId = 0;

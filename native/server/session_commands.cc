@@ -69,9 +69,16 @@ base::Status Session::handleCommand(const protocol::Message& message) {
     if (c.name == cmd::kFCPublish) {
       // OBS/FMLE wait for onFCPublish before they publish.
       send(protocol::buildOnFCPublish(name));
-    } else {
+    } else if (publishStream_ && (name == publishStream_->name() || name == publishAsked_)) {
       send(protocol::buildOnFCUnpublish(name));
       stopPublishing("FCUnpublish");
+    } else {
+      // Not this connection's stream: answering Unpublish.Success would claim
+      // something that did not happen, and there is no failure code to send.
+      base::log(base::LogLevel::kInfo, "session", logContext(), [&] {
+        return "FCUnpublish of " + base::quoted(name) +
+               " ignored: this connection does not publish it";
+      });
     }
     return base::okStatus();
   }
@@ -152,6 +159,7 @@ base::Status Session::onPublish(const std::string& rawName, uint32_t streamId) {
   NameAndQuery name = splitQuery(rawName);
   requestedStream_ = name.name;
   requestedQuery_ = name.query;
+  publishAsked_ = name.name;
   if (std::find(createdStreams_.begin(), createdStreams_.end(), streamId) ==
       createdStreams_.end()) {
     return base::Error(base::ErrorCode::kProtocolState, "publish on a stream that was not created");

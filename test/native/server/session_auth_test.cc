@@ -3,6 +3,7 @@
 // clients all come from 192.0.2.7.
 #include <gtest/gtest.h>
 
+#include "protocol/command_builders.h"
 #include "recording_tap.h"
 #include "session_fixture.h"
 
@@ -198,6 +199,17 @@ TEST_F(AuthTest, AllowNamesThePublishTapsToAttach) {
   ASSERT_EQ(asked.size(), 2u);
   EXPECT_TRUE(asked[1].requested.empty());
   EXPECT_EQ(h().loopA.tapCount(), 1u);  // still only the first publish's tap
+}
+
+TEST_F(AuthTest, FCUnpublishMayNameTheKeyARenamedPublishAskedFor) {
+  TestClient& pub = publisher("s3cr3t-key");
+  allow(pub, "cam1");
+  pub.takeNew();
+  pub.send(protocol::buildFCUnpublish(9, "s3cr3t-key"));  // what OBS sends
+  auto cmds = pub.commands();
+  ASSERT_FALSE(cmds.empty());
+  EXPECT_EQ(cmds.back().name, "onFCUnpublish");
+  EXPECT_EQ(h().registry.size(), 0u);
 }
 
 }  // namespace

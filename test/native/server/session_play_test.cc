@@ -241,6 +241,24 @@ TEST_F(SessionTest, FCUnpublishStopsPublishing) {
   EXPECT_EQ(h().registry.size(), 0u);
 }
 
+// Issue 10, defect 7: FCUnpublish of another client's stream was answered
+// NetStream.Unpublish.Success although nothing was unpublished.
+TEST_F(SessionTest, FCUnpublishOfAStreamThisConnectionDoesNotPublishIsNotAnsweredSuccess) {
+  TestClient& pub = publisher("cam");
+  TestClient& other = connected(h().loopB);
+  other.takeNew();
+  other.send(protocol::buildFCUnpublish(9, "cam"));
+  for (const auto& cmd : other.commands()) EXPECT_NE(cmd.name, "onFCUnpublish");
+  EXPECT_EQ(other.transport().closeCalls(), 0);
+  EXPECT_EQ(h().registry.size(), 1u);
+  EXPECT_EQ(pub.session().role(), SessionRole::kPublisher);
+
+  pub.takeNew();
+  pub.send(protocol::buildFCUnpublish(9, "other-name"));  // not its stream either
+  for (const auto& cmd : pub.commands()) EXPECT_NE(cmd.name, "onFCUnpublish");
+  EXPECT_EQ(h().registry.size(), 1u);
+}
+
 TEST_F(SessionTest, PlayerDeleteStreamDetachesTheTap) {
   TestClient& pub = publisher("cam");
   TestClient& viewer = player("cam");
