@@ -52,6 +52,8 @@ export interface NativeEngineConfig {
   dropOverIngestLimit: boolean;
   ipRules: { action: 'connect' | 'publish' | 'play' | '*'; app: string; allow: boolean; cidr: string }[];
   ipDefaultAllow: boolean;
+  /** Bytes all connections may hold in incomplete messages; 0 = unbounded. */
+  maxPartialMessageBytes: number;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
   logLevel: number;
 }

@@ -14,6 +14,11 @@ export interface RtmpOptions {
   chunkSize?: number;
   /** Largest message a peer may send, in bytes. Default 16 MiB. */
   maxMessageSize?: number;
+  /**
+   * Bytes all connections together may hold in messages still arriving; past it
+   * the connection holding the most is closed. 0 = no engine-wide bound. Default 256 MiB.
+   */
+  maxPartialMessageBytes?: number;
   /** Time allowed to complete the handshake. Default 10000. */
   handshakeTimeoutMs?: number;
   /** A session with no media and no command for this long is closed. Default 30000. */
@@ -30,6 +35,7 @@ export const RTMP_DEFAULTS: Readonly<Required<RtmpOptions>> = Object.freeze({
   ioThreads: 0,
   chunkSize: 4096,
   maxMessageSize: 16 * MiB,
+  maxPartialMessageBytes: 256 * MiB,
   handshakeTimeoutMs: 10_000,
   idleTimeoutMs: 30_000,
   windowAckSize: 2_500_000,
@@ -43,6 +49,7 @@ export const rtmpSchema = z
     ioThreads: int(0, 256).default(RTMP_DEFAULTS.ioThreads),
     chunkSize: int(128, 65536).default(RTMP_DEFAULTS.chunkSize),
     maxMessageSize: int(4096, 16 * MiB).default(RTMP_DEFAULTS.maxMessageSize),
+    maxPartialMessageBytes: int(0, 0xffffffff).default(RTMP_DEFAULTS.maxPartialMessageBytes),
     handshakeTimeoutMs: int(100, 600_000).default(RTMP_DEFAULTS.handshakeTimeoutMs),
     idleTimeoutMs: int(1_000, 86_400_000).default(RTMP_DEFAULTS.idleTimeoutMs),
     windowAckSize: int(1024, 0x7fffffff).default(RTMP_DEFAULTS.windowAckSize),

@@ -144,6 +144,7 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.dropOverIngestLimit = r.boolean("dropOverIngestLimit");
   c.ipRules = ipRules(env, r.array("ipRules"));
   c.ipDefaultAllow = r.boolean("ipDefaultAllow");
+  c.maxPartialMessageBytes = r.u32("maxPartialMessageBytes");
 
   out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
   return out;

@@ -27,6 +27,10 @@ class EngineImpl {
              std::move(sink), &base::monotonicMs, &base::wallClockMs,
              &ipRules_,       &authFailures_} {
     env_.publishTaps = &publishTaps_;
+    env_.partialBytes = &partialBytes_;
+    env_.closeSession = [this](uint64_t sessionId, const base::Error& reason) {
+      onSession(sessionId, [reason](Session& session) { session.closeWithError(reason); });
+    };
   }
 
   ~EngineImpl() { stop(); }
@@ -298,6 +302,7 @@ class EngineImpl {
   IpRules ipRules_;
   AuthFailureLimiter authFailures_;
   PublishTaps publishTaps_;
+  PartialBytesBudget partialBytes_{config_.maxPartialMessageBytes};
   SessionEnvironment env_;
 
   mutable std::mutex lifecycle_;

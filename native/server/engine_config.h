@@ -80,6 +80,11 @@ struct EngineConfig {
   // IP rules for connect/publish/play, first match wins (server/ip_rules.h).
   std::vector<IpRuleSpec> ipRules;
   bool ipDefaultAllow = true;
+
+  // Bytes all connections together may hold in incomplete messages (each one
+  // is also capped at 32 MiB). Past it the connection holding the most is
+  // closed. 0 = no engine-wide bound. (Issue 10: reassembly budget.)
+  uint32_t maxPartialMessageBytes = 256u << 20;
 };
 
 }  // namespace rtmp::server

@@ -71,7 +71,26 @@ void Session::onBytes(std::span<const uint8_t> bytes) {
     if (!handled.ok()) return fail(std::move(handled).error());
   }
   if (!fed.ok()) return fail(std::move(fed).error().withContext("chunk stream"));
+  trackPartialBytes();
   maybeAcknowledge();
+}
+
+void Session::trackPartialBytes() {
+  if (env_.partialBytes == nullptr) return;
+  const uint64_t held = closed_ ? 0 : reader_.bufferedBytes();
+  if (held == partialReported_) return;
+  const bool over = env_.partialBytes->update(partialReported_, held);
+  partialReported_ = held;
+  info_->partialBytes.store(held, std::memory_order_relaxed);
+  if (!over || closed_) return;
+  const uint64_t victim = env_.table.largestPartialHolder();
+  base::Error reason(base::ErrorCode::kLimitExceeded,
+                     "holds the most bytes in incomplete messages while all connections together "
+                     "hold more than " +
+                         std::to_string(env_.partialBytes->limit()) +
+                         " (rtmp.maxPartialMessageBytes)");
+  if (victim == id_) return fail(std::move(reason));
+  if (victim != 0 && env_.closeSession) env_.closeSession(victim, reason);
 }
 
 void Session::maybeAcknowledge() {
@@ -220,6 +239,7 @@ void Session::onClosed(const base::Error& reason) {
   if (closed_) return;
   closed_ = true;
   closing_ = true;
+  trackPartialBytes();  // gives back what this session held
   stopPublishing(reason.message().c_str());
   stopPlaying(reason.message().c_str());
   base::log(base::LogLevel::kDebug, "session", logContext(),

@@ -30,6 +30,7 @@
 #include "server/ingest_rate_meter.h"
 #include "server/loop_services.h"
 #include "server/media_sink.h"
+#include "server/partial_bytes_budget.h"
 #include "server/player_tap.h"
 #include "server/publish_taps.h"
 #include "server/session_table.h"
@@ -74,6 +75,9 @@ struct SessionEnvironment {
   const IpRules* ipRules = nullptr;            // built from config by the engine; null = allow all
   AuthFailureLimiter* authFailures = nullptr;  // failed authorizations per IP; null = none kept
   const PublishTaps* publishTaps = nullptr;    // publish-scoped tap factories; null = none
+  PartialBytesBudget* partialBytes = nullptr;  // engine-wide reassembly bound; null = none
+  // Ends another session (any loop) with a reason; set by the engine.
+  std::function<void(uint64_t sessionId, const base::Error& reason)> closeSession = nullptr;
 };
 
 struct PeerInfo {
@@ -169,6 +173,9 @@ class Session : private PlayerHost {
   void sendStatus(uint32_t streamId, const protocol::StatusCode& status,
                   const std::string& description);
   void maybeAcknowledge();
+  // Reports the bytes held in incomplete messages to the engine-wide budget;
+  // over it, the session holding the most is closed (maybe this one).
+  void trackPartialBytes();
 
   // PlayerHost (media goes from the tap to transport_ as a MediaSink).
   void sendPlayStatus(const protocol::StatusCode& status, const std::string& description) override;
@@ -261,6 +268,7 @@ class Session : private PlayerHost {
   uint64_t nextAuthRequestId_ = 1;
 
   uint64_t lastActivityMs_ = 0;
+  uint64_t partialReported_ = 0;  // bytes last reported to env_.partialBytes
   bool closing_ = false;
   bool closed_ = false;
 };

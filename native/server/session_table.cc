@@ -68,6 +68,20 @@ std::shared_ptr<SessionInfo> SessionTable::find(uint64_t id) const {
   return it == sessions_.end() ? nullptr : it->second;
 }
 
+uint64_t SessionTable::largestPartialHolder() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  uint64_t id = 0;
+  uint64_t most = 0;
+  for (const auto& [sessionId, info] : sessions_) {
+    const uint64_t held = info->partialBytes.load(std::memory_order_relaxed);
+    if (held > most) {
+      most = held;
+      id = sessionId;
+    }
+  }
+  return id;
+}
+
 std::vector<SessionSnapshot> SessionTable::snapshot() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<SessionSnapshot> out;

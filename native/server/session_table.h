@@ -33,6 +33,8 @@ struct SessionInfo {
   std::atomic<uint64_t> droppedAudio{0};
   // Publishers: ingest drops, indexed by IngestDropReason.
   std::array<std::atomic<uint64_t>, kIngestDropReasonCount> ingestDrops{};
+  // Bytes held in incomplete incoming messages (PartialBytesBudget).
+  std::atomic<uint64_t> partialBytes{0};
 
   uint64_t droppedFrames() const {
     return droppedVideo.load(std::memory_order_relaxed) +
@@ -63,6 +65,8 @@ class SessionTable {
                       const std::string& stream, uint32_t max, bool sameStream = false);
   std::shared_ptr<SessionInfo> find(uint64_t id) const;
   std::vector<SessionSnapshot> snapshot() const;
+  // The session holding the most bytes in incomplete messages (0 if none holds any).
+  uint64_t largestPartialHolder() const;
   size_t size() const;
   // Sessions open from one address (as added).
   size_t countForIp(const std::string& ip) const;
