@@ -29,13 +29,13 @@ base::Status Session::handleCommand(const protocol::Message& message) {
   const Command& c = *decoded;
   namespace cmd = protocol::commands;
   base::log(base::LogLevel::kDebug, "session", logContext(), [&] {
-    return "command '" + c.name + "' (transaction " + std::to_string(c.transactionId) +
+    return "command " + base::quoted(c.name) + " (transaction " + std::to_string(c.transactionId) +
            ", stream " + std::to_string(message.streamId) + ")";
   });
 
   if (c.name == cmd::kConnect) return onConnect(c);
   if (!connected_) {
-    return base::Error(base::ErrorCode::kProtocolState, "'" + c.name + "' before connect");
+    return base::Error(base::ErrorCode::kProtocolState, base::quoted(c.name) + " before connect");
   }
   if (c.name == cmd::kCreateStream) return onCreateStream(c);
   if (c.name == cmd::kPublish) {
@@ -99,7 +99,7 @@ base::Status Session::handleCommand(const protocol::Message& message) {
   }
   // _checkbw, _result/_error to our calls, and anything unknown: not an error.
   base::log(base::LogLevel::kDebug, "session", logContext(),
-            [&] { return "ignoring command '" + c.name + "'"; });
+            [&] { return "ignoring command " + base::quoted(c.name); });
   return base::okStatus();
 }
 
@@ -139,7 +139,8 @@ base::Status Session::onConnect(const Command& c) {
   sendMessage(protocol::encodeSetChunkSize(env_.config.streams.outChunkSize));
   send(protocol::buildConnectResult(c.transactionId, result));
   base::log(base::LogLevel::kDebug, "session", logContext(), [&] {
-    return "connected: app '" + app_ + "', tcUrl '" + tcUrl_ + "', flashVer '" + flashVer_ + "'";
+    return "connected: app " + base::quoted(app_) + ", tcUrl " + base::quoted(tcUrl_, 256) +
+           ", flashVer " + base::quoted(flashVer_);
   });
   emit(ConnectEvent{tcUrl_, flashVer_});
   return base::okStatus();
