@@ -59,6 +59,9 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     dropOverIngestLimit: limits.ingestOverLimit === 'drop',
     ipRules: access.rules.map((r) => ({ action: r.on, app: r.app, allow: r.policy === 'allow', cidr: r.cidr })),
     ipDefaultAllow: access.default === 'allow',
+    // Timeouts and pending-connection budgets (issue 10).
+    connectTimeoutMs: rtmp.connectTimeoutMs,
+    playPublishTimeoutMs: rtmp.playPublishTimeoutMs,
     logLevel: LOG_LEVEL_VALUES[options.logLevel],
   };
 }

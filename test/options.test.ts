@@ -24,6 +24,8 @@ describe('options: defaults', () => {
       maxMessageSize: 16 * 1024 * 1024,
       handshakeTimeoutMs: 10_000,
       idleTimeoutMs: 30_000,
+      connectTimeoutMs: 10_000,
+      playPublishTimeoutMs: 30_000,
       windowAckSize: 2_500_000,
       peerBandwidth: 2_500_000,
     });
@@ -324,6 +326,8 @@ describe('options → native config', () => {
         'dropOverIngestLimit',
         'ipRules',
         'ipDefaultAllow',
+        'connectTimeoutMs',
+        'playPublishTimeoutMs',
         'logLevel',
       ].sort(),
     );

@@ -52,6 +52,9 @@ export interface NativeEngineConfig {
   dropOverIngestLimit: boolean;
   ipRules: { action: 'connect' | 'publish' | 'play' | '*'; app: string; allow: boolean; cidr: string }[];
   ipDefaultAllow: boolean;
+  // Timeouts and pending-connection budgets (issue 10); 0 = off.
+  connectTimeoutMs: number;
+  playPublishTimeoutMs: number;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
   logLevel: number;
 }

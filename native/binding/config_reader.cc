@@ -145,6 +145,10 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.ipRules = ipRules(env, r.array("ipRules"));
   c.ipDefaultAllow = r.boolean("ipDefaultAllow");
 
+  // Timeouts and pending-connection budgets (issue 10); 0 = off.
+  c.connectTimeoutMs = r.u32("connectTimeoutMs");
+  c.playPublishTimeoutMs = r.u32("playPublishTimeoutMs");
+
   out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
   return out;
 }

@@ -39,7 +39,7 @@ struct EngineConfig {
 
   // Timeouts (milliseconds).
   uint32_t handshakeTimeoutMs = 10'000;
-  uint32_t idleTimeoutMs = 30'000;  // no media and no command
+  uint32_t idleTimeoutMs = 30'000;  // no media and no command (players exempt)
 
   // Protocol. Our Set Chunk Size is streams.outChunkSize.
   uint32_t maxMessageSize = 16u << 20;  // largest message a peer may send
@@ -80,6 +80,11 @@ struct EngineConfig {
   // IP rules for connect/publish/play, first match wins (server/ip_rules.h).
   std::vector<IpRuleSpec> ipRules;
   bool ipDefaultAllow = true;
+
+  // Timeouts and pending-connection budgets (issue 10). 0 turns one off.
+  // The idle timeout above counts only progress (a command or media message).
+  uint32_t connectTimeoutMs = 10'000;      // handshake done, no connect by then: closed
+  uint32_t playPublishTimeoutMs = 30'000;  // connected, no publish or play by then: closed
 };
 
 }  // namespace rtmp::server

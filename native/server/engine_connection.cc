@@ -51,7 +51,7 @@ void EngineConnection::adopt(net::Connection& connection, LoopContext& context,
 
 EngineConnection::EngineConnection(net::Connection& connection, LoopContext& context,
                                    SessionEnvironment& env)
-    : connection_(&connection), context_(context), env_(env), acceptedAtMs_(base::monotonicMs()) {}
+    : connection_(&connection), context_(context), env_(env) {}
 
 void EngineConnection::onData(std::span<const uint8_t> bytes) {
   if (!tls_) {
@@ -146,18 +146,8 @@ void EngineConnection::checkTimers(uint64_t nowMs) {
     if (nowMs >= closeDeadlineMs_) connection_->close(*pendingClose_);
     return;
   }
-  const EngineConfig& config = env_.config;
   session_->checkAuthDeadline(nowMs);
-  if (!session_->handshakeDone()) {
-    if (nowMs - acceptedAtMs_ >= config.handshakeTimeoutMs) {
-      session_->terminate(base::Error(base::ErrorCode::kTimeout, "handshake timeout"));
-    }
-    return;
-  }
-  if (config.idleTimeoutMs > 0 && !session_->idleExempt() &&
-      nowMs - session_->lastActivityMs() >= config.idleTimeoutMs) {
-    session_->terminate(base::Error(base::ErrorCode::kTimeout, "idle timeout"));
-  }
+  session_->checkDeadlines(nowMs);  // handshake, connect, publish/play, idle
 }
 
 void EngineConnection::onClose(const base::Error& reason) {

@@ -23,7 +23,8 @@ class EngineConnection : private SessionTransport {
 
   uint64_t sessionId() const { return session_->id(); }
   Session& session() { return *session_; }
-  // Housekeeping (loop thread): enforce handshake/idle timeouts and the flush deadline.
+  // Housekeeping (loop thread): the session's deadlines (Session::checkDeadlines),
+  // the authorization deadline and the flush deadline.
   void checkTimers(uint64_t nowMs);
   // The loop's write batching: write the media held since scheduleFlush.
   void flushFromBatch() {
@@ -58,7 +59,6 @@ class EngineConnection : private SessionTransport {
   LoopContext& context_;
   SessionEnvironment& env_;
   std::unique_ptr<Session> session_;
-  uint64_t acceptedAtMs_ = 0;
   // closeAfterFlush: close once the socket drained, or at this deadline.
   std::unique_ptr<base::Error> pendingClose_;
   uint64_t closeDeadlineMs_ = 0;

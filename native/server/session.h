@@ -104,11 +104,20 @@ class Session : private PlayerHost {
   void closeWithError(base::Error error) { fail(std::move(error)); }
 
   bool handshakeDone() const { return handshake_.done(); }
+  // An RTMP connect was accepted (the door let it through).
+  bool connected() const { return connected_; }
   bool closing() const { return closing_; }
   SessionRole role() const;
-  // Counts toward the idle timeout: false while the session is playing.
-  bool idleExempt() const { return player_ != nullptr; }
+  // Counts toward the idle timeout: false while the session is playing, or
+  // while it waits for an authorization (reading is paused then).
+  bool idleExempt() const { return player_ != nullptr || pendingAuth_.has_value(); }
+  // The last progress: a complete command or media message (not any byte).
   uint64_t lastActivityMs() const { return lastActivityMs_; }
+
+  // Housekeeping (session_deadlines.cc), once a second: closes the session,
+  // with a logged reason, past the first deadline that applies — handshake,
+  // connect, publish/play, idle, or no write progress with output queued.
+  void checkDeadlines(uint64_t nowMs);
 
   // Authorization (session_auth.cc). The host's answer to the kAuthorize
   // event with this requestId; stale or unknown ids are ignored.
@@ -257,7 +266,15 @@ class Session : private PlayerHost {
   uint64_t heldBytes_ = 0;
   uint64_t nextAuthRequestId_ = 1;
 
+  // Deadlines (session_deadlines.cc). Monotonic ms, from env_.nowMs().
   uint64_t lastActivityMs_ = 0;
+  uint64_t createdAtMs_ = 0;
+  uint64_t handshakeDoneAtMs_ = 0;
+  // Since when the session has been connected with neither a publish nor a
+  // play (set at connect and whenever a publish or play ends).
+  uint64_t noRoleSinceMs_ = 0;
+  // Time one deadline out: logged, then closed.
+  void timeOut(const std::string& why);
   bool closing_ = false;
   bool closed_ = false;
 };
