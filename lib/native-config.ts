@@ -62,6 +62,8 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     // Timeouts and pending-connection budgets (issue 10).
     connectTimeoutMs: rtmp.connectTimeoutMs,
     playPublishTimeoutMs: rtmp.playPublishTimeoutMs,
+    maxPendingConnections: limits.maxPendingConnections,
+    maxPendingPerIp: limits.maxPendingPerIp,
     logLevel: LOG_LEVEL_VALUES[options.logLevel],
   };
 }

@@ -47,6 +47,8 @@ describe('options: defaults', () => {
       maxPlayersPerStream: 0,
       maxIngestKbps: 0,
       ingestOverLimit: 'warn',
+      maxPendingConnections: 256,
+      maxPendingPerIp: 16,
     });
     expect(o.access).toEqual({ rules: [], default: 'allow' });
     expect(o.auth).toEqual({
@@ -328,6 +330,8 @@ describe('options → native config', () => {
         'ipDefaultAllow',
         'connectTimeoutMs',
         'playPublishTimeoutMs',
+        'maxPendingConnections',
+        'maxPendingPerIp',
         'logLevel',
       ].sort(),
     );

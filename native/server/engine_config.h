@@ -61,8 +61,8 @@ struct EngineConfig {
   uint32_t mergeWritesMs = 0;
 
   // Limits (0 = no limit). Past one: the RTMP error for that step, then close.
-  uint32_t maxConnections = 1'000;   // sessions at once (checked at connect)
-  uint32_t maxConnectionsPerIp = 0;  // sessions at once from one address
+  uint32_t maxConnections = 1'000;   // connected sessions at once (checked at connect)
+  uint32_t maxConnectionsPerIp = 0;  // connected sessions at once from one address
   uint32_t maxPublishers = 10;       // publishing sessions at once
   uint32_t maxPlayersPerStream = 0;  // players of one stream at once
   uint32_t maxIngestKbps = 0;        // a publisher's media rate, averaged over 5 s
@@ -85,6 +85,11 @@ struct EngineConfig {
   // The idle timeout above counts only progress (a command or media message).
   uint32_t connectTimeoutMs = 10'000;      // handshake done, no connect by then: closed
   uint32_t playPublishTimeoutMs = 30'000;  // connected, no publish or play by then: closed
+  // Connections accepted but not connected yet (no RTMP connect accepted) have
+  // their own budget, apart from maxConnections, which counts connected
+  // sessions only. Over it, the oldest pending one is closed, not the newcomer.
+  uint32_t maxPendingConnections = 256;  // in the whole engine
+  uint32_t maxPendingPerIp = 16;         // from one address
 };
 
 }  // namespace rtmp::server

@@ -15,7 +15,7 @@ constexpr size_t kMaxHeldBuffers = 256;
 constexpr uint64_t kMaxHeldBytes = 1u << 20;
 }  // namespace
 
-void EngineConnection::adopt(net::Connection& connection, LoopContext& context,
+bool EngineConnection::adopt(net::Connection& connection, LoopContext& context,
                              SessionEnvironment& env, uint64_t sessionId,
                              std::shared_ptr<const tls::TlsContext> tls) {
   std::unique_ptr<tls::TlsFilter> filter;
@@ -27,7 +27,7 @@ void EngineConnection::adopt(net::Connection& connection, LoopContext& context,
                 "RTMPS session from " + connection.peer().ip + ": " + created.error().toString());
       connection.start({});
       connection.close(created.error());
-      return;
+      return false;
     }
     filter = std::move(created).value();
   }
@@ -47,6 +47,7 @@ void EngineConnection::adopt(net::Connection& connection, LoopContext& context,
       .onConnect = nullptr,
       .onClose = [self](net::Connection&, const base::Error& reason) { self->onClose(reason); },
   });
+  return true;
 }
 
 EngineConnection::EngineConnection(net::Connection& connection, LoopContext& context,

@@ -18,7 +18,8 @@ class EngineConnection : private SessionTransport {
   // Loop thread. Starts reading; the object owns itself from here on.
   // With `tls`, the connection speaks RTMP inside TLS (RTMPS): bytes pass
   // through a TlsFilter driven on this loop, never a blocking TLS call.
-  static void adopt(net::Connection& connection, LoopContext& context, SessionEnvironment& env,
+  // False when no session could be made (the connection is closed then).
+  static bool adopt(net::Connection& connection, LoopContext& context, SessionEnvironment& env,
                     uint64_t sessionId, std::shared_ptr<const tls::TlsContext> tls = nullptr);
 
   uint64_t sessionId() const { return session_->id(); }

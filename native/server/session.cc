@@ -245,6 +245,7 @@ void Session::onClosed(const base::Error& reason) {
   if (closed_) return;
   closed_ = true;
   closing_ = true;
+  if (env_.pending != nullptr) env_.pending->leave(id_);
   stopPublishing(reason.message().c_str());
   stopPlaying(reason.message().c_str());
   base::log(base::LogLevel::kDebug, "session", logContext(),

@@ -30,6 +30,7 @@
 #include "server/ingest_rate_meter.h"
 #include "server/loop_services.h"
 #include "server/media_sink.h"
+#include "server/pending_connections.h"
 #include "server/player_tap.h"
 #include "server/publish_taps.h"
 #include "server/session_table.h"
@@ -74,6 +75,9 @@ struct SessionEnvironment {
   const IpRules* ipRules = nullptr;            // built from config by the engine; null = allow all
   AuthFailureLimiter* authFailures = nullptr;  // failed authorizations per IP; null = none kept
   const PublishTaps* publishTaps = nullptr;    // publish-scoped tap factories; null = none
+  // Connections not connected yet (engine-wide budget); a session leaves it at
+  // connect or close. Null = not tracked.
+  PendingConnections* pending = nullptr;
 };
 
 struct PeerInfo {
@@ -99,6 +103,9 @@ class Session : private PlayerHost {
   void beginShutdown();
   // Ends the session with a reason (kick, timeout).
   void terminate(const base::Error& reason);
+  // Evicted from the pending-connection budget (the engine posts it here):
+  // closes with `why` (logged) unless the session connected meanwhile.
+  void closeIfPending(const std::string& why);
   // Ends it because of a fault below RTMP (e.g. TLS): logged, reported as an
   // error event, then closed.
   void closeWithError(base::Error error) { fail(std::move(error)); }
@@ -139,7 +146,8 @@ class Session : private PlayerHost {
   // The door (session_door.cc): IP rules and limits, no JS round trip. Each
   // returns why to refuse (kRejected for a rule, kLimitExceeded for a limit),
   // or nullopt to let the client through.
-  std::optional<base::Error> refuseConnect() const;
+  // Takes the connected place (maxConnections) when it lets the client in.
+  std::optional<base::Error> refuseConnect();
   std::optional<base::Error> refuseByIpRule(IpAction action) const;
   // Publisher over maxIngestKbps: a warning, or (dropOverIngestLimit) the error to close with.
   base::Status checkIngestRate(size_t payloadBytes);
