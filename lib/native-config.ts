@@ -62,6 +62,7 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     // Timeouts and pending-connection budgets (issue 10).
     connectTimeoutMs: rtmp.connectTimeoutMs,
     playPublishTimeoutMs: rtmp.playPublishTimeoutMs,
+    writeTimeoutMs: rtmp.writeTimeoutMs,
     maxPendingConnections: limits.maxPendingConnections,
     maxPendingPerIp: limits.maxPendingPerIp,
     logLevel: LOG_LEVEL_VALUES[options.logLevel],

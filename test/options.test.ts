@@ -26,6 +26,7 @@ describe('options: defaults', () => {
       idleTimeoutMs: 30_000,
       connectTimeoutMs: 10_000,
       playPublishTimeoutMs: 30_000,
+      writeTimeoutMs: 30_000,
       windowAckSize: 2_500_000,
       peerBandwidth: 2_500_000,
     });
@@ -330,6 +331,7 @@ describe('options → native config', () => {
         'ipDefaultAllow',
         'connectTimeoutMs',
         'playPublishTimeoutMs',
+        'writeTimeoutMs',
         'maxPendingConnections',
         'maxPendingPerIp',
         'logLevel',

@@ -55,6 +55,7 @@ export interface NativeEngineConfig {
   // Timeouts and pending-connection budgets (issue 10); 0 = off.
   connectTimeoutMs: number;
   playPublishTimeoutMs: number;
+  writeTimeoutMs: number;
   maxPendingConnections: number;
   maxPendingPerIp: number;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */

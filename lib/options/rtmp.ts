@@ -22,6 +22,8 @@ export interface RtmpOptions {
   connectTimeoutMs?: number;
   /** Time from `connect` (or the end of a publish/play) to the next publish or play; 0 = no limit. Default 30000. */
   playPublishTimeoutMs?: number;
+  /** A session with output queued that the peer takes none of for this long is closed (players too); 0 = no limit. Default 30000. */
+  writeTimeoutMs?: number;
   /** Window Acknowledgement Size we announce. Default 2500000. */
   windowAckSize?: number;
   /** Set Peer Bandwidth we announce. Default 2500000. */
@@ -38,6 +40,7 @@ export const RTMP_DEFAULTS: Readonly<Required<RtmpOptions>> = Object.freeze({
   idleTimeoutMs: 30_000,
   connectTimeoutMs: 10_000,
   playPublishTimeoutMs: 30_000,
+  writeTimeoutMs: 30_000,
   windowAckSize: 2_500_000,
   peerBandwidth: 2_500_000,
 });
@@ -53,6 +56,7 @@ export const rtmpSchema = z
     idleTimeoutMs: int(1_000, 86_400_000).default(RTMP_DEFAULTS.idleTimeoutMs),
     connectTimeoutMs: int(0, 600_000).default(RTMP_DEFAULTS.connectTimeoutMs),
     playPublishTimeoutMs: int(0, 86_400_000).default(RTMP_DEFAULTS.playPublishTimeoutMs),
+    writeTimeoutMs: int(0, 86_400_000).default(RTMP_DEFAULTS.writeTimeoutMs),
     windowAckSize: int(1024, 0x7fffffff).default(RTMP_DEFAULTS.windowAckSize),
     peerBandwidth: int(1024, 0x7fffffff).default(RTMP_DEFAULTS.peerBandwidth),
   })

@@ -148,6 +148,7 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   // Timeouts and pending-connection budgets (issue 10); 0 = off.
   c.connectTimeoutMs = r.u32("connectTimeoutMs");
   c.playPublishTimeoutMs = r.u32("playPublishTimeoutMs");
+  c.writeTimeoutMs = r.u32("writeTimeoutMs");
   c.maxPendingConnections = r.u32("maxPendingConnections");
   c.maxPendingPerIp = r.u32("maxPendingPerIp");
 

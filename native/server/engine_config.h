@@ -85,6 +85,7 @@ struct EngineConfig {
   // The idle timeout above counts only progress (a command or media message).
   uint32_t connectTimeoutMs = 10'000;      // handshake done, no connect by then: closed
   uint32_t playPublishTimeoutMs = 30'000;  // connected, no publish or play by then: closed
+  uint32_t writeTimeoutMs = 30'000;        // output queued, none taken for this long: closed
   // Connections accepted but not connected yet (no RTMP connect accepted) have
   // their own budget, apart from maxConnections, which counts connected
   // sessions only. Over it, the oldest pending one is closed, not the newcomer.

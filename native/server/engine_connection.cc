@@ -52,7 +52,10 @@ bool EngineConnection::adopt(net::Connection& connection, LoopContext& context,
 
 EngineConnection::EngineConnection(net::Connection& connection, LoopContext& context,
                                    SessionEnvironment& env)
-    : connection_(&connection), context_(context), env_(env) {}
+    : connection_(&connection),
+      context_(context),
+      env_(env),
+      stalledSinceMs_(base::monotonicMs()) {}
 
 void EngineConnection::onData(std::span<const uint8_t> bytes) {
   if (!tls_) {
@@ -124,6 +127,21 @@ uint64_t EngineConnection::queuedBytes() const {
   return heldBytes_ + (connection_ ? connection_->queuedBytes() : 0);
 }
 
+uint64_t EngineConnection::writeStalledMs(uint64_t nowMs) {
+  // Media held for the batch is written within the loop iteration: only the
+  // socket's own queue can stall.
+  if (!connection_ || connection_->queuedBytes() == 0) {
+    stalledSinceMs_ = nowMs;
+    return 0;
+  }
+  const uint64_t taken = connection_->bytesTaken();
+  if (taken != takenAtLastLook_) {
+    takenAtLastLook_ = taken;
+    stalledSinceMs_ = nowMs;
+  }
+  return nowMs > stalledSinceMs_ ? nowMs - stalledSinceMs_ : 0;
+}
+
 void EngineConnection::closeAfterFlush(const base::Error& reason) {
   flushMedia();
   if (!connection_ || pendingClose_) return;
@@ -148,7 +166,7 @@ void EngineConnection::checkTimers(uint64_t nowMs) {
     return;
   }
   session_->checkAuthDeadline(nowMs);
-  session_->checkDeadlines(nowMs);  // handshake, connect, publish/play, idle
+  session_->checkDeadlines(nowMs);  // handshake, connect, publish/play, idle, write
 }
 
 void EngineConnection::onClose(const base::Error& reason) {

@@ -47,6 +47,7 @@ class EngineConnection : private SessionTransport {
     if (connection_ && !pendingClose_) connection_->resumeReading();
   }
   uint64_t queuedBytes() const override;
+  uint64_t writeStalledMs(uint64_t nowMs) override;
   void closeAfterFlush(const base::Error& reason) override;
   LoopServices& loopServices() override { return context_; }
 
@@ -60,6 +61,10 @@ class EngineConnection : private SessionTransport {
   LoopContext& context_;
   SessionEnvironment& env_;
   std::unique_ptr<Session> session_;
+  // writeStalledMs: what the socket had taken at the last look, and since
+  // when it has taken nothing while bytes were queued.
+  uint64_t takenAtLastLook_ = 0;
+  uint64_t stalledSinceMs_ = 0;
   // closeAfterFlush: close once the socket drained, or at this deadline.
   std::unique_ptr<base::Error> pendingClose_;
   uint64_t closeDeadlineMs_ = 0;

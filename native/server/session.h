@@ -62,6 +62,10 @@ class SessionTransport : public MediaSink {
   virtual void closeAfterFlush(const base::Error& reason) = 0;
   // The loop this session lives on.
   virtual LoopServices& loopServices() = 0;
+  // How long output has been queued with the peer taking none of it (ms; 0
+  // while nothing is queued or the peer reads). Asked by housekeeping, once a
+  // second, for the write timeout (config.writeTimeoutMs). Default: never stalled.
+  virtual uint64_t writeStalledMs(uint64_t nowMs) { return 0; }
 };
 
 // Engine-wide things every session uses.

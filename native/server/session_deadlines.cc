@@ -6,6 +6,7 @@
 //   accepted ──handshakeTimeoutMs──▶ handshake done ──connectTimeoutMs──▶ connect
 //   connect ──playPublishTimeoutMs──▶ publish | play (also after one ends)
 //   connected, not playing ──idleTimeoutMs without a command or media message──▶ close
+//   any state ──writeTimeoutMs with output queued and none of it taken──▶ close
 //
 // A session waiting for the authorize hook is governed by authTimeoutMs alone
 // (Session::checkAuthDeadline); a player only by the write timeout. 0 turns a
@@ -33,6 +34,14 @@ std::string seconds(uint64_t ms) {
 void Session::checkDeadlines(uint64_t nowMs) {
   if (closing_) return;
   const EngineConfig& config = env_.config;
+  // In every state: output waiting while the peer takes nothing. A player
+  // behind a partition (or one that stopped reading) is exempt from the idle
+  // timeout, so without this it would keep its place forever.
+  if (config.writeTimeoutMs != 0 && transport_.writeStalledMs(nowMs) >= config.writeTimeoutMs) {
+    timeOut("no write progress for " + seconds(config.writeTimeoutMs) + " with " +
+            std::to_string(transport_.queuedBytes()) + " bytes queued: the peer is not reading");
+    return;
+  }
   if (!handshake_.done()) {
     if (elapsed(nowMs, createdAtMs_) >= config.handshakeTimeoutMs) {
       timeOut("handshake not completed within " + seconds(config.handshakeTimeoutMs));

@@ -73,6 +73,7 @@ TEST_F(DeadlineTest, ATrickleOfBytesAndPingsDoesNotHoldAPublisherPastTheIdleTime
   LogCapture logs;
   const int lasted = tick(pub, 60, [&] { trickle.second(); });
   EXPECT_EQ(lasted, 30) << "closed after " << lasted << " s: " << reasonOf(pub);
+  ASSERT_TRUE(pub.transport().closeReason().has_value()) << "still open after 60 s";
   EXPECT_EQ(pub.transport().closeReason()->code(), base::ErrorCode::kTimeout);
   EXPECT_EQ(reasonOf(pub), "idle timeout: no command or media for 30 s");
   EXPECT_TRUE(logs.contains("closing: idle timeout")) << "the reason is logged";
@@ -160,6 +161,62 @@ TEST_F(DeadlineTest, ASessionAwaitingAuthorizationIsGovernedByTheAuthTimeout) {
   }
   EXPECT_EQ(lasted, 120);
   EXPECT_EQ(reasonOf(pub), "publish not authorized: authorization timed out after 120000 ms");
+}
+
+// Issue 10, defect 4: a player that stops reading (or sits behind a network
+// partition) is exempt from the idle timeout and was never closed.
+TEST_F(DeadlineTest, APlayerThatTakesNothingIsClosedAtTheWriteTimeout) {
+  TestClient& pub = publisher("cam");
+  publishHeaders(pub, 0);
+  TestClient& viewer = player("cam", &h().loopB);
+  h().drainAll();
+  viewer.transport().stall(true);  // every byte written from now on stays queued
+  viewer.transport().setWriteStalledSince(h().nowMs);
+  LogCapture logs;
+  int frame = 0;
+  const int lasted = tick(viewer, 120, [&] {
+    publishFrames(pub, 0, frame, frame + 25, 50);  // the publisher goes on
+    frame += 25;
+    h().drainAll();
+  });
+  EXPECT_EQ(lasted, 30) << reasonOf(viewer);
+  EXPECT_GT(viewer.transport().queuedBytes(), 0u);
+  ASSERT_TRUE(viewer.transport().closeReason().has_value());
+  EXPECT_EQ(viewer.transport().closeReason()->code(), base::ErrorCode::kTimeout);
+  EXPECT_NE(reasonOf(viewer).find("no write progress for 30 s with "), std::string::npos)
+      << reasonOf(viewer);
+  EXPECT_NE(reasonOf(viewer).find(" bytes queued: the peer is not reading"), std::string::npos);
+  EXPECT_TRUE(logs.contains("closing: no write progress for 30 s"));
+  EXPECT_EQ(pub.transport().closeCalls(), 0) << "the publisher is not affected";
+  // The socket closes: the player leaves its stream and frees its place.
+  viewer.close(base::ErrorCode::kTimeout, reasonOf(viewer));
+  h().drainAll();
+  EXPECT_EQ(viewer.info().role, SessionRole::kUnknown);
+  EXPECT_EQ(h().eventsOf(EventKind::kStop).size(), 1u);
+}
+
+TEST_F(DeadlineTest, APlayerThatReadsSlowlyOrHasNothingQueuedIsNotClosed) {
+  TestClient& slow = player("cam");
+  TestClient& waiting = player("other");
+  slow.transport().setQueuedBytes(4u << 20);            // a backlog that never empties...
+  waiting.transport().setWriteStalledSince(h().nowMs);  // ...and a peer with nothing to read
+  const int lasted = tick(slow, 120, [&] {
+    slow.transport().setWriteStalledSince(h().nowMs - 500);  // ...but it keeps reading
+    auto scope = waiting.loop().enter();
+    waiting.session().checkDeadlines(h().nowMs);
+  });
+  EXPECT_EQ(lasted, 120) << reasonOf(slow);
+  EXPECT_EQ(waiting.transport().closeCalls(), 0) << reasonOf(waiting);
+}
+
+TEST_F(DeadlineTest, ZeroTurnsTheWriteTimeoutOff) {
+  EngineConfig config;
+  config.writeTimeoutMs = 0;
+  configure(config);
+  TestClient& viewer = player("cam");
+  viewer.transport().setQueuedBytes(1'000);
+  viewer.transport().setWriteStalledSince(h().nowMs);
+  EXPECT_EQ(tick(viewer, 300), 300);
 }
 
 }  // namespace
