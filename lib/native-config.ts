@@ -60,6 +60,12 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     ipRules: access.rules.map((r) => ({ action: r.on, app: r.app, allow: r.policy === 'allow', cidr: r.cidr })),
     ipDefaultAllow: access.default === 'allow',
     maxPartialMessageBytes: rtmp.maxPartialMessageBytes,
+    // Timeouts and pending-connection budgets (issue 10).
+    connectTimeoutMs: rtmp.connectTimeoutMs,
+    playPublishTimeoutMs: rtmp.playPublishTimeoutMs,
+    writeTimeoutMs: rtmp.writeTimeoutMs,
+    maxPendingConnections: limits.maxPendingConnections,
+    maxPendingPerIp: limits.maxPendingPerIp,
     logLevel: LOG_LEVEL_VALUES[options.logLevel],
   };
 }

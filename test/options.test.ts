@@ -25,6 +25,9 @@ describe('options: defaults', () => {
       maxPartialMessageBytes: 256 * 1024 * 1024,
       handshakeTimeoutMs: 10_000,
       idleTimeoutMs: 30_000,
+      connectTimeoutMs: 10_000,
+      playPublishTimeoutMs: 30_000,
+      writeTimeoutMs: 30_000,
       windowAckSize: 2_500_000,
       peerBandwidth: 2_500_000,
     });
@@ -46,6 +49,8 @@ describe('options: defaults', () => {
       maxPlayersPerStream: 0,
       maxIngestKbps: 0,
       ingestOverLimit: 'warn',
+      maxPendingConnections: 256,
+      maxPendingPerIp: 16,
     });
     expect(o.access).toEqual({ rules: [], default: 'allow' });
     expect(o.auth).toEqual({
@@ -326,6 +331,11 @@ describe('options → native config', () => {
         'dropOverIngestLimit',
         'ipRules',
         'ipDefaultAllow',
+        'connectTimeoutMs',
+        'playPublishTimeoutMs',
+        'writeTimeoutMs',
+        'maxPendingConnections',
+        'maxPendingPerIp',
         'logLevel',
       ].sort(),
     );

@@ -54,6 +54,12 @@ export interface NativeEngineConfig {
   ipDefaultAllow: boolean;
   /** Bytes all connections may hold in incomplete messages; 0 = unbounded. */
   maxPartialMessageBytes: number;
+  // Timeouts and pending-connection budgets (issue 10); 0 = off.
+  connectTimeoutMs: number;
+  playPublishTimeoutMs: number;
+  writeTimeoutMs: number;
+  maxPendingConnections: number;
+  maxPendingPerIp: number;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
   logLevel: number;
 }

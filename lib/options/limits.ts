@@ -5,10 +5,14 @@ import { int } from './common';
 
 /** Limits checked by the engine itself (no JavaScript round trip). 0 = no limit. */
 export interface LimitOptions {
-  /** Sessions at once; past it, connect gets NetConnection.Connect.Rejected. Default 1000. */
+  /** Connected sessions at once; past it, connect gets NetConnection.Connect.Rejected. Default 1000. */
   maxConnections?: number;
-  /** Sessions at once from one IP address. Default 0 (no limit). */
+  /** Connected sessions at once from one IP address. Default 0 (no limit). */
   maxConnectionsPerIp?: number;
+  /** Connections without an RTMP connect yet, in the whole server; past it the oldest is closed. Default 256. */
+  maxPendingConnections?: number;
+  /** Connections without an RTMP connect yet from one IP address; past it that address's oldest is closed. Default 16. */
+  maxPendingPerIp?: number;
   /** Publishing sessions at once; past it, publish gets NetStream.Publish.Denied. Default 10. */
   maxPublishers?: number;
   /** Players of one stream at once; past it, play gets NetStream.Play.Failed. Default 0 (no limit). */
@@ -26,6 +30,8 @@ export const LIMITS_DEFAULTS: Readonly<Required<LimitOptions>> = Object.freeze({
   maxPlayersPerStream: 0,
   maxIngestKbps: 0,
   ingestOverLimit: 'warn',
+  maxPendingConnections: 256,
+  maxPendingPerIp: 16,
 });
 
 export const limitsSchema = z
@@ -38,6 +44,8 @@ export const limitsSchema = z
     ingestOverLimit: z
       .enum(['warn', 'drop'], { errorMap: () => ({ message: 'must be "warn" or "drop"' }) })
       .default(LIMITS_DEFAULTS.ingestOverLimit),
+    maxPendingConnections: int(0, 1_000_000).default(LIMITS_DEFAULTS.maxPendingConnections),
+    maxPendingPerIp: int(0, 1_000_000).default(LIMITS_DEFAULTS.maxPendingPerIp),
   })
   .strict()
   .default({});

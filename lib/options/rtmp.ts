@@ -21,8 +21,14 @@ export interface RtmpOptions {
   maxPartialMessageBytes?: number;
   /** Time allowed to complete the handshake. Default 10000. */
   handshakeTimeoutMs?: number;
-  /** A session with no media and no command for this long is closed. Default 30000. */
+  /** A session with no media and no command for this long is closed (players are exempt). Default 30000. */
   idleTimeoutMs?: number;
+  /** Time from the handshake to an RTMP `connect`; 0 = no limit. Default 10000. */
+  connectTimeoutMs?: number;
+  /** Time from `connect` (or the end of a publish/play) to the next publish or play; 0 = no limit. Default 30000. */
+  playPublishTimeoutMs?: number;
+  /** A session with output queued that the peer takes none of for this long is closed (players too); 0 = no limit. Default 30000. */
+  writeTimeoutMs?: number;
   /** Window Acknowledgement Size we announce. Default 2500000. */
   windowAckSize?: number;
   /** Set Peer Bandwidth we announce. Default 2500000. */
@@ -38,6 +44,9 @@ export const RTMP_DEFAULTS: Readonly<Required<RtmpOptions>> = Object.freeze({
   maxPartialMessageBytes: 256 * MiB,
   handshakeTimeoutMs: 10_000,
   idleTimeoutMs: 30_000,
+  connectTimeoutMs: 10_000,
+  playPublishTimeoutMs: 30_000,
+  writeTimeoutMs: 30_000,
   windowAckSize: 2_500_000,
   peerBandwidth: 2_500_000,
 });
@@ -52,6 +61,9 @@ export const rtmpSchema = z
     maxPartialMessageBytes: int(0, 0xffffffff).default(RTMP_DEFAULTS.maxPartialMessageBytes),
     handshakeTimeoutMs: int(100, 600_000).default(RTMP_DEFAULTS.handshakeTimeoutMs),
     idleTimeoutMs: int(1_000, 86_400_000).default(RTMP_DEFAULTS.idleTimeoutMs),
+    connectTimeoutMs: int(0, 600_000).default(RTMP_DEFAULTS.connectTimeoutMs),
+    playPublishTimeoutMs: int(0, 86_400_000).default(RTMP_DEFAULTS.playPublishTimeoutMs),
+    writeTimeoutMs: int(0, 86_400_000).default(RTMP_DEFAULTS.writeTimeoutMs),
     windowAckSize: int(1024, 0x7fffffff).default(RTMP_DEFAULTS.windowAckSize),
     peerBandwidth: int(1024, 0x7fffffff).default(RTMP_DEFAULTS.peerBandwidth),
   })

@@ -146,6 +146,13 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.ipDefaultAllow = r.boolean("ipDefaultAllow");
   c.maxPartialMessageBytes = r.u32("maxPartialMessageBytes");
 
+  // Timeouts and pending-connection budgets (issue 10); 0 = off.
+  c.connectTimeoutMs = r.u32("connectTimeoutMs");
+  c.playPublishTimeoutMs = r.u32("playPublishTimeoutMs");
+  c.writeTimeoutMs = r.u32("writeTimeoutMs");
+  c.maxPendingConnections = r.u32("maxPendingConnections");
+  c.maxPendingPerIp = r.u32("maxPendingPerIp");
+
   out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
   return out;
 }

@@ -85,6 +85,11 @@ class Connection {
 
   bool isOpen() const { return !closing_; }
   size_t queuedBytes() const { return queuedBytes_; }
+  // Bytes the kernel has taken so far, counting the part of a queued write it
+  // took before the whole write completed. Two looks that see bytes queued and
+  // the same figure mean the peer took nothing in between: a write timeout's
+  // measure (a slow reader still moves it, a large write notwithstanding).
+  virtual uint64_t bytesTaken() const = 0;
   uint64_t bytesRead() const { return bytesRead_; }
   uint64_t bytesWritten() const { return bytesWritten_; }
   const SocketAddress& peer() const { return peer_; }

@@ -339,6 +339,15 @@ void TcpConnection::onClosed(uv_handle_t* handle) {
   delete c;
 }
 
+uint64_t TcpConnection::bytesTaken() const {
+  // libuv's write queue size is what queued writes still have to write: it
+  // shrinks with each partial write, while queuedBytes_ drops only when a
+  // whole request completes. Written = completed + the taken part of the rest.
+  const size_t unwritten =
+      uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&tcp_));
+  return bytesWritten_ + (queuedBytes_ > unwritten ? queuedBytes_ - unwritten : 0);
+}
+
 base::Status TcpConnection::setKeepAlive(bool enable, unsigned delaySeconds) {
   if (closing_) {
     return base::Error(base::ErrorCode::kClosed, "keepalive: connection closing");

@@ -25,6 +25,7 @@ class TcpConnection final : public Connection, public LoopResource {
   void pauseReading() override;
   void resumeReading() override;
   base::Status setKeepAlive(bool enable, unsigned delaySeconds) override;
+  uint64_t bytesTaken() const override;
 
   void shutdown(const base::Error& reason) override { close(reason); }
 

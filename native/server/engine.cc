@@ -11,6 +11,7 @@
 #include "net/loop_pool.h"
 #include "server/engine_connection.h"
 #include "server/loop_context.h"
+#include "server/pending_connections.h"
 #include "server/session_table.h"
 #include "server/stream_registry.h"
 #include "tls/tls_context.h"
@@ -23,6 +24,7 @@ class EngineImpl {
       : config_(std::move(config)),
         registry_(config_.streams),
         authFailures_(config_.authFailures),
+        pending_(PendingBudget{config_.maxPendingConnections, config_.maxPendingPerIp}),
         env_{config_,         registry_,          table_,
              std::move(sink), &base::monotonicMs, &base::wallClockMs,
              &ipRules_,       &authFailures_} {
@@ -31,6 +33,7 @@ class EngineImpl {
     env_.closeSession = [this](uint64_t sessionId, const base::Error& reason) {
       onSession(sessionId, [reason](Session& session) { session.closeWithError(reason); });
     };
+    env_.pending = &pending_;
   }
 
   ~EngineImpl() { stop(); }
@@ -293,7 +296,30 @@ class EngineImpl {
     LoopContext* context = contexts_[connection.loop().index()].get();
     uint64_t id = nextSessionId_.fetch_add(1, std::memory_order_relaxed);
     accepted_.fetch_add(1, std::memory_order_relaxed);
-    EngineConnection::adopt(connection, *context, env_, id, std::move(tls));
+    const std::string ip = connection.peer().ip;
+    if (!EngineConnection::adopt(connection, *context, env_, id, std::move(tls))) return;
+    // Counted once the session is in the table and on its loop, so an
+    // eviction posted by another loop finds it.
+    for (const PendingConnections::Evicted& evicted : pending_.admit(id, ip, context)) {
+      closeEvicted(evicted);
+    }
+  }
+
+  // Over the pending budget: the oldest pending connection goes, on its loop.
+  void closeEvicted(const PendingConnections::Evicted& evicted) {
+    const PendingBudget& budget = pending_.budget();
+    const std::string why =
+        evicted.perIp
+            ? "oldest of " + std::to_string(budget.maxPerIp) + " connections from " + evicted.ip +
+                  " without an RTMP connect, closed to make room for a new one"
+            : "oldest of " + std::to_string(budget.maxTotal) +
+                  " connections without an RTMP connect, closed to make room for a "
+                  "new one";
+    // The budget only ever holds the engine's own loop contexts as executors.
+    auto* context = static_cast<LoopContext*>(evicted.executor);
+    context->post([context, sessionId = evicted.sessionId, why] {
+      if (EngineConnection* c = context->find(sessionId)) c->session().closeIfPending(why);
+    });
   }
 
   EngineConfig config_;
@@ -303,6 +329,7 @@ class EngineImpl {
   AuthFailureLimiter authFailures_;
   PublishTaps publishTaps_;
   PartialBytesBudget partialBytes_{config_.maxPartialMessageBytes};
+  PendingConnections pending_;  // accepted, not connected yet (engine-wide)
   SessionEnvironment env_;
 
   mutable std::mutex lifecycle_;

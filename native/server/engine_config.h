@@ -39,7 +39,7 @@ struct EngineConfig {
 
   // Timeouts (milliseconds).
   uint32_t handshakeTimeoutMs = 10'000;
-  uint32_t idleTimeoutMs = 30'000;  // no media and no command
+  uint32_t idleTimeoutMs = 30'000;  // no media and no command (players exempt)
 
   // Protocol. Our Set Chunk Size is streams.outChunkSize.
   uint32_t maxMessageSize = 16u << 20;  // largest message a peer may send
@@ -61,8 +61,8 @@ struct EngineConfig {
   uint32_t mergeWritesMs = 0;
 
   // Limits (0 = no limit). Past one: the RTMP error for that step, then close.
-  uint32_t maxConnections = 1'000;   // sessions at once (checked at connect)
-  uint32_t maxConnectionsPerIp = 0;  // sessions at once from one address
+  uint32_t maxConnections = 1'000;   // connected sessions at once (checked at connect)
+  uint32_t maxConnectionsPerIp = 0;  // connected sessions at once from one address
   uint32_t maxPublishers = 10;       // publishing sessions at once
   uint32_t maxPlayersPerStream = 0;  // players of one stream at once
   uint32_t maxIngestKbps = 0;        // a publisher's media rate, averaged over 5 s
@@ -85,6 +85,16 @@ struct EngineConfig {
   // is also capped at 32 MiB). Past it the connection holding the most is
   // closed. 0 = no engine-wide bound. (Issue 10: reassembly budget.)
   uint32_t maxPartialMessageBytes = 256u << 20;
+  // Timeouts and pending-connection budgets (issue 10). 0 turns one off.
+  // The idle timeout above counts only progress (a command or media message).
+  uint32_t connectTimeoutMs = 10'000;      // handshake done, no connect by then: closed
+  uint32_t playPublishTimeoutMs = 30'000;  // connected, no publish or play by then: closed
+  uint32_t writeTimeoutMs = 30'000;        // output queued, none taken for this long: closed
+  // Connections accepted but not connected yet (no RTMP connect accepted) have
+  // their own budget, apart from maxConnections, which counts connected
+  // sessions only. Over it, the oldest pending one is closed, not the newcomer.
+  uint32_t maxPendingConnections = 256;  // in the whole engine
+  uint32_t maxPendingPerIp = 16;         // from one address
 };
 
 }  // namespace rtmp::server

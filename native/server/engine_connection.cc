@@ -15,7 +15,7 @@ constexpr size_t kMaxHeldBuffers = 256;
 constexpr uint64_t kMaxHeldBytes = 1u << 20;
 }  // namespace
 
-void EngineConnection::adopt(net::Connection& connection, LoopContext& context,
+bool EngineConnection::adopt(net::Connection& connection, LoopContext& context,
                              SessionEnvironment& env, uint64_t sessionId,
                              std::shared_ptr<const tls::TlsContext> tls) {
   std::unique_ptr<tls::TlsFilter> filter;
@@ -27,7 +27,7 @@ void EngineConnection::adopt(net::Connection& connection, LoopContext& context,
                 "RTMPS session from " + connection.peer().ip + ": " + created.error().toString());
       connection.start({});
       connection.close(created.error());
-      return;
+      return false;
     }
     filter = std::move(created).value();
   }
@@ -47,11 +47,15 @@ void EngineConnection::adopt(net::Connection& connection, LoopContext& context,
       .onConnect = nullptr,
       .onClose = [self](net::Connection&, const base::Error& reason) { self->onClose(reason); },
   });
+  return true;
 }
 
 EngineConnection::EngineConnection(net::Connection& connection, LoopContext& context,
                                    SessionEnvironment& env)
-    : connection_(&connection), context_(context), env_(env), acceptedAtMs_(base::monotonicMs()) {}
+    : connection_(&connection),
+      context_(context),
+      env_(env),
+      stalledSinceMs_(base::monotonicMs()) {}
 
 void EngineConnection::onData(std::span<const uint8_t> bytes) {
   if (!tls_) {
@@ -123,6 +127,21 @@ uint64_t EngineConnection::queuedBytes() const {
   return heldBytes_ + (connection_ ? connection_->queuedBytes() : 0);
 }
 
+uint64_t EngineConnection::writeStalledMs(uint64_t nowMs) {
+  // Media held for the batch is written within the loop iteration: only the
+  // socket's own queue can stall.
+  if (!connection_ || connection_->queuedBytes() == 0) {
+    stalledSinceMs_ = nowMs;
+    return 0;
+  }
+  const uint64_t taken = connection_->bytesTaken();
+  if (taken != takenAtLastLook_) {
+    takenAtLastLook_ = taken;
+    stalledSinceMs_ = nowMs;
+  }
+  return nowMs > stalledSinceMs_ ? nowMs - stalledSinceMs_ : 0;
+}
+
 void EngineConnection::closeAfterFlush(const base::Error& reason) {
   flushMedia();
   if (!connection_ || pendingClose_) return;
@@ -146,18 +165,8 @@ void EngineConnection::checkTimers(uint64_t nowMs) {
     if (nowMs >= closeDeadlineMs_) connection_->close(*pendingClose_);
     return;
   }
-  const EngineConfig& config = env_.config;
   session_->checkAuthDeadline(nowMs);
-  if (!session_->handshakeDone()) {
-    if (nowMs - acceptedAtMs_ >= config.handshakeTimeoutMs) {
-      session_->terminate(base::Error(base::ErrorCode::kTimeout, "handshake timeout"));
-    }
-    return;
-  }
-  if (config.idleTimeoutMs > 0 && !session_->idleExempt() &&
-      nowMs - session_->lastActivityMs() >= config.idleTimeoutMs) {
-    session_->terminate(base::Error(base::ErrorCode::kTimeout, "idle timeout"));
-  }
+  session_->checkDeadlines(nowMs);  // handshake, connect, publish/play, idle, write
 }
 
 void EngineConnection::onClose(const base::Error& reason) {

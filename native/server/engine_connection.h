@@ -18,12 +18,14 @@ class EngineConnection : private SessionTransport {
   // Loop thread. Starts reading; the object owns itself from here on.
   // With `tls`, the connection speaks RTMP inside TLS (RTMPS): bytes pass
   // through a TlsFilter driven on this loop, never a blocking TLS call.
-  static void adopt(net::Connection& connection, LoopContext& context, SessionEnvironment& env,
+  // False when no session could be made (the connection is closed then).
+  static bool adopt(net::Connection& connection, LoopContext& context, SessionEnvironment& env,
                     uint64_t sessionId, std::shared_ptr<const tls::TlsContext> tls = nullptr);
 
   uint64_t sessionId() const { return session_->id(); }
   Session& session() { return *session_; }
-  // Housekeeping (loop thread): enforce handshake/idle timeouts and the flush deadline.
+  // Housekeeping (loop thread): the session's deadlines (Session::checkDeadlines),
+  // the authorization deadline and the flush deadline.
   void checkTimers(uint64_t nowMs);
   // The loop's write batching: write the media held since scheduleFlush.
   void flushFromBatch() {
@@ -45,6 +47,7 @@ class EngineConnection : private SessionTransport {
     if (connection_ && !pendingClose_) connection_->resumeReading();
   }
   uint64_t queuedBytes() const override;
+  uint64_t writeStalledMs(uint64_t nowMs) override;
   void closeAfterFlush(const base::Error& reason) override;
   LoopServices& loopServices() override { return context_; }
 
@@ -58,7 +61,10 @@ class EngineConnection : private SessionTransport {
   LoopContext& context_;
   SessionEnvironment& env_;
   std::unique_ptr<Session> session_;
-  uint64_t acceptedAtMs_ = 0;
+  // writeStalledMs: what the socket had taken at the last look, and since
+  // when it has taken nothing while bytes were queued.
+  uint64_t takenAtLastLook_ = 0;
+  uint64_t stalledSinceMs_ = 0;
   // closeAfterFlush: close once the socket drained, or at this deadline.
   std::unique_ptr<base::Error> pendingClose_;
   uint64_t closeDeadlineMs_ = 0;

@@ -1,7 +1,7 @@
 // LoopContext: the engine's per-loop state. Adapts a net::LoopThread to the
 // server's Executor, owns that loop's stream fan-outs, its connections and the
 // taps host code attached here (Engine::attachTap), and
-// runs a once-a-second housekeeping timer for handshake/idle timeouts.
+// runs a once-a-second housekeeping timer for the sessions' deadlines.
 // Everything here is touched only on its own loop thread (except post()).
 #pragma once
 

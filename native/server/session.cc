@@ -18,6 +18,29 @@ protocol::ChunkReaderLimits readerLimits(const EngineConfig& config) {
   return limits;
 }
 
+// What resets the idle timeout: a complete command or media message (audio,
+// video, data, aggregate). Bytes alone do not (a trickle of a few bytes a
+// second would hold a slot forever), and neither do protocol control messages
+// (types 1-6: chunk size, abort, acknowledgements, window size, bandwidth,
+// user control): they are cheap to send, ask nothing of the server and carry
+// no work; a peer that only pings is not using its session. Shared objects,
+// which we ignore, do not count either.
+bool countsAsProgress(const protocol::Message& message) {
+  using protocol::MessageType;
+  switch (message.type()) {
+    case MessageType::kCommandAmf0:
+    case MessageType::kCommandAmf3:
+    case MessageType::kAudio:
+    case MessageType::kVideo:
+    case MessageType::kDataAmf0:
+    case MessageType::kDataAmf3:
+    case MessageType::kAggregate:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 Session::Session(uint64_t id, PeerInfo peer, SessionTransport& transport, SessionEnvironment& env,
@@ -31,7 +54,8 @@ Session::Session(uint64_t id, PeerInfo peer, SessionTransport& transport, Sessio
                                                   .random = protocol::defaultRandomSource(),
                                                   .allowDigest = true}),
       reader_(readerLimits(env.config)) {
-  lastActivityMs_ = env_.nowMs();
+  createdAtMs_ = env_.nowMs();
+  lastActivityMs_ = createdAtMs_;
 }
 
 Session::~Session() = default;
@@ -46,7 +70,6 @@ void Session::onBytes(std::span<const uint8_t> bytes) {
   if (closing_ || closed_) return;
   bytesIn_ += bytes.size();
   info_->bytesIn.store(bytesIn_, std::memory_order_relaxed);
-  lastActivityMs_ = env_.nowMs();
 
   if (!handshake_.done()) {
     auto step = handshake_.feed(bytes);
@@ -57,6 +80,7 @@ void Session::onBytes(std::span<const uint8_t> bytes) {
       transport_.write({std::move(out)});
     }
     if (!handshake_.done()) return;
+    handshakeDoneAtMs_ = env_.nowMs();
     base::log(base::LogLevel::kDebug, "session", logContext(), "handshake done");
     bytes = bytes.subspan(step->consumed);  // chunk stream bytes that followed C2
     if (bytes.empty()) return;
@@ -67,6 +91,7 @@ void Session::onBytes(std::span<const uint8_t> bytes) {
   // Messages completed before a bad chunk are still handled, in order.
   for (auto& message : inbox_) {
     if (closing_) return;
+    if (countsAsProgress(message)) lastActivityMs_ = env_.nowMs();
     base::Status handled = handleMessage(message);
     if (!handled.ok()) return fail(std::move(handled).error());
   }
@@ -240,6 +265,7 @@ void Session::onClosed(const base::Error& reason) {
   closed_ = true;
   closing_ = true;
   trackPartialBytes();  // gives back what this session held
+  if (env_.pending != nullptr) env_.pending->leave(id_);
   stopPublishing(reason.message().c_str());
   stopPlaying(reason.message().c_str());
   base::log(base::LogLevel::kDebug, "session", logContext(),
@@ -261,6 +287,7 @@ void Session::stopPublishing(const char* why) {
   env_.table.describe(*info_, SessionRole::kUnknown, app_, "");
   publishStream_.reset();
   publishStreamId_ = 0;
+  noRoleSinceMs_ = env_.nowMs();  // the publish/play deadline starts again
   publishAnnounced_ = false;
 }
 
@@ -275,6 +302,7 @@ void Session::stopPlaying(const char* why) {
   playStream_.reset();
   player_.reset();
   playStreamId_ = 0;
+  noRoleSinceMs_ = env_.nowMs();  // the publish/play deadline starts again
 }
 
 // ---- output ----

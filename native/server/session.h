@@ -31,6 +31,7 @@
 #include "server/loop_services.h"
 #include "server/media_sink.h"
 #include "server/partial_bytes_budget.h"
+#include "server/pending_connections.h"
 #include "server/player_tap.h"
 #include "server/publish_taps.h"
 #include "server/session_table.h"
@@ -62,6 +63,10 @@ class SessionTransport : public MediaSink {
   virtual void closeAfterFlush(const base::Error& reason) = 0;
   // The loop this session lives on.
   virtual LoopServices& loopServices() = 0;
+  // How long output has been queued with the peer taking none of it (ms; 0
+  // while nothing is queued or the peer reads). Asked by housekeeping, once a
+  // second, for the write timeout (config.writeTimeoutMs). Default: never stalled.
+  virtual uint64_t writeStalledMs(uint64_t nowMs) { return 0; }
 };
 
 // Engine-wide things every session uses.
@@ -78,6 +83,9 @@ struct SessionEnvironment {
   PartialBytesBudget* partialBytes = nullptr;  // engine-wide reassembly bound; null = none
   // Ends another session (any loop) with a reason; set by the engine.
   std::function<void(uint64_t sessionId, const base::Error& reason)> closeSession = nullptr;
+  // Connections not connected yet (engine-wide budget); a session leaves it at
+  // connect or close. Null = not tracked.
+  PendingConnections* pending = nullptr;
 };
 
 struct PeerInfo {
@@ -103,16 +111,28 @@ class Session : private PlayerHost {
   void beginShutdown();
   // Ends the session with a reason (kick, timeout).
   void terminate(const base::Error& reason);
+  // Evicted from the pending-connection budget (the engine posts it here):
+  // closes with `why` (logged) unless the session connected meanwhile.
+  void closeIfPending(const std::string& why);
   // Ends it because of a fault below RTMP (e.g. TLS): logged, reported as an
   // error event, then closed.
   void closeWithError(base::Error error) { fail(std::move(error)); }
 
   bool handshakeDone() const { return handshake_.done(); }
+  // An RTMP connect was accepted (the door let it through).
+  bool connected() const { return connected_; }
   bool closing() const { return closing_; }
   SessionRole role() const;
-  // Counts toward the idle timeout: false while the session is playing.
-  bool idleExempt() const { return player_ != nullptr; }
+  // Counts toward the idle timeout: false while the session is playing, or
+  // while it waits for an authorization (reading is paused then).
+  bool idleExempt() const { return player_ != nullptr || pendingAuth_.has_value(); }
+  // The last progress: a complete command or media message (not any byte).
   uint64_t lastActivityMs() const { return lastActivityMs_; }
+
+  // Housekeeping (session_deadlines.cc), once a second: closes the session,
+  // with a logged reason, past the first deadline that applies — handshake,
+  // connect, publish/play, idle, or no write progress with output queued.
+  void checkDeadlines(uint64_t nowMs);
 
   // Authorization (session_auth.cc). The host's answer to the kAuthorize
   // event with this requestId; stale or unknown ids are ignored.
@@ -134,7 +154,8 @@ class Session : private PlayerHost {
   // The door (session_door.cc): IP rules and limits, no JS round trip. Each
   // returns why to refuse (kRejected for a rule, kLimitExceeded for a limit),
   // or nullopt to let the client through.
-  std::optional<base::Error> refuseConnect() const;
+  // Takes the connected place (maxConnections) when it lets the client in.
+  std::optional<base::Error> refuseConnect();
   std::optional<base::Error> refuseByIpRule(IpAction action) const;
   // Publisher over maxIngestKbps: a warning, or (dropOverIngestLimit) the error to close with.
   base::Status checkIngestRate(size_t payloadBytes);
@@ -267,8 +288,16 @@ class Session : private PlayerHost {
   uint64_t heldBytes_ = 0;
   uint64_t nextAuthRequestId_ = 1;
 
+  // Deadlines (session_deadlines.cc). Monotonic ms, from env_.nowMs().
   uint64_t lastActivityMs_ = 0;
   uint64_t partialReported_ = 0;  // bytes last reported to env_.partialBytes
+  uint64_t createdAtMs_ = 0;
+  uint64_t handshakeDoneAtMs_ = 0;
+  // Since when the session has been connected with neither a publish nor a
+  // play (set at connect and whenever a publish or play ends).
+  uint64_t noRoleSinceMs_ = 0;
+  // Time one deadline out: logged, then closed.
+  void timeOut(const std::string& why);
   bool closing_ = false;
   bool closed_ = false;
 };

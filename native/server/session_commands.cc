@@ -126,6 +126,7 @@ base::Status Session::onConnect(const Command& c) {
     return base::Error(refusal->code(), "connect refused: " + refusal->message());
   }
   connected_ = true;
+  noRoleSinceMs_ = env_.nowMs();
   env_.table.describe(*info_, SessionRole::kUnknown, app_, "");
 
   // §7.2.1.1: Window Acknowledgement Size, Set Peer Bandwidth, our chunk size,

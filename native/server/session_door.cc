@@ -1,6 +1,7 @@
 // Session: the checks at the door — IP rules and connection limits. They run
 // in the engine (no JavaScript round trip) at connect, publish and play; the
-// caller sends the RTMP status that goes with a refusal and closes.
+// caller sends the RTMP status that goes with a refusal and closes. Also the
+// close of a connection evicted from the pending budget.
 #include <string>
 
 #include "base/log.h"
@@ -27,21 +28,33 @@ std::optional<base::Error> Session::refuseByIpRule(IpAction action) const {
                                                      app_ + " (" + why + ")");
 }
 
-std::optional<base::Error> Session::refuseConnect() const {
+std::optional<base::Error> Session::refuseConnect() {
   const EngineConfig& config = env_.config;
-  // The table already counts this session (it is added at accept).
-  if (config.maxConnections != 0 && env_.table.size() > config.maxConnections) {
-    return base::Error(
-        base::ErrorCode::kLimitExceeded,
-        "server is at its connection limit (" + std::to_string(config.maxConnections) + ")");
+  if (auto refusal = refuseByIpRule(IpAction::kConnect)) return refusal;
+  // Last, so that a refused client never holds a place. Only connected
+  // sessions count toward these limits: a connection that has not connected
+  // yet is in the pending budget (PendingConnections), which it leaves here.
+  switch (
+      env_.table.takeConnectedPlace(*info_, config.maxConnections, config.maxConnectionsPerIp)) {
+    case SessionTable::ConnectPlace::kTaken:
+      break;
+    case SessionTable::ConnectPlace::kServerFull:
+      return base::Error(
+          base::ErrorCode::kLimitExceeded,
+          "server is at its connection limit (" + std::to_string(config.maxConnections) + ")");
+    case SessionTable::ConnectPlace::kAddressFull:
+      return base::Error(base::ErrorCode::kLimitExceeded,
+                         peer_.ip + " is at its connection limit (" +
+                             std::to_string(config.maxConnectionsPerIp) + " per address)");
   }
-  if (config.maxConnectionsPerIp != 0 &&
-      env_.table.countForIp(peer_.ip) > config.maxConnectionsPerIp) {
-    return base::Error(base::ErrorCode::kLimitExceeded,
-                       peer_.ip + " is at its connection limit (" +
-                           std::to_string(config.maxConnectionsPerIp) + " per address)");
-  }
-  return refuseByIpRule(IpAction::kConnect);
+  if (env_.pending != nullptr) env_.pending->leave(id_);
+  return std::nullopt;
+}
+
+void Session::closeIfPending(const std::string& why) {
+  if (closing_ || connected_) return;  // it connected meanwhile: no longer pending
+  base::log(base::LogLevel::kInfo, "session", logContext(), [&] { return "closing: " + why; });
+  terminate(base::Error(base::ErrorCode::kLimitExceeded, why));
 }
 
 base::Status Session::checkIngestRate(size_t payloadBytes) {

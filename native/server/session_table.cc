@@ -27,7 +27,32 @@ void SessionTable::remove(uint64_t id) {
   if (it == sessions_.end()) return;
   auto ip = perIp_.find(it->second->ip);
   if (ip != perIp_.end() && --ip->second == 0) perIp_.erase(ip);
+  if (it->second->connected) {
+    --connected_;
+    auto place = connectedPerIp_.find(it->second->ip);
+    if (place != connectedPerIp_.end() && --place->second == 0) connectedPerIp_.erase(place);
+  }
   sessions_.erase(it);
+}
+
+SessionTable::ConnectPlace SessionTable::takeConnectedPlace(SessionInfo& info, uint32_t maxTotal,
+                                                            uint32_t maxPerIp) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (info.connected) return ConnectPlace::kTaken;
+  if (maxTotal != 0 && connected_ >= maxTotal) return ConnectPlace::kServerFull;
+  uint32_t& fromIp = connectedPerIp_[info.ip];
+  if (maxPerIp != 0 && fromIp >= maxPerIp) {
+    return ConnectPlace::kAddressFull;
+  }
+  ++fromIp;
+  ++connected_;
+  info.connected = true;
+  return ConnectPlace::kTaken;
+}
+
+size_t SessionTable::connectedCount() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return connected_;
 }
 
 bool SessionTable::describeWithin(SessionInfo& info, SessionRole role, const std::string& app,

@@ -46,6 +46,7 @@ struct SessionInfo {
 
   // Guarded by the table's mutex (written through SessionTable::describe).
   SessionRole role = SessionRole::kUnknown;
+  bool connected = false;  // an RTMP connect was accepted (takeConnectedPlace)
   std::string app;
   std::string stream;
 };
@@ -63,6 +64,14 @@ class SessionTable {
   // take the last place. False: nothing changed.
   bool describeWithin(SessionInfo& info, SessionRole role, const std::string& app,
                       const std::string& stream, uint32_t max, bool sameStream = false);
+  // Marks the session connected (its RTMP connect accepted) while fewer than
+  // `maxTotal` sessions are connected, and fewer than `maxPerIp` from its
+  // address (0 = no limit). Only connected sessions count: connections that
+  // have not connected yet have their own budget (PendingConnections).
+  // Checked and set under one lock, so loops cannot both take the last place.
+  enum class ConnectPlace { kTaken, kServerFull, kAddressFull };
+  ConnectPlace takeConnectedPlace(SessionInfo& info, uint32_t maxTotal, uint32_t maxPerIp);
+  size_t connectedCount() const;
   std::shared_ptr<SessionInfo> find(uint64_t id) const;
   std::vector<SessionSnapshot> snapshot() const;
   // The session holding the most bytes in incomplete messages (0 if none holds any).
@@ -75,6 +84,8 @@ class SessionTable {
   mutable std::mutex mutex_;
   std::unordered_map<uint64_t, std::shared_ptr<SessionInfo>> sessions_;
   std::unordered_map<std::string, uint32_t> perIp_;
+  size_t connected_ = 0;
+  std::unordered_map<std::string, uint32_t> connectedPerIp_;
 };
 
 }  // namespace rtmp::server

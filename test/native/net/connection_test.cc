@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -185,6 +187,47 @@ TEST_F(ConnectionTest, QueuedWritesHoldSharedBytesUntilWritten) {
   ASSERT_TRUE(server.waiter.waitFor([&] { return server.drains == 1; }));
   EXPECT_EQ(big.useCount(), 1u) << "written Bytes must be released";
   EXPECT_EQ(server.withConnection([](Connection& c) { return c.queuedBytes(); }), 0u);
+  pool_.stop();
+}
+
+// bytesTaken() counts what the kernel took of a write that has not completed:
+// the write timeout's measure, so a peer that reads slowly is seen to progress
+// although a large write keeps queuedBytes() unchanged.
+TEST_F(ConnectionTest, BytesTakenMovesWithAPartialReadOfOneLargeWrite) {
+  Server server(pool_);
+  server.listen();
+  RawClient client;
+  client.setReceiveBuffer(4096);
+  ASSERT_TRUE(client.connect("127.0.0.1", server.port()));
+  ASSERT_TRUE(server.waitAccepted());
+
+  const std::vector<uint8_t> expected = testing::pattern(8 * kMiB, 3);
+  const base::Bytes big = base::Bytes::copyOf(expected);
+  const auto [queued, taken] = server.withConnection([&](Connection& c) {
+    EXPECT_TRUE(c.write(big));
+    return std::tuple(c.queuedBytes(), c.bytesTaken());
+  });
+  ASSERT_GT(queued, kMiB) << "the test needs most of the write queued";
+  EXPECT_GE(taken, big.size() - queued) << "at least what the kernel took at once";
+
+  // The peer reads 1 MiB: the one queued write is not complete, yet the
+  // kernel took more of it.
+  auto first = client.readExactly(kMiB);
+  ASSERT_TRUE(first.has_value());
+  uint64_t takenAfterRead = taken;
+  size_t queuedAfterRead = queued;
+  for (int look = 0; look < 2'000 && takenAfterRead == taken; ++look) {
+    std::tie(queuedAfterRead, takenAfterRead) = server.withConnection(
+        [](Connection& c) { return std::tuple(c.queuedBytes(), c.bytesTaken()); });
+    if (takenAfterRead == taken) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_GT(takenAfterRead, taken);
+  EXPECT_EQ(queuedAfterRead, queued) << "queuedBytes() moves only when the write completes";
+
+  auto rest = client.readExactly(expected.size() - kMiB);
+  ASSERT_TRUE(rest.has_value());
+  ASSERT_TRUE(server.waiter.waitFor([&] { return server.drains == 1; }));
+  EXPECT_EQ(server.withConnection([](Connection& c) { return c.bytesTaken(); }), big.size());
   pool_.stop();
 }
 

@@ -61,6 +61,15 @@ class MemoryTransport : public SessionTransport {
     if (!stalled) queued_ = 0;
   }
 
+  // The write timeout's measure: with setWriteStalledSince(t), a peer that has
+  // taken nothing since t — writeStalledMs() is the time since, while bytes
+  // are queued; nullopt (the default): the peer reads.
+  void setWriteStalledSince(std::optional<uint64_t> sinceMs) { stalledSince_ = sinceMs; }
+  uint64_t writeStalledMs(uint64_t nowMs) override {
+    if (!stalledSince_ || queued_ == 0 || nowMs <= *stalledSince_) return 0;
+    return nowMs - *stalledSince_;
+  }
+
   int closeCalls() const { return closeCalls_; }
   const std::optional<base::Error>& closeReason() const { return closeReason_; }
 
@@ -70,6 +79,7 @@ class MemoryTransport : public SessionTransport {
   std::vector<uint8_t> output_;
   uint64_t queued_ = 0;
   bool stalled_ = false;
+  std::optional<uint64_t> stalledSince_;
   int closeCalls_ = 0;
   std::optional<base::Error> closeReason_;
 };

@@ -77,6 +77,53 @@ TEST_F(DoorTest, ClosedSessionsFreeTheirPlaceForTheAddress) {
   EXPECT_EQ(h().table.countForIp("192.0.2.7"), 1u);
 }
 
+// Issue 10, defect 3: connections that never connected counted toward
+// maxConnections, so enough empty sockets refused every real client.
+TEST_F(DoorTest, ConnectionsThatHaveNotConnectedDoNotCountTowardTheLimits) {
+  EngineConfig config;
+  config.maxConnections = 2;
+  config.maxConnectionsPerIp = 2;
+  configure(config);
+  for (int i = 0; i < 5; ++i) h().client(i % 2 ? h().loopA : h().loopB).handshake();
+  TestClient& first = connected(h().loopA);
+  TestClient& second = connected(h().loopB);
+  EXPECT_EQ(first.transport().closeCalls(), 0) << lastStatus(first).second;
+  EXPECT_EQ(second.transport().closeCalls(), 0) << lastStatus(second).second;
+  EXPECT_EQ(h().table.connectedCount(), 2u);
+  TestClient& third = connected(h().loopA);
+  EXPECT_EQ(lastStatus(third).first, "NetConnection.Connect.Rejected");
+  expectClosedWith(third, base::ErrorCode::kLimitExceeded);
+}
+
+TEST_F(DoorTest, AnEvictedPendingConnectionClosesWithTheReasonUnlessItConnectedMeanwhile) {
+  PendingConnections pending(PendingBudget{.maxTotal = 1, .maxPerIp = 0});
+  h().env.pending = &pending;
+  TestClient& waiting = h().client(h().loopA);
+  EXPECT_TRUE(pending.admit(waiting.id(), "192.0.2.7", &h().loopA).empty());
+  waiting.handshake();
+  TestClient& fast = h().client(h().loopB);
+  auto evicted = pending.admit(fast.id(), "192.0.2.7", &h().loopB);
+  ASSERT_EQ(evicted.size(), 1u);
+  EXPECT_EQ(evicted[0].sessionId, waiting.id());
+  fast.handshake();
+  fast.connect();
+  EXPECT_EQ(pending.size(), 0u) << "a connected session leaves the budget";
+  {
+    LogCapture logs;
+    auto scope = h().loopA.enter();
+    waiting.session().closeIfPending("oldest of 1 connections without an RTMP connect");
+    EXPECT_TRUE(logs.contains("closing: oldest of 1 connections without an RTMP connect"));
+  }
+  expectClosedWith(waiting, base::ErrorCode::kLimitExceeded);
+  {
+    auto scope = h().loopB.enter();
+    fast.session().closeIfPending("an eviction that raced with its connect");
+  }
+  EXPECT_EQ(fast.transport().closeCalls(), 0) << "a connected session is never evicted";
+  h().closeAll();
+  h().env.pending = nullptr;  // `pending` goes before the fixture's teardown
+}
+
 TEST_F(DoorTest, ConnectDeniedByAnIpRuleIsRejectedNamingTheRule) {
   useRules({{.action = "connect", .app = "*", .allow = false, .cidr = "192.0.2.0/24"}});
   TestClient& c = connected(h().loopA);
