@@ -59,6 +59,7 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     dropOverIngestLimit: limits.ingestOverLimit === 'drop',
     ipRules: access.rules.map((r) => ({ action: r.on, app: r.app, allow: r.policy === 'allow', cidr: r.cidr })),
     ipDefaultAllow: access.default === 'allow',
+    maxPendingOutputBytes: rtmp.maxPendingOutputBytes,
     logLevel: LOG_LEVEL_VALUES[options.logLevel],
   };
 }

@@ -26,6 +26,7 @@ describe('options: defaults', () => {
       idleTimeoutMs: 30_000,
       windowAckSize: 2_500_000,
       peerBandwidth: 2_500_000,
+      maxPendingOutputBytes: 1024 * 1024,
     });
     expect(o.streams).toEqual({
       gopCache: { maxMs: 10_000, maxBytes: 16 * 1024 * 1024, maxFrames: 1000 },
@@ -165,6 +166,14 @@ describe('options: errors', () => {
     const message = invalid({ rtmp: { port } }).message;
     expect(message).toContain('rtmp.port: must be a port number: an integer in 0..65535');
     expect(message).toContain(`(got ${JSON.stringify(port)})`);
+  });
+
+  it('bounds the output budget (issue 10)', () => {
+    expect(invalid({ rtmp: { maxPendingOutputBytes: 1000 } }).message).toContain(
+      'rtmp.maxPendingOutputBytes: must be an integer in 65536..1073741824',
+    );
+    const config = toNativeConfig(resolveOptions({ rtmp: { maxPendingOutputBytes: 65536 } }));
+    expect(config.maxPendingOutputBytes).toBe(65536);
   });
 
   it('rejects a host name that would need resolving', () => {
@@ -324,6 +333,7 @@ describe('options → native config', () => {
         'dropOverIngestLimit',
         'ipRules',
         'ipDefaultAllow',
+        'maxPendingOutputBytes',
         'logLevel',
       ].sort(),
     );

@@ -52,6 +52,7 @@ export interface NativeEngineConfig {
   dropOverIngestLimit: boolean;
   ipRules: { action: 'connect' | 'publish' | 'play' | '*'; app: string; allow: boolean; cidr: string }[];
   ipDefaultAllow: boolean;
+  maxPendingOutputBytes: number;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
   logLevel: number;
 }

@@ -144,6 +144,8 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.dropOverIngestLimit = r.boolean("dropOverIngestLimit");
   c.ipRules = ipRules(env, r.array("ipRules"));
   c.ipDefaultAllow = r.boolean("ipDefaultAllow");
+  // Output and metadata bounds (issue 10).
+  c.maxPendingOutputBytes = r.u32("maxPendingOutputBytes");
 
   out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
   return out;

@@ -80,6 +80,12 @@ struct EngineConfig {
   // IP rules for connect/publish/play, first match wins (server/ip_rules.h).
   std::vector<IpRuleSpec> ipRules;
   bool ipDefaultAllow = true;
+
+  // Output and metadata bounds (issue 10).
+  // Bytes of replies (pongs, acks, command results, statuses, control
+  // messages; not media) a session may have written that the socket has not
+  // taken: past it the peer is not reading and the session is closed. 0 = none.
+  uint32_t maxPendingOutputBytes = 1u << 20;
 };
 
 }  // namespace rtmp::server

@@ -44,6 +44,13 @@ SessionRole Session::role() const {
 
 void Session::onBytes(std::span<const uint8_t> bytes) {
   if (closing_ || closed_) return;
+  holdOutput_ = true;
+  consume(bytes);
+  holdOutput_ = false;
+  flushOutput();
+}
+
+void Session::consume(std::span<const uint8_t> bytes) {
   bytesIn_ += bytes.size();
   info_->bytesIn.store(bytesIn_, std::memory_order_relaxed);
   lastActivityMs_ = env_.nowMs();
@@ -55,6 +62,8 @@ void Session::onBytes(std::span<const uint8_t> bytes) {
       auto out = base::Bytes::copyOf(step->output);
       countBytesOut(out.size());
       transport_.write({std::move(out)});
+      checkOutputBudget();
+      if (closing_) return;
     }
     if (!handshake_.done()) return;
     base::log(base::LogLevel::kDebug, "session", logContext(), "handshake done");
@@ -201,6 +210,7 @@ void Session::fail(base::Error error) {
 void Session::terminate(const base::Error& reason) {
   if (closing_) return;
   closing_ = true;
+  flushOutput();  // the last replies (a status, an _error) before the close
   transport_.closeAfterFlush(reason);
 }
 
@@ -265,14 +275,42 @@ void Session::sendMessage(const protocol::Message& message) {
 
 void Session::sendMessages(std::initializer_list<protocol::Message> messages) {
   if (closed_) return;
-  base::BytesBuilder out(256);
   for (const auto& m : messages) {
     // Only our own well-formed control/command messages pass here.
-    (void)writer_.write(m, out);
+    (void)writer_.write(m, pendingOut_);
   }
-  auto bytes = out.freeze();
+  if (!holdOutput_) flushOutput();
+}
+
+void Session::flushOutput() {
+  // One Bytes and one transport write for everything replied since the last
+  // flush. Replying message by message cost a 256-byte buffer and a socket
+  // write request per pong (~0.5 KB of heap for a 10-byte ping): a peer that
+  // never read its pongs had millions of small blocks held by the socket
+  // queue, interleaved so that the heap stayed fragmented once they were freed.
+  if (pendingOut_.size() == 0) return;
+  base::Bytes bytes = pendingOut_.freeze();
+  if (closed_) return;
   countBytesOut(bytes.size());
   transport_.write({std::move(bytes)});
+  checkOutputBudget();
+}
+
+void Session::checkOutputBudget() {
+  const uint64_t limit = env_.config.maxPendingOutputBytes;
+  if (limit == 0 || closing_) return;
+  const uint64_t pending = transport_.pendingControlBytes();
+  if (pending <= limit) return;
+  // The peer is not reading what we reply (a ping flood that never reads the
+  // pongs): no RTMP message can reach it, so close without one.
+  base::Error reason(base::ErrorCode::kLimitExceeded,
+                     "output budget exceeded: " + std::to_string(pending) +
+                         " bytes of replies not read by the peer (maxPendingOutputBytes " +
+                         std::to_string(limit) + ")");
+  base::log(base::LogLevel::kWarn, "session", logContext(),
+            [&] { return "closing: " + reason.toString(); });
+  emit(ErrorEvent{std::string(base::errorCodeName(reason.code())), reason.message()});
+  terminate(reason);
 }
 
 void Session::countBytesOut(uint64_t bytes) {
@@ -280,16 +318,21 @@ void Session::countBytesOut(uint64_t bytes) {
                         std::memory_order_relaxed);
 }
 
+// The player tap calls these right before it writes media to the transport
+// itself: each flushes, so the replies held so far go out ahead of the media.
 void Session::sendPlayStatus(const protocol::StatusCode& status, const std::string& description) {
   sendStatus(playStreamId_, status, description);
+  flushOutput();
 }
 
 void Session::sendStreamBegin() {
   sendMessage(protocol::encodeStreamBegin(playStreamId_));
+  flushOutput();
 }
 
 void Session::sendStreamEof() {
   sendMessage(protocol::encodeStreamEof(playStreamId_));
+  flushOutput();
 }
 
 void Session::reportDrops(const PlayerStats& stats) {

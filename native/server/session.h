@@ -57,6 +57,10 @@ class SessionTransport : public MediaSink {
   virtual void pauseInput() {}
   virtual void resumeInput() {}
   // queuedBytes() (MediaSink): bytes written or held that the socket has not taken yet.
+  // Of those, the ones that came through write() (everything but media): what
+  // the session's output budget (EngineConfig::maxPendingOutputBytes) bounds.
+  // Media is left out: the player's slow-consumer policy bounds it already.
+  virtual uint64_t pendingControlBytes() const = 0;
   // Flushes what is queued (bounded in time), then closes. The session calls it once.
   virtual void closeAfterFlush(const base::Error& reason) = 0;
   // The loop this session lives on.
@@ -162,13 +166,21 @@ class Session : private PlayerHost {
   void detachPublishTaps();
   void stopPlaying(const char* why);
 
-  // Output.
+  // Output. Control and command replies are appended to pendingOut_; while a
+  // read is handled (holdOutput_) they go out as one write at its end, else at
+  // once. A flood of pings then costs one buffer and one socket write per read,
+  // not one per pong (see flushOutput).
   void sendMessage(const protocol::Message& message);
   void sendMessages(std::initializer_list<protocol::Message> messages);
   void send(base::Result<protocol::Message> message);
   void sendStatus(uint32_t streamId, const protocol::StatusCode& status,
                   const std::string& description);
   void maybeAcknowledge();
+  void flushOutput();
+  // Past config.maxPendingOutputBytes of replies the peer has not read: close.
+  void checkOutputBudget();
+  // onBytes without the output batching around it.
+  void consume(std::span<const uint8_t> bytes);
 
   // PlayerHost (media goes from the tap to transport_ as a MediaSink).
   void sendPlayStatus(const protocol::StatusCode& status, const std::string& description) override;
@@ -194,6 +206,8 @@ class Session : private PlayerHost {
   protocol::ChunkReader reader_;
   protocol::ChunkWriter writer_;
   std::vector<protocol::Message> inbox_;  // reused per read
+  base::BytesBuilder pendingOut_{0};      // replies not handed to the transport yet
+  bool holdOutput_ = false;               // inside onBytes: replies wait for its end
 
   // Connection facts from connect.
   bool connected_ = false;

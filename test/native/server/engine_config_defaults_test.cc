@@ -45,7 +45,7 @@ constexpr size_t fieldCount() {
 constexpr const char* kAddFieldHint =
     "a field was added or removed: write it in flatDefaults() (the key lib/native-config.ts "
     "sends) or in engineOnly(), and update config_reader.cc";
-static_assert(fieldCount<EngineConfig>() == 34, "EngineConfig changed");
+static_assert(fieldCount<EngineConfig>() == 35, "EngineConfig changed");
 static_assert(fieldCount<StreamOptions>() == 4, "StreamOptions changed");
 static_assert(fieldCount<GopCacheLimits>() == 3, "GopCacheLimits changed");
 static_assert(fieldCount<AuthFailureLimiterConfig>() == 4, "AuthFailureLimiterConfig changed");
@@ -125,6 +125,7 @@ Fields flatDefaults(const EngineConfig& c) {
       {"authBanMs", num(static_cast<uint64_t>(a.banMs))},
       {"ipRules", c.ipRules.empty() ? "[]" : "\"not empty\""},
       {"ipDefaultAllow", boolean(c.ipDefaultAllow)},
+      {"maxPendingOutputBytes", num(c.maxPendingOutputBytes)},
   };
 }
 
