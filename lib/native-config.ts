@@ -60,6 +60,7 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     ipRules: access.rules.map((r) => ({ action: r.on, app: r.app, allow: r.policy === 'allow', cidr: r.cidr })),
     ipDefaultAllow: access.default === 'allow',
     maxPendingOutputBytes: rtmp.maxPendingOutputBytes,
+    maxMetadataBytes: streams.maxMetadataBytes,
     logLevel: LOG_LEVEL_VALUES[options.logLevel],
   };
 }

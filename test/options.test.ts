@@ -32,6 +32,7 @@ describe('options: defaults', () => {
       gopCache: { maxMs: 10_000, maxBytes: 16 * 1024 * 1024, maxFrames: 1000 },
       waitForPublisher: true,
       timestampMode: 'rebase',
+      maxMetadataBytes: 64 * 1024,
     });
     expect(o.players).toEqual({
       queueMs: 5000,
@@ -168,12 +169,16 @@ describe('options: errors', () => {
     expect(message).toContain(`(got ${JSON.stringify(port)})`);
   });
 
-  it('bounds the output budget (issue 10)', () => {
+  it('bounds the output budget and the metadata cap (issue 10)', () => {
     expect(invalid({ rtmp: { maxPendingOutputBytes: 1000 } }).message).toContain(
       'rtmp.maxPendingOutputBytes: must be an integer in 65536..1073741824',
     );
-    const config = toNativeConfig(resolveOptions({ rtmp: { maxPendingOutputBytes: 65536 } }));
+    expect(invalid({ streams: { maxMetadataBytes: 0 } }).message).toContain(
+      'streams.maxMetadataBytes: must be an integer in 1024..16777216',
+    );
+    const config = toNativeConfig(resolveOptions({ rtmp: { maxPendingOutputBytes: 65536 }, streams: { maxMetadataBytes: 2048 } }));
     expect(config.maxPendingOutputBytes).toBe(65536);
+    expect(config.maxMetadataBytes).toBe(2048);
   });
 
   it('rejects a host name that would need resolving', () => {
@@ -334,6 +339,7 @@ describe('options → native config', () => {
         'ipRules',
         'ipDefaultAllow',
         'maxPendingOutputBytes',
+        'maxMetadataBytes',
         'logLevel',
       ].sort(),
     );

@@ -53,6 +53,7 @@ export interface NativeEngineConfig {
   ipRules: { action: 'connect' | 'publish' | 'play' | '*'; app: string; allow: boolean; cidr: string }[];
   ipDefaultAllow: boolean;
   maxPendingOutputBytes: number;
+  maxMetadataBytes: number;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
   logLevel: number;
 }
@@ -182,7 +183,8 @@ export type NativeIngestDropReason =
   | 'tooLarge'
   | 'notPublishing'
   | 'authDenied'
-  | 'authOverflow';
+  | 'authOverflow'
+  | 'metadataTooLarge';
 
 /** A counter per reason, every reason present. */
 export type NativeIngestDrops = Record<NativeIngestDropReason, number>;

@@ -146,6 +146,7 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.ipDefaultAllow = r.boolean("ipDefaultAllow");
   // Output and metadata bounds (issue 10).
   c.maxPendingOutputBytes = r.u32("maxPendingOutputBytes");
+  c.maxMetadataBytes = r.u32("maxMetadataBytes", 1);
 
   out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
   return out;

@@ -86,6 +86,9 @@ struct EngineConfig {
   // messages; not media) a session may have written that the socket has not
   // taken: past it the peer is not reading and the session is closed. 0 = none.
   uint32_t maxPendingOutputBytes = 1u << 20;
+  // Largest onMetaData/@setDataFrame payload a stream keeps and forwards;
+  // a larger one is dropped and counted (IngestDropReason::kMetadataTooLarge).
+  uint32_t maxMetadataBytes = 64u << 10;
 };
 
 }  // namespace rtmp::server

@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "media/flv_tag_reader.h"
 #include "protocol/control_messages.h"
+#include "protocol/data_message.h"
 #include "protocol/user_control.h"
 
 namespace rtmp::server {
@@ -154,6 +155,7 @@ base::Status Session::handleMedia(const protocol::Message& message) {
     return base::okStatus();
   }
   RTMP_TRY(checkIngestRate(message.payload.size()));
+  if (dropOversizedMetadata(message)) return base::okStatus();
   IngestResult result = publishStream_->ingest(message.typeId, message.timestamp, message.payload);
   if (result.dropReason) info_->countIngestDrop(*result.dropReason);  // the stream counts too
   if (result.firstFrame && !publishAnnounced_) {
@@ -165,6 +167,30 @@ base::Status Session::handleMedia(const protocol::Message& message) {
     emit(MetadataEvent{publishStream_->codec()});
   }
   return base::okStatus();
+}
+
+bool Session::dropOversizedMetadata(const protocol::Message& message) {
+  const uint32_t limit = env_.config.maxMetadataBytes;
+  if (message.typeId != media::kMessageTypeDataAmf0 || message.payload.size() <= limit) {
+    return false;
+  }
+  // What StreamIngest keeps as metadata: anything behind @setDataFrame, or a
+  // bare onMetaData. Only the first AMF value is looked at; nothing is copied.
+  base::Bytes body = message.payload;
+  if (!protocol::stripSetDataFrame(body) && !protocol::isOnMetaData(body.span())) return false;
+  if (body.size() <= limit) return false;
+  // Not even decoded: a multi-megabyte onMetaData cost several times its size
+  // in AMF values and was then held for every late joiner.
+  info_->countIngestDrop(IngestDropReason::kMetadataTooLarge);
+  publishStream_->countIngestDrop(IngestDropReason::kMetadataTooLarge);
+  if (!metadataDropLogged_) {
+    metadataDropLogged_ = true;
+    base::log(base::LogLevel::kWarn, "session", logContext(), [&] {
+      return "metadata of " + std::to_string(body.size()) + " bytes dropped (maxMetadataBytes " +
+             std::to_string(limit) + "); further ones this publish are counted, not logged";
+    });
+  }
+  return true;
 }
 
 base::Status Session::handleAggregate(const protocol::Message& message) {
@@ -252,6 +278,7 @@ void Session::stopPublishing(const char* why) {
   publishStream_.reset();
   publishStreamId_ = 0;
   publishAnnounced_ = false;
+  metadataDropLogged_ = false;
 }
 
 void Session::stopPlaying(const char* why) {

@@ -138,6 +138,9 @@ class Session : private PlayerHost {
   std::optional<base::Error> refuseByIpRule(IpAction action) const;
   // Publisher over maxIngestKbps: a warning, or (dropOverIngestLimit) the error to close with.
   base::Status checkIngestRate(size_t payloadBytes);
+  // onMetaData over config.maxMetadataBytes: counted as an ingest drop, logged
+  // once per publish, neither kept nor forwarded. True when it was dropped.
+  bool dropOversizedMetadata(const protocol::Message& message);
 
   // Commands.
   base::Status onConnect(const protocol::Command& command);
@@ -238,6 +241,7 @@ class Session : private PlayerHost {
   uint32_t publishStreamId_ = 0;
   std::string publishQuery_;
   bool publishAnnounced_ = false;
+  bool metadataDropLogged_ = false;  // this publish already logged an oversized onMetaData
   std::vector<std::unique_ptr<StreamTap>> publishTaps_;
   // Tap names the authorize answer asked for (PublishTapRequest::requested).
   // Nothing fills it yet: AuthAnswer has no such field today.

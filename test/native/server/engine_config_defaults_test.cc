@@ -45,7 +45,7 @@ constexpr size_t fieldCount() {
 constexpr const char* kAddFieldHint =
     "a field was added or removed: write it in flatDefaults() (the key lib/native-config.ts "
     "sends) or in engineOnly(), and update config_reader.cc";
-static_assert(fieldCount<EngineConfig>() == 35, "EngineConfig changed");
+static_assert(fieldCount<EngineConfig>() == 36, "EngineConfig changed");
 static_assert(fieldCount<StreamOptions>() == 4, "StreamOptions changed");
 static_assert(fieldCount<GopCacheLimits>() == 3, "GopCacheLimits changed");
 static_assert(fieldCount<AuthFailureLimiterConfig>() == 4, "AuthFailureLimiterConfig changed");
@@ -126,6 +126,7 @@ Fields flatDefaults(const EngineConfig& c) {
       {"ipRules", c.ipRules.empty() ? "[]" : "\"not empty\""},
       {"ipDefaultAllow", boolean(c.ipDefaultAllow)},
       {"maxPendingOutputBytes", num(c.maxPendingOutputBytes)},
+      {"maxMetadataBytes", num(c.maxMetadataBytes)},
   };
 }
 
