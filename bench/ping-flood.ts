@@ -2,7 +2,7 @@
  * Ping flood from a client that never reads (issue 10, defect 1): the server's RSS before,
  * during and after.
  *
- *   node dist/bench/ping-flood.js [--mb 60] [--engine DIR] [--io-threads 1] [--settle-ms 3000] [--trim]
+ *   node dist/bench/ping-flood.js [--mb 60] [--engine DIR] [--io-threads 1] [--settle-ms 3000] [--rounds 1]
  *
  * Starts DIR/dist/lib/cli.js (default: this checkout) on 127.0.0.1 with a free port, then
  * floods it from one client at a time: plain handshake, then Ping Requests (User Control 6,
@@ -11,11 +11,11 @@
  * limit or auth rule applies. When the server closes a session (its output budget), the next
  * client takes over, until --mb megabytes of pings were taken by the kernel. RSS of the server
  * (VmRSS, /proc/PID/status) is sampled every 50 ms; the result is one JSON line.
- * --trim: afterwards, gdb calls malloc_trim(0) in the server and RSS is read again: memory that
- * comes back then was free in glibc's heap but not returned (fragmentation), not leaked.
+ * --rounds N: the whole flood N times, RSS read after each (does a second flood reuse the memory
+ * the first one left, or add to it?).
  * Bounded: 60 s per session, 180 s overall; the server is stopped at the end.
  */
-import { type ChildProcess, spawn, spawnSync } from 'child_process';
+import { type ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
@@ -26,7 +26,7 @@ interface Args {
   engine: string;
   ioThreads: number;
   settleMs: number;
-  trim: boolean;
+  rounds: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -39,7 +39,7 @@ function parseArgs(argv: string[]): Args {
     engine: path.resolve(get('engine', path.join(__dirname, '..', '..'))),
     ioThreads: Number(get('io-threads', '1')),
     settleMs: Number(get('settle-ms', '3000')),
-    trim: argv.includes('--trim'),
+    rounds: Math.min(Math.max(Number(get('rounds', '1')), 1), 5),
   };
 }
 
@@ -172,22 +172,23 @@ async function main(): Promise<void> {
     const target = args.mb * 1024 * 1024;
     let sent = 0;
     let sessions = 0;
+    const afterEach: number[] = [];
     const started = Date.now();
-    while (sent < target) {
-      const r = await floodOnce(port, target - sent);
-      sent += r.sent;
-      sessions++;
-      if (r.sent === 0) break; // the server takes nothing more: stop rather than spin
+    for (let round = 0; round < args.rounds; round++) {
+      let roundSent = 0;
+      while (roundSent < target) {
+        const r = await floodOnce(port, target - roundSent);
+        roundSent += r.sent;
+        sessions++;
+        if (r.sent === 0) break; // the server takes nothing more: stop rather than spin
+      }
+      sent += roundSent;
+      await sleep(args.settleMs);
+      afterEach.push(rssKiB(pid));
     }
     const floodMs = Date.now() - started;
-    await sleep(args.settleMs);
     clearInterval(sampler);
     const after = rssKiB(pid);
-    let afterTrim: number | undefined;
-    if (args.trim) {
-      const r = spawnSync('gdb', ['-p', String(pid), '-batch', '-ex', 'call (int) malloc_trim(0)'], { timeout: 30_000 });
-      afterTrim = r.status === 0 ? rssKiB(pid) : undefined;
-    }
     console.log(
       JSON.stringify({
         engine: args.engine,
@@ -200,7 +201,7 @@ async function main(): Promise<void> {
         rssAfterKiB: after,
         growthKiB: peak - before,
         afterVsBeforePct: +(((after - before) / before) * 100).toFixed(1),
-        ...(args.trim ? { rssAfterMallocTrimKiB: afterTrim ?? 'gdb failed' } : {}),
+        rssAfterEachRoundKiB: afterEach,
       }),
     );
   } finally {
