@@ -17,6 +17,9 @@
 //           behind it (held by the session), then after piece [u8] the verdict
 //           [u8]: bit 0 allow, bit 1 the deadline passes instead (bit 2:
 //           authTimeoutAllows); one player on the other loop, allowed at once
+//   mode 6  as mode 1, but the peer never reads (its transport stalls after
+//           connect) and the output budget is small (4 KiB): replies pile up
+//           until the session closes itself (EngineConfig::maxPendingOutputBytes)
 //
 // Checks beyond ASan/UBSan: after the sessions are closed and the loops
 // drained, no stream is left in the registry and no tap on any loop. With
@@ -373,7 +376,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 6) return 0;
   Input in(data, size);
-  const uint8_t mode = in.u8() % 6;
+  const uint8_t mode = in.u8() % 7;
   server::EngineConfig config = configFrom(in.u8());
   const uint32_t seed = in.u32();
   uint8_t answerAt = 0;
@@ -384,6 +387,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     config.authHook = true;
     config.authTimeoutAllows = (verdict & 4) != 0;
   }
+  if (mode == 6) config.maxPendingOutputBytes = 4096;
   World w(config);
   Splitter splitter(seed);
   uint64_t nextId = 1;
@@ -394,6 +398,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       main->handshake();
       main->connect();
     }
+    if (mode == 6) main->transport().stall(true);
     if (mode == 2 || mode == 3) {
       playerA.emplace(w, w.loopA, nextId++);
       playerB.emplace(w, w.loopB, nextId++);

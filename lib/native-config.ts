@@ -66,6 +66,8 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     writeTimeoutMs: rtmp.writeTimeoutMs,
     maxPendingConnections: limits.maxPendingConnections,
     maxPendingPerIp: limits.maxPendingPerIp,
+    maxPendingOutputBytes: rtmp.maxPendingOutputBytes,
+    maxMetadataBytes: streams.maxMetadataBytes,
     logLevel: LOG_LEVEL_VALUES[options.logLevel],
   };
 }

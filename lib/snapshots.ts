@@ -11,7 +11,8 @@ export type SessionRole = NativeSessionRole;
  * - `tooLarge`: could not be re-chunked for players;
  * - `notPublishing`: media on a stream the session does not publish on;
  * - `authDenied`: sent right behind `publish` while the authorizer decided, which said no;
- * - `authOverflow`: sent behind `publish` while the authorizer decided, past what is held.
+ * - `authOverflow`: sent behind `publish` while the authorizer decided, past what is held;
+ * - `metadataTooLarge`: an `onMetaData` over `streams.maxMetadataBytes` (neither kept nor forwarded).
  * Names are stable; reasons may be added.
  */
 export type IngestDropReason = NativeIngestDropReason;

@@ -62,7 +62,7 @@ describeWithAddon('pipelined publish under an authorize hook', () => {
     await waitFor('the held frames in the stream', () => server.streams()[0]?.videoFrames === 1);
     const [stream] = server.streams();
     expect(stream).toMatchObject({ path: 'live/cam', videoFrames: 1, audioFrames: 1, bytesIn: mediaBytes });
-    const none = { malformed: 0, empty: 0, tooLarge: 0, notPublishing: 0, authDenied: 0, authOverflow: 0 };
+    const none = { malformed: 0, empty: 0, tooLarge: 0, notPublishing: 0, authDenied: 0, authOverflow: 0, metadataTooLarge: 0 };
     expect(stream?.ingestDrops).toEqual(none);
     const session = server.sessions().find((s) => s.role === 'publisher');
     expect(session?.ingestDrops).toEqual(none);

@@ -137,7 +137,7 @@ describeWithAddon('server lifecycle', () => {
     publisher.sendAacAudio(); // forwarded
     await waitFor('two ingest drops', () => (server.streams()[0]?.ingestDrops.empty ?? 0) === 1);
     const { streams, sessions } = server.stats();
-    const noDrops = { malformed: 0, empty: 0, tooLarge: 0, notPublishing: 0, authDenied: 0, authOverflow: 0 };
+    const noDrops = { malformed: 0, empty: 0, tooLarge: 0, notPublishing: 0, authDenied: 0, authOverflow: 0, metadataTooLarge: 0 };
     expect(streams[0]?.ingestDrops).toEqual({ ...noDrops, malformed: 1, empty: 1 });
     expect(streams[0]?.gopCache).toEqual(expect.objectContaining({ overflows: 0 }));
     const pub = sessions.find((s) => s.role === 'publisher');

@@ -30,11 +30,13 @@ describe('options: defaults', () => {
       writeTimeoutMs: 30_000,
       windowAckSize: 2_500_000,
       peerBandwidth: 2_500_000,
+      maxPendingOutputBytes: 1024 * 1024,
     });
     expect(o.streams).toEqual({
       gopCache: { maxMs: 10_000, maxBytes: 16 * 1024 * 1024, maxFrames: 1000 },
       waitForPublisher: true,
       timestampMode: 'rebase',
+      maxMetadataBytes: 64 * 1024,
     });
     expect(o.players).toEqual({
       queueMs: 5000,
@@ -171,6 +173,18 @@ describe('options: errors', () => {
     const message = invalid({ rtmp: { port } }).message;
     expect(message).toContain('rtmp.port: must be a port number: an integer in 0..65535');
     expect(message).toContain(`(got ${JSON.stringify(port)})`);
+  });
+
+  it('bounds the output budget and the metadata cap (issue 10)', () => {
+    expect(invalid({ rtmp: { maxPendingOutputBytes: 1000 } }).message).toContain(
+      'rtmp.maxPendingOutputBytes: must be an integer in 65536..1073741824',
+    );
+    expect(invalid({ streams: { maxMetadataBytes: 0 } }).message).toContain(
+      'streams.maxMetadataBytes: must be an integer in 1024..16777216',
+    );
+    const config = toNativeConfig(resolveOptions({ rtmp: { maxPendingOutputBytes: 65536 }, streams: { maxMetadataBytes: 2048 } }));
+    expect(config.maxPendingOutputBytes).toBe(65536);
+    expect(config.maxMetadataBytes).toBe(2048);
   });
 
   it('rejects a host name that would need resolving', () => {
@@ -336,6 +350,8 @@ describe('options → native config', () => {
         'writeTimeoutMs',
         'maxPendingConnections',
         'maxPendingPerIp',
+        'maxPendingOutputBytes',
+        'maxMetadataBytes',
         'logLevel',
       ].sort(),
     );

@@ -60,6 +60,8 @@ export interface NativeEngineConfig {
   writeTimeoutMs: number;
   maxPendingConnections: number;
   maxPendingPerIp: number;
+  maxPendingOutputBytes: number;
+  maxMetadataBytes: number;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
   logLevel: number;
 }
@@ -189,7 +191,8 @@ export type NativeIngestDropReason =
   | 'tooLarge'
   | 'notPublishing'
   | 'authDenied'
-  | 'authOverflow';
+  | 'authOverflow'
+  | 'metadataTooLarge';
 
 /** A counter per reason, every reason present. */
 export type NativeIngestDrops = Record<NativeIngestDropReason, number>;

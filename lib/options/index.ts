@@ -66,6 +66,7 @@ export interface ResolvedOptions {
     gopCache: false | Readonly<Required<GopCacheOptions>>;
     waitForPublisher: boolean;
     timestampMode: TimestampMode;
+    maxMetadataBytes: number;
   }>;
   readonly players: Readonly<Required<PlayerOptions>>;
   readonly limits: Readonly<Required<LimitOptions>>;

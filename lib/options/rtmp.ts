@@ -33,6 +33,11 @@ export interface RtmpOptions {
   windowAckSize?: number;
   /** Set Peer Bandwidth we announce. Default 2500000. */
   peerBandwidth?: number;
+  /**
+   * Bytes of replies (pongs, acks, command results, statuses; not media) a session may have
+   * waiting for a peer that does not read them; past it the session is closed. Default 1 MiB.
+   */
+  maxPendingOutputBytes?: number;
 }
 
 export const RTMP_DEFAULTS: Readonly<Required<RtmpOptions>> = Object.freeze({
@@ -49,6 +54,7 @@ export const RTMP_DEFAULTS: Readonly<Required<RtmpOptions>> = Object.freeze({
   writeTimeoutMs: 30_000,
   windowAckSize: 2_500_000,
   peerBandwidth: 2_500_000,
+  maxPendingOutputBytes: MiB,
 });
 
 export const rtmpSchema = z
@@ -66,6 +72,7 @@ export const rtmpSchema = z
     writeTimeoutMs: int(0, 86_400_000).default(RTMP_DEFAULTS.writeTimeoutMs),
     windowAckSize: int(1024, 0x7fffffff).default(RTMP_DEFAULTS.windowAckSize),
     peerBandwidth: int(1024, 0x7fffffff).default(RTMP_DEFAULTS.peerBandwidth),
+    maxPendingOutputBytes: int(64 * 1024, 1024 * MiB).default(RTMP_DEFAULTS.maxPendingOutputBytes),
   })
   .strict()
   .default({});

@@ -21,6 +21,8 @@ export interface StreamOptions {
   waitForPublisher?: boolean;
   /** How publisher timestamps reach players. Default "rebase". */
   timestampMode?: TimestampMode;
+  /** Largest onMetaData a stream keeps and forwards, in bytes; a larger one is dropped and counted. Default 64 KiB. */
+  maxMetadataBytes?: number;
 }
 
 /** `gopCache: true` (the default) means these limits. */
@@ -34,6 +36,7 @@ export const STREAMS_DEFAULTS = Object.freeze({
   gopCache: GOP_CACHE_DEFAULTS,
   waitForPublisher: true,
   timestampMode: 'rebase' as TimestampMode,
+  maxMetadataBytes: 64 * 1024,
 });
 
 const gopCacheObject = z
@@ -60,6 +63,7 @@ export const streamsSchema = z
         errorMap: () => ({ message: 'must be "off", "monotonic" or "rebase"' }),
       })
       .default(STREAMS_DEFAULTS.timestampMode),
+    maxMetadataBytes: int(1024, 16 * MiB).default(STREAMS_DEFAULTS.maxMetadataBytes),
   })
   .strict()
   .default({});

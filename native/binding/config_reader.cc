@@ -153,6 +153,10 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.maxPendingConnections = r.u32("maxPendingConnections");
   c.maxPendingPerIp = r.u32("maxPendingPerIp");
 
+  // Output and metadata bounds (issue 10).
+  c.maxPendingOutputBytes = r.u32("maxPendingOutputBytes");
+  c.maxMetadataBytes = r.u32("maxMetadataBytes", 1);
+
   out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
   return out;
 }

@@ -95,6 +95,14 @@ struct EngineConfig {
   // sessions only. Over it, the oldest pending one is closed, not the newcomer.
   uint32_t maxPendingConnections = 256;  // in the whole engine
   uint32_t maxPendingPerIp = 16;         // from one address
+  // Output and metadata bounds (issue 10).
+  // Bytes of replies (pongs, acks, command results, statuses, control
+  // messages; not media) a session may have written that the socket has not
+  // taken: past it the peer is not reading and the session is closed. 0 = none.
+  uint32_t maxPendingOutputBytes = 1u << 20;
+  // Largest onMetaData/@setDataFrame payload a stream keeps and forwards;
+  // a larger one is dropped and counted (IngestDropReason::kMetadataTooLarge).
+  uint32_t maxMetadataBytes = 64u << 10;
 };
 
 }  // namespace rtmp::server

@@ -1,5 +1,7 @@
 #include "server/engine_connection.h"
 
+#include <algorithm>
+
 #include "base/clock.h"
 #include "base/log.h"
 
@@ -75,6 +77,7 @@ void EngineConnection::onData(std::span<const uint8_t> bytes) {
 
 void EngineConnection::send(std::span<const base::Bytes> buffers) {
   if (!connection_) return;
+  for (const base::Bytes& b : buffers) sentBytes_ += b.size();
   if (!tls_) {
     connection_->write(buffers);
     return;
@@ -98,7 +101,15 @@ void EngineConnection::sendCiphertext() {
 
 void EngineConnection::write(std::vector<base::Bytes>&& buffers) {
   flushMedia();  // keep the order the session wrote in
+  const uint64_t begin = sentBytes_;
   send(std::span<const base::Bytes>(buffers));
+  if (sentBytes_ == begin) return;
+  if (!controlRanges_.empty() && controlRanges_.back().end == begin) {
+    controlRanges_.back().end = sentBytes_;
+  } else {
+    controlRanges_.push_back(ByteRange{begin, sentBytes_});
+  }
+  controlRangeBytes_ += sentBytes_ - begin;
 }
 
 void EngineConnection::writeMedia(const base::Bytes& head, const base::Bytes& tail) {
@@ -142,6 +153,21 @@ uint64_t EngineConnection::writeStalledMs(uint64_t nowMs) {
   return nowMs > stalledSinceMs_ ? nowMs - stalledSinceMs_ : 0;
 }
 
+uint64_t EngineConnection::pendingControlBytes() const {
+  if (!connection_) return 0;
+  // With TLS the queue holds ciphertext, a little more than the plaintext it
+  // carries: the estimate of what was taken errs low, the backlog high.
+  const uint64_t queued = std::min<uint64_t>(connection_->queuedBytes(), sentBytes_);
+  const uint64_t taken = sentBytes_ - queued;
+  while (!controlRanges_.empty() && controlRanges_.front().end <= taken) {
+    controlRangeBytes_ -= controlRanges_.front().end - controlRanges_.front().begin;
+    controlRanges_.pop_front();
+  }
+  if (controlRanges_.empty()) return 0;
+  const ByteRange& first = controlRanges_.front();
+  return controlRangeBytes_ - (taken > first.begin ? taken - first.begin : 0);
+}
+
 void EngineConnection::closeAfterFlush(const base::Error& reason) {
   flushMedia();
   if (!connection_ || pendingClose_) return;
@@ -173,6 +199,8 @@ void EngineConnection::onClose(const base::Error& reason) {
   connection_ = nullptr;
   heldMedia_.clear();
   heldBytes_ = 0;
+  controlRanges_.clear();
+  controlRangeBytes_ = 0;
   if (flushScheduled_) context_.cancelFlush(this);
   session_->onClosed(reason);
   context_.remove(this);

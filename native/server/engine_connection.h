@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 
 #include "net/connection.h"
@@ -48,6 +49,7 @@ class EngineConnection : private SessionTransport {
   }
   uint64_t queuedBytes() const override;
   uint64_t writeStalledMs(uint64_t nowMs) override;
+  uint64_t pendingControlBytes() const override;
   void closeAfterFlush(const base::Error& reason) override;
   LoopServices& loopServices() override { return context_; }
 
@@ -73,6 +75,19 @@ class EngineConnection : private SessionTransport {
   std::vector<base::Bytes> heldMedia_;
   uint64_t heldBytes_ = 0;
   bool flushScheduled_ = false;  // registered with the loop's write batching
+  // Output accounting for the session's budget. Every byte handed to the socket
+  // (plaintext, media and control) has a position in one ordered stream; the
+  // socket takes them in order, so the first sentBytes_ - queued ones are
+  // gone. controlRanges_ are the positions of the control writes, adjacent ones
+  // merged (a ping flood is one range), so the bytes of control not yet taken
+  // are known exactly whatever media lies between them.
+  struct ByteRange {
+    uint64_t begin = 0;
+    uint64_t end = 0;
+  };
+  uint64_t sentBytes_ = 0;
+  mutable std::deque<ByteRange> controlRanges_;
+  mutable uint64_t controlRangeBytes_ = 0;  // sum of the ranges' sizes
   // RTMPS only.
   std::unique_ptr<tls::TlsFilter> tls_;
   std::vector<uint8_t> plaintext_;  // decrypted input, reused per read

@@ -16,14 +16,15 @@ enum class SessionRole : uint8_t { kUnknown, kPublisher, kPlayer };
 // Why a publisher's audio/video/data message was not forwarded. The names are
 // part of the stats contract (JS keys, docs/api.md): add reasons, never rename.
 enum class IngestDropReason : uint8_t {
-  kMalformed,      // not a message media/ could classify (bad FLV tag header)
-  kEmpty,          // audio/video with no payload after its tag header
-  kTooLarge,       // could not be re-chunked for players (over 2^24-1 bytes)
-  kNotPublishing,  // media on a stream id this session does not publish on
-  kAuthDenied,     // arrived while the publish awaited authorization, which said no
-  kAuthOverflow,   // arrived while awaiting authorization, past what a session may hold
+  kMalformed,         // not a message media/ could classify (bad FLV tag header)
+  kEmpty,             // audio/video with no payload after its tag header
+  kTooLarge,          // could not be re-chunked for players (over 2^24-1 bytes)
+  kNotPublishing,     // media on a stream id this session does not publish on
+  kAuthDenied,        // arrived while the publish awaited authorization, which said no
+  kAuthOverflow,      // arrived while awaiting authorization, past what a session may hold
+  kMetadataTooLarge,  // onMetaData over EngineConfig::maxMetadataBytes (not kept, not forwarded)
 };
-inline constexpr size_t kIngestDropReasonCount = 6;
+inline constexpr size_t kIngestDropReasonCount = 7;
 
 inline std::string_view ingestDropReasonName(IngestDropReason reason) {
   switch (reason) {
@@ -39,6 +40,8 @@ inline std::string_view ingestDropReasonName(IngestDropReason reason) {
       return "authDenied";
     case IngestDropReason::kAuthOverflow:
       return "authOverflow";
+    case IngestDropReason::kMetadataTooLarge:
+      return "metadataTooLarge";
   }
   return "unknown";
 }

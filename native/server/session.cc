@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "media/flv_tag_reader.h"
 #include "protocol/control_messages.h"
+#include "protocol/data_message.h"
 #include "protocol/user_control.h"
 
 namespace rtmp::server {
@@ -68,6 +69,13 @@ SessionRole Session::role() const {
 
 void Session::onBytes(std::span<const uint8_t> bytes) {
   if (closing_ || closed_) return;
+  holdOutput_ = true;
+  consume(bytes);
+  holdOutput_ = false;
+  flushOutput();
+}
+
+void Session::consume(std::span<const uint8_t> bytes) {
   bytesIn_ += bytes.size();
   info_->bytesIn.store(bytesIn_, std::memory_order_relaxed);
 
@@ -78,6 +86,8 @@ void Session::onBytes(std::span<const uint8_t> bytes) {
       auto out = base::Bytes::copyOf(step->output);
       countBytesOut(out.size());
       transport_.write({std::move(out)});
+      checkOutputBudget();
+      if (closing_) return;
     }
     if (!handshake_.done()) return;
     handshakeDoneAtMs_ = env_.nowMs();
@@ -189,6 +199,7 @@ base::Status Session::handleMedia(const protocol::Message& message) {
     return base::okStatus();
   }
   RTMP_TRY(checkIngestRate(message.payload.size()));
+  if (dropOversizedMetadata(message)) return base::okStatus();
   IngestResult result = publishStream_->ingest(message.typeId, message.timestamp, message.payload);
   if (result.dropReason) info_->countIngestDrop(*result.dropReason);  // the stream counts too
   if (result.firstFrame && !publishAnnounced_) {
@@ -200,6 +211,30 @@ base::Status Session::handleMedia(const protocol::Message& message) {
     emit(MetadataEvent{publishStream_->codec()});
   }
   return base::okStatus();
+}
+
+bool Session::dropOversizedMetadata(const protocol::Message& message) {
+  const uint32_t limit = env_.config.maxMetadataBytes;
+  if (message.typeId != media::kMessageTypeDataAmf0 || message.payload.size() <= limit) {
+    return false;
+  }
+  // What StreamIngest keeps as metadata: anything behind @setDataFrame, or a
+  // bare onMetaData. Only the first AMF value is looked at; nothing is copied.
+  base::Bytes body = message.payload;
+  if (!protocol::stripSetDataFrame(body) && !protocol::isOnMetaData(body.span())) return false;
+  if (body.size() <= limit) return false;
+  // Not even decoded: a multi-megabyte onMetaData cost several times its size
+  // in AMF values and was then held for every late joiner.
+  info_->countIngestDrop(IngestDropReason::kMetadataTooLarge);
+  publishStream_->countIngestDrop(IngestDropReason::kMetadataTooLarge);
+  if (!metadataDropLogged_) {
+    metadataDropLogged_ = true;
+    base::log(base::LogLevel::kWarn, "session", logContext(), [&] {
+      return "metadata of " + std::to_string(body.size()) + " bytes dropped (maxMetadataBytes " +
+             std::to_string(limit) + "); further ones this publish are counted, not logged";
+    });
+  }
+  return true;
 }
 
 base::Status Session::handleAggregate(const protocol::Message& message) {
@@ -245,6 +280,7 @@ void Session::fail(base::Error error) {
 void Session::terminate(const base::Error& reason) {
   if (closing_) return;
   closing_ = true;
+  flushOutput();  // the last replies (a status, an _error) before the close
   transport_.closeAfterFlush(reason);
 }
 
@@ -289,6 +325,7 @@ void Session::stopPublishing(const char* why) {
   publishStreamId_ = 0;
   noRoleSinceMs_ = env_.nowMs();  // the publish/play deadline starts again
   publishAnnounced_ = false;
+  metadataDropLogged_ = false;
 }
 
 void Session::stopPlaying(const char* why) {
@@ -313,14 +350,42 @@ void Session::sendMessage(const protocol::Message& message) {
 
 void Session::sendMessages(std::initializer_list<protocol::Message> messages) {
   if (closed_) return;
-  base::BytesBuilder out(256);
   for (const auto& m : messages) {
     // Only our own well-formed control/command messages pass here.
-    (void)writer_.write(m, out);
+    (void)writer_.write(m, pendingOut_);
   }
-  auto bytes = out.freeze();
+  if (!holdOutput_) flushOutput();
+}
+
+void Session::flushOutput() {
+  // One Bytes and one transport write for everything replied since the last
+  // flush. Replying message by message cost a 256-byte buffer and a socket
+  // write request per pong (~0.5 KB of heap for a 10-byte ping): a peer that
+  // never read its pongs had millions of small blocks held by the socket
+  // queue, interleaved so that the heap stayed fragmented once they were freed.
+  if (pendingOut_.size() == 0) return;
+  base::Bytes bytes = pendingOut_.freeze();
+  if (closed_) return;
   countBytesOut(bytes.size());
   transport_.write({std::move(bytes)});
+  checkOutputBudget();
+}
+
+void Session::checkOutputBudget() {
+  const uint64_t limit = env_.config.maxPendingOutputBytes;
+  if (limit == 0 || closing_) return;
+  const uint64_t pending = transport_.pendingControlBytes();
+  if (pending <= limit) return;
+  // The peer is not reading what we reply (a ping flood that never reads the
+  // pongs): no RTMP message can reach it, so close without one.
+  base::Error reason(base::ErrorCode::kLimitExceeded,
+                     "output budget exceeded: " + std::to_string(pending) +
+                         " bytes of replies not read by the peer (maxPendingOutputBytes " +
+                         std::to_string(limit) + ")");
+  base::log(base::LogLevel::kWarn, "session", logContext(),
+            [&] { return "closing: " + reason.toString(); });
+  emit(ErrorEvent{std::string(base::errorCodeName(reason.code())), reason.message()});
+  terminate(reason);
 }
 
 void Session::countBytesOut(uint64_t bytes) {
@@ -328,16 +393,21 @@ void Session::countBytesOut(uint64_t bytes) {
                         std::memory_order_relaxed);
 }
 
+// The player tap calls these right before it writes media to the transport
+// itself: each flushes, so the replies held so far go out ahead of the media.
 void Session::sendPlayStatus(const protocol::StatusCode& status, const std::string& description) {
   sendStatus(playStreamId_, status, description);
+  flushOutput();
 }
 
 void Session::sendStreamBegin() {
   sendMessage(protocol::encodeStreamBegin(playStreamId_));
+  flushOutput();
 }
 
 void Session::sendStreamEof() {
   sendMessage(protocol::encodeStreamEof(playStreamId_));
+  flushOutput();
 }
 
 void Session::reportDrops(const PlayerStats& stats) {

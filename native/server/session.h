@@ -59,6 +59,10 @@ class SessionTransport : public MediaSink {
   virtual void pauseInput() {}
   virtual void resumeInput() {}
   // queuedBytes() (MediaSink): bytes written or held that the socket has not taken yet.
+  // Of those, the ones that came through write() (everything but media): what
+  // the session's output budget (EngineConfig::maxPendingOutputBytes) bounds.
+  // Media is left out: the player's slow-consumer policy bounds it already.
+  virtual uint64_t pendingControlBytes() const = 0;
   // Flushes what is queued (bounded in time), then closes. The session calls it once.
   virtual void closeAfterFlush(const base::Error& reason) = 0;
   // The loop this session lives on.
@@ -159,6 +163,9 @@ class Session : private PlayerHost {
   std::optional<base::Error> refuseByIpRule(IpAction action) const;
   // Publisher over maxIngestKbps: a warning, or (dropOverIngestLimit) the error to close with.
   base::Status checkIngestRate(size_t payloadBytes);
+  // onMetaData over config.maxMetadataBytes: counted as an ingest drop, logged
+  // once per publish, neither kept nor forwarded. True when it was dropped.
+  bool dropOversizedMetadata(const protocol::Message& message);
 
   // Commands.
   base::Status onConnect(const protocol::Command& command);
@@ -187,7 +194,10 @@ class Session : private PlayerHost {
   void detachPublishTaps();
   void stopPlaying(const char* why);
 
-  // Output.
+  // Output. Control and command replies are appended to pendingOut_; while a
+  // read is handled (holdOutput_) they go out as one write at its end, else at
+  // once. A flood of pings then costs one buffer and one socket write per read,
+  // not one per pong (see flushOutput).
   void sendMessage(const protocol::Message& message);
   void sendMessages(std::initializer_list<protocol::Message> messages);
   void send(base::Result<protocol::Message> message);
@@ -197,6 +207,11 @@ class Session : private PlayerHost {
   // Reports the bytes held in incomplete messages to the engine-wide budget;
   // over it, the session holding the most is closed (maybe this one).
   void trackPartialBytes();
+  void flushOutput();
+  // Past config.maxPendingOutputBytes of replies the peer has not read: close.
+  void checkOutputBudget();
+  // onBytes without the output batching around it.
+  void consume(std::span<const uint8_t> bytes);
 
   // PlayerHost (media goes from the tap to transport_ as a MediaSink).
   void sendPlayStatus(const protocol::StatusCode& status, const std::string& description) override;
@@ -222,6 +237,8 @@ class Session : private PlayerHost {
   protocol::ChunkReader reader_;
   protocol::ChunkWriter writer_;
   std::vector<protocol::Message> inbox_;  // reused per read
+  base::BytesBuilder pendingOut_{0};      // replies not handed to the transport yet
+  bool holdOutput_ = false;               // inside onBytes: replies wait for its end
 
   // Connection facts from connect.
   bool connected_ = false;
@@ -252,6 +269,7 @@ class Session : private PlayerHost {
   uint32_t publishStreamId_ = 0;
   std::string publishQuery_;
   bool publishAnnounced_ = false;
+  bool metadataDropLogged_ = false;  // this publish already logged an oversized onMetaData
   std::vector<std::unique_ptr<StreamTap>> publishTaps_;
   // Tap names the authorize answer asked for (PublishTapRequest::requested).
   // Nothing fills it yet: AuthAnswer has no such field today.

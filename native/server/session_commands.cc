@@ -319,6 +319,7 @@ base::Status Session::startPlay(const std::string& streamName, const std::string
   base::log(base::LogLevel::kDebug, "session", logContext(),
             [&] { return "play started on stream " + std::to_string(streamId); });
   emit(PlayEvent{});
+  flushOutput();  // Play.Start and the rest before the first media the tap writes
   playStream_->attach(transport_.loopServices().executor(), transport_.loopServices().fanouts(),
                       player_.get());
   return base::okStatus();

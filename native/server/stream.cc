@@ -92,6 +92,11 @@ IngestResult Stream::ingest(uint8_t typeId, uint32_t timestamp, const base::Byte
   return result;
 }
 
+void Stream::countIngestDrop(IngestDropReason reason) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ingest_.countDrop(reason);
+}
+
 void Stream::endPublish(uint64_t publisherId) {
   Destinations dests;
   uint64_t seq;

@@ -43,6 +43,9 @@ class Stream {
   // One audio/video/data message from the publisher, timestamps as received.
   IngestResult ingest(uint8_t typeId, uint32_t timestamp, const base::Bytes& payload);
   void endPublish(uint64_t publisherId);
+  // A message the publisher's session refused before ingest (oversized
+  // metadata), counted in this publish's ingestDrops.
+  void countIngestDrop(IngestDropReason reason);
   bool publishing() const;
   CodecSummary codec() const;
 

@@ -48,6 +48,8 @@ class StreamIngest {
   uint64_t audioFrames() const { return audioFrames_; }
   // Messages not forwarded since reset(), by reason.
   const IngestDrops& drops() const { return drops_; }
+  // A message the publisher's session refused before process() (oversized metadata).
+  void countDrop(IngestDropReason reason) { ++drops_[reason]; }
 
  private:
   IngestResult& drop(IngestResult& result, IngestDropReason reason);

@@ -45,7 +45,7 @@ constexpr size_t fieldCount() {
 constexpr const char* kAddFieldHint =
     "a field was added or removed: write it in flatDefaults() (the key lib/native-config.ts "
     "sends) or in engineOnly(), and update config_reader.cc";
-static_assert(fieldCount<EngineConfig>() == 40, "EngineConfig changed");
+static_assert(fieldCount<EngineConfig>() == 42, "EngineConfig changed");
 static_assert(fieldCount<StreamOptions>() == 4, "StreamOptions changed");
 static_assert(fieldCount<GopCacheLimits>() == 3, "GopCacheLimits changed");
 static_assert(fieldCount<AuthFailureLimiterConfig>() == 4, "AuthFailureLimiterConfig changed");
@@ -131,6 +131,8 @@ Fields flatDefaults(const EngineConfig& c) {
       {"writeTimeoutMs", num(c.writeTimeoutMs)},
       {"maxPendingConnections", num(c.maxPendingConnections)},
       {"maxPendingPerIp", num(c.maxPendingPerIp)},
+      {"maxPendingOutputBytes", num(c.maxPendingOutputBytes)},
+      {"maxMetadataBytes", num(c.maxMetadataBytes)},
   };
 }
 

@@ -5,8 +5,9 @@
 //
 // queuedBytes() is what the test says: a fixed figure, or "stalled" mode where
 // every byte written since stall(true) counts as still queued (a peer that
-// stopped reading). closeAfterFlush() is recorded; the test decides when the
-// "connection" really closes (Session::onClosed).
+// stopped reading). pendingControlBytes() counts, in stalled mode, the bytes
+// of write() since stall(true), not those of writeMedia(). closeAfterFlush() is recorded; the test
+// decides when the "connection" really closes (Session::onClosed).
 //
 // Header-only and free of GoogleTest so fuzz/session_fuzzer.cc can use it too.
 #pragma once
@@ -32,16 +33,17 @@ class MemoryTransport : public SessionTransport {
   explicit MemoryTransport(FakeLoop& loop) : loop_(loop) {}
 
   void write(std::vector<base::Bytes>&& buffers) override {
-    Write w;
-    w.buffers = buffers.size();
-    for (const base::Bytes& b : buffers) {
-      w.bytes.insert(w.bytes.end(), b.data(), b.data() + b.size());
-    }
-    output_.insert(output_.end(), w.bytes.begin(), w.bytes.end());
-    if (stalled_) queued_ += w.bytes.size();
-    writes_.push_back(std::move(w));
+    const size_t before = output_.size();
+    record(buffers);
+    if (stalled_) pendingControl_ += output_.size() - before;
+  }
+  void writeMedia(const base::Bytes& head, const base::Bytes& tail) override {
+    std::vector<base::Bytes> buffers{head};
+    if (!tail.empty()) buffers.push_back(tail);
+    record(buffers);
   }
   uint64_t queuedBytes() const override { return queued_; }
+  uint64_t pendingControlBytes() const override { return pendingControl_; }
   void closeAfterFlush(const base::Error& reason) override {
     ++closeCalls_;
     if (!closeReason_) closeReason_ = reason;
@@ -58,7 +60,10 @@ class MemoryTransport : public SessionTransport {
   // stall(false): the peer caught up (queuedBytes() back to 0).
   void stall(bool stalled) {
     stalled_ = stalled;
-    if (!stalled) queued_ = 0;
+    if (!stalled) {
+      queued_ = 0;
+      pendingControl_ = 0;
+    }
   }
 
   // The write timeout's measure: with setWriteStalledSince(t), a peer that has
@@ -74,10 +79,22 @@ class MemoryTransport : public SessionTransport {
   const std::optional<base::Error>& closeReason() const { return closeReason_; }
 
  private:
+  void record(const std::vector<base::Bytes>& buffers) {
+    Write w;
+    w.buffers = buffers.size();
+    for (const base::Bytes& b : buffers) {
+      w.bytes.insert(w.bytes.end(), b.data(), b.data() + b.size());
+    }
+    output_.insert(output_.end(), w.bytes.begin(), w.bytes.end());
+    if (stalled_) queued_ += w.bytes.size();
+    writes_.push_back(std::move(w));
+  }
+
   FakeLoop& loop_;
   std::vector<Write> writes_;
   std::vector<uint8_t> output_;
   uint64_t queued_ = 0;
+  uint64_t pendingControl_ = 0;
   bool stalled_ = false;
   std::optional<uint64_t> stalledSince_;
   int closeCalls_ = 0;

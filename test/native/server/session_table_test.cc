@@ -61,6 +61,7 @@ TEST(SessionTableTest, IngestDropReasonsHaveStableDistinctNames) {
   EXPECT_EQ(names.count("unknown"), 0u) << "a reason without a name";
   EXPECT_EQ(ingestDropReasonName(IngestDropReason::kMalformed), "malformed");
   EXPECT_EQ(ingestDropReasonName(IngestDropReason::kAuthOverflow), "authOverflow");
+  EXPECT_EQ(ingestDropReasonName(IngestDropReason::kMetadataTooLarge), "metadataTooLarge");
 }
 
 TEST(SessionTableTest, InfoOutlivesRemoval) {
