@@ -15,11 +15,11 @@
  * the first one left, or add to it?).
  * Bounded: 60 s per session, 180 s overall; the server is stopped at the end.
  */
-import { type ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import * as readline from 'readline';
+
+import { type EngineProcess, startEngine } from './engine-process';
 
 interface Args {
   mb: number;
@@ -52,29 +52,8 @@ function rssKiB(pid: number): number {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the engine's CLI; resolves with the child and the port it bound. */
-function startServer(args: Args): Promise<{ child: ChildProcess; port: number; log: string[] }> {
-  const cli = path.join(args.engine, 'dist/lib/cli.js');
-  if (!fs.existsSync(cli)) throw new Error(`${cli} missing: build that checkout first`);
-  const child = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', '0', '--io-threads', String(args.ioThreads)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const log: string[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not report listening in 15 s')), 15_000);
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      log.push(line);
-      try {
-        const rec = JSON.parse(line) as { msg?: string; port?: number };
-        if (rec.msg === 'listening' && rec.port) {
-          clearTimeout(timer);
-          resolve({ child, port: rec.port, log });
-        }
-      } catch {
-        /* not JSON */
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening`)));
-  });
+function startServer(args: Args): Promise<EngineProcess> {
+  return startEngine(args.engine, ['--io-threads', String(args.ioThreads)]);
 }
 
 /** 4096 Ping Requests on chunk stream 2: the first with a type-0 header, the rest type 2. */
