@@ -174,7 +174,8 @@ base::Status Session::onPublish(const std::string& rawName, uint32_t streamId) {
     sendStatus(streamId, protocol::status::kPublishBadName,
                std::string("invalid stream name: ") + problem);
     return base::Error(base::ErrorCode::kCommand,
-                       "invalid stream name " + base::quoted(name.name) + ": " + problem);
+                       "invalid stream name " + base::quoted(rawName.substr(0, rawName.find('?'))) +
+                           ": " + problem);
   }
   if (auto refusal = refuseByIpRule(IpAction::kPublish)) {
     sendStatus(streamId, protocol::status::kPublishUnauthorized, refusal->message());
@@ -262,7 +263,8 @@ base::Status Session::onPlay(const std::string& rawName, bool reset, uint32_t st
     sendStatus(streamId, protocol::status::kPlayStreamNotFound,
                std::string("invalid stream name: ") + problem);
     return base::Error(base::ErrorCode::kCommand,
-                       "invalid stream name " + base::quoted(name.name) + ": " + problem);
+                       "invalid stream name " + base::quoted(rawName.substr(0, rawName.find('?'))) +
+                           ": " + problem);
   }
   if (auto refusal = refuseByIpRule(IpAction::kPlay)) {
     sendStatus(streamId, protocol::status::kPlayFailed, refusal->message());

@@ -275,6 +275,26 @@ TEST_F(SessionTest, PublishOfAnEncodedOrInvalidNameIsRefusedWithTheReason) {
   EXPECT_EQ(h().registry.size(), 0u);
 }
 
+// Issue 10, defect 7: a NUL showed as a space, "/" as '', a 10 KB name as 10 KB.
+TEST_F(SessionTest, RefusedNamesAreLoggedAsSentEscapedAndCutWithoutTheQuery) {
+  LogCapture logs;
+  const std::string cases[] = {"/?key=secret", std::string("a\0b", 3), std::string(10'000, 'n')};
+  for (const std::string& name : cases) {
+    TestClient& c = connected(h().loopA);
+    c.send(protocol::buildPublish(c.createStream(), name));
+  }
+  std::vector<std::string> refusals;
+  for (const std::string& line : logs.lines()) {
+    if (line.find("invalid stream name") != std::string::npos) refusals.push_back(line);
+  }
+  ASSERT_EQ(refusals.size(), 3u);
+  EXPECT_NE(refusals[0].find("invalid stream name '/': "), std::string::npos) << refusals[0];
+  EXPECT_EQ(refusals[0].find("secret"), std::string::npos) << "the query is not logged";
+  EXPECT_NE(refusals[1].find("'a\\x00b'"), std::string::npos) << refusals[1];
+  EXPECT_LT(refusals[2].size(), 300u);
+  EXPECT_NE(refusals[2].find("(+9936 bytes)"), std::string::npos);
+}
+
 TEST_F(SessionTest, MoreThanSixteenStreamsCloses) {
   TestClient& c = connected(h().loopA);
   for (int i = 0; i < 16; ++i) EXPECT_EQ(c.createStream(), static_cast<uint32_t>(i + 1));
