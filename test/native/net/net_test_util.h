@@ -17,10 +17,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -31,6 +33,17 @@ namespace rtmp::net::testing {
 
 // Every wait is bounded so that a bug fails the test instead of hanging CI.
 inline constexpr std::chrono::milliseconds kTimeout{10000};
+
+// Polls `done` every 5 ms until it holds or kTimeout passes: for state the
+// test cannot be told about (a socket closed by the server, a count elsewhere).
+inline bool pollUntil(const std::function<bool()>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
 
 // Test state shared between loop threads and the test thread: mutate it
 // inside update(), wait on it with waitFor().

@@ -22,14 +22,7 @@ namespace {
 using net::testing::RawClient;
 using namespace std::chrono_literals;
 
-bool waitUntil(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
+using net::testing::pollUntil;
 
 // Nothing to read and not closed: the server still holds it open.
 bool stillOpen(RawClient& client) {
@@ -56,7 +49,7 @@ TEST(EnginePendingTest, IdleSocketsOverTheBudgetCloseTheOldestAndARealClientGets
   for (size_t i = 0; i < 4; ++i) {
     idle.push_back(std::make_unique<RawClient>());
     ASSERT_TRUE(idle.back()->connect("127.0.0.1", port));
-    ASSERT_TRUE(waitUntil([&] { return engine.sessionCount() == i + 1; }));
+    ASSERT_TRUE(pollUntil([&] { return engine.sessionCount() == i + 1; }));
   }
   // Each one more closes the oldest: the server ends it (EOF), not the newcomer.
   idle.push_back(std::make_unique<RawClient>());

@@ -19,14 +19,7 @@ namespace {
 using rtmp::server::testing::BlockingRtmpClient;
 using namespace std::chrono_literals;
 
-bool waitUntil(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
+using net::testing::pollUntil;
 
 TEST(EngineWriteTimeoutTest, APlayerThatStopsReadingIsClosedAndThePublisherGoesOn) {
   EngineConfig config;
@@ -59,7 +52,7 @@ TEST(EngineWriteTimeoutTest, APlayerThatStopsReadingIsClosedAndThePublisherGoesO
     ASSERT_TRUE(publisher.sendMedia(9, 40 * i, frame));
   }
 
-  EXPECT_TRUE(waitUntil([&] { return engine.sessionCount() == 1; }))
+  EXPECT_TRUE(pollUntil([&] { return engine.sessionCount() == 1; }))
       << "the player that stopped reading was not closed";
   const auto sessions = engine.stats().sessions;
   ASSERT_EQ(sessions.size(), 1u);
