@@ -180,6 +180,9 @@ class Session : private PlayerHost {
   base::Status beginAuth(bool publish, const std::string& name, const std::string& query,
                          bool reset, uint32_t streamId);
   void rejectAuth(bool publish, uint32_t streamId, const std::string& reason);
+  // A publish/play name outside the grammar: the status with why, and the error to close with.
+  base::Status refuseStreamName(uint32_t streamId, const protocol::StatusCode& status,
+                                const std::string& rawName, const char* problem);
   // Media behind a publish awaiting authorization (session_auth.cc).
   bool holdsForAuth(const protocol::Message& message) const;
   base::Status holdForAuth(const protocol::Message& message);

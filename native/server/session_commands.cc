@@ -157,6 +157,15 @@ base::Status Session::onCreateStream(const Command& c) {
   return base::okStatus();
 }
 
+base::Status Session::refuseStreamName(uint32_t streamId, const protocol::StatusCode& status,
+                                       const std::string& rawName, const char* problem) {
+  sendStatus(streamId, status, std::string("invalid stream name: ") + problem);
+  // Logged as the client sent it, up to the query (which may carry a key).
+  return base::Error(
+      base::ErrorCode::kCommand,
+      "invalid stream name " + base::quoted(rawName.substr(0, rawName.find('?'))) + ": " + problem);
+}
+
 base::Status Session::onPublish(const std::string& rawName, uint32_t streamId) {
   NameAndQuery name = splitQuery(rawName);
   requestedStream_ = name.name;
@@ -171,11 +180,7 @@ base::Status Session::onPublish(const std::string& rawName, uint32_t streamId) {
     return base::Error(base::ErrorCode::kProtocolState, "second publish/play on one connection");
   }
   if (const char* problem = streamNameProblem(name.name)) {
-    sendStatus(streamId, protocol::status::kPublishBadName,
-               std::string("invalid stream name: ") + problem);
-    return base::Error(base::ErrorCode::kCommand,
-                       "invalid stream name " + base::quoted(rawName.substr(0, rawName.find('?'))) +
-                           ": " + problem);
+    return refuseStreamName(streamId, protocol::status::kPublishBadName, rawName, problem);
   }
   if (auto refusal = refuseByIpRule(IpAction::kPublish)) {
     sendStatus(streamId, protocol::status::kPublishUnauthorized, refusal->message());
@@ -260,11 +265,7 @@ base::Status Session::onPlay(const std::string& rawName, bool reset, uint32_t st
   }
   if (player_) stopPlaying("play switched to another stream");
   if (const char* problem = streamNameProblem(name.name)) {
-    sendStatus(streamId, protocol::status::kPlayStreamNotFound,
-               std::string("invalid stream name: ") + problem);
-    return base::Error(base::ErrorCode::kCommand,
-                       "invalid stream name " + base::quoted(rawName.substr(0, rawName.find('?'))) +
-                           ": " + problem);
+    return refuseStreamName(streamId, protocol::status::kPlayStreamNotFound, rawName, problem);
   }
   if (auto refusal = refuseByIpRule(IpAction::kPlay)) {
     sendStatus(streamId, protocol::status::kPlayFailed, refusal->message());
