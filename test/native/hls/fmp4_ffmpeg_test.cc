@@ -21,6 +21,7 @@
 #include "hls/codec_string.h"
 #include "hls/fmp4_fragment.h"
 #include "hls/fmp4_init.h"
+#include "hls/fmp4_test_mp4_reader.h"
 #include "hls/track_config.h"
 #include "media/aac_config.h"
 #include "media/avc_config.h"
@@ -133,16 +134,17 @@ FlvTracks readFlv(const fs::path& path) {
 }
 
 // init + fragments of `perFragment` samples each, numbered from 1.
-void writeFmp4(const fs::path& path, const FlvTrack& track, size_t perFragment) {
+void writeFmp4(const fs::path& path, const TrackConfig& config, const std::vector<Sample>& samples,
+               size_t perFragment) {
   std::ofstream out(path, std::ios::binary);
-  const base::Bytes init = writeInitSegment(*track.config);
+  const base::Bytes init = writeInitSegment(config);
   out.write(reinterpret_cast<const char*>(init.data()), static_cast<std::streamsize>(init.size()));
   uint32_t sequence = 1;
-  for (size_t at = 0; at < track.samples.size(); at += perFragment) {
-    const size_t end = std::min(track.samples.size(), at + perFragment);
-    const std::vector<Sample> part(track.samples.begin() + static_cast<ptrdiff_t>(at),
-                                   track.samples.begin() + static_cast<ptrdiff_t>(end));
-    writePieces(out, writeFragment(sequence++, *track.config, part));
+  for (size_t at = 0; at < samples.size(); at += perFragment) {
+    const size_t end = std::min(samples.size(), at + perFragment);
+    const std::vector<Sample> part(samples.begin() + static_cast<ptrdiff_t>(at),
+                                   samples.begin() + static_cast<ptrdiff_t>(end));
+    writePieces(out, writeFragment(sequence++, config, part));
   }
 }
 
@@ -186,6 +188,16 @@ bool sameTime(int64_t a, const FramePacket& ta, int64_t b, const FramePacket& tb
   return a * ta.tbNum * tb.tbDen == b * tb.tbNum * ta.tbDen;
 }
 
+// FFmpeg writes a plain MP4 with `encoder`; its one video track is rewritten
+// as our init segment + fragments of 7 samples and must read back the same.
+struct VideoCase {
+  const char* encoder;  // ffmpeg arguments after the input
+  media::Codec codec;
+  const char* entry;        // sample entry type, also ffprobe's codec_tag_string
+  const char* codecName;    // ffprobe's codec_name
+  const char* codecString;  // what codecString() must give for this encoder's record
+};
+
 class Fmp4FfmpegTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -220,6 +232,8 @@ class Fmp4FfmpegTest : public ::testing::Test {
                     "' > '" + out + "'"));
     return readText(out);
   }
+
+  void checkVideoThroughMp4(const VideoCase& c);
 
   fs::path dir_;
 };
@@ -260,8 +274,8 @@ TEST_F(Fmp4FfmpegTest, H264AndAacFromFlvReadBackAsTheSamePackets) {
   // Fragments of 8 video samples (so most start mid-GOP) and 10 audio frames.
   const std::string video = path("video.mp4");
   const std::string audio = path("audio.mp4");
-  writeFmp4(video, tracks.video, 8);
-  writeFmp4(audio, tracks.audio, 10);
+  writeFmp4(video, *tracks.video.config, tracks.video.samples, 8);
+  writeFmp4(audio, *tracks.audio.config, tracks.audio.samples, 10);
 
   const std::string videoProbe = probe(video);
   EXPECT_NE(videoProbe.find("codec_name=h264"), std::string::npos) << videoProbe;
@@ -283,6 +297,72 @@ TEST_F(Fmp4FfmpegTest, H264AndAacFromFlvReadBackAsTheSamePackets) {
   const auto audioRef = framemd5(flv, "0:a");
   EXPECT_EQ(audioOurs.size(), tracks.audio.samples.size());
   expectSamePackets(audioOurs, audioRef, "audio");
+}
+
+// The same packets when each side's times are taken from its own first dts:
+// FFmpeg applies the reference MP4's edit list (which shifts every time by
+// the first composition offset) and our fMP4 has none.
+void expectSameRelativePackets(const std::vector<FramePacket>& ours,
+                               const std::vector<FramePacket>& ref, const char* what) {
+  ASSERT_EQ(ours.size(), ref.size()) << what;
+  ASSERT_FALSE(ours.empty()) << what;
+  for (size_t i = 0; i < ours.size(); ++i) {
+    SCOPED_TRACE(std::string(what) + " packet " + std::to_string(i));
+    EXPECT_EQ(ours[i].hash, ref[i].hash);
+    EXPECT_EQ(ours[i].size, ref[i].size);
+    EXPECT_TRUE(sameTime(ours[i].dts - ours[0].dts, ours[i], ref[i].dts - ref[0].dts, ref[i]));
+    EXPECT_TRUE(sameTime(ours[i].pts - ours[0].dts, ours[i], ref[i].pts - ref[0].dts, ref[i]));
+  }
+}
+
+void Fmp4FfmpegTest::checkVideoThroughMp4(const VideoCase& c) {
+  const std::string dir = dir_.string();
+  const std::string ref = dir + "/ref.mp4";
+  ASSERT_TRUE(
+      run("ffmpeg -nostdin -v error -f lavfi -i testsrc=size=320x240:rate=25 -t 1 "
+          "-pix_fmt yuv420p " +
+          std::string(c.encoder) + " -y '" + ref + "'"));
+  const std::string bytes = readText(ref);
+  const base::Bytes file = base::Bytes::copyOf(std::string_view(bytes));
+  auto mp4 = testing::readMp4VideoTrack(file);
+  ASSERT_TRUE(mp4.has_value());
+  ASSERT_EQ(mp4->sampleEntry, c.entry);
+  ASSERT_FALSE(mp4->decoderConfig.empty());
+  ASSERT_GE(mp4->samples.size(), 20u);
+
+  TrackConfig config;
+  config.kind = TrackConfig::Kind::kVideo;
+  config.codec = c.codec;
+  config.timescale = mp4->timescale;
+  config.decoderConfig = mp4->decoderConfig;
+  config.width = mp4->width;
+  config.height = mp4->height;
+  EXPECT_EQ(codecString(config), c.codecString);
+
+  const std::string ours = dir + "/ours.mp4";
+  writeFmp4(ours, config, mp4->samples, 7);
+  const std::string probed = probe(ours);
+  EXPECT_NE(probed.find(std::string("codec_name=") + c.codecName), std::string::npos) << probed;
+  EXPECT_NE(probed.find(std::string("codec_tag_string=") + c.entry), std::string::npos) << probed;
+  EXPECT_NE(probed.find("width=320"), std::string::npos) << probed;
+  EXPECT_NE(probed.find("height=240"), std::string::npos) << probed;
+  expectSameRelativePackets(framemd5(ours, "0:v"), framemd5(ref, "0:v"), c.entry);
+}
+
+TEST_F(Fmp4FfmpegTest, HevcFromAnFfmpegMp4ReadsBackTheSame) {
+  // FFmpeg cannot write HEVC in FLV, so the record and samples come from its MP4.
+  // x265 at 320x240: Main (1), compatibility 0x60000000 → "6", Main tier level
+  // 60 (2.0), constraint bytes 90 00.. (progressive, frame only).
+  checkVideoThroughMp4(
+      {"-c:v libx265 -x265-params log-level=error:bframes=2:keyint=25 "
+       "-tag:v hvc1",
+       media::Codec::kHevc, "hvc1", "hevc", "hvc1.1.6.L60.90"});
+}
+
+TEST_F(Fmp4FfmpegTest, Av1FromAnFfmpegMp4ReadsBackTheSame) {
+  // libaom at 320x240: Main (0), seq_level_idx 0 (2.0), Main tier, 8-bit.
+  checkVideoThroughMp4({"-c:v libaom-av1 -cpu-used 8 -usage realtime -g 25", media::Codec::kAv1,
+                        "av01", "av1", "av01.0.00M.08"});
 }
 
 }  // namespace
