@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -297,6 +298,34 @@ TEST_F(Fmp4FfmpegTest, H264AndAacFromFlvReadBackAsTheSamePackets) {
   const auto audioRef = framemd5(flv, "0:a");
   EXPECT_EQ(audioOurs.size(), tracks.audio.samples.size());
   expectSamePackets(audioOurs, audioRef, "audio");
+
+  // The same video with the decode timeline moved later by the largest
+  // composition offset, so most offsets are negative (pts = dts + cto
+  // unchanged): trun version 1's signed offsets must reach FFmpeg as such.
+  // FFmpeg's mov demuxer keeps pts >= dts by adding its dts_shift (the most
+  // negative offset it has seen, here already in the first fragment) to every
+  // pts, so pts are compared from the first one on.
+  int32_t maxCto = 0;
+  for (const Sample& s : tracks.video.samples) maxCto = std::max(maxCto, s.cto);
+  std::vector<Sample> shifted = tracks.video.samples;
+  for (Sample& s : shifted) {
+    s.dts += static_cast<uint64_t>(maxCto);
+    s.cto -= maxCto;
+  }
+  const std::string negative = path("negative.mp4");
+  writeFmp4(negative, *tracks.video.config, shifted, 8);
+  const auto negativeOurs = framemd5(negative, "0:v");
+  ASSERT_EQ(negativeOurs.size(), videoRef.size());
+  ASSERT_FALSE(negativeOurs.empty());
+  for (size_t i = 0; i < negativeOurs.size(); ++i) {
+    SCOPED_TRACE("negative offsets, packet " + std::to_string(i));
+    const FramePacket& ours = negativeOurs[i];
+    const FramePacket& ref = videoRef[i];
+    EXPECT_EQ(ours.hash, ref.hash);
+    EXPECT_TRUE(sameTime(ours.dts - maxCto, ours, ref.dts, ref)) << ours.dts << " vs " << ref.dts;
+    EXPECT_TRUE(sameTime(ours.pts - negativeOurs[0].pts, ours, ref.pts - videoRef[0].pts, ref))
+        << ours.pts << " vs " << ref.pts;
+  }
 }
 
 // The same packets when each side's times are taken from its own first dts:
