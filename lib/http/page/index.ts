@@ -1,0 +1,4 @@
+/** The watch page: the list of live streams and an hls.js / dash.js player. */
+export { createPageHandler } from './page-handler';
+export { escapeHtml } from './html';
+export type { PageHandler, PageHandlerOptions, StreamSummary } from './types';
