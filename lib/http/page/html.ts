@@ -39,6 +39,8 @@ function head(ctx: PageContext, title: string): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="color-scheme" content="light dark">',
     `<title>${escapeHtml(title)}</title>`,
+    // No /favicon.ico request (it is not ours: it would reach the HLS handler).
+    '<link rel="icon" href="data:,">',
     `<link rel="stylesheet" href="${escapeHtml(ctx.asset('page.css'))}">`,
     '</head>',
   ].join('\n');

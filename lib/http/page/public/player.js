@@ -69,10 +69,9 @@
       // latency; hls.js only speeds up with more than 1 s buffered ahead.
       maxLiveSyncPlaybackRate: 1.5,
       // The target latency is left to the server's PART-HOLD-BACK (LL-HLS) or
-      // HOLD-BACK / 3 target durations (classic): setting liveSyncDuration here
-      // would override what the playlist says. Past 5 target durations behind
-      // (a tab in the background) hls.js jumps back to the live edge.
-      liveMaxLatencyDurationCount: 5,
+      // HOLD-BACK / 3 target durations (classic): any liveSyncDuration* here
+      // would override what the playlist says (and hls.js accepts
+      // liveMaxLatencyDuration* only together with them).
       // Live: no use keeping much played media in the SourceBuffer.
       backBufferLength: 30,
     };
