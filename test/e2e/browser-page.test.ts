@@ -8,7 +8,7 @@
 import type { Browser } from 'playwright-core';
 
 import { createPageHandler } from '../../lib/http/page';
-import { launchBrowser, openPage, type OpenedPage, waitForPlayback } from './helpers/browser';
+import { launchBrowser, openPage, type OpenedPage, waitForExpression, waitForPlayback } from './helpers/browser';
 import { serveStreams, startFfmpegLiveStream, type StaticStream, type TestHttpServer } from './helpers/static-stream';
 
 let browser: Browser;
@@ -53,7 +53,7 @@ test('the list at / shows the live stream and links to its player, where hls.js 
   expect(last.stats.mode).toMatch(/^hls\.js/);
   expect(last.stats.resolution).toBe(`${stream.width}×${stream.height}`);
   // ffmpeg writes EXT-X-PROGRAM-DATE-TIME, so the page can show a latency.
-  await o.page.waitForFunction(`/^\\d+\\.\\d\\d s$/.test(document.querySelector('[data-stat="latency"]').textContent)`);
+  await waitForExpression(o.page, `/^\\d+\\.\\d\\d s$/.test(document.querySelector('[data-stat="latency"]').textContent)`);
 }, 20_000);
 
 test('dash.js plays the MPD with ?player=dash', async () => {

@@ -68,6 +68,19 @@ export async function readPlayback(page: Page): Promise<Playback> {
 }
 
 /**
+ * Polls a JavaScript expression in the page until it is truthy. Not
+ * page.waitForFunction: that evaluates with eval() inside the page, which the
+ * page's Content-Security-Policy (no 'unsafe-eval') refuses.
+ */
+export async function waitForExpression(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
  * Waits until the video has a picture and its currentTime has advanced by
  * `advance` seconds past the first time it was seen playing. Returns the last
  * reading; throws with the page's state and errors after timeoutMs.
