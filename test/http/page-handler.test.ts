@@ -271,3 +271,11 @@ describe('static files', () => {
     expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
   });
 });
+
+test('a stream whose publisher is gone is marked offline on the list', async () => {
+  streams = [{ path: 'live/away', live: false }, { path: 'live/here' }];
+  const get = await serve();
+  const r = await get('/');
+  expect(r.text).toMatch(/<li class="stream offline"><a class="stream-link" href="\/live\/away"/);
+  expect(r.text).toMatch(/<li class="stream"><a class="stream-link" href="\/live\/here"/);
+});

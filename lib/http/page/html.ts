@@ -82,7 +82,7 @@ function streamRow(ctx: PageContext, s: StreamSummary): string {
   const video = describeVideo(s);
   const audio = describeAudio(s);
   return [
-    '<li class="stream">',
+    `<li class="stream${s.live === false ? ' offline' : ''}">`,
     `<a class="stream-link" href="${escapeHtml(playerHref(ctx, s.path))}">${escapeHtml(s.path)}</a>`,
     `<span class="stream-meta">${escapeHtml(video || 'no video')}</span>`,
     `<span class="stream-meta">${escapeHtml(audio || 'no audio')}</span>`,

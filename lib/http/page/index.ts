@@ -2,3 +2,5 @@
 export { createPageHandler } from './page-handler';
 export { escapeHtml } from './html';
 export type { PageHandler, PageHandlerOptions, StreamSummary } from './types';
+export { listHlsStreams, summarizeView } from './from-hls-store';
+export type { SummarizableStore, SummarizableView } from './from-hls-store';

@@ -10,8 +10,10 @@ export interface StreamSummary {
   path: string;
   video?: { codec: string; width?: number; height?: number; frameRate?: number };
   audio?: { codec: string; sampleRate?: number; channels?: number };
-  /** Unix ms when the current publish started. */
+  /** Unix ms of the stream's first media. */
   startedAtMs?: number;
+  /** false: the publisher is gone and the playlist waits for a republish (default true). */
+  live?: boolean;
 }
 
 export interface PageHandlerOptions {

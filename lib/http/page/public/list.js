@@ -43,7 +43,7 @@
   function render(streams) {
     var items = streams.map(function (s) {
       var li = document.createElement('li');
-      li.className = 'stream';
+      li.className = s.live === false ? 'stream offline' : 'stream';
       var a = document.createElement('a');
       a.className = 'stream-link';
       a.href = href(s.path);
