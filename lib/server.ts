@@ -14,6 +14,7 @@ import type { Authorizer } from './auth/types';
 import { ErrorCodes, fromNativeError, RtmpEngineError } from './errors';
 import { type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
 import { guardUntilClosed, releaseGuard } from './exit-guard';
+import { HttpService } from './http/http-service';
 import { type LogFields, ServerLogger } from './logger';
 import { loadAddon } from './native';
 import { toNativeConfig } from './native-config';
@@ -21,9 +22,14 @@ import { type ResolvedOptions, resolveOptions, type ServerOptions } from './opti
 import { type SessionInfo, type StreamInfo, toSessionInfos, toStreamInfos } from './snapshots';
 
 export interface ListenResult {
+  /** The RTMP port. */
   port: number;
+  /** The RTMP port again, named beside `http`. */
+  rtmp: number;
   /** The RTMPS port, when `rtmps` is configured. */
   rtmpsPort?: number;
+  /** The HTTP port (HLS/DASH, player page), unless `http: false`. */
+  http?: number;
 }
 
 export interface ServerAddress {
@@ -68,7 +74,7 @@ export interface ServerInternals {
   drainPollMs?: number;
 }
 
-type State = 'idle' | 'listening' | 'closing' | 'closed';
+type State = 'idle' | 'starting' | 'listening' | 'closing' | 'closed';
 
 const DEFAULT_GRACE_MS = 30_000;
 const DEFAULT_DRAIN_POLL_MS = 25;
@@ -94,6 +100,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private authorizer: Authorizer | undefined;
   /** What answers authorize events: static keys and/or the hook (set at listen()). */
   private effectiveAuthorizer: Authorizer | undefined;
+  private http: HttpService | undefined;
 
   constructor(options: ServerOptions = {}, internals: ServerInternals = {}) {
     super();
@@ -110,7 +117,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
    * A failed listen() may be retried.
    */
   async listen(): Promise<ListenResult> {
-    if (this.state === 'listening') {
+    if (this.state === 'listening' || this.state === 'starting') {
       throw new RtmpEngineError(ErrorCodes.ALREADY_LISTENING, 'rtmp-engine: the server is already listening');
     }
     if (this.state !== 'idle') {
@@ -132,17 +139,44 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
         cause: err,
       });
     }
+    const result: ListenResult = { port: engine.boundPort(), rtmp: engine.boundPort() };
     this.engine = engine;
-    this.state = 'listening';
-    this.boundPort = engine.boundPort();
-    guardUntilClosed(this);
-    if (this.options.rtmps) {
-      const rtmpsPort = engine.boundTlsPort();
-      this.logger.info({ host, port: this.boundPort, rtmpsHost: this.options.rtmps.host, rtmpsPort }, 'listening');
-      return { port: this.boundPort, rtmpsPort };
+    if (this.options.http) {
+      this.state = 'starting';
+      const http = new HttpService({ options: this.options, logger: this.logger, authorizer: this.effectiveAuthorizer });
+      if (!this.refed) http.unref();
+      try {
+        result.http = await http.listen();
+      } catch (err) {
+        // Leave nothing bound: a failed listen() may be retried.
+        this.engine = undefined;
+        this.state = 'idle';
+        engine.stop();
+        throw err;
+      }
+      this.http = http;
     }
-    this.logger.info({ host, port: this.boundPort }, 'listening');
-    return { port: this.boundPort };
+    this.state = 'listening';
+    this.boundPort = result.port;
+    guardUntilClosed(this);
+    const fields: LogFields = { host, port: this.boundPort };
+    if (this.options.rtmps) {
+      result.rtmpsPort = engine.boundTlsPort();
+      Object.assign(fields, { rtmpsHost: this.options.rtmps.host, rtmpsPort: result.rtmpsPort });
+    }
+    if (this.options.http) Object.assign(fields, { httpHost: this.options.http.host, httpPort: result.http });
+    this.logger.info(fields, 'listening');
+    return result;
+  }
+
+  /** HLS/DASH viewer sessions of a stream ("app/name") active in the last 30 s. */
+  viewers(stream: string): number {
+    return this.http?.viewers(stream) ?? 0;
+  }
+
+  /** The bound HTTP port, or null when HTTP is off or not listening. */
+  httpPort(): number | null {
+    return this.http ? this.http.port() : null;
   }
 
   /**
@@ -243,12 +277,14 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   ref(): this {
     this.refed = true;
     this.engine?.ref();
+    this.http?.ref();
     return this;
   }
 
   unref(): this {
     this.refed = false;
     this.engine?.unref();
+    this.http?.unref();
     return this;
   }
 
@@ -271,6 +307,10 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       return { publishers: 0, players: 0, forced: 0 };
     }
     this.state = 'closing';
+    // HTTP first: waiting playlist requests are answered while the engine still runs.
+    const http = this.http;
+    this.http = undefined;
+    await http?.close();
     const roles = new Map(engine.stats().sessions.map((s) => [s.id, s.role]));
     engine.beginShutdown();
     await this.waitForDrain(engine, graceMs);

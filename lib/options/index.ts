@@ -50,7 +50,7 @@ export interface ServerOptions {
   limits?: LimitOptions;
   access?: AccessOptions;
   auth?: AuthOptions;
-  /** HTTP (HLS/DASH, admin, dashboard): accepted and stored; served in a later release. Default false. */
+  /** The built-in HTTP server (HLS/LL-HLS/DASH, player page). Default on at 0.0.0.0:8000; false: off. */
   http?: HttpOptions | false;
   /** Default "info" (or the given logger's own level). */
   logLevel?: LogLevelName;
