@@ -70,6 +70,9 @@ export type {
   WebhookAuthorizerOptions,
 } from './auth';
 
+export { createPageHandler, listHlsStreams } from './http/page';
+export type { PageHandler, PageHandlerOptions, StreamSummary } from './http/page';
+
 /** Version of the loaded native engine. */
 export function engineVersion(): string {
   return loadAddon().version();
