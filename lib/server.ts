@@ -14,6 +14,7 @@ import type { Authorizer } from './auth/types';
 import { ErrorCodes, fromNativeError, RtmpEngineError } from './errors';
 import { type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
 import { guardUntilClosed, releaseGuard } from './exit-guard';
+import { HlsStore } from './http/hls/store';
 import { HttpService } from './http/http-service';
 import { type LogFields, ServerLogger } from './logger';
 import { loadAddon } from './native';
@@ -143,7 +144,12 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     this.engine = engine;
     if (this.options.http) {
       this.state = 'starting';
-      const http = new HttpService({ options: this.options, logger: this.logger, authorizer: this.effectiveAuthorizer });
+      const http = new HttpService({
+        options: this.options,
+        logger: this.logger,
+        authorizer: this.effectiveAuthorizer,
+        hls: { store: new HlsStore() },
+      });
       if (!this.refed) http.unref();
       try {
         result.http = await http.listen();
