@@ -157,7 +157,7 @@ describe('MPD', () => {
     store.close();
   });
 
-  test('a republish opens a new Period (new init, numbering continued); ids and starts stay as the window slides', () => {
+  test('a republish opens a new Period (new init, numbers continue); ids and starts stay as the window slides', () => {
     const store = new HlsStore({ windowSegments: 4 });
     const a = new FakePublish({ publishId: 1 });
     feed(store, a.init());

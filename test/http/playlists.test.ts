@@ -236,7 +236,8 @@ describe('master playlist', () => {
         '#EXT-X-INDEPENDENT-SEGMENTS',
         '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="audio",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",' +
           'URI="audio.m3u8?token=abc&hls_sid=s1"',
-        `#EXT-X-STREAM-INF:BANDWIDTH=${bwVideo.peak + bwAudio.peak},AVERAGE-BANDWIDTH=${bwVideo.average + bwAudio.average},` +
+        `#EXT-X-STREAM-INF:BANDWIDTH=${bwVideo.peak + bwAudio.peak},` +
+          `AVERAGE-BANDWIDTH=${bwVideo.average + bwAudio.average},` +
           'CODECS="avc1.64001f,mp4a.40.2",RESOLUTION=1280x720,FRAME-RATE=30.000,AUDIO="audio"',
         'video.m3u8?token=abc&hls_sid=s1',
         '',

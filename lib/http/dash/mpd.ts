@@ -163,7 +163,8 @@ function writeAdaptationSet(
   if (kind === 'audio' && track.channels) {
     out.push(`      <Representation ${attrs(rep)}>`);
     const scheme = 'urn:mpeg:dash:23003:3:audio_channel_configuration:2011';
-    out.push(`        <AudioChannelConfiguration ${attrs([['schemeIdUri', scheme], ['value', String(track.channels)]])}/>`);
+    const channels = attrs([['schemeIdUri', scheme], ['value', String(track.channels)]]);
+    out.push(`        <AudioChannelConfiguration ${channels}/>`);
     out.push('      </Representation>');
   } else {
     out.push(`      <Representation ${attrs(rep)}/>`);
