@@ -158,6 +158,23 @@ describe('media playlist (LL-HLS)', () => {
     store.close();
   });
 
+  test('a delta update never skips a discontinuity (the count of later segments would change)', () => {
+    const store = new HlsStore({ windowSegments: 12, segmentDuration: 1 });
+    const a = new FakePublish({ publishId: 1 });
+    feed(store, a.init());
+    for (let i = 0; i < 3; i++) feed(store, a.segment(1000));
+    feed(store, a.end());
+    const b = new FakePublish({ publishId: 2 });
+    feed(store, b.init());
+    for (let i = 0; i < 9; i++) feed(store, b.segment(1000));
+    const view = store.get('live/cam')!;
+    // 12 × 1 s, CAN-SKIP-UNTIL 6 s: six are old enough, but msn 3 starts the second publish.
+    const delta = renderMediaPlaylist(view, 'video', { skip: true });
+    expect(lines(delta, '#EXT-X-SKIP')).toEqual(['#EXT-X-SKIP:SKIPPED-SEGMENTS=3']);
+    expect(delta).toContain('#EXT-X-SKIP:SKIPPED-SEGMENTS=3\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init-1-video.mp4"\n');
+    store.close();
+  });
+
   test('the same window gives the same bytes; query goes on every URL', () => {
     const { store, view } = build([2000, 2000, 2000], 2);
     const a = renderMediaPlaylist(view, 'audio', { query: 'token=abc' });
