@@ -9,10 +9,11 @@
  *                          (§4.4.3.8: at least twice, three times recommended);
  *                          CAN-SKIP-UNTIL = 6 × target duration (§4.4.3.8 minimum)
  *   #EXT-X-PART            for the last two complete segments and the open one
- *   #EXT-X-PRELOAD-HINT    the next part while a publisher is live
+ *   #EXT-X-PRELOAD-HINT    the next part that can be listed, until EXT-X-ENDLIST
  *   #EXT-X-RENDITION-REPORT the other track's playlist (§4.4.5.4)
  *   #EXT-X-SKIP            with `skip` (_HLS_skip=YES): segments wholly older
- *                          than CAN-SKIP-UNTIL from the end are left out (§6.2.5.1)
+ *                          than CAN-SKIP-UNTIL from the end are left out (§6.2.5.1),
+ *                          never past an EXT-X-DISCONTINUITY
  * Version: 9 with parts (EXT-X-SKIP needs 9), 6 for fMP4 (EXT-X-MAP in a media
  * playlist), 3 for TS (decimal EXTINF) (§7).
  *
@@ -76,12 +77,19 @@ export function renderMediaPlaylist(
     writeSegmentHead(out, view, track, open, initId, q);
     writeParts(out, track, open, q);
   }
-  if (ll && view.live && !view.ended) {
-    // The next part; none while the open segment has lost one (it can never be listed).
-    const next = open === undefined ? { msn: view.nextMsn, part: 0 } : { msn: open.msn, part: open.parts.length };
-    if (open === undefined || view.part(track, next.msn, next.part) === 'future') {
-      out.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${withQuery(hlsNames.part(next.msn, next.part, track), q)}"`);
-    }
+  if (ll && !view.ended) {
+    // The next part that can be listed: the open segment's next one, or part 0 of the
+    // next segment when none is open, the open one lost a part (it will close as a gap),
+    // or the publisher is away (a new publish starts the next segment). LL-HLS playlists
+    // without EXT-X-ENDLIST carry a hint (RFC 8216bis §4.4.5.3).
+    const whole = open !== undefined && view.part(track, open.msn, open.parts.length) === 'future';
+    const next =
+      open === undefined
+        ? { msn: view.nextMsn, part: 0 }
+        : whole
+          ? { msn: open.msn, part: open.parts.length }
+          : { msn: open.msn + 1, part: 0 };
+    out.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${withQuery(hlsNames.part(next.msn, next.part, track), q)}"`);
   }
   if (ll) {
     for (const other of view.tracks) {
@@ -122,7 +130,13 @@ function writeParts(out: string[], track: HlsTrackKind, seg: HlsSegmentInfo, q: 
   }
 }
 
-/** Leading segments that end at least `untilMs` before the playlist's end (RFC 8216bis §6.2.5.1). */
+/**
+ * Leading segments that end at least `untilMs` before the playlist's end
+ * (RFC 8216bis §6.2.5.1), stopping before a segment that carries
+ * EXT-X-DISCONTINUITY: the tag would vanish with it and a client counting
+ * discontinuities in the delta would place later segments on the wrong
+ * timeline (hls-parser does exactly that).
+ */
 function skippable(segments: readonly HlsSegmentInfo[], untilMs: number): number {
   let total = 0;
   for (const s of segments) total += s.duration;
@@ -130,7 +144,7 @@ function skippable(segments: readonly HlsSegmentInfo[], untilMs: number): number
   let n = 0;
   for (const s of segments.slice(0, Math.max(0, segments.length - kPartSegments))) {
     end += s.duration;
-    if (total - end < untilMs) break;
+    if (total - end < untilMs || s.discontinuity) break;
     n++;
   }
   return n;
