@@ -352,6 +352,12 @@ describe('options → native config', () => {
         'maxPendingPerIp',
         'maxPendingOutputBytes',
         'maxMetadataBytes',
+        'hlsEnabled',
+        'hlsApps',
+        'hlsFormat',
+        'hlsSegmentDurationMs',
+        'hlsPartDurationMs',
+        'hlsMaxSegmentBytes',
         'logLevel',
       ].sort(),
     );
