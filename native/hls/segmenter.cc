@@ -346,22 +346,17 @@ void Segmenter::takeSecondary(std::optional<int64_t> beforeMs) {
   }
 }
 
-std::vector<std::vector<base::Bytes>> Segmenter::fragments() {
-  std::vector<std::vector<base::Bytes>> pieces;
+void Segmenter::fragments(std::vector<base::Bytes>& video, std::vector<base::Bytes>& audio) {
   for (size_t k : {kVideo, kAudio}) {
-    if (!tracks_[k]) continue;
+    if (!tracks_[k] || tracks_[k]->unit.empty()) continue;
     auto& unit = tracks_[k]->unit;
-    if (unit.empty()) {
-      pieces.emplace_back();
-      continue;
-    }
     std::vector<Sample> samples;
     samples.reserve(unit.size());
     for (Timed& t : unit) samples.push_back(std::move(t.sample));
     unit.clear();
-    pieces.push_back(writeFragment(++fragmentSeq_[k], tracks_[k]->setup.config, samples));
+    (k == kVideo ? video : audio) =
+        writeFragment(++fragmentSeq_[k], tracks_[k]->setup.config, samples);
   }
-  return pieces;
 }
 
 uint64_t Segmenter::pdt(int64_t ms) const {
@@ -378,7 +373,7 @@ void Segmenter::closePart(int64_t endMs, std::vector<SegmenterRecord>& out) {
   part.durationMs = static_cast<uint32_t>(std::max<int64_t>(0, endMs - partStartMs_));
   part.independent = partIndependent_;
   part.programDateTime = pdt(partStartMs_);
-  part.pieces = fragments();
+  fragments(part.video, part.audio);
   ++counters_.parts;
   out.emplace_back(std::move(part));
 }
@@ -399,7 +394,7 @@ void Segmenter::closeSegment(int64_t endMs, bool forced, std::vector<SegmenterRe
       }
       segment.ts = ts_->writeSegment(perTrack);
     } else {
-      segment.pieces = fragments();
+      fragments(segment.video, segment.audio);
     }
   }
   segment.initId = initId_;

@@ -73,7 +73,7 @@ struct TrackRecord {
   base::Bytes init;      // fmp4: ftyp + moov of this track; ts: empty
 };
 
-// Tracks are listed video first; every per-track vector below follows that order.
+// Tracks are listed video first.
 struct InitRecord {
   uint32_t initId = 0;
   SegmentFormat format = SegmentFormat::kFmp4;
@@ -90,7 +90,9 @@ struct PartRecord {
   uint32_t durationMs = 0;
   bool independent = false;  // starts with a keyframe (audio-only: always)
   uint64_t programDateTime = 0;
-  std::vector<std::vector<base::Bytes>> pieces;  // per track; empty: no sample this part
+  // Per track: empty when the stream has no such track or it had no sample here.
+  std::vector<base::Bytes> video;
+  std::vector<base::Bytes> audio;
 };
 
 struct SegmentRecord {
@@ -102,8 +104,9 @@ struct SegmentRecord {
   bool independent = false;
   bool forced = false;  // cut by a cap, not at a keyframe
   uint64_t programDateTime = 0;
-  std::vector<std::vector<base::Bytes>> pieces;  // fmp4 without parts: per track
-  base::Bytes ts;                                // ts: the muxed segment
+  std::vector<base::Bytes> video;  // fmp4 without parts: each track's fragment
+  std::vector<base::Bytes> audio;
+  base::Bytes ts;  // ts: the muxed segment
 };
 
 struct EndRecord {
@@ -175,7 +178,8 @@ class Segmenter {
   void takeSecondary(std::optional<int64_t> beforeMs);
   void closePart(int64_t endMs, std::vector<SegmenterRecord>& out);
   void closeSegment(int64_t endMs, bool forced, std::vector<SegmenterRecord>& out);
-  std::vector<std::vector<base::Bytes>> fragments();
+  // Writes each track's samples of the open unit as one fragment (into video/audio).
+  void fragments(std::vector<base::Bytes>& video, std::vector<base::Bytes>& audio);
   uint64_t pdt(int64_t ms) const;
 
   bool parts() const { return config_.format == SegmentFormat::kFmp4 && config_.partDurationMs; }
