@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <string>
-#include <tuple>
 #include <utility>
 
 #include "base/clock.h"
@@ -91,15 +90,16 @@ void HlsTap::noteSkipped() {
   // Logged once per codec (not per packet): the stream plays without that track.
   const hls::SegmenterCounters& c = segmenter_.counters();
   const base::LogContext context{.sessionId = publishId_};
-  for (auto [codec, logged, kind] : {std::tuple{c.skippedVideo, &loggedVideo_, "video"},
-                                     std::tuple{c.skippedAudio, &loggedAudio_, "audio"}}) {
-    if (codec == media::Codec::kUnknown || codec == *logged) continue;
-    *logged = codec;
+  auto note = [&](media::Codec codec, media::Codec& logged, const char* kind) {
+    if (codec == media::Codec::kUnknown || codec == logged) return;
+    logged = codec;
     base::log(base::LogLevel::kWarn, "hls", context, [&] {
       return stream_ + ": " + kind + " codec " + std::string(media::codecName(codec)) +
              " is not carried in HLS (H.264, HEVC, AV1, AAC are): that track is left out";
     });
-  }
+  };
+  note(c.skippedVideo, loggedVideo_, "video");
+  note(c.skippedAudio, loggedAudio_, "audio");
   if (c.forcedCuts != loggedForcedCuts_) {
     loggedForcedCuts_ = c.forcedCuts;
     base::log(base::LogLevel::kWarn, "hls", context, [&] {
