@@ -130,7 +130,16 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     if (keys) this.effectiveAuthorizer = withStaticKeys(keys, this.authorizer);
     else this.effectiveAuthorizer = this.authorizer;
     // The window of every stream's HLS/DASH segments, fed by the engine's segmenter.
-    this.store = new HlsStore();
+    const hls = this.options.hls;
+    this.store = hls.enabled
+      ? new HlsStore({
+          windowSegments: hls.windowSegments,
+          maxStreamBytes: hls.maxStreamBytes,
+          endAfter: hls.endAfter,
+          segmentDuration: hls.segmentDuration,
+          partDuration: hls.format === 'ts' ? 0 : hls.partDuration,
+        })
+      : undefined;
     const engine = this.createEngine(toNativeConfig(this.options, this.effectiveAuthorizer !== undefined), (batch) =>
       this.onEvents(batch),
     );
@@ -138,7 +147,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     try {
       engine.start();
     } catch (err) {
-      this.store.close();
+      this.store?.close();
       this.store = undefined;
       const native = fromNativeError(err);
       throw new RtmpEngineError(native.code, `rtmp-engine: cannot listen on ${host}:${port}: ${native.message}`, {
