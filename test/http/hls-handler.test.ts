@@ -182,6 +182,23 @@ describe('playlists', () => {
     expect(await head.text()).toBe('');
   });
 
+  test('every change of the window is in the next answer (the written text is reused only while unchanged)', async () => {
+    const { base, store } = await setup({}, { endAfter: 0.05 });
+    const pub = live(store, 2);
+    const first = await (await fetch(`${base}/live/cam/video.m3u8`)).text();
+    expect(await (await fetch(`${base}/live/cam/video.m3u8`)).text()).toBe(first);
+    const items = pub.segment();
+    feed(store, items[0] as HlsFeedItem);
+    const second = await (await fetch(`${base}/live/cam/video.m3u8`)).text();
+    expect(second).toContain('part-2-0-video.m4s"');
+    feed(store, items.slice(1));
+    const third = await (await fetch(`${base}/live/cam/video.m3u8`)).text();
+    expect(third).toContain('seg-2-video.m4s');
+    feed(store, pub.end());
+    await until(() => store.get('live/cam')?.ended === true, 'the end');
+    expect(await (await fetch(`${base}/live/cam/video.m3u8`)).text()).toContain('#EXT-X-ENDLIST');
+  });
+
   test('a track the stream lacks is 404', async () => {
     const { base, store } = await setup();
     live(store, 3, { tracks: [kAudio] });
