@@ -103,6 +103,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private effectiveAuthorizer: Authorizer | undefined;
   private http: HttpService | undefined;
   private store: HlsStore | undefined;
+  /** Settles when a listen() binding HTTP is done (either way); close() waits for it. */
+  private starting: Promise<unknown> | undefined;
 
   constructor(options: ServerOptions = {}, internals: ServerInternals = {}) {
     super();
@@ -165,8 +167,10 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
         ...(this.store ? { hls: { store: this.store } } : {}),
       });
       if (!this.refed) http.unref();
+      const bound = http.listen();
+      this.starting = bound.catch(() => undefined);
       try {
-        result.http = await http.listen();
+        result.http = await bound;
       } catch (err) {
         // Leave nothing bound: a failed listen() may be retried.
         this.engine = undefined;
@@ -331,6 +335,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   }
 
   private async closeEngine(graceMs: number): Promise<CloseResult> {
+    if (this.state === 'starting') await this.starting;
     const engine = this.engine;
     if (this.state !== 'listening' || !engine) {
       this.state = 'closed';
