@@ -245,6 +245,8 @@ void Segmenter::finalizeLast(std::optional<uint64_t> nextDts) {
 }
 
 void Segmenter::placePrimary(Timed sample, uint64_t wallMs, std::vector<SegmenterRecord>& out) {
+  // Cut times never go back, whatever the timestamps do (the dts is clamped too).
+  if (segmentOpen_) sample.ms = std::max(sample.ms, lastPrimaryMs_);
   const int64_t ms = sample.ms;
   const bool sync = sample.sample.sync;
   const size_t size = sample.sample.data.size();

@@ -323,6 +323,20 @@ TEST(SegmenterTest, TimestampsWrappingPast32BitsKeepCounting) {
   }
 }
 
+TEST(SegmenterTest, TimestampsGoingBackDoNotMakeTimeRunBackwards) {
+  Publisher pub;
+  pub.headers();
+  pub.av(0, 1'000, 30, 30);
+  pub.av(500, 3'000, 30, 30);  // the publisher's clock steps back 500 ms
+  pub.finish();
+  expectWellFormed(pub, 200);
+  int64_t last = 0;
+  for (const auto& p : pub.all<PartRecord>()) {
+    EXPECT_GE(p.startMs, last);
+    last = p.startMs;
+  }
+}
+
 TEST(SegmenterTest, NoKeyframeForLongIsCutAtTenTimesTheTargetAndCounted) {
   Publisher pub;
   pub.headers();
