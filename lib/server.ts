@@ -434,6 +434,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       decision.allow,
       decision.allow ? (decision.name ?? '') : '',
       decision.allow ? '' : decision.reason,
+      // Publish taps by name (native/server/hls_tap.h): 'hls' on, '!hls' off.
+      decision.allow && decision.hls !== undefined ? [decision.hls ? 'hls' : '!hls'] : undefined,
     );
   }
 
