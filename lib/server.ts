@@ -14,6 +14,7 @@ import type { Authorizer } from './auth/types';
 import { ErrorCodes, fromNativeError, RtmpEngineError } from './errors';
 import { type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
 import { guardUntilClosed, releaseGuard } from './exit-guard';
+import type { HlsFeedCounters } from './http/hls/feed';
 import { HlsStore } from './http/hls/store';
 import { HttpService } from './http/http-service';
 import { type LogFields, ServerLogger } from './logger';
@@ -103,6 +104,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private effectiveAuthorizer: Authorizer | undefined;
   private http: HttpService | undefined;
   private store: HlsStore | undefined;
+  private hlsCounters: HlsFeedCounters = { pushed: 0, dropped: 0, droppedBytes: 0 };
   /** Settles when a listen() binding HTTP is done (either way); close() waits for it. */
   private starting: Promise<unknown> | undefined;
 
@@ -146,6 +148,14 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       this.onEvents(batch),
     );
     if (!this.refed) engine.unref();
+    const store = this.store;
+    if (store) {
+      // Segment items arrive in batches on this thread; the store keeps the window and wakes waiters.
+      engine.setHlsFeed((items, counters) => {
+        for (const item of items) store.ingest(item);
+        this.hlsCounters = counters;
+      });
+    }
     try {
       engine.start();
     } catch (err) {
@@ -201,6 +211,11 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
    */
   hlsStore(): HlsStore | undefined {
     return this.store;
+  }
+
+  /** The engine's HLS feed channel: items handed to JS, and items dropped when JS fell behind. */
+  hlsFeedCounters(): HlsFeedCounters {
+    return { ...this.hlsCounters };
   }
 
   /** HLS/DASH viewer sessions of a stream ("app/name") active in the last 30 s. */
