@@ -23,7 +23,8 @@
  * shared in caches.
  */
 import type { HlsTrackKind } from './feed';
-import { hlsNames, isoDate, seconds, withQuery } from './text';
+import { hlsNames } from './names';
+import { isoDate, seconds, withQuery } from './text';
 import type { HlsSegmentInfo, HlsStreamView } from './view';
 
 export interface MediaPlaylistOptions {
