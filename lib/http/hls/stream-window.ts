@@ -79,6 +79,7 @@ export class StreamWindow implements HlsStreamView {
   ended = false;
   availabilityStart: number | undefined = undefined;
   updatedAt: number;
+  version = 0;
   /** Items that could not be placed (stale, duplicate, before their init). */
   ignoredItems = 0;
   /** Segments listed as gaps. */
@@ -129,6 +130,7 @@ export class StreamWindow implements HlsStreamView {
     if (changed) {
       this.trim();
       this.updatedAt = now;
+      this.version++;
     } else {
       this.ignoredItems++;
     }
@@ -140,6 +142,7 @@ export class StreamWindow implements HlsStreamView {
     this.closeOpen(undefined);
     this.ended = true;
     this.updatedAt = now;
+    this.version++;
   }
 
   /** The Media Sequence Number of the last complete segment (-1 before the first). */

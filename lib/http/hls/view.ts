@@ -93,6 +93,11 @@ export interface HlsStreamView {
   readonly availabilityStart: number | undefined;
   /** Unix ms of the last change (DASH publishTime). */
   readonly updatedAt: number;
+  /**
+   * Goes up by one with every change a reader can see: with `epoch`, it names
+   * this exact state (a playlist ETag, a key for caching rendered text).
+   */
+  readonly version: number;
   /** The tracks an init carried (undefined once it left the window). */
   initTracks(initId: number): readonly HlsTrackInfo[] | undefined;
   bandwidth(track: HlsTrackKind): HlsBandwidth;

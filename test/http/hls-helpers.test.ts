@@ -1,6 +1,12 @@
-/** The URL layout both ways: names written by the playlists parse back; non-canonical names do not. */
+/**
+ * What the handler uses beside the store: the URL layout both ways (names
+ * written by the playlists parse back, non-canonical ones do not), byte ranges
+ * over a parts list, and the rendered-text cache.
+ */
+import { byteLength, sliceBytes } from '../../lib/http/hls/bytes';
 import { hlsNames, parseHlsName, playlistTracks } from '../../lib/http/hls/names';
 import { HlsStore } from '../../lib/http/hls/store';
+import { HlsTextCache } from '../../lib/http/hls/text-cache';
 import { FakePublish, kAudio } from './hls-feed-builder';
 
 test('every name the writers use parses back to what it names', () => {
@@ -41,4 +47,39 @@ test('the media playlists a stream has: per track for fMP4, one for TS', () => {
   expect(playlistTracks(store.get('live/a')!)).toEqual(['audio']);
   expect(playlistTracks(store.get('live/ts')!)).toEqual(['video']);
   store.close();
+});
+
+test('the text cache renders once per state and variant, and again after a change', () => {
+  const store = new HlsStore();
+  const pub = new FakePublish();
+  store.ingest(pub.init());
+  const cache = new HlsTextCache();
+  const view = store.get('live/cam')!;
+  let renders = 0;
+  const render = (): string => `v${view.version}:${++renders}`;
+  const first = cache.get(view, 'video.m3u8', render);
+  for (let i = 0; i < 1000; i++) expect(cache.get(view, 'video.m3u8', render)).toBe(first);
+  expect(renders).toBe(1);
+  cache.get(view, 'audio.m3u8', render);
+  expect(renders).toBe(2);
+  const before = view.version;
+  store.ingest(pub.segment()[0]!);
+  expect(view.version).toBe(before + 1);
+  expect(cache.get(view, 'video.m3u8', render)).not.toBe(first);
+  expect(renders).toBe(3);
+  store.close();
+});
+
+describe('bytes helpers', () => {
+  test('length and ranges over a parts list, without copying', () => {
+    const list = [Buffer.from('abc'), Buffer.from('defg'), Buffer.from('hi')];
+    expect(byteLength(list)).toBe(9);
+    expect(byteLength(Buffer.from('xy'))).toBe(2);
+    expect(Buffer.concat(sliceBytes(list, 2, 8)).toString()).toBe('cdefgh');
+    expect(Buffer.concat(sliceBytes(list, 0, 100)).toString()).toBe('abcdefghi');
+    expect(sliceBytes(list, 3, 7)).toEqual([Buffer.from('defg')]);
+    expect(sliceBytes(list, 3, 7)[0]).toBe(list[1]);
+    expect(sliceBytes(list, 9, 12)).toEqual([]);
+    expect(Buffer.concat(sliceBytes(Buffer.from('hello'), 1, 3)).toString()).toBe('el');
+  });
 });
