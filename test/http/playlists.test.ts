@@ -123,7 +123,7 @@ describe('media playlist (LL-HLS)', () => {
     store.close();
   });
 
-  test('a gap segment is listed with EXT-X-GAP and without parts; past a lost part the hint is the next segment', () => {
+  test('a gap segment: EXT-X-GAP and no parts; past a lost part the hint is the next segment', () => {
     const { store, view, pub } = build([2000]);
     const items = pub.segment();
     items.splice(2, 1);
@@ -171,7 +171,9 @@ describe('media playlist (LL-HLS)', () => {
     // 12 × 1 s, CAN-SKIP-UNTIL 6 s: six are old enough, but msn 3 starts the second publish.
     const delta = renderMediaPlaylist(view, 'video', { skip: true });
     expect(lines(delta, '#EXT-X-SKIP')).toEqual(['#EXT-X-SKIP:SKIPPED-SEGMENTS=3']);
-    expect(delta).toContain('#EXT-X-SKIP:SKIPPED-SEGMENTS=3\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init-1-video.mp4"\n');
+    expect(delta).toContain(
+      '#EXT-X-SKIP:SKIPPED-SEGMENTS=3\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init-1-video.mp4"\n',
+    );
     store.close();
   });
 
