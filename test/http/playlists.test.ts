@@ -253,7 +253,6 @@ describe('master playlist', () => {
       [
         '#EXTM3U',
         '#EXT-X-VERSION:6',
-        '#EXT-X-INDEPENDENT-SEGMENTS',
         '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="audio",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",' +
           'URI="audio.m3u8?token=abc&hls_sid=s1"',
         `#EXT-X-STREAM-INF:BANDWIDTH=${bwVideo.peak + bwAudio.peak},` +

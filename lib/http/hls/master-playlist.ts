@@ -30,7 +30,9 @@ export function renderMasterPlaylist(view: HlsStreamView, options: MasterPlaylis
   const q = options.query;
   const video = view.tracks.find((t) => t.kind === 'video');
   const audio = view.tracks.find((t) => t.kind === 'audio');
-  const out: string[] = ['#EXTM3U', `#EXT-X-VERSION:${view.format === 'fmp4' ? 6 : 4}`, '#EXT-X-INDEPENDENT-SEGMENTS'];
+  // No EXT-X-INDEPENDENT-SEGMENTS: the segmenter cuts a segment without a keyframe when a
+  // GOP outgrows its bounds, and the tag would claim every segment starts with one.
+  const out: string[] = ['#EXTM3U', `#EXT-X-VERSION:${view.format === 'fmp4' ? 6 : 4}`];
   const separateAudio = view.format === 'fmp4' && video !== undefined && audio !== undefined;
   if (separateAudio && audio) {
     const channels = audio.channels ? `,CHANNELS="${audio.channels}"` : '';
