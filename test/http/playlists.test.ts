@@ -302,3 +302,29 @@ describe('master playlist', () => {
     store.close();
   });
 });
+
+describe('a track without samples', () => {
+  test('a part without audio is GAP=YES in the audio playlist only; a segment without audio is EXT-X-GAP', () => {
+    const store = new HlsStore();
+    const pub = new FakePublish();
+    feed(store, pub.init());
+    const noAudio = (items: HlsFeedItem[], which: (part: number) => boolean): HlsFeedItem[] =>
+      items.map((it) => (it.type === 'part' && which(it.part) ? { ...it, audio: undefined } : it));
+    feed(store, noAudio(pub.segment(), (p) => p === 3));
+    feed(store, noAudio(pub.segment(), () => true));
+    feed(store, pub.segment().slice(0, 2));
+    const view = store.get('live/cam')!;
+    const audio = renderMediaPlaylist(view, 'audio');
+    const video = renderMediaPlaylist(view, 'video');
+    expect(lines(audio, '#EXT-X-PART:')[3]).toBe('#EXT-X-PART:DURATION=0.200,URI="part-0-3-audio.m4s",GAP=YES');
+    expect(lines(audio, '#EXT-X-PART:')[4]).toBe('#EXT-X-PART:DURATION=0.200,URI="part-0-4-audio.m4s"');
+    expect(lines(audio, '#EXT-X-PART:').slice(10, 20).every((l) => l.endsWith(',GAP=YES'))).toBe(true);
+    expect(audio).toContain('#EXT-X-GAP\n#EXTINF:2.000,\nseg-1-audio.m4s\n');
+    expect(audio.match(/#EXT-X-GAP\n/g)?.length).toBe(1);
+    expect(video).not.toContain('GAP');
+    expect(view.part('audio', 0, 3)).toBeUndefined();
+    expect(view.segment('audio', 1)).toBeUndefined();
+    expect((view.segment('audio', 0) as Buffer[]).length).toBe(9);
+    store.close();
+  });
+});

@@ -280,11 +280,13 @@ export class StreamWindow implements HlsStreamView {
       return true;
     }
     const bytes: TrackBytes = {};
+    const counts: Partial<Record<HlsTrackKind, number>> = {};
     let size = 0;
     for (const kind of kKinds) {
       const b = item[kind];
-      if (b === undefined) continue;
+      if (b === undefined || b.length === 0) continue;
       bytes[kind] = b;
+      counts[kind] = b.length;
       seg.bytes[kind] = (seg.bytes[kind] ?? 0) + b.length;
       size += b.length;
     }
@@ -295,6 +297,7 @@ export class StreamWindow implements HlsStreamView {
       duration: item.duration,
       independent: item.independent,
       programDateTime: item.programDateTime,
+      bytes: counts,
     });
     seg.size += size;
     this.totalBytes += size;
@@ -322,7 +325,7 @@ export class StreamWindow implements HlsStreamView {
       let size = 0;
       for (const kind of kKinds) {
         const b = item[kind];
-        if (b === undefined) continue;
+        if (b === undefined || b.length === 0) continue;
         whole[kind] = b;
         seg.bytes[kind] = b.length;
         size += b.length;

@@ -19,6 +19,8 @@ export interface HlsPartInfo {
   independent: boolean;
   /** Unix ms of the part's first sample. */
   programDateTime: number;
+  /** Bytes per track (a track without samples in this part has none: GAP=YES in its playlist). */
+  bytes: Readonly<Partial<Record<HlsTrackKind, number>>>;
 }
 
 export interface HlsSegmentInfo {
