@@ -78,7 +78,7 @@ function checkInvariants(view: HlsStreamView, maxBytes: number): void {
   });
   const last = all[all.length - 1];
   if (last !== undefined && view.nextMsn !== last.msn + 1) fail(`nextMsn ${view.nextMsn}`);
-  const held = (view as unknown as { heldBytes: number }).heldBytes;
+  const held = view.heldBytes;
   const openBytes = (view.open?.bytes.video ?? 0) + (view.open?.bytes.audio ?? 0);
   if (view.segments.length > 0 && held - openBytes > maxBytes) fail(`held ${held} > ${maxBytes}`);
 }

@@ -377,3 +377,19 @@ describe('end of a publish', () => {
     store.close();
   });
 });
+
+describe('memory', () => {
+  test('heldBytes counts parts, segments and inits, and drops with the window', () => {
+    const store = new HlsStore({ windowSegments: 2 });
+    const pub = new FakePublish();
+    feed(store, pub.init());
+    const view = store.get('live/cam')!;
+    const init = 'init-v-1-0'.length + 'init-a-1-0'.length;
+    expect(view.heldBytes).toBe(init);
+    for (let i = 0; i < 5; i++) feed(store, pub.segment());
+    expect(view.heldBytes).toBe(init + 2 * 10 * 1100);
+    feed(store, pub.segment().slice(0, 3));
+    expect(view.heldBytes).toBe(init + 2 * 10 * 1100 + 3 * 1100);
+    store.close();
+  });
+});

@@ -100,6 +100,8 @@ export interface HlsStreamView {
    * this exact state (a playlist ETag, a key for caching rendered text).
    */
   readonly version: number;
+  /** Bytes held for this stream: parts, segments and init segments (memory per stream). */
+  readonly heldBytes: number;
   /** The tracks an init carried (undefined once it left the window). */
   initTracks(initId: number): readonly HlsTrackInfo[] | undefined;
   bandwidth(track: HlsTrackKind): HlsBandwidth;
