@@ -108,6 +108,16 @@
     hls.attachMedia(video);
   }
 
+  // A tab in the background is throttled and falls behind; catching up from
+  // many seconds back at 1.5x would take long, so jump back to the live edge
+  // when the page is shown again (hls.js only does it by itself with
+  // liveMaxLatencyDuration*, which needs liveSyncDuration* too, see above).
+  document.addEventListener('visibilitychange', function () {
+    var hls = exposed.hls;
+    if (document.hidden || !hls || hls.liveSyncPosition === null) return;
+    if (hls.liveSyncPosition - video.currentTime > 3 * (hls.targetLatency || 1)) video.currentTime = hls.liveSyncPosition;
+  });
+
   function startNativeHls() {
     active = {
       mode: 'native HLS',
