@@ -3,6 +3,7 @@
  * items, blocking-reload waiters and the end-of-stream timers (fake time).
  */
 import { HlsStore } from '../../lib/http/hls/store';
+import { byteLength, sliceBytes } from '../../lib/http/hls/bytes';
 import type { HlsFeedItem } from '../../lib/http/hls/feed';
 import { FakePublish, kAudio } from './hls-feed-builder';
 
@@ -375,5 +376,19 @@ describe('end of a publish', () => {
     expect(view.open).toBeUndefined();
     expect(view.segments.map((s) => [s.msn, s.gap, s.duration])).toEqual([[0, false, 800]]);
     store.close();
+  });
+});
+
+describe('bytes helpers', () => {
+  test('length and ranges over a parts list, without copying', () => {
+    const list = [Buffer.from('abc'), Buffer.from('defg'), Buffer.from('hi')];
+    expect(byteLength(list)).toBe(9);
+    expect(byteLength(Buffer.from('xy'))).toBe(2);
+    expect(Buffer.concat(sliceBytes(list, 2, 8)).toString()).toBe('cdefgh');
+    expect(Buffer.concat(sliceBytes(list, 0, 100)).toString()).toBe('abcdefghi');
+    expect(sliceBytes(list, 3, 7)).toEqual([Buffer.from('defg')]);
+    expect(sliceBytes(list, 3, 7)[0]).toBe(list[1]);
+    expect(sliceBytes(list, 9, 12)).toEqual([]);
+    expect(Buffer.concat(sliceBytes(Buffer.from('hello'), 1, 3)).toString()).toBe('el');
   });
 });

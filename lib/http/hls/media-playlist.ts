@@ -12,7 +12,8 @@
  *   #EXT-X-PRELOAD-HINT    the next part while a publisher is live
  *   #EXT-X-RENDITION-REPORT the other track's playlist (§4.4.5.4)
  *   #EXT-X-SKIP            with `skip` (_HLS_skip=YES): segments wholly older
- *                          than CAN-SKIP-UNTIL from the end are left out (§6.2.5.1)
+ *                          than CAN-SKIP-UNTIL from the end are left out (§6.2.5.1),
+ *                          never past an EXT-X-DISCONTINUITY
  * Version: 9 with parts (EXT-X-SKIP needs 9), 6 for fMP4 (EXT-X-MAP in a media
  * playlist), 3 for TS (decimal EXTINF) (§7).
  *
@@ -122,7 +123,13 @@ function writeParts(out: string[], track: HlsTrackKind, seg: HlsSegmentInfo, q: 
   }
 }
 
-/** Leading segments that end at least `untilMs` before the playlist's end (RFC 8216bis §6.2.5.1). */
+/**
+ * Leading segments that end at least `untilMs` before the playlist's end
+ * (RFC 8216bis §6.2.5.1), stopping before a segment that carries
+ * EXT-X-DISCONTINUITY: the tag would vanish with it and a client counting
+ * discontinuities in the delta would place later segments on the wrong
+ * timeline (hls-parser does exactly that).
+ */
 function skippable(segments: readonly HlsSegmentInfo[], untilMs: number): number {
   let total = 0;
   for (const s of segments) total += s.duration;
@@ -130,7 +137,7 @@ function skippable(segments: readonly HlsSegmentInfo[], untilMs: number): number
   let n = 0;
   for (const s of segments.slice(0, Math.max(0, segments.length - kPartSegments))) {
     end += s.duration;
-    if (total - end < untilMs) break;
+    if (total - end < untilMs || s.discontinuity) break;
     n++;
   }
   return n;

@@ -92,6 +92,9 @@ export class StreamWindow implements HlsStreamView {
   /** Where the next segment of the current publish/init should start (ms), once known. */
   private expectedStart: number | undefined;
   private pendingDiscontinuity = false;
+  /** The msn that began the current run of segments without a discontinuity or gap. */
+  private run = 0;
+  private lastClosedGap = false;
   private totalBytes = 0;
 
   constructor(
@@ -294,7 +297,7 @@ export class StreamWindow implements HlsStreamView {
     this.totalBytes += size;
     seg.duration = item.start + item.duration - seg.start;
     this.partTarget = Math.max(this.partTarget, item.duration / 1000);
-    this.noteFirstSample(item.programDateTime);
+    this.noteFirstSample(item);
     return true;
   }
 
@@ -334,7 +337,7 @@ export class StreamWindow implements HlsStreamView {
     } else if (item.parts !== seg.partBytes.length) {
       seg.lossy = true;
     }
-    this.noteFirstSample(item.programDateTime);
+    this.noteFirstSample(item);
     this.close(seg);
     return true;
   }
@@ -372,8 +375,11 @@ export class StreamWindow implements HlsStreamView {
   private newSegment(item: HlsPartItem | HlsSegmentItem, start: number, lossy: boolean): SegmentRecord {
     const discontinuity = this.pendingDiscontinuity;
     this.pendingDiscontinuity = false;
+    const msn = this.nextMsn++;
+    if (discontinuity || this.lastClosedGap || msn === 0) this.run = msn;
     return {
-      msn: this.nextMsn++,
+      msn,
+      run: this.run,
       initId: this.current?.initId ?? 0,
       start,
       duration: 0,
@@ -426,13 +432,15 @@ export class StreamWindow implements HlsStreamView {
     }
     if (seg.duration <= 0) seg.duration = 1;
     this.segments.push(seg);
+    this.lastClosedGap = seg.gap;
     this.expectedStart = seg.start + seg.duration;
     // RFC 8216bis §4.4.3.1: every EXTINF rounded ≤ EXT-X-TARGETDURATION; it only grows.
     this.targetDuration = Math.max(this.targetDuration, Math.ceil(seg.duration / 1000));
   }
 
-  private noteFirstSample(programDateTime: number): void {
-    if (this.availabilityStart === undefined) this.availabilityStart = programDateTime;
+  /** The wall-clock time of the first publish's timeline zero (DASH availabilityStartTime). */
+  private noteFirstSample(item: HlsPartItem | HlsSegmentItem): void {
+    if (this.availabilityStart === undefined) this.availabilityStart = Math.floor(item.programDateTime - item.start);
   }
 
   // ---- window ----------------------------------------------------------------

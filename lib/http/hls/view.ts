@@ -23,6 +23,11 @@ export interface HlsPartInfo {
 
 export interface HlsSegmentInfo {
   msn: number;
+  /**
+   * The msn that began this segment's run: segments with no discontinuity or
+   * gap between them share it (one DASH Period per run).
+   */
+  run: number;
   /** The store's init number: the EXT-X-MAP / DASH initialization it needs. */
   initId: number;
   /** Milliseconds on the stream timeline (restarts with a republish). */
@@ -81,7 +86,10 @@ export interface HlsStreamView {
   readonly live: boolean;
   /** The publisher left more than endAfter ago: EXT-X-ENDLIST, no more changes. */
   readonly ended: boolean;
-  /** Unix ms of the first sample the stream ever had (DASH availabilityStartTime). */
+  /**
+   * Unix ms at which the first publish's timeline was 0 (its first sample's
+   * wall-clock time minus its media time): DASH availabilityStartTime.
+   */
   readonly availabilityStart: number | undefined;
   /** Unix ms of the last change (DASH publishTime). */
   readonly updatedAt: number;
