@@ -145,8 +145,10 @@
     player.updateSettings({
       debug: { logLevel: window.dashjs.Debug ? window.dashjs.Debug.LOG_LEVEL_WARNING : 2 },
       streaming: {
-        // Catch-up also when the MPD is not low-latency: between 0.9x and 1.5x.
-        liveCatchup: { enabled: true, playbackRate: { min: -0.1, max: 0.5 } },
+        // Catch-up also when the MPD is not low-latency, between 0.9x and 1.3x
+        // (dash.js's own low-latency default goes to 1.5x, which drains the
+        // buffer into stalls whenever the MPD's target is out of reach).
+        liveCatchup: { enabled: true, playbackRate: { min: -0.1, max: 0.3 } },
         buffer: { bufferTimeAtTopQuality: 10, bufferTimeAtTopQualityLongForm: 10 },
       },
     });
