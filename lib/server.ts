@@ -14,6 +14,7 @@ import type { Authorizer } from './auth/types';
 import { ErrorCodes, fromNativeError, RtmpEngineError } from './errors';
 import { type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
 import { guardUntilClosed, releaseGuard } from './exit-guard';
+import { HlsStore } from './http/hls/store';
 import { HttpService } from './http/http-service';
 import { type LogFields, ServerLogger } from './logger';
 import { loadAddon } from './native';
@@ -101,6 +102,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   /** What answers authorize events: static keys and/or the hook (set at listen()). */
   private effectiveAuthorizer: Authorizer | undefined;
   private http: HttpService | undefined;
+  private store: HlsStore | undefined;
 
   constructor(options: ServerOptions = {}, internals: ServerInternals = {}) {
     super();
@@ -127,6 +129,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     const keys = this.options.auth.publishKeys;
     if (keys) this.effectiveAuthorizer = withStaticKeys(keys, this.authorizer);
     else this.effectiveAuthorizer = this.authorizer;
+    // The window of every stream's HLS/DASH segments, fed by the engine's segmenter.
+    this.store = new HlsStore();
     const engine = this.createEngine(toNativeConfig(this.options, this.effectiveAuthorizer !== undefined), (batch) =>
       this.onEvents(batch),
     );
@@ -134,6 +138,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     try {
       engine.start();
     } catch (err) {
+      this.store.close();
+      this.store = undefined;
       const native = fromNativeError(err);
       throw new RtmpEngineError(native.code, `rtmp-engine: cannot listen on ${host}:${port}: ${native.message}`, {
         cause: err,
@@ -143,7 +149,12 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     this.engine = engine;
     if (this.options.http) {
       this.state = 'starting';
-      const http = new HttpService({ options: this.options, logger: this.logger, authorizer: this.effectiveAuthorizer });
+      const http = new HttpService({
+        options: this.options,
+        logger: this.logger,
+        authorizer: this.effectiveAuthorizer,
+        ...(this.store ? { hls: { store: this.store } } : {}),
+      });
       if (!this.refed) http.unref();
       try {
         result.http = await http.listen();
@@ -152,6 +163,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
         this.engine = undefined;
         this.state = 'idle';
         engine.stop();
+        this.store?.close();
+        this.store = undefined;
         throw err;
       }
       this.http = http;
@@ -167,6 +180,14 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     if (this.options.http) Object.assign(fields, { httpHost: this.options.http.host, httpPort: result.http });
     this.logger.info(fields, 'listening');
     return result;
+  }
+
+  /**
+   * The HLS/DASH segment store the engine feeds (undefined before listen()).
+   * Mount it with createHlsHandler({ store }) in your own HTTP server (Express…).
+   */
+  hlsStore(): HlsStore | undefined {
+    return this.store;
   }
 
   /** HLS/DASH viewer sessions of a stream ("app/name") active in the last 30 s. */
@@ -317,6 +338,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
 
     const left = new Set(engine.stats().sessions.map((s) => s.id));
     const rest = engine.stop();
+    this.store?.close();
     this.engine = undefined;
     this.state = 'closed';
     releaseGuard(this);

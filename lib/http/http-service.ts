@@ -8,6 +8,7 @@ import type { AuthDecision, AuthRequest, Authorizer } from '../auth/types';
 import type { ServerLogger } from '../logger';
 import type { ResolvedOptions } from '../options';
 import { createHlsHandler, type HlsHandler, type HlsRenderers, type HlsStoreLike } from './hls-handler';
+import { createPageHandler, listHlsStreams, type SummarizableStore } from './page';
 import { HttpServer, type RequestHandler } from './server';
 
 export interface HttpServiceDeps {
@@ -16,8 +17,8 @@ export interface HttpServiceDeps {
   /** The effective authorizer (static keys and/or the hook), if any. */
   authorizer: Authorizer | undefined;
   /** The HLS store and its writers, when HLS is on. */
-  hls?: { store: HlsStoreLike & { close(): void }; render?: HlsRenderers };
-  /** Handlers tried after HLS (the player page). */
+  hls?: { store: HlsStoreLike & SummarizableStore & { close(): void }; render?: HlsRenderers };
+  /** Handlers tried after HLS and before the player page. */
   more?: readonly RequestHandler[];
 }
 
@@ -52,6 +53,9 @@ export class HttpService {
       handlers.push(this.hls);
     }
     handlers.push(...(deps.more ?? []));
+    // The player page last: it owns `/` and `/<app>/<name>`, which HLS never answers.
+    const store = deps.hls?.store;
+    handlers.push(createPageHandler({ listStreams: () => (store ? listHlsStreams(store) : []) }));
     this.server = new HttpServer(handlers, {
       port: http.port,
       host: http.host,
