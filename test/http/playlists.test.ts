@@ -123,14 +123,14 @@ describe('media playlist (LL-HLS)', () => {
     store.close();
   });
 
-  test('a gap segment is listed with EXT-X-GAP and without parts; no preload hint past a lost part', () => {
+  test('a gap segment is listed with EXT-X-GAP and without parts; past a lost part the hint is the next segment', () => {
     const { store, view, pub } = build([2000]);
     const items = pub.segment();
     items.splice(2, 1);
     feed(store, items.slice(0, 4));
     let text = renderMediaPlaylist(view, 'video');
     expect(lines(text, '#EXT-X-PART:').map((l) => attr(l, 'URI'))).toContain('part-1-1-video.m4s');
-    expect(lines(text, '#EXT-X-PRELOAD-HINT')).toEqual([]);
+    expect(lines(text, '#EXT-X-PRELOAD-HINT')).toEqual(['#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-2-0-video.m4s"']);
     feed(store, items.slice(4));
     feed(store, pub.segment());
     text = renderMediaPlaylist(view, 'video');
@@ -194,18 +194,19 @@ describe('media playlist (LL-HLS)', () => {
     store.close();
   });
 
-  test('after end + endAfter: EXT-X-ENDLIST, no preload hint', () => {
+  test('after end: the hint names the next segment\'s first part; after endAfter: EXT-X-ENDLIST, no hint', () => {
     const { store, view, pub } = build([2000, 2000], 0, { endAfter: 5 });
     let text = renderMediaPlaylist(view, 'video');
     expect(lines(text, '#EXT-X-PRELOAD-HINT')).toEqual(['#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-2-0-video.m4s"']);
+    feed(store, pub.segment().slice(0, 2));
     feed(store, pub.end());
     text = renderMediaPlaylist(view, 'video');
     expect(text).not.toContain('#EXT-X-ENDLIST');
-    expect(text).not.toContain('#EXT-X-PRELOAD-HINT');
+    expect(lines(text, '#EXT-X-PRELOAD-HINT')).toEqual(['#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-3-0-video.m4s"']);
     jest.advanceTimersByTime(5000);
     text = renderMediaPlaylist(view, 'video');
     expect(text.endsWith('\n#EXT-X-ENDLIST\n')).toBe(true);
-    expect(uris(text)).toEqual(['seg-0-video.m4s', 'seg-1-video.m4s']);
+    expect(uris(text)).toEqual(['seg-0-video.m4s', 'seg-1-video.m4s', 'seg-2-video.m4s']);
     expect(text).not.toContain('#EXT-X-PRELOAD-HINT');
     store.close();
   });

@@ -14,7 +14,8 @@
  * and the viewer's session id belong here.
  */
 import type { HlsTrackInfo } from './feed';
-import { hlsNames, withQuery } from './text';
+import { hlsNames, playlistTracks } from './names';
+import { withQuery } from './text';
 import type { HlsStreamView } from './view';
 
 export interface MasterPlaylistOptions {
@@ -52,7 +53,6 @@ export function renderMasterPlaylist(view: HlsStreamView, options: MasterPlaylis
   if (video?.frameRate) attrs.push(`FRAME-RATE=${video.frameRate.toFixed(3)}`);
   if (separateAudio) attrs.push(`AUDIO="${kAudioGroup}"`);
   out.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`);
-  const primary = video ?? audio;
-  out.push(withQuery(hlsNames.playlist(primary?.kind ?? 'video'), q));
+  out.push(withQuery(hlsNames.playlist(playlistTracks(view)[0] ?? 'video'), q));
   return out.join('\n') + '\n';
 }

@@ -9,7 +9,7 @@
  *                          (§4.4.3.8: at least twice, three times recommended);
  *                          CAN-SKIP-UNTIL = 6 × target duration (§4.4.3.8 minimum)
  *   #EXT-X-PART            for the last two complete segments and the open one
- *   #EXT-X-PRELOAD-HINT    the next part while a publisher is live
+ *   #EXT-X-PRELOAD-HINT    the next part that can be listed, until EXT-X-ENDLIST
  *   #EXT-X-RENDITION-REPORT the other track's playlist (§4.4.5.4)
  *   #EXT-X-SKIP            with `skip` (_HLS_skip=YES): segments wholly older
  *                          than CAN-SKIP-UNTIL from the end are left out (§6.2.5.1),
@@ -23,7 +23,8 @@
  * shared in caches.
  */
 import type { HlsTrackKind } from './feed';
-import { hlsNames, isoDate, seconds, withQuery } from './text';
+import { hlsNames } from './names';
+import { isoDate, seconds, withQuery } from './text';
 import type { HlsSegmentInfo, HlsStreamView } from './view';
 
 export interface MediaPlaylistOptions {
@@ -77,12 +78,19 @@ export function renderMediaPlaylist(
     writeSegmentHead(out, view, track, open, initId, q);
     writeParts(out, track, open, q);
   }
-  if (ll && view.live && !view.ended) {
-    // The next part; none while the open segment has lost one (it can never be listed).
-    const next = open === undefined ? { msn: view.nextMsn, part: 0 } : { msn: open.msn, part: open.parts.length };
-    if (open === undefined || view.part(track, next.msn, next.part) === 'future') {
-      out.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${withQuery(hlsNames.part(next.msn, next.part, track), q)}"`);
-    }
+  if (ll && !view.ended) {
+    // The next part that can be listed: the open segment's next one, or part 0 of the
+    // next segment when none is open, the open one lost a part (it will close as a gap),
+    // or the publisher is away (a new publish starts the next segment). LL-HLS playlists
+    // without EXT-X-ENDLIST carry a hint (RFC 8216bis §4.4.5.3).
+    const whole = open !== undefined && view.part(track, open.msn, open.parts.length) === 'future';
+    const next =
+      open === undefined
+        ? { msn: view.nextMsn, part: 0 }
+        : whole
+          ? { msn: open.msn, part: open.parts.length }
+          : { msn: open.msn + 1, part: 0 };
+    out.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${withQuery(hlsNames.part(next.msn, next.part, track), q)}"`);
   }
   if (ll) {
     for (const other of view.tracks) {
