@@ -359,6 +359,12 @@ describe('options → native config', () => {
         'maxPendingPerIp',
         'maxPendingOutputBytes',
         'maxMetadataBytes',
+        'hlsEnabled',
+        'hlsApps',
+        'hlsFormat',
+        'hlsSegmentDurationMs',
+        'hlsPartDurationMs',
+        'hlsMaxSegmentBytes',
         'logLevel',
       ].sort(),
     );

@@ -63,8 +63,8 @@ export interface HlsStoreLike {
 export interface HlsRenderers {
   master(view: HlsStreamView, options: { query?: string }): string;
   media(view: HlsStreamView, track: HlsTrackKind, options: { skip?: boolean; query?: string }): string;
-  /** DASH; without it index.mpd is 404. */
-  mpd?(view: HlsStreamView, options: { query?: string; now: number }): string;
+  /** DASH; undefined when the stream has no MPD (TS format). Without it index.mpd is 404. */
+  mpd?(view: HlsStreamView, options: { query?: string; now: number }): string | undefined;
 }
 
 export interface HlsHandlerOptions {
@@ -187,7 +187,13 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     }
   }
 
-  /** The master playlist or the MPD: authorize, mint the session, render with the carried query. */
+  /**
+   * The master playlist or the MPD: authorize once per session, then render.
+   * HLS: the master mints the session id and writes it (with the viewer's own
+   * query) into the media playlist URLs. DASH: the MPD names segments directly,
+   * so it carries only the viewer's query (segment URLs stay shared) and the
+   * session is the player's CMCD sid, or its address and user agent.
+   */
   async function serveEntry(
     req: IncomingMessage,
     res: ServerResponse,
@@ -196,11 +202,12 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     query: URLSearchParams,
     cors: OutgoingHttpHeaders,
   ): Promise<void> {
-    const protocol: AuthProtocol = kind === 'mpd' ? 'dash' : 'hls';
     const renderMpd = render.mpd;
     if (kind === 'mpd' && !renderMpd) return void notFound(req, res, target, cors);
+    const protocol: AuthProtocol = kind === 'mpd' ? 'dash' : 'hls';
     const own = viewerQuery(query);
-    const id = requestSessionId(query, req) ?? mintSessionId();
+    const given = requestSessionId(query, req);
+    const id = given ?? (kind === 'master' ? mintSessionId() : anonymousKey(req, target.stream, own));
     if (!sessions.find(id, target.stream)) {
       const allowed = await authorizeViewer(req, res, target, protocol, own, id, cors);
       if (!allowed) return;
@@ -208,12 +215,24 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     }
     const view = readyView(req, res, target, cors);
     if (!view) return;
-    const carried = encodeQuery({ ...own, [SESSION_PARAM]: id });
-    const text =
-      kind === 'master' || !renderMpd
-        ? render.master(view, { query: carried })
-        : renderMpd(view, { query: carried, now: now() });
-    sendBody(req, res, text, { contentType: kind === 'master' ? M3U8 : MPD, cacheControl: PER_VIEWER, headers: cors });
+    if (kind === 'master' || !renderMpd) {
+      const text = render.master(view, { query: encodeQuery({ ...own, [SESSION_PARAM]: id }) });
+      sendBody(req, res, text, { contentType: M3U8, cacheControl: PER_VIEWER, headers: cors });
+      return;
+    }
+    const mpd = renderMpd(view, { query: encodeQuery(own), now: now() });
+    if (mpd === undefined) {
+      if (view.format === 'ts') {
+        sendError(req, res, 404, HttpErrorCodes.NOT_FOUND, `stream ${target.stream} is served as TS: no DASH`, cors);
+      } else {
+        sendError(req, res, 503, HttpErrorCodes.NOT_READY, `stream ${target.stream} has no media yet`, {
+          ...cors,
+          'Retry-After': RETRY_BEFORE_FIRST_PART_S,
+        });
+      }
+      return;
+    }
+    sendBody(req, res, mpd, { contentType: MPD, cacheControl: REVALIDATE, headers: cors });
   }
 
   /** A media playlist: the session (or a fresh authorization), then blocking reload / delta update. */

@@ -206,6 +206,37 @@ describe('playlists', () => {
   });
 });
 
+describe('DASH', () => {
+  test('index.mpd: MIME type, shared caching, the token on segment URLs, authorized as dash', async () => {
+    const seen: AuthRequest[] = [];
+    const { base, store, handler } = await setup({
+      authorize: (req) => {
+        seen.push(req);
+        return { allow: true };
+      },
+    });
+    live(store);
+    const res = await fetch(`${base}/live/cam/index.mpd?token=t1`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/dash+xml');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    const text = await res.text();
+    expect(text).toContain('<MPD');
+    expect(text).toContain('token=t1');
+    expect(text).not.toContain('session=');
+    await fetch(`${base}/live/cam/index.mpd?token=t1`);
+    // Reloads from the same player are one session, authorized once.
+    expect(seen.map((r) => r.protocol)).toEqual(['dash']);
+    expect(handler.viewers('live/cam')).toBe(1);
+  });
+
+  test('a TS stream has no MPD', async () => {
+    const { base, store } = await setup();
+    live(store, 2, { format: 'ts' });
+    expect((await fetch(`${base}/live/cam/index.mpd`)).status).toBe(404);
+  });
+});
+
 describe('segments and parts', () => {
   test('a part: MIME type, immutable caching, ETag, byte ranges (206/416), HEAD', async () => {
     const { base, store } = await setup();
