@@ -140,8 +140,10 @@ async function main() {
   }
   // Polled with evaluate: waitForFunction uses eval() in the page, which its CSP refuses.
   await waitFor('playback', () => page.evaluate("document.querySelector('video').currentTime > 1"), 20_000);
-  // Let the latency settle and the stats fill in.
-  await page.waitForTimeout(4000);
+  // Let the latency settle and the stats fill in; shoot while it plays (a
+  // loaded machine can stall the decoder for a moment).
+  await page.waitForTimeout(6000);
+  await waitFor('the playing state', () => page.evaluate("document.querySelector('[data-stat=state]').textContent === 'playing'"), 15_000);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   await page.screenshot({ path: out });
   const stats = await page.evaluate(
