@@ -4,6 +4,7 @@
  * chromium (playwright-core, headless, no browser download).
  *
  *   npm run build:ts && node scripts/screenshot.js [--out docs/img/player.png] [--source engine|ffmpeg]
+ *     [--viewport 1280x600] [--scheme dark|light] [--path /]
  *
  * --source engine (default): starts the server from dist/ (RTMP + HTTP on free
  *   loopback ports, HLS on), publishes a 1280x720 test pattern with ffmpeg to
@@ -29,6 +30,7 @@ const opt = (name, fallback) => {
 };
 const out = path.resolve(opt('out', path.join(root, 'docs', 'img', 'player.png')));
 const source = opt('source', 'engine');
+const [vw, vh] = opt('viewport', '1280x600').split('x').map(Number);
 const STREAM = 'live/demo';
 const children = [];
 const cleanups = [];
@@ -125,13 +127,23 @@ async function main() {
     args: ['--autoplay-policy=no-user-gesture-required', '--mute-audio'],
   });
   cleanups.unshift(() => browser.close());
-  const context = await browser.newContext({ viewport: { width: 1280, height: 600 }, colorScheme: 'dark' });
+  const context = await browser.newContext({ viewport: { width: vw, height: vh }, colorScheme: opt('scheme', 'dark') });
   const page = await context.newPage();
-  await page.goto(`${base}/${STREAM}`);
+  const target = opt('path', `/${STREAM}`);
+  await page.goto(`${base}${target}`);
+  if (target !== `/${STREAM}`) {
+    // Another page (the list at /): just let it render.
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: out });
+    console.log(JSON.stringify({ out: path.relative(process.cwd(), out) }));
+    return;
+  }
   // Polled with evaluate: waitForFunction uses eval() in the page, which its CSP refuses.
   await waitFor('playback', () => page.evaluate("document.querySelector('video').currentTime > 1"), 20_000);
-  // Let the latency settle and the stats fill in.
-  await page.waitForTimeout(4000);
+  // Let the latency settle and the stats fill in; shoot while it plays (a
+  // loaded machine can stall the decoder for a moment).
+  await page.waitForTimeout(6000);
+  await waitFor('the playing state', () => page.evaluate("document.querySelector('[data-stat=state]').textContent === 'playing'"), 15_000);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   await page.screenshot({ path: out });
   const stats = await page.evaluate(

@@ -122,7 +122,7 @@ export function renderPlayerPage(ctx: PageContext, streamPath: string, player: '
     header(ctx, streamPath),
     '<main>',
     '<div class="player">',
-    '<div class="video-box"><video id="video" controls muted autoplay playsinline></video>',
+    `<div class="video-box"><video id="video" controls muted autoplay playsinline aria-label="${escapeHtml(streamPath)}"></video>`,
     '<div id="overlay" class="overlay">Connecting…</div></div>',
     '<aside class="side">',
     '<nav class="toggle" aria-label="Player">',

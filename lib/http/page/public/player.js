@@ -108,6 +108,16 @@
     hls.attachMedia(video);
   }
 
+  // A tab in the background is throttled and falls behind; catching up from
+  // many seconds back at 1.5x would take long, so jump back to the live edge
+  // when the page is shown again (hls.js only does it by itself with
+  // liveMaxLatencyDuration*, which needs liveSyncDuration* too, see above).
+  document.addEventListener('visibilitychange', function () {
+    var hls = exposed.hls;
+    if (document.hidden || !hls || hls.liveSyncPosition === null) return;
+    if (hls.liveSyncPosition - video.currentTime > 3 * (hls.targetLatency || 1)) video.currentTime = hls.liveSyncPosition;
+  });
+
   function startNativeHls() {
     active = {
       mode: 'native HLS',
@@ -135,8 +145,10 @@
     player.updateSettings({
       debug: { logLevel: window.dashjs.Debug ? window.dashjs.Debug.LOG_LEVEL_WARNING : 2 },
       streaming: {
-        // Catch-up also when the MPD is not low-latency: between 0.9x and 1.5x.
-        liveCatchup: { enabled: true, playbackRate: { min: -0.1, max: 0.5 } },
+        // Catch-up also when the MPD is not low-latency, between 0.9x and 1.3x
+        // (dash.js's own low-latency default goes to 1.5x, which drains the
+        // buffer into stalls whenever the MPD's target is out of reach).
+        liveCatchup: { enabled: true, playbackRate: { min: -0.1, max: 0.3 } },
         buffer: { bufferTimeAtTopQuality: 10, bufferTimeAtTopQualityLongForm: 10 },
       },
     });
