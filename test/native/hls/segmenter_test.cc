@@ -11,6 +11,7 @@
 
 #include "base/endian.h"
 #include "media/media_packet.h"
+#include "media/media_test_vectors.h"
 #include "server/flv_samples.h"
 
 namespace rtmp::hls {
@@ -260,6 +261,41 @@ TEST(SegmenterTest, VideoOnlyWorks) {
   ASSERT_EQ(segments.size(), 3u);
   EXPECT_EQ(segments[0].startMs, 0);
   EXPECT_EQ(segments[1].startMs, 2'000);
+}
+
+// Enhanced RTMP video tag bodies: ExHeader, PacketType, FourCC, then the payload.
+ByteVec exVideo(uint8_t first, const char* fourcc, const ByteVec& payload) {
+  ByteVec out;
+  out.reserve(5 + payload.size());
+  out.push_back(first);
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(fourcc[i]));
+  for (uint8_t b : payload) out.push_back(b);
+  return out;
+}
+
+TEST(SegmenterTest, HevcAndAv1FromEnhancedRtmpHeaders) {
+  struct Case {
+    const char* fourcc;
+    const ByteVec& record;
+    const char* codec;
+    uint32_t width;
+  };
+  for (const Case& c : {Case{"hvc1", media::testing::kHevcRecord720, "hvc1.1.6.L93.90", 1280},
+                        Case{"av01", media::testing::kAomAv1C, "av01.0.01M.08", 640}}) {
+    Publisher pub;
+    pub.video(0, exVideo(0x90, c.fourcc, c.record));  // key | SequenceStart
+    for (uint32_t i = 0; i < 90; ++i) {
+      // CodedFramesX (no composition time): key 0x93, inter 0xA3.
+      pub.video(i * 40, exVideo(i % 50 == 0 ? 0x93 : 0xA3, c.fourcc, {0x12, 0x00, 0x0A, 0x0B}));
+    }
+    pub.finish();
+    const auto inits = pub.all<InitRecord>();
+    ASSERT_EQ(inits.size(), 1u) << c.fourcc;
+    EXPECT_EQ(inits[0].tracks[0].config.codecString, c.codec);
+    EXPECT_EQ(inits[0].tracks[0].config.width, c.width);
+    EXPECT_EQ(pub.all<SegmentRecord>().size(), 2u) << c.fourcc;
+    expectWellFormed(pub, 200);
+  }
 }
 
 TEST(SegmenterTest, AnUncarriedCodecSkipsItsTrackAtOnce) {
