@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <variant>
@@ -342,6 +343,28 @@ TEST(SegmenterTest, ANewSequenceHeaderMakesANewInitAndSegmentAtTheNextKeyframe) 
   ASSERT_NE(next, nullptr);
   EXPECT_EQ(next->segment, 2u);
   EXPECT_EQ(next->initId, 1u);
+}
+
+TEST(SegmenterTest, VideoAppearingInAnAudioOnlyStreamStartsANewInitAtItsKeyframe) {
+  Publisher pub;
+  pub.audio(0, aacSequenceHeader());
+  pub.av(0, 3'000, 30, 30, /*withAudio=*/true, /*withVideo=*/false);
+  pub.video(3'000, avcSequenceHeader());
+  pub.video(3'000, avcInterframe(1));  // before any keyframe: waits, then dropped
+  pub.av(3'040, 3'000, 25, 50);
+  pub.finish();
+  const auto inits = pub.all<InitRecord>();
+  ASSERT_EQ(inits.size(), 2u);
+  EXPECT_EQ(inits[0].tracks.size(), 1u);
+  ASSERT_EQ(inits[1].tracks.size(), 2u);
+  EXPECT_EQ(inits[1].tracks[0].config.kind, TrackConfig::Kind::kVideo);
+  expectWellFormed(pub, 200);
+  const auto segments = pub.all<SegmentRecord>();
+  ASSERT_GE(segments.size(), 3u);
+  const auto& first = *std::find_if(segments.begin(), segments.end(),
+                                    [](const SegmentRecord& s) { return s.initId == 1; });
+  EXPECT_EQ(first.startMs, 3'040) << "the first video keyframe";
+  EXPECT_TRUE(first.independent);
 }
 
 TEST(SegmenterTest, TimestampsWrappingPast32BitsKeepCounting) {
