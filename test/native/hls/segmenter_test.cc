@@ -448,6 +448,15 @@ TEST(SegmenterTest, FramesThatNeverAdvanceTimeAreBoundedBySampleCount) {
   EXPECT_EQ(pub.all<SegmentRecord>().size(), 1u);
 }
 
+TEST(SegmenterTest, FramesWithoutAnyHeaderAreHeldWithinTheByteCap) {
+  SegmenterConfig config;
+  config.maxSegmentBytes = 1u << 20;
+  Publisher pub(config);
+  for (uint32_t i = 0; i < 50; ++i) pub.video(i, avcKeyframe(0, 0, 100'000));  // ~5 MB, no header
+  EXPECT_GE(pub.counters().droppedSamples, 40u);
+  EXPECT_TRUE(pub.records().empty());
+}
+
 TEST(SegmenterTest, AudioPilingUpWithoutVideoIsDroppedAndCounted) {
   Publisher pub;
   pub.headers();
