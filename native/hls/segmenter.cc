@@ -162,8 +162,10 @@ void Segmenter::switchInit(int64_t ms, std::vector<SegmenterRecord>& out) {
 }
 
 void Segmenter::startInit(std::vector<SegmenterRecord>& out) {
+  std::array<bool, 2> replaced{};
   for (size_t k : {kVideo, kAudio}) {
     if (!next_[k]) continue;
+    replaced[k] = true;
     Track track{std::move(*next_[k]), std::nullopt, std::nullopt, {}};
     next_[k].reset();
     if (k == kVideo) {
@@ -193,9 +195,15 @@ void Segmenter::startInit(std::vector<SegmenterRecord>& out) {
   ++counters_.inits;
   out.emplace_back(std::move(init));
 
-  primary_ = tracks_[kVideo] ? kVideo : kAudio;
-  pending_.clear();
-  pendingBytes_ = 0;
+  const Kind primary = tracks_[kVideo] ? kVideo : kAudio;
+  // The other track's samples still waiting are from after the cut: they stay
+  // for the new segment unless that track changed (or the tracks' roles did).
+  if (primary != primary_ || replaced[primary == kVideo ? kAudio : kVideo]) {
+    counters_.droppedSamples += pending_.size();
+    pending_.clear();
+    pendingBytes_ = 0;
+  }
+  primary_ = primary;
   lastOpen_ = false;
   lastDuration_ = 0;
   frameMs_ = 0;
