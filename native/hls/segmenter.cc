@@ -90,7 +90,7 @@ bool Segmenter::readyForFirstInit(int64_t ms) const {
   const bool otherSkipped = video ? counters_.skippedAudio != media::Codec::kUnknown
                                   : counters_.skippedVideo != media::Codec::kUnknown;
   if (otherSkipped) return true;
-  if (held_.size() >= kHeaderWaitPackets) return true;
+  if (held_.size() >= kHeaderWaitPackets || heldBytes_ >= config_.maxSegmentBytes) return true;
   return firstHeldMs_ && ms - *firstHeldMs_ >= static_cast<int64_t>(kHeaderWaitMs);
 }
 
@@ -106,7 +106,7 @@ void Segmenter::hold(Held held, std::vector<SegmenterRecord>& out) {
     }
     // No usable header yet (frames without one, or only skipped codecs): keep
     // the newest packets only.
-    while (held_.size() > kHeaderWaitPackets) {
+    while (held_.size() > kHeaderWaitPackets || heldBytes_ > config_.maxSegmentBytes) {
       heldBytes_ -= held_.front().packet.payloadLength;
       held_.pop_front();
       ++counters_.droppedSamples;
@@ -162,8 +162,10 @@ void Segmenter::switchInit(int64_t ms, std::vector<SegmenterRecord>& out) {
 }
 
 void Segmenter::startInit(std::vector<SegmenterRecord>& out) {
+  std::array<bool, 2> replaced{};
   for (size_t k : {kVideo, kAudio}) {
     if (!next_[k]) continue;
+    replaced[k] = true;
     Track track{std::move(*next_[k]), std::nullopt, std::nullopt, {}};
     next_[k].reset();
     if (k == kVideo) {
@@ -193,9 +195,15 @@ void Segmenter::startInit(std::vector<SegmenterRecord>& out) {
   ++counters_.inits;
   out.emplace_back(std::move(init));
 
-  primary_ = tracks_[kVideo] ? kVideo : kAudio;
-  pending_.clear();
-  pendingBytes_ = 0;
+  const Kind primary = tracks_[kVideo] ? kVideo : kAudio;
+  // The other track's samples still waiting are from after the cut: they stay
+  // for the new segment unless that track changed (or the tracks' roles did).
+  if (primary != primary_ || replaced[primary == kVideo ? kAudio : kVideo]) {
+    counters_.droppedSamples += pending_.size();
+    pending_.clear();
+    pendingBytes_ = 0;
+  }
+  primary_ = primary;
   lastOpen_ = false;
   lastDuration_ = 0;
   frameMs_ = 0;
