@@ -29,6 +29,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'http'
 import type { Authorizer, AuthProtocol } from '../auth/types';
 import { corsHeaders, type CorsOrigins, preflightHeaders } from './cors';
 import type { HlsTrackKind } from './hls/feed';
+import { playlistTracks } from './hls/names';
 import type { HlsLookup, HlsStreamView } from './hls/view';
 import { defaultRenderers } from './hls-renderers';
 import { PlaylistCache } from './playlist-cache';
@@ -268,7 +269,7 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     }
     let view = readyView(req, res, target, cors);
     if (!view) return;
-    if (!view.tracks.some((t) => t.kind === track)) {
+    if (!playlistTracks(view).includes(track)) {
       sendError(req, res, 404, HttpErrorCodes.NOT_FOUND, `stream ${target.stream} has no ${track} track`, cors);
       return;
     }

@@ -11,9 +11,11 @@
  *   seg-<msn>.ts                    MPEG-TS segment (both tracks muxed)
  *   index.mpd                       DASH manifest
  *
- * Pure: a path in, a route (or undefined: not ours) out.
+ * Pure: a path in, a route (or undefined: not ours) out. The file names are
+ * the playlist writers' own (lib/http/hls/names.ts), so both sides agree.
  */
 import type { HlsTrackKind } from './hls/feed';
+import { parseHlsName } from './hls/names';
 
 export type HlsRoute =
   | { kind: 'master' }
@@ -32,25 +34,6 @@ export interface HlsTarget {
   route: HlsRoute;
 }
 
-/** Up to 15 digits: every sequence number fits, nothing past 2^53. */
-const N = '(0|[1-9][0-9]{0,14})';
-const TRACK = '(video|audio)';
-const FILES: Array<[RegExp, (m: string[]) => HlsRoute]> = [
-  [/^index\.m3u8$/, () => ({ kind: 'master' })],
-  [new RegExp(`^${TRACK}\\.m3u8$`), (m) => ({ kind: 'media', track: m[1] as HlsTrackKind })],
-  [/^index\.mpd$/, () => ({ kind: 'mpd' })],
-  [
-    new RegExp(`^init-${N}-${TRACK}\\.mp4$`),
-    (m) => ({ kind: 'init', initId: Number(m[1]), track: m[2] as HlsTrackKind }),
-  ],
-  [new RegExp(`^seg-${N}-${TRACK}\\.m4s$`), (m) => ({ kind: 'segment', msn: Number(m[1]), track: m[2] as HlsTrackKind })],
-  [
-    new RegExp(`^part-${N}-${N}-${TRACK}\\.m4s$`),
-    (m) => ({ kind: 'part', msn: Number(m[1]), part: Number(m[2]), track: m[3] as HlsTrackKind }),
-  ],
-  [new RegExp(`^seg-${N}\\.ts$`), (m) => ({ kind: 'ts', msn: Number(m[1]) })],
-];
-
 function decodeSegment(s: string): string | undefined {
   try {
     const d = decodeURIComponent(s);
@@ -68,10 +51,8 @@ export function parseHlsPath(pathname: string): HlsTarget | undefined {
   const app = decodeSegment(parts[1] as string);
   const name = decodeSegment(parts[2] as string);
   if (app === undefined || name === undefined) return undefined;
-  const file = parts[3] as string;
-  for (const [pattern, build] of FILES) {
-    const m = pattern.exec(file);
-    if (m) return { stream: `${app}/${name}`, app, name, route: build(m) };
-  }
-  return undefined;
+  const resource = parseHlsName(parts[3] as string);
+  if (!resource) return undefined;
+  const route: HlsRoute = resource.kind === 'playlist' ? { kind: 'media', track: resource.track } : resource;
+  return { stream: `${app}/${name}`, app, name, route };
 }

@@ -4,9 +4,8 @@
  * once, not once per viewer. Rendering is a pure function of the view, so the
  * text may be reused while the view's state is the same.
  *
- * The view has no revision counter; its state is summed up by what a change
- * moves: the next msn, the parts of the open segment, the first msn and count
- * of the window, live/ended, and the time of the last change.
+ * A view's state is named by its epoch and version (the version goes up with
+ * every change a reader can see).
  */
 import type { HlsStreamView } from './hls/view';
 import { etagOf } from './responses';
@@ -20,9 +19,7 @@ export interface CachedText {
 const MAX_VARIANTS = 64;
 
 function stateOf(view: HlsStreamView): string {
-  const first = view.segments[0]?.msn ?? -1;
-  const open = view.open?.parts.length ?? -1;
-  return `${view.nextMsn}/${open}/${first}/${view.segments.length}/${view.live}/${view.ended}/${view.updatedAt}`;
+  return `${view.epoch}/${view.version}`;
 }
 
 export class PlaylistCache {
