@@ -2,13 +2,13 @@
  * The start command, end to end: `node dist/lib/cli.js` with no flags but
  * free ports serves the player page and, once ffmpeg publishes over RTMP, the
  * stream over HLS: ffprobe reads the codecs and resolution from the master
- * playlist, and `ffmpeg -i …/index.m3u8 -c copy -f framemd5` gets the
+ * playlist and from the MPD, and `ffmpeg -i …/index.m3u8 -c copy -f framemd5` gets the
  * published packets, byte for byte (video and audio). Every step time-boxed.
  */
-import { type ChildProcess, execFileSync, spawn } from 'child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'child_process';
 import * as path from 'path';
 
-import { compareWithSource, execText, framemd5OfFile, parseFramemd5, playFramemd5, publish, stopAll } from '../e2e/helpers/ffmpeg';
+import { compareWithSource, framemd5OfFile, parseFramemd5, playFramemd5, publish, stopAll } from '../e2e/helpers/ffmpeg';
 import { makeClip } from '../e2e/helpers/media';
 import { describeWithAddon } from '../helpers/addon';
 
@@ -39,6 +39,17 @@ function startCli(): Promise<{ rtmp: number; http: number }> {
       }
     });
     child.once('exit', (code) => reject(new Error(`the CLI exited with ${String(code)}:\n${buffered}`)));
+  });
+}
+
+/** ffprobe's streams of a URL (codec, size), time-boxed. */
+function probe(url: string): Promise<Array<{ codec_name: string; width?: number; height?: number }>> {
+  const args = ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', url];
+  return new Promise((resolve, reject) => {
+    execFile('ffprobe', args, { timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`ffprobe ${url} failed: ${stderr || err.message}`));
+      else resolve((JSON.parse(stdout) as { streams: Array<{ codec_name: string; width?: number; height?: number }> }).streams);
+    });
   });
 }
 
@@ -93,12 +104,11 @@ describeWithAddon('the start command (node dist/lib/cli.js)', () => {
     // Enough of a window for a player to start.
     await until200(`${base}/seg-2-video.m4s`);
 
-    const probe = JSON.parse(
-      await execText('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', `${base}/index.m3u8`]),
-    ) as { streams: Array<{ codec_name: string; width?: number; height?: number }> };
-    const video = probe.streams.find((s) => s.codec_name === 'h264');
-    expect(video).toMatchObject({ width: 320, height: 240 });
-    expect(probe.streams.some((s) => s.codec_name === 'aac')).toBe(true);
+    for (const entry of ['index.m3u8', 'index.mpd']) {
+      const streams = await probe(`${base}/${entry}`);
+      expect([entry, streams.find((s) => s.codec_name === 'h264')]).toEqual([entry, expect.objectContaining({ width: 320, height: 240 })]);
+      expect([entry, streams.some((s) => s.codec_name === 'aac')]).toEqual([entry, true]);
+    }
 
     const played = playFramemd5(`${base}/index.m3u8`, { seconds: 4, timeoutMs: 60_000 });
     await played.exited;
