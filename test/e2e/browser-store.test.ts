@@ -9,10 +9,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import type { Browser } from 'playwright-core';
 
-import { renderMpd } from '../../lib/http/dash/mpd';
 import { createHlsHandler, type HlsHandler } from '../../lib/http/hls-handler';
-import { renderMasterPlaylist } from '../../lib/http/hls/master-playlist';
-import { renderMediaPlaylist } from '../../lib/http/hls/media-playlist';
 import { HlsStore } from '../../lib/http/hls/store';
 import { createPageHandler, listHlsStreams } from '../../lib/http/page';
 import { launchBrowser, openPage, type OpenedPage, waitForExpression, waitForPlayback } from './helpers/browser';
@@ -29,14 +26,7 @@ const opened: OpenedPage[] = [];
 beforeAll(async () => {
   browser = await launchBrowser();
   store = new HlsStore({ segmentDuration: 2, partDuration: 0.2 });
-  hls = createHlsHandler({
-    store,
-    render: {
-      master: (view, o) => renderMasterPlaylist(view, o),
-      media: (view, track, o) => renderMediaPlaylist(view, track, o),
-      mpd: (view, o) => renderMpd(view, o) ?? '',
-    },
-  });
+  hls = createHlsHandler({ store });
   const page = createPageHandler({ listStreams: () => listHlsStreams(store) });
   server = http.createServer(async (req, res) => {
     if ((await hls(req, res)) || (await page(req, res))) return;
