@@ -50,6 +50,10 @@ class BoxWriter {
   void zeros(size_t n);
   // A null-terminated UTF-8 string (hdlr name, url location).
   void cString(std::string_view s);
+  // Grows by n bytes and returns them for the caller to fill: a table of
+  // fixed-size rows in one step instead of a call per field. Valid until the
+  // next write.
+  uint8_t* extend(size_t n) { return out_.extend(n); }
 
   // Overwrites 4 bytes big-endian at an earlier position (data offsets).
   void patchU32(size_t at, uint32_t v);

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 
+#include "base/endian.h"
 #include "hls/box_writer.h"
 
 namespace rtmp::hls {
@@ -21,7 +22,7 @@ constexpr uint32_t kTrunSampleCto = 0x000800;
 
 constexpr size_t kMdatHeaderSize = 8;
 constexpr size_t kMdatLargeHeaderSize = 16;  // size 1, type, u64 largesize (§4.2)
-constexpr size_t kTrunSampleSize16 = 16;     // four u32 fields per sample
+constexpr size_t kTrunRowSize = 16;          // four 32-bit fields per sample
 
 }  // namespace
 
@@ -35,7 +36,7 @@ std::vector<base::Bytes> writeFragment(uint32_t sequenceNumber, const TrackConfi
 
   // moof (8) + mfhd (16) + traf (8) + tfhd (16) + tfdt (20) + trun (20 + 16 per
   // sample), then the mdat header.
-  BoxWriter w(128 + kTrunSampleSize16 * samples.size());
+  BoxWriter w(128 + kTrunRowSize * samples.size());
   w.open("moof");
   w.openFull("mfhd", 0, 0);  // §8.8.5
   w.u32(sequenceNumber);
@@ -53,12 +54,15 @@ std::vector<base::Bytes> writeFragment(uint32_t sequenceNumber, const TrackConfi
   w.u32(static_cast<uint32_t>(samples.size()));
   const size_t dataOffsetAt = w.size();
   w.i32(0);  // data_offset, patched below once the moof size is known
+  // | sample_duration | sample_size | sample_flags | sample_composition_time_offset (s32) |
+  uint8_t* row = w.extend(kTrunRowSize * samples.size());
+  const bool audio = track.kind == TrackConfig::Kind::kAudio;
   for (const Sample& s : samples) {
-    w.u32(s.duration);
-    w.u32(static_cast<uint32_t>(s.data.size()));
-    w.u32(track.kind == TrackConfig::Kind::kAudio || s.sync ? kSyncSampleFlags
-                                                            : kNonSyncSampleFlags);
-    w.i32(s.cto);
+    base::storeBe32(row, s.duration);
+    base::storeBe32(row + 4, static_cast<uint32_t>(s.data.size()));
+    base::storeBe32(row + 8, audio || s.sync ? kSyncSampleFlags : kNonSyncSampleFlags);
+    base::storeBe32(row + 12, static_cast<uint32_t>(s.cto));
+    row += kTrunRowSize;
   }
   w.close();  // trun
   w.close();  // traf

@@ -32,11 +32,10 @@ inline constexpr uint32_t kSyncSampleFlags = 0x02000000;
 // ...and for any other: sample_depends_on 1, sample_is_non_sync_sample 1.
 inline constexpr uint32_t kNonSyncSampleFlags = 0x01010000;
 
-// [moof + mdat header, samples[0].data, samples[1].data, ...]. Empty samples
-// give an empty result (a trun must describe at least one sample to place the
-// fragment on the timeline). Each sample's dts after the first is implied by
-// the durations: the writer trusts them (the segmenter derives them from
-// the dts of the next sample).
+// [moof + mdat header, samples[0].data, samples[1].data, ...]. No samples give
+// an empty result: there is no first dts for the tfdt and nothing to send.
+// Each sample's dts after the first is implied by the durations before it:
+// the writer trusts them (the segmenter derives them from the next dts).
 std::vector<base::Bytes> writeFragment(uint32_t sequenceNumber, const TrackConfig& track,
                                        const std::vector<Sample>& samples);
 

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
+#include "base/endian.h"
 #include "hls/box_writer.h"
+#include "media/hevc_config.h"
 
 namespace rtmp::hls {
 
@@ -103,6 +106,32 @@ void writeSampleEntryHeader(BoxWriter& w) {
   w.u16(1);    // data_reference_index: the one 'url ' entry
 }
 
+// The hvcC payload for an 'hvc1' entry. ISO/IEC 14496-15 §8.4.1.1: under
+// 'hvc1' the VPS, SPS and PPS arrays are complete (array_completeness 1: the
+// record has every parameter set the stream uses). FFmpeg's FLV muxer, and
+// encoders built on it, write 0 there, so the bit is set in the copy written
+// here; other arrays (SEI) keep theirs. An unparseable record is written as is.
+void writeHvccForHvc1(BoxWriter& w, const base::Bytes& record) {
+  uint8_t* out = w.extend(record.size());
+  if (record.empty()) return;
+  std::memcpy(out, record.data(), record.size());
+  if (!media::parseHevcConfig(record.span()).ok()) return;
+  // Validated above: the walk below stays inside the record.
+  constexpr size_t kNumOfArraysAt = 22;  // after the 22 bytes of fixed fields
+  const uint8_t numArrays = out[kNumOfArraysAt];
+  size_t pos = kNumOfArraysAt + 1;
+  for (uint8_t i = 0; i < numArrays; ++i) {
+    const uint8_t nalType = out[pos] & 0x3F;
+    if (nalType == media::kHevcNalVps || nalType == media::kHevcNalSps ||
+        nalType == media::kHevcNalPps) {
+      out[pos] |= 0x80;  // array_completeness
+    }
+    const uint16_t numNalus = base::loadBe16(out + pos + 1);
+    pos += 3;
+    for (uint16_t n = 0; n < numNalus; ++n) pos += 2 + base::loadBe16(out + pos);
+  }
+}
+
 void writeVisualSampleEntry(BoxWriter& w, const TrackConfig& track) {
   switch (track.codec) {
     case media::Codec::kH264:
@@ -139,7 +168,11 @@ void writeVisualSampleEntry(BoxWriter& w, const TrackConfig& track) {
       w.open("av1C");  // AV1-ISOBMFF §2.3.3: the AV1CodecConfigurationRecord
       break;
   }
-  w.bytes(track.decoderConfig.span());
+  if (track.codec == media::Codec::kHevc) {
+    writeHvccForHvc1(w, track.decoderConfig);
+  } else {
+    w.bytes(track.decoderConfig.span());
+  }
   w.close();
   w.close();
 }

@@ -18,7 +18,8 @@
 //
 // Sample entries (the decoder configuration is stored exactly as FLV carries it):
 //   H.264  avc1 + avcC   (ISO/IEC 14496-15 §5.4.2: parameter sets in the record)
-//   HEVC   hvc1 + hvcC   (§8.4.1: hvc1, parameter sets in the record, as FLV keeps them)
+//   HEVC   hvc1 + hvcC   (§8.4.1: hvc1, parameter sets in the record, as FLV keeps them;
+//                         the VPS/SPS/PPS arrays are marked complete, as hvc1 requires)
 //   AV1    av01 + av1C   (AV1-ISOBMFF §2.3)
 //   AAC    mp4a + esds   (ISO/IEC 14496-14 §5.6: ES_Descriptor, objectTypeIndication 0x40)
 #pragma once

@@ -27,7 +27,8 @@ class PieceCursor {
     while (n > 0) {
       const std::span<const uint8_t> piece = pieces_[index_];
       const size_t take = std::min(n, piece.size() - offset_);
-      std::memcpy(dst, piece.data() + offset_, take);
+      // An empty piece may have no data pointer at all; memcpy must not see it.
+      if (take > 0) std::memcpy(dst, piece.data() + offset_, take);
       dst += take;
       n -= take;
       offset_ += take;

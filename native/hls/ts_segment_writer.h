@@ -17,7 +17,8 @@
 //     audio-only stream);
 //   - continuity counters that run on across the segments of one writer: one
 //     writer per publish, so a player appending segment after segment sees an
-//     unbroken stream.
+//     unbroken stream. A codec change mid-publish takes a new writer (counters
+//     start again at 0, where the playlist marks a discontinuity anyway).
 // Access units are built by ts_access_unit.h (Annex B with AUD and parameter
 // sets, ADTS). The output is one buffer sized exactly before writing; every
 // sample byte is copied once, into it.

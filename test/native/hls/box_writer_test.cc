@@ -71,6 +71,17 @@ TEST(BoxWriter, PatchOverwritesAnEarlierField) {
   EXPECT_EQ(toVector(w.finish()), hex("CAFEBABE 11111111"));
 }
 
+TEST(BoxWriter, ExtendHandsOutBytesToFill) {
+  BoxWriter w;
+  w.open("stsz");
+  uint8_t* row = w.extend(3);
+  row[0] = 0xA1;
+  row[1] = 0xA2;
+  row[2] = 0xA3;
+  w.close();
+  EXPECT_EQ(toVector(w.finish()), testing::cat({hex("0000000B"), fourcc("stsz"), hex("A1A2A3")}));
+}
+
 TEST(BoxWriter, LargeBoxesGrowTheBuffer) {
   BoxWriter w(16);
   w.open("mdat");

@@ -199,6 +199,43 @@ TEST(Fmp4Init, HevcUsesHvc1WithTheRecord) {
   EXPECT_EQ(ftyp->whole.size(), 28u);  // no codec brand for HEVC
 }
 
+TEST(Fmp4Init, HvccArraysOfParameterSetsAreMarkedComplete) {
+  // FFmpeg's FLV muxer writes array_completeness 0; 'hvc1' requires 1 for the
+  // VPS, SPS and PPS arrays (14496-15 §8.4.1.1). An SEI array keeps its 0.
+  ByteVec flvRecord = media::testing::kHevcRecord720;
+  ByteVec expected = media::testing::kHevcRecord720;
+  for (ByteVec* r : {&flvRecord, &expected}) {
+    (*r)[22] = 4;                             // numOfArrays: VPS, SPS, PPS and one SEI array
+    r->insert(r->end(), {0x27,                // complete 0, NAL_unit_type 39 (prefix SEI)
+                         0x00, 0x01,          // numNalus 1
+                         0x00, 0x03,          // nalUnitLength 3
+                         0x4E, 0x01, 0x05});  // NAL header, payload
+  }
+  size_t pos = 23;
+  for (int i = 0; i < 3; ++i) {  // clear the completeness bits the x265 record has
+    ASSERT_EQ(flvRecord[pos] & 0x80, 0x80);
+    flvRecord[pos] &= 0x7F;
+    pos += 3 + 2 + base::loadBe16(flvRecord.data() + pos + 3);
+  }
+  ASSERT_NE(flvRecord, expected);
+  TrackConfig t = testing::track(TrackConfig::Kind::kVideo, media::Codec::kHevc, 90000, flvRecord);
+  const base::Bytes init = writeInitSegment(t);
+  auto hvcC = find(init.span(), {"moov", "trak", "mdia", "minf", "stbl", "stsd", "hvc1", "hvcC"});
+  ASSERT_TRUE(hvcC);
+  EXPECT_EQ(toVector(hvcC->payload), expected);
+  // The track's own record is not touched (it is shared with the FLV payload).
+  EXPECT_EQ(toVector(t.decoderConfig), flvRecord);
+}
+
+TEST(Fmp4Init, UnparseableHvccIsWrittenAsIs) {
+  const ByteVec broken = hex("01 01 60000000 90");  // cut inside the fixed fields
+  TrackConfig t = testing::track(TrackConfig::Kind::kVideo, media::Codec::kHevc, 90000, broken);
+  const base::Bytes init = writeInitSegment(t);
+  auto hvcC = find(init.span(), {"moov", "trak", "mdia", "minf", "stbl", "stsd", "hvc1", "hvcC"});
+  ASSERT_TRUE(hvcC);
+  EXPECT_EQ(toVector(hvcC->payload), broken);
+}
+
 TEST(Fmp4Init, Av1UsesAv01AndAddsItsBrand) {
   TrackConfig t = testing::track(TrackConfig::Kind::kVideo, media::Codec::kAv1, 90000,
                                  media::testing::kAomAv1C);

@@ -16,6 +16,12 @@
 //     of the pictures), and the second segment alone decodes to the source's
 //     frames from 1 s on, so each segment carries what a player joining there
 //     needs (PAT/PMT, SPS/PPS before the keyframe).
+// HEVC (Debian's ffmpeg will not put it in FLV): libx265 writes a raw Annex B
+// stream without B-frames; the test splits it into access units, makes an
+// hvcC from its parameter sets and takes them out of the samples (as an FLV
+// publisher sends them: once, in the sequence header), then checks that the
+// TS's decoded pictures equal the raw stream's, whole and from the second
+// segment alone.
 // Skipped when ffmpeg or ffprobe is not on PATH.
 #include <gtest/gtest.h>
 
@@ -32,7 +38,9 @@
 #include "hls/ts_segment_writer.h"
 #include "media/aac_config.h"
 #include "media/flv_file_reader.h"
+#include "media/hevc_config.h"
 #include "media/media_packet.h"
+#include "media/nal_units.h"
 
 namespace rtmp::hls {
 namespace {
@@ -136,6 +144,91 @@ bool loadFlv(const base::Bytes& file, FlvTracks& out) {
     (video ? out.videoMs : out.audioMs).push_back(p.dts);
   }
   return !out.videoSamples.empty() && !out.audioSamples.empty();
+}
+
+// The NAL units of an Annex B byte stream (start codes of 3 or 4 bytes).
+std::vector<std::span<const uint8_t>> splitAnnexB(std::span<const uint8_t> data) {
+  std::vector<size_t> starts;  // first byte after each start code
+  for (size_t i = 0; i + 3 <= data.size(); ++i) {
+    if (data[i] == 0 && data[i + 1] == 0 && data[i + 2] == 1) {
+      starts.push_back(i + 3);
+      i += 2;
+    }
+  }
+  std::vector<std::span<const uint8_t>> nals;
+  for (size_t k = 0; k < starts.size(); ++k) {
+    size_t end = k + 1 < starts.size() ? starts[k + 1] - 3 : data.size();
+    while (end > starts[k] && data[end - 1] == 0) --end;  // a 4-byte start code's zero
+    nals.push_back(data.subspan(starts[k], end - starts[k]));
+  }
+  return nals;
+}
+
+void appendLengthPrefixed(std::vector<uint8_t>& out, std::span<const uint8_t> nal) {
+  const uint32_t n = static_cast<uint32_t>(nal.size());
+  out.insert(out.end(), {uint8_t(n >> 24), uint8_t(n >> 16), uint8_t(n >> 8), uint8_t(n)});
+  out.insert(out.end(), nal.begin(), nal.end());
+}
+
+// A raw HEVC stream as the segmenter would see it from an E-RTMP publisher:
+// an hvcC record and length-prefixed access units without parameter sets.
+struct HevcTrack {
+  TrackConfig config{};
+  std::vector<Sample> samples;
+};
+
+bool loadHevc(const base::Bytes& file, uint32_t frameTicks, HevcTrack& out) {
+  std::vector<std::vector<uint8_t>> units;
+  std::vector<bool> keys;
+  std::vector<std::span<const uint8_t>> vps, sps, pps;
+  bool vcl = false;
+  for (auto nal : splitAnnexB(file.span())) {
+    if (nal.size() < 3) return false;
+    const uint8_t type = media::hevcNalType(nal[0]);
+    const bool isVcl = type < 32;
+    // A new access unit: parameter sets, AUD or prefix SEI after a picture, or
+    // a picture's first slice (first_slice_segment_in_pic_flag) after one.
+    const bool starts = isVcl ? (nal[2] & 0x80) != 0 : (type >= 32 && type <= 35) || type == 39;
+    if (units.empty() || (starts && vcl)) {
+      units.emplace_back();
+      keys.push_back(false);
+      vcl = false;
+    }
+    if (type == media::kHevcNalVps || type == media::kHevcNalSps || type == media::kHevcNalPps) {
+      auto& list = type == media::kHevcNalVps ? vps : type == media::kHevcNalSps ? sps : pps;
+      if (list.empty()) list.push_back(nal);
+      continue;  // out of band, in the record
+    }
+    if (isVcl) {
+      vcl = true;
+      if (media::isHevcIrap(type)) keys.back() = true;
+    }
+    appendLengthPrefixed(units.back(), nal);
+  }
+  if (vps.empty() || sps.empty() || pps.empty()) return false;
+  // The record: a fixed Main-profile header (the TS writer reads only the
+  // arrays and the length size), then the three arrays.
+  std::vector<uint8_t> record = {0x01, 0x01, 0x60, 0x00, 0x00, 0x00, 0x90, 0x00, 0x00, 0x00, 0x00,
+                                 0x00, 0x5D, 0xF0, 0x00, 0xFC, 0xFD, 0xF8, 0xF8, 0x00, 0x00,
+                                 0x0F,  // lengthSizeMinusOne 3
+                                 0x03};
+  for (const auto& [type, nal] :
+       {std::pair{media::kHevcNalVps, vps[0]}, std::pair{media::kHevcNalSps, sps[0]},
+        std::pair{media::kHevcNalPps, pps[0]}}) {
+    record.insert(record.end(), {uint8_t(0x80 | type), 0x00, 0x01, uint8_t(nal.size() >> 8),
+                                 uint8_t(nal.size())});
+    record.insert(record.end(), nal.begin(), nal.end());
+  }
+  if (!media::parseHevcConfig(record).ok()) return false;
+  out.config.kind = TrackConfig::Kind::kVideo;
+  out.config.codec = media::Codec::kHevc;
+  out.config.timescale = 90000;
+  out.config.decoderConfig = base::Bytes::copyOf(std::span<const uint8_t>(record));
+  for (size_t i = 0; i < units.size(); ++i) {
+    out.samples.push_back(Sample{i * frameTicks, frameTicks, 0, keys[i],
+                                 base::Bytes::copyOf(std::span<const uint8_t>(units[i]))});
+  }
+  return !out.samples.empty() && out.samples[0].sync;
 }
 
 // The MD5 of every packet (or decoded frame) in a framemd5 listing, in order.
@@ -289,6 +382,49 @@ TEST_F(TsWithFfmpeg, TwoSegmentsCarryTheSourceBytes) {
   const auto srcFromCut =
       parseFrameMd5(ffmpeg("-i " + src_.string() + " -map 0:v -f framemd5 -"), videoCut);
   EXPECT_EQ(secondPictures, srcFromCut);
+}
+
+TEST(TsWithFfmpegHevc, HevcSegmentsDecodeToTheSourcePictures) {
+  if (!onPath("ffmpeg") || !onPath("ffprobe")) GTEST_SKIP() << "ffmpeg/ffprobe not on PATH";
+  TempDir dir;
+  ASSERT_FALSE(dir.path.empty());
+  const fs::path src = dir.path / "src.hevc";
+  int status = 0;
+  run("ffmpeg -nostdin -v error -f lavfi -i testsrc=size=320x240:rate=30 -t 1 -pix_fmt yuv420p "
+      "-c:v libx265 -x265-params bframes=0:keyint=15:log-level=error -f hevc " +
+          src.string(),
+      &status);
+  if (status != 0) GTEST_SKIP() << "this ffmpeg has no libx265";
+  HevcTrack hevc;
+  ASSERT_TRUE(loadHevc(readFile(src), 3000, hevc));
+  ASSERT_EQ(hevc.samples.size(), 30u);
+  ASSERT_TRUE(hevc.samples[15].sync);
+
+  TsSegmentWriter writer({hevc.config});
+  const auto& v = hevc.samples;
+  const base::Bytes seg0 = writer.writeSegment({{v.begin(), v.begin() + 15}});
+  const base::Bytes seg1 = writer.writeSegment({{v.begin() + 15, v.end()}});
+  EXPECT_EQ(writer.counters().droppedSamples, 0u);
+  const fs::path all = dir.path / "all.ts", second = dir.path / "seg1.ts";
+  writeFile(all, {seg0, seg1});
+  writeFile(second, {seg1});
+
+  const std::string streams = run("ffprobe -v error -show_streams " + all.string(), &status);
+  ASSERT_EQ(status, 0);
+  EXPECT_NE(streams.find("codec_name=hevc"), std::string::npos) << streams;
+  EXPECT_NE(streams.find("width=320"), std::string::npos);
+
+  auto pictures = [&](const fs::path& file, size_t from = 0) {
+    int rc = 0;
+    auto out = parseFrameMd5(
+        run("ffmpeg -nostdin -v error -i " + file.string() + " -map 0:v -f framemd5 -", &rc), from);
+    EXPECT_EQ(rc, 0) << file;
+    return out;
+  };
+  const auto srcPictures = pictures(src);
+  ASSERT_EQ(srcPictures.size(), 30u);
+  EXPECT_EQ(pictures(all), srcPictures);
+  EXPECT_EQ(pictures(second), pictures(src, 15));
 }
 
 }  // namespace

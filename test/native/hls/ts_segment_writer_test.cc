@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <random>
 
 #include "hls/ts_psi.h"
 #include "hls/ts_test_util.h"
@@ -208,6 +209,52 @@ TEST(TsSegmentWriter, EmptySegmentIsPatAndPmt) {
   const ByteVec ts = tstest::toVector(nothing.writeSegment({}));
   ASSERT_EQ(ts.size(), 2 * kTsPacketSize);
   EXPECT_EQ(ts[188 + 5 + 8], 0xFF);  // PCR_PID: the null PID
+}
+
+TEST(TsSegmentWriter, HostileSamplesNeverBreakThePacketStream) {
+  // Random bytes as access units (NAL lengths that run anywhere, empty samples,
+  // frames too long for ADTS), random offsets and keyframe flags, for every NAL
+  // length size: each sample is written or counted as dropped, and the output
+  // stays whole packets with continuous counters.
+  std::mt19937 rng(11);
+  for (uint8_t lengthByte : {0xFC, 0xFD, 0xFF}) {  // 1-, 2- and 4-byte NAL lengths
+    ByteVec record = kAvcRecord720;
+    record[4] = lengthByte;
+    TsSegmentWriter writer({makeTrack(Kind::kVideo, media::Codec::kH264, 90000, record),
+                            makeTrack(Kind::kAudio, media::Codec::kAac, 44100, kAsc)});
+    ByteVec all;
+    uint64_t total = 0, videoDts = 0, audioDts = 0;
+    for (int segment = 0; segment < 20; ++segment) {
+      std::vector<std::vector<Sample>> samples(2);
+      for (int i = 0; i < 20; ++i) {
+        const bool video = rng() % 2;
+        ByteVec data(rng() % 3 == 0 ? rng() % 9000 : rng() % 300);
+        for (auto& b : data) b = static_cast<uint8_t>(rng());
+        uint64_t& dts = video ? videoDts : audioDts;
+        dts += rng() % 4000;
+        const int32_t cto = static_cast<int32_t>(rng() % 20000) - 10000;
+        samples[video ? 0 : 1].push_back(makeSample(dts, cto, rng() % 4 == 0, data));
+        ++total;
+      }
+      const ByteVec ts = tstest::toVector(writer.writeSegment(samples));
+      ASSERT_EQ(ts.size() % kTsPacketSize, 0u);
+      all.insert(all.end(), ts.begin(), ts.end());
+    }
+    EXPECT_EQ(writer.counters().samples + writer.counters().droppedSamples, total);
+    EXPECT_GT(writer.counters().samples, 0u);
+    EXPECT_GT(writer.counters().droppedSamples, 0u);
+    const auto packets = tstest::parsePackets(all);
+    std::map<uint16_t, int> last;
+    for (size_t i = 0; i < packets.size(); ++i) {
+      ASSERT_EQ(all[i * kTsPacketSize], 0x47);
+      auto it = last.find(packets[i].pid);
+      if (it != last.end()) {
+        ASSERT_EQ(packets[i].cc, (it->second + 1) % 16);
+      }
+      last[packets[i].pid] = packets[i].cc;
+    }
+    EXPECT_EQ(tstest::collectPes(packets).size(), writer.counters().samples);
+  }
 }
 
 }  // namespace
