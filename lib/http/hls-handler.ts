@@ -30,10 +30,11 @@ import type { Authorizer, AuthProtocol } from '../auth/types';
 import { corsHeaders, type CorsOrigins, preflightHeaders } from './cors';
 import type { HlsTrackKind } from './hls/feed';
 import { playlistTracks } from './hls/names';
-import type { HlsLookup, HlsStreamView } from './hls/view';
+import type { HlsStreamView } from './hls/view';
 import { defaultRenderers } from './hls-renderers';
 import { PlaylistCache } from './playlist-cache';
-import { type HlsRoute, type HlsTarget, parseHlsPath } from './hls-routes';
+import { type ByteRoute, contentTypeOf, describe, etagOfRoute, lookupOf } from './hls-resources';
+import { type HlsTarget, parseHlsPath } from './hls-routes';
 import { HttpErrorCodes, sendBody, sendError } from './responses';
 import {
   decideViewer,
@@ -101,7 +102,6 @@ export interface HlsHandler {
 
 const M3U8 = 'application/vnd.apple.mpegurl';
 const MPD = 'application/dash+xml';
-const TS = 'video/mp2t';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Playlists change every part: a cache must revalidate (cheap with the ETag). */
 const REVALIDATE = 'no-cache';
@@ -109,7 +109,6 @@ const REVALIDATE = 'no-cache';
 const PER_VIEWER = 'private, no-cache';
 const RETRY_BEFORE_FIRST_PART_S = 1;
 
-type Lookup = (view: HlsStreamView) => HlsLookup;
 
 export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
   const { store } = options;
@@ -317,7 +316,7 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     req: IncomingMessage,
     res: ServerResponse,
     target: HlsTarget,
-    route: Exclude<HlsRoute, { kind: 'master' | 'mpd' | 'media' }>,
+    route: ByteRoute,
     cors: OutgoingHttpHeaders,
   ): Promise<void> {
     let view = store.get(target.stream);
@@ -427,48 +426,4 @@ function anonymousKey(req: IncomingMessage, stream: string, own: Record<string, 
   const h = createHash('sha1');
   h.update(`${req.socket.remoteAddress ?? ''}\n${req.headers['user-agent'] ?? ''}\n${stream}\n${encodeQuery(own)}`);
   return `anon:${h.digest('base64url').slice(0, 16)}`;
-}
-
-function lookupOf(route: Exclude<HlsRoute, { kind: 'master' | 'mpd' | 'media' }>): Lookup {
-  switch (route.kind) {
-    case 'init':
-      return (v) => v.init(route.track, route.initId);
-    case 'segment':
-      return (v) => v.segment(route.track, route.msn);
-    case 'part':
-      return (v) => v.part(route.track, route.msn, route.part);
-    case 'ts':
-      return (v) => v.segment('video', route.msn);
-  }
-}
-
-function etagOfRoute(view: HlsStreamView, route: Exclude<HlsRoute, { kind: 'master' | 'mpd' | 'media' }>): string {
-  switch (route.kind) {
-    case 'init':
-      return view.etag('init', route.track, route.initId);
-    case 'segment':
-      return view.etag('segment', route.track, route.msn);
-    case 'part':
-      return view.etag('part', route.track, route.msn, route.part);
-    case 'ts':
-      return view.etag('segment', 'video', route.msn);
-  }
-}
-
-function contentTypeOf(route: Exclude<HlsRoute, { kind: 'master' | 'mpd' | 'media' }>): string {
-  if (route.kind === 'ts') return TS;
-  return route.track === 'audio' ? 'audio/mp4' : 'video/mp4';
-}
-
-function describe(route: Exclude<HlsRoute, { kind: 'master' | 'mpd' | 'media' }>): string {
-  switch (route.kind) {
-    case 'init':
-      return `init segment ${route.initId} (${route.track})`;
-    case 'segment':
-      return `segment ${route.msn} (${route.track})`;
-    case 'part':
-      return `part ${route.msn}.${route.part} (${route.track})`;
-    case 'ts':
-      return `segment ${route.msn}`;
-  }
 }
