@@ -360,7 +360,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     // HTTP first: waiting playlist requests are answered while the engine still runs.
     const http = this.http;
     this.http = undefined;
-    await http?.close();
+    await http?.close(graceMs);
     const roles = new Map(engine.stats().sessions.map((s) => [s.id, s.role]));
     engine.beginShutdown();
     await this.waitForDrain(engine, graceMs);

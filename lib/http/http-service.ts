@@ -22,7 +22,7 @@ export interface HttpServiceDeps {
   more?: readonly RequestHandler[];
 }
 
-/** How long close() lets HTTP requests in flight finish before cutting them. */
+/** The longest close() lets HTTP requests in flight finish before cutting them. */
 const HTTP_CLOSE_GRACE_MS = 2_000;
 
 export class HttpService {
@@ -84,11 +84,14 @@ export class HttpService {
     return this.hls?.viewers(stream) ?? 0;
   }
 
-  /** New requests get 503, waiting ones are answered (the store closes), then the port closes. */
-  async close(): Promise<void> {
+  /**
+   * New requests get 503, waiting ones are answered (the store closes), then
+   * the port closes; transfers in flight get up to min(graceMs, 2 s).
+   */
+  async close(graceMs = HTTP_CLOSE_GRACE_MS): Promise<void> {
     this.hls?.close();
     this.deps.hls?.store.close();
-    await this.server.close(HTTP_CLOSE_GRACE_MS);
+    await this.server.close(Math.min(graceMs, HTTP_CLOSE_GRACE_MS));
   }
 }
 
