@@ -14,6 +14,7 @@ import type { Authorizer } from './auth/types';
 import { ErrorCodes, fromNativeError, RtmpEngineError } from './errors';
 import { type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
 import { guardUntilClosed, releaseGuard } from './exit-guard';
+import type { HlsFeedCounters } from './http/hls/feed';
 import { HlsStore } from './http/hls/store';
 import { attachHlsFolder, type HlsFolderWriter } from './hls-folder';
 import { HttpService } from './http/http-service';
@@ -104,6 +105,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private effectiveAuthorizer: Authorizer | undefined;
   private http: HttpService | undefined;
   private store: HlsStore | undefined;
+  private hlsCounters: HlsFeedCounters = { pushed: 0, dropped: 0, droppedBytes: 0 };
   private folder: HlsFolderWriter | undefined;
   /** Settles when a listen() binding HTTP is done (either way); close() waits for it. */
   private starting: Promise<unknown> | undefined;
@@ -153,6 +155,14 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       this.onEvents(batch),
     );
     if (!this.refed) engine.unref();
+    const store = this.store;
+    if (store) {
+      // Segment items arrive in batches on this thread; the store keeps the window and wakes waiters.
+      engine.setHlsFeed((items, counters) => {
+        for (const item of items) store.ingest(item);
+        this.hlsCounters = counters;
+      });
+    }
     try {
       engine.start();
     } catch (err) {
@@ -208,6 +218,11 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
    */
   hlsStore(): HlsStore | undefined {
     return this.store;
+  }
+
+  /** The engine's HLS feed channel: items handed to JS, and items dropped when JS fell behind. */
+  hlsFeedCounters(): HlsFeedCounters {
+    return { ...this.hlsCounters };
   }
 
   /** HLS/DASH viewer sessions of a stream ("app/name") active in the last 30 s. */
@@ -442,6 +457,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       decision.allow,
       decision.allow ? (decision.name ?? '') : '',
       decision.allow ? '' : decision.reason,
+      // Publish taps by name (native/server/hls_tap.h): 'hls' on, '!hls' off.
+      decision.allow && decision.hls !== undefined ? [decision.hls ? 'hls' : '!hls'] : undefined,
     );
   }
 
