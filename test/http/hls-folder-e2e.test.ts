@@ -36,9 +36,11 @@ const streamDir = (): string => join(root, 'live', 'cam');
 const text = (name: string): string => readFileSync(join(streamDir(), name), 'utf8');
 const has = (name: string): boolean => existsSync(join(streamDir(), name));
 
-async function probe(file: string): Promise<Array<{ codec_name: string; width?: number; height?: number }>> {
-  const out = await execText('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', file]);
-  return (JSON.parse(out) as { streams: Array<{ codec_name: string; width?: number; height?: number }> }).streams;
+type Probed = Array<{ codec_name: string; width?: number; height?: number }>;
+
+async function probe(file: string): Promise<Probed> {
+  const args = ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', file];
+  return (JSON.parse(await execText('ffprobe', args)) as { streams: Probed }).streams;
 }
 
 async function packets(file: string) {
@@ -57,7 +59,8 @@ async function publishAndEnd(hls: ServerOptions['hls'], playlist: string): Promi
 
 describeWithAddon('hls.folder with a real publisher', () => {
   test('vod (fMP4): every segment on disk, a VOD playlist with ENDLIST, packets equal the source', async () => {
-    await publishAndEnd({ folder: root, folderVod: true, segmentDuration: 1, windowSegments: 2, endAfter: 0.2 }, 'video.m3u8');
+    const hls = { folder: root, folderVod: true, segmentDuration: 1, windowSegments: 2, endAfter: 0.2 };
+    await publishAndEnd(hls, 'video.m3u8');
     const video = text('video.m3u8');
     expect(video).toContain('#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MEDIA-SEQUENCE:0\n');
     expect(video.endsWith('#EXT-X-ENDLIST\n')).toBe(true);
