@@ -7,7 +7,9 @@
  * with EXT-X-ENDLIST after unpublish (fMP4 and TS), and a folder that cannot
  * be written is logged while HTTP keeps serving.
  */
+import { spawn } from 'child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { createServer as createNetServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -57,6 +59,45 @@ async function publishAndEnd(hls: ServerOptions['hls'], playlist: string): Promi
   await waitFor('EXT-X-ENDLIST on disk', () => has(playlist) && text(playlist).includes('#EXT-X-ENDLIST'), 30_000, 50);
 }
 
+/** A free loopback port (closed again before nginx binds it). */
+async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** nginx in the foreground serving `dir` at /hls/ (the docs/hls.md snippet); stop() kills it. */
+async function nginx(dir: string): Promise<{ base: string; stop: () => void }> {
+  const port = await freePort();
+  const conf = join(root, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `daemon off; master_process off; pid ${join(root, 'nginx.pid')}; error_log ${join(root, 'nginx.err')};
+events {}
+http {
+  access_log off;
+  client_body_temp_path ${root}; proxy_temp_path ${root}; fastcgi_temp_path ${root};
+  uwsgi_temp_path ${root}; scgi_temp_path ${root};
+  map $uri $hls_cache_control { ~\.m3u8$ "no-cache"; default "public, max-age=3600"; }
+  server {
+    listen 127.0.0.1:${port};
+    location /hls/ {
+      alias ${dir}/;
+      types { application/vnd.apple.mpegurl m3u8; video/mp4 mp4 m4s; video/mp2t ts; }
+      add_header Cache-Control $hls_cache_control;
+    }
+  }
+}
+`,
+  );
+  const child = spawn('nginx', ['-p', root, '-c', conf], { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}/hls`;
+  await waitFor('nginx listening', () => existsSync(join(root, 'nginx.pid')), 10_000, 20);
+  return { base, stop: () => child.kill('SIGKILL') };
+}
+
 describeWithAddon('hls.folder with a real publisher', () => {
   test('vod (fMP4): every segment on disk, a VOD playlist with ENDLIST, packets equal the source', async () => {
     const hls = { folder: root, folderVod: true, segmentDuration: 1, windowSegments: 2, endAfter: 0.2 };
@@ -83,6 +124,19 @@ describeWithAddon('hls.folder with a real publisher', () => {
     expect(hashes(received, 0)).toEqual(hashes(source, 0));
     expect(hashes(received, 1).length).toBeGreaterThan(hashes(source, 1).length * 0.9);
     expect(compareWithSource(source, received, false)).toBeNull();
+
+    // The folder as a plain HTTP origin: nginx serves it, ffmpeg plays it over HTTP.
+    const origin = await nginx(root);
+    try {
+      const res = await fetch(`${origin.base}/live/cam/video.m3u8`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      const overHttp = await packets(`${origin.base}/live/cam/index.m3u8`);
+      expect(hashes(overHttp, 0)).toEqual(hashes(source, 0));
+    } finally {
+      origin.stop();
+    }
   });
 
   test('vod (TS): seg-<msn>.ts files and one playlist that plays as the source', async () => {
