@@ -3,7 +3,11 @@
  * checks app and name against its stream-name grammar, but a path built from
  * names a peer chose is checked again here, the one place that touches the
  * disk: each part must be a plain file name (no separator, no `.`/`..`, no
- * NUL), and the result must stay inside the folder.
+ * NUL), and the result must stay inside the folder. A stream name with '/' in
+ * it (the grammar allows "live/team/cam") is refused: its folder would nest
+ * inside another stream's, and the HTTP routes do not serve it either. Names
+ * starting with '.' are refused too (the engine does; here it also keeps them
+ * apart from the writer's hidden temporary files).
  */
 import * as path from 'path';
 
@@ -12,7 +16,7 @@ export function streamDirectory(root: string, stream: string): { dir: string } |
   const parts = stream.split('/');
   if (parts.length !== 2) return { refused: 'the stream key is not "app/name"' };
   for (const part of parts) {
-    if (part === '' || part === '.' || part === '..') return { refused: `"${part}" is not a folder name` };
+    if (part === '' || part.startsWith('.')) return { refused: 'an empty name or one starting with "."' };
     if (/[\\/\0]/.test(part)) return { refused: 'a path separator or NUL in the stream key' };
   }
   const base = path.resolve(root);

@@ -328,7 +328,7 @@ describe('hls folder writer', () => {
 
   test('paths: streamDirectory and the files the writer owns', () => {
     expect(streamDirectory('/srv/hls', 'live/cam')).toEqual({ dir: '/srv/hls/live/cam' });
-    for (const bad of ['live', 'a/b/c', 'live/', '/cam', 'live/.', '../x', 'live/a\0b']) {
+    for (const bad of ['live', 'a/b/c', 'live/', '/cam', 'live/.', '../x', 'live/.hidden', 'live/a\0b']) {
       expect(streamDirectory('/srv/hls', bad)).toHaveProperty('refused');
     }
     const own = ['index.m3u8', 'audio.m3u8', 'init-3-video.mp4', 'seg-12-audio.m4s', 'seg-4.ts', '.seg-4.ts.tmp'];
