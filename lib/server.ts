@@ -16,6 +16,7 @@ import { type RtmpServerEventMap, type ServerEvent, toServerEvent } from './even
 import { guardUntilClosed, releaseGuard } from './exit-guard';
 import type { HlsFeedCounters } from './http/hls/feed';
 import { HlsStore } from './http/hls/store';
+import { attachHlsFolder, type HlsFolderWriter } from './hls-folder';
 import { HttpService } from './http/http-service';
 import { type LogFields, ServerLogger } from './logger';
 import { loadAddon } from './native';
@@ -105,6 +106,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private http: HttpService | undefined;
   private store: HlsStore | undefined;
   private hlsCounters: HlsFeedCounters = { pushed: 0, dropped: 0, droppedBytes: 0 };
+  private folder: HlsFolderWriter | undefined;
   /** Settles when a listen() binding HTTP is done (either way); close() waits for it. */
   private starting: Promise<unknown> | undefined;
 
@@ -144,6 +146,11 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
           partDuration: hls.format === 'ts' ? 0 : hls.partDuration,
         })
       : undefined;
+    // hls.folder: a copy on disk, fed by the same store (lib/hls-folder/).
+    this.folder =
+      this.store && hls.folder
+        ? attachHlsFolder(this.store, { ...hls, vod: hls.folderVod, log: this.logger })
+        : undefined;
     const engine = this.createEngine(toNativeConfig(this.options, this.effectiveAuthorizer !== undefined), (batch) =>
       this.onEvents(batch),
     );
@@ -368,6 +375,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     const left = new Set(engine.stats().sessions.map((s) => s.id));
     const rest = engine.stop();
     this.store?.close();
+    await this.folder?.close();
     this.engine = undefined;
     this.state = 'closed';
     releaseGuard(this);

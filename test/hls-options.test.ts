@@ -24,6 +24,7 @@ describe('options: hls', () => {
       maxStreamBytes: 64 * 1024 * 1024,
       endAfter: 30,
       folder: '',
+      folderVod: false,
       maxSegmentBytes: 32 * 1024 * 1024,
     });
     expect(o.hls).toEqual(HLS_DEFAULTS);

@@ -5,8 +5,9 @@
  * in memory and serves it. `hls: false` turns it off (resolved as `enabled: false`).
  *
  * The engine uses enabled, apps, format, segmentDuration, partDuration and
- * maxSegmentBytes; windowSegments, maxStreamBytes, endAfter and folder belong to
- * the store (lib/http/hls/).
+ * maxSegmentBytes; windowSegments, maxStreamBytes and endAfter belong to the
+ * store (lib/http/hls/), folder and folderVod to the folder writer
+ * (lib/hls-folder/).
  */
 import { z } from 'zod';
 
@@ -34,6 +35,11 @@ export interface HlsOptions {
   /** Also write segments and playlists under this folder; "" (default) = memory only. */
   folder?: string;
   /**
+   * With `folder`: keep every segment on disk and end each stream with a VOD
+   * playlist (EXT-X-PLAYLIST-TYPE:VOD) instead of a live window. Default false.
+   */
+  folderVod?: boolean;
+  /**
    * A segment is cut at this size even without a keyframe (a publisher that
    * never sends one must not grow memory); such cuts are counted. Default 32 MiB.
    */
@@ -50,6 +56,7 @@ export const HLS_DEFAULTS: Readonly<Required<HlsOptions>> = Object.freeze({
   maxStreamBytes: 64 * MiB,
   endAfter: 30,
   folder: '',
+  folderVod: false,
   maxSegmentBytes: 32 * MiB,
 });
 
@@ -79,6 +86,7 @@ const hlsObject = z
       maxStreamBytes: int(1 * MiB, U32_MAX).default(HLS_DEFAULTS.maxStreamBytes),
       endAfter: seconds(0, 86_400).default(HLS_DEFAULTS.endAfter),
       folder: z.string({ invalid_type_error: 'must be a folder path (or "")' }).default(HLS_DEFAULTS.folder),
+      folderVod: z.boolean({ invalid_type_error: 'must be true or false' }).default(HLS_DEFAULTS.folderVod),
       maxSegmentBytes: int(1 * MiB, U32_MAX).default(HLS_DEFAULTS.maxSegmentBytes),
     },
     { invalid_type_error: 'must be false or an object of hls options' },
