@@ -45,6 +45,10 @@ const ENGINE_METHODS = [
   'sessionCount',
   'ref',
   'unref',
+  'subscribePackets',
+  'unsubscribePackets',
+  'releasePackets',
+  'packetSubscriptions',
 ] as const satisfies ReadonlyArray<keyof NativeEngine>;
 const HEADER_KEYS = ['sessionId', 'ip', 'port', 'tls', 'app', 'stream', 'query'] as const satisfies ReadonlyArray<
   keyof NativeEventHeader

@@ -12,6 +12,9 @@
 //   answerAuth(id, requestId, allow, name, reason) → boolean (false: session gone)
 //   stats()            → plain objects; sessionCount() → number
 //   ref() / unref()    whether a running engine keeps the event loop alive
+//   subscribePackets(streamKey, {video, audio, maxItems, maxBytes}, onItems) → id
+//                      (0: not running); unsubscribePackets(id), releasePackets(id,
+//                      items, bytes), packetSubscriptions(): packet_subscriptions.h
 //
 // Lifecycle: idle → running → stopped (a failed start returns to idle). While
 // running the wrapper holds a strong reference to its own JS object and its
@@ -28,6 +31,7 @@
 
 #include "binding/config_reader.h"
 #include "binding/event_pump.h"
+#include "binding/packet_subscriptions.h"
 #include "server/engine.h"
 
 namespace rtmp::binding {
@@ -59,6 +63,10 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value sessionCount(const Napi::CallbackInfo& info);
   Napi::Value ref(const Napi::CallbackInfo& info);
   Napi::Value unref(const Napi::CallbackInfo& info);
+  Napi::Value subscribePackets(const Napi::CallbackInfo& info);
+  Napi::Value unsubscribePackets(const Napi::CallbackInfo& info);
+  Napi::Value releasePackets(const Napi::CallbackInfo& info);
+  Napi::Value packetSubscriptions(const Napi::CallbackInfo& info);
 
   // Stops the engine and unhooks it from everything process- or
   // environment-wide. For kStop, returns the events not yet delivered to JS.
@@ -68,6 +76,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   BindingConfig config_;
   std::unique_ptr<server::Engine> engine_;
   std::shared_ptr<EventPump> pump_;
+  PacketSubscriptions packets_;
   uint64_t cleanupToken_ = 0;
   bool refed_ = true;
 };

@@ -107,7 +107,8 @@ void PacketTap::onPublisherBack() {
   audio_ = TrackState{};
   waitKeyframe_ = true;
   skipsCount_ = false;
-  discontinuity_ = true;
+  // Only a break in what this subscriber got: waiting for the first publish is not one.
+  discontinuity_ = counters_.delivered > 0;
 }
 
 void PacketTap::onMedia(const SharedMediaRef& media) {

@@ -173,6 +173,7 @@ TEST_F(PacketTapTest, NotPublishingYetThenKindFilters) {
   tap.onMedia(audio(0, aacRaw(2)));
   ASSERT_EQ(sink->packets.size(), 1u);
   EXPECT_EQ(sink->packets[0].media->packet.kind, MediaKind::kAudio);
+  EXPECT_FALSE(sink->packets[0].discontinuity);  // the first publish is no break
 
   auto videoOnly = std::make_shared<FakeSink>();
   PacketTap v({.video = true, .audio = false}, videoOnly);
