@@ -301,7 +301,7 @@ export interface NativePacketSubscriptionStats {
   queued: number;
   queuedBytes: number;
   delivered: number;
-  /** droppedBefore summed over delivered packets. */
+  /** Packets the tap dropped (refused, or video skipped to a keyframe after a refusal). */
   dropped: number;
 }
 

@@ -76,7 +76,6 @@ class CreditSink : public server::PacketSink {
     if (items_.load() >= maxItems_ || bytes > maxBytes_ - std::min(maxBytes_, bytes_.load())) {
       return false;
     }
-    const uint64_t dropped = item.droppedBefore;
     items_ += 1;
     bytes_ += bytes;
     if (!channel_->push(std::move(item), bytes)) {  // closed
@@ -85,9 +84,10 @@ class CreditSink : public server::PacketSink {
       return false;
     }
     delivered_ += 1;
-    dropped_ += dropped;
     return true;
   }
+
+  void onDropped() override { dropped_ += 1; }
 
   void pushState(bool publishing) override {
     server::PacketItem item;
@@ -119,7 +119,7 @@ class CreditSink : public server::PacketSink {
   std::atomic<size_t> items_{0};
   std::atomic<size_t> bytes_{0};
   std::atomic<uint64_t> delivered_{0};
-  std::atomic<uint64_t> dropped_{0};  // reported so far (droppedBefore of pushed packets)
+  std::atomic<uint64_t> dropped_{0};  // refused or skipped by the tap
 };
 
 PacketSubscriptions::~PacketSubscriptions() {

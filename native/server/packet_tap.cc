@@ -144,6 +144,7 @@ void PacketTap::deliver(const SharedMediaRef& media) {
       if (skipsCount_) {  // skipped after a drop: counted
         ++droppedBefore_;
         ++counters_.dropped;
+        sink_->onDropped();
       }
       return;
     }
@@ -166,6 +167,7 @@ void PacketTap::deliver(const SharedMediaRef& media) {
   if (!sink_->pushPacket(std::move(item))) {
     ++droppedBefore_;
     ++counters_.dropped;
+    sink_->onDropped();
     if (video) waitKeyframe_ = skipsCount_ = true;
     return;
   }

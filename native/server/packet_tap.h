@@ -70,6 +70,9 @@ class PacketSink {
   virtual ~PacketSink() = default;
   virtual bool pushPacket(PacketItem&& item) = 0;
   virtual void pushState(bool publishing) = 0;
+  // One packet dropped (refused, or skipped after a refusal): for the host's
+  // totals, which droppedBefore alone misses at the end of a publish.
+  virtual void onDropped() {}
 };
 
 struct PacketTapOptions {

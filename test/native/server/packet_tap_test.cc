@@ -28,6 +28,8 @@ struct FakeSink : PacketSink {
     return true;
   }
   void pushState(bool publishing) override { states.push_back(publishing); }
+  void onDropped() override { ++dropped; }
+  int dropped = 0;
 };
 
 SharedMediaRef media(uint8_t type, uint32_t ts, const ByteVec& body) {
@@ -129,6 +131,7 @@ TEST_F(PacketTapTest, DropsRideOnTheNextPacketAndVideoWaitsForAKeyframe) {
   EXPECT_EQ(tagOf(sink->packets[4]), 14);
   EXPECT_EQ(sink->packets[4].droppedBefore, 1u);
   EXPECT_EQ(tap.counters().dropped, 3u);
+  EXPECT_EQ(sink->dropped, 3);
 
   // A refused audio packet costs only itself.
   sink->refuse = 1;
