@@ -106,6 +106,34 @@ describeWithAddon('packets() e2e', () => {
     }
   });
 
+  it('the publisher leaves and comes back: the iteration goes on with a discontinuity', async () => {
+    const clip = makeClip({ seconds: 2 });
+    const { server, url } = await startServer();
+    try {
+      const got: Packet[] = [];
+      const iterator = server.packets('live/again', { wait: 20_000 });
+      const consumer = (async () => {
+        for await (const p of iterator) got.push(p);
+      })();
+      await waitUntil(() => server.packetSubscriptions().length === 1, 'the subscription');
+      await publish(clip.file, url('live/again'), { timeoutMs: 20_000 }).exited;
+      const firstRun = got.length;
+      await publish(clip.file, url('live/again'), { timeoutMs: 20_000 }).exited;
+      await waitUntil(() => got.length >= 2 * firstRun - 2, 'the second publish');
+      await iterator.return?.();
+      await consumer;
+
+      const breaks = got.flatMap((p, i) => (p.discontinuity ? [i] : []));
+      expect(breaks).toHaveLength(1);
+      const video = got.slice(breaks[0]).filter((p) => p.kind === 'video');
+      expect(video[0]).toMatchObject({ keyframe: true, type: 'key' });
+      expect(video[0]!.decoderConfig?.description).toBeDefined();
+      expect(server.packetSubscriptions()).toEqual([]);
+    } finally {
+      await server.close({ graceMs: 2000 });
+    }
+  });
+
   it('a slow consumer: droppedBefore, a bounded queue, video restarts at keyframes', async () => {
     const clip = makeClip({ seconds: 4, gop: 15 });
     const { server, url } = await startServer();
