@@ -2,7 +2,17 @@
 import { loadAddon } from './native';
 
 export { createServer, RtmpServer } from './server';
-export type { CloseOptions, CloseResult, ListenResult, ServerAddress, ServerStats } from './server';
+export type { CloseOptions, CloseResult, ListenResult, PacketSubscriptionInfo, ServerAddress, ServerStats } from './server';
+export type {
+  AudioDecoderConfigInit,
+  AudioPacket,
+  OnPacketsOptions,
+  Packet,
+  PacketOptions,
+  PacketQueueOptions,
+  VideoDecoderConfigInit,
+  VideoPacket,
+} from './media/packets';
 export type {
   AccessOptions,
   GopCacheOptions,

@@ -7,7 +7,14 @@
 import { EventEmitter } from 'events';
 import { isIP } from 'net';
 
-import type { NativeAuthorizeEvent, NativeEngine, NativeEngineConfig, NativeEvent, NativeStats } from '../types/native';
+import type {
+  NativeAuthorizeEvent,
+  NativeEngine,
+  NativeEngineConfig,
+  NativeEvent,
+  NativePacketSubscriptionStats,
+  NativeStats,
+} from '../types/native';
 import { runAuthorizer, toAuthRequest } from './auth/run-authorizer';
 import { withStaticKeys } from './auth/static-keys';
 import type { Authorizer } from './auth/types';
@@ -19,6 +26,8 @@ import { HlsStore } from './http/hls/store';
 import { attachHlsFolder, type HlsFolderWriter } from './hls-folder';
 import { HttpService } from './http/http-service';
 import { type LogFields, ServerLogger } from './logger';
+import { type OnPacketsOptions, onPackets, type Packet, type PacketOptions, packets } from './media/packets';
+import { SubscriptionSet } from './media/subscription';
 import { loadAddon } from './native';
 import { toNativeConfig } from './native-config';
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options';
@@ -54,6 +63,9 @@ export interface CloseResult {
   /** Sessions of any role still connected when the grace period ended, closed by force. */
   forced: number;
 }
+
+/** One open packets() subscription. */
+export type PacketSubscriptionInfo = NativePacketSubscriptionStats;
 
 export interface ServerStats {
   sessions: SessionInfo[];
@@ -94,6 +106,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private readonly logger: ServerLogger;
   private readonly createEngine: EngineFactory;
   private readonly drainPollMs: number;
+  /** packets() (and later frames()) subscriptions, ended when the server closes. */
+  private readonly mediaSubscriptions = new SubscriptionSet();
   private engine: NativeEngine | undefined;
   private state: State = 'idle';
   private boundPort = 0;
@@ -344,12 +358,39 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     return this;
   }
 
+  /**
+   * The encoded packets of a live stream ("app/name"), shaped for WebCodecs
+   * (see lib/media/packets.ts and docs/frames.md). `for await`; break,
+   * return() or options.signal end the subscription. Throws
+   * ERR_RTMP_INVALID_OPTIONS for bad options; the iteration rejects with
+   * ERR_RTMP_STREAM_NOT_FOUND (not published and not waiting) or
+   * ERR_RTMP_SERVER_CLOSED (not listening).
+   */
+  packets(path: string, options?: PacketOptions): AsyncIterableIterator<Packet> {
+    return packets(this.mediaHost(), path, options);
+  }
+
+  /** The callback form of packets(); returns the unsubscribe function. */
+  onPackets(path: string, options: OnPacketsOptions | undefined, onPacket: (packet: Packet) => void): () => void {
+    return onPackets(this.mediaHost(), path, options, onPacket);
+  }
+
+  /** Open packet subscriptions, as the engine sees them (queued = taken by no consumer yet). */
+  packetSubscriptions(): PacketSubscriptionInfo[] {
+    return this.engine ? this.engine.packetSubscriptions() : [];
+  }
+
+  private mediaHost(): { engine: () => NativeEngine | undefined; subscriptions: SubscriptionSet } {
+    return { engine: () => this.engine, subscriptions: this.mediaSubscriptions };
+  }
+
   /** @internal Synchronous stop for the process 'exit' guard. */
   stopNow(): void {
     const engine = this.engine;
     this.engine = undefined;
     this.state = 'closed';
     engine?.stop();
+    this.mediaSubscriptions.endAll();
   }
 
   private rawStats(): NativeStats {
@@ -374,6 +415,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
 
     const left = new Set(engine.stats().sessions.map((s) => s.id));
     const rest = engine.stop();
+    this.mediaSubscriptions.endAll();
     this.store?.close();
     await this.folder?.close();
     this.engine = undefined;

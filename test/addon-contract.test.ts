@@ -46,6 +46,10 @@ const ENGINE_METHODS = [
   'ref',
   'unref',
   'setHlsFeed',
+  'subscribePackets',
+  'unsubscribePackets',
+  'releasePackets',
+  'packetSubscriptions',
 ] as const satisfies ReadonlyArray<keyof NativeEngine>;
 const HEADER_KEYS = ['sessionId', 'ip', 'port', 'tls', 'app', 'stream', 'query'] as const satisfies ReadonlyArray<
   keyof NativeEventHeader

@@ -251,6 +251,60 @@ export interface NativeStats {
   ioThreads: number;
 }
 
+/** subscribePackets options (validated by lib/media/packets.ts). */
+export interface NativePacketOptions {
+  video: boolean;
+  audio: boolean;
+  /** Packets delivered but not yet released (releasePackets) before the tap drops. */
+  maxItems: number;
+  /** The same in codec bytes. */
+  maxBytes: number;
+}
+
+/** One encoded access unit (native/server/packet_tap.h). */
+export interface NativePacket {
+  kind: 'video' | 'audio';
+  /** RFC 6381 ("avc1.64001f", "mp4a.40.2") or the WebCodecs name ("mp3", "opus"). */
+  codec: string;
+  /** ms, stream timeline (= dts). */
+  timestamp: number;
+  pts: number;
+  dts: number;
+  /** Audio: always true. */
+  keyframe: boolean;
+  /** Codec bytes: length-prefixed NAL units (AVCC), AV1 OBUs, raw AAC. A copy. */
+  data: Buffer;
+  /** avcC / hvcC / av1C record or AudioSpecificConfig: first packet and after a change. */
+  description?: Buffer;
+  width?: number;
+  height?: number;
+  sampleRate?: number;
+  channels?: number;
+  /** Packets dropped (refused or skipped) since the previous one delivered. */
+  droppedBefore: number;
+  /** First packet after the publisher came back. */
+  discontinuity: boolean;
+}
+
+/** The stream's publishing state: at subscribe time, then on every change. */
+export interface NativePacketState {
+  kind: 'state';
+  publishing: boolean;
+}
+
+export type NativePacketItem = NativePacket | NativePacketState;
+
+export interface NativePacketSubscriptionStats {
+  id: number;
+  stream: string;
+  /** Packets (bytes) delivered and not yet released. */
+  queued: number;
+  queuedBytes: number;
+  delivered: number;
+  /** Packets the tap dropped (refused, or video skipped to a keyframe after a refusal). */
+  dropped: number;
+}
+
 /**
  * The engine. Lifecycle: idle → running (start) → stopped (stop); a failed
  * start returns to idle. A running engine keeps the event loop alive (see
@@ -298,6 +352,21 @@ export interface NativeEngine {
    * Without a feed nothing is segmented. Throws after start().
    */
   setHlsFeed(onItems: (items: NativeHlsItem[], counters: NativeHlsCounters) => void): void;
+  /**
+   * Attaches a packet tap to "app/name" (published yet or not). onItems gets
+   * batches, in order; each packet counts against maxItems/maxBytes until
+   * releasePackets. Returns the id, 0 when not running.
+   */
+  subscribePackets(
+    streamKey: string,
+    options: NativePacketOptions,
+    onItems: (items: NativePacketItem[], counters: { pushed: number; dropped: number; droppedBytes: number }) => void,
+  ): number;
+  /** Detaches the tap (a last onItems call may still bring what was queued). False if unknown. */
+  unsubscribePackets(id: number): boolean;
+  /** The consumer is done with `items` packets holding `bytes` data bytes. */
+  releasePackets(id: number, items: number, bytes: number): boolean;
+  packetSubscriptions(): NativePacketSubscriptionStats[];
 }
 
 // The HLS feed: the same shapes as lib/http/hls/feed.ts (HlsFeedItem), which

@@ -35,6 +35,10 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::ref>("ref"),
                          InstanceMethod<&EngineWrap::unref>("unref"),
                          InstanceMethod<&EngineWrap::setHlsFeed>("setHlsFeed"),
+                         InstanceMethod<&EngineWrap::subscribePackets>("subscribePackets"),
+                         InstanceMethod<&EngineWrap::unsubscribePackets>("unsubscribePackets"),
+                         InstanceMethod<&EngineWrap::releasePackets>("releasePackets"),
+                         InstanceMethod<&EngineWrap::packetSubscriptions>("packetSubscriptions"),
                      });
 }
 
@@ -119,6 +123,7 @@ std::vector<server::EngineEvent> EngineWrap::shutdown(Reason reason) {
   }
 
   engine_->stop();  // joins the loop threads: no engine event after this
+  packets_.closeAll(reason == Reason::kTeardown);
   exit_guard::remove(engine_.get());
   LogRouter::instance().remove(pump_.get());  // no log line after this
   engine_.reset();
@@ -239,6 +244,7 @@ Napi::Value EngineWrap::ref(const Napi::CallbackInfo& info) {
   refed_ = true;
   if (pump_) pump_->ref(info.Env());
   if (hls_) hls_->ref(info.Env());
+  packets_.ref(info.Env());
   return info.This();
 }
 
@@ -246,7 +252,61 @@ Napi::Value EngineWrap::unref(const Napi::CallbackInfo& info) {
   refed_ = false;
   if (pump_) pump_->unref(info.Env());
   if (hls_) hls_->unref(info.Env());
+  packets_.unref(info.Env());
   return info.This();
+}
+
+// ---- packets (binding/packet_subscriptions.h) ----
+
+Napi::Value EngineWrap::subscribePackets(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* usage = "subscribePackets(streamKey, options, onItems)";
+  if (!info[0].IsString() || !info[1].IsObject() || !info[2].IsFunction()) {
+    throwContractError(env, std::string(usage) + ": expects (string, object, function)");
+  }
+  Napi::Object o = info[1].As<Napi::Object>();
+  PacketSubscriptionOptions options;
+  options.tap.video = o.Get("video").ToBoolean().Value();
+  options.tap.audio = o.Get("audio").ToBoolean().Value();
+  auto count = [&](const char* key) {
+    Napi::Value v = o.Get(key);
+    double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : 0;
+    if (!(d >= 1 && d <= kMaxSafeInteger)) {
+      throwContractError(env, std::string(usage) + ": " + key + " must be a number >= 1");
+    }
+    return static_cast<size_t>(d);
+  };
+  options.maxItems = count("maxItems");
+  options.maxBytes = count("maxBytes");
+  if (state_ != State::kRunning) return Napi::Number::New(env, 0);
+  const uint64_t id = packets_.subscribe(env, *engine_, info[0].As<Napi::String>().Utf8Value(),
+                                         options, info[2].As<Napi::Function>(), refed_);
+  return Napi::Number::New(env, static_cast<double>(id));
+}
+
+Napi::Value EngineWrap::unsubscribePackets(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) throwContractError(env, "unsubscribePackets(id): id must be a number");
+  const double id = info[0].As<Napi::Number>().DoubleValue();
+  if (!(id >= 1 && id <= kMaxSafeInteger)) return Napi::Boolean::New(env, false);
+  server::Engine* engine = state_ == State::kRunning ? engine_.get() : nullptr;
+  return Napi::Boolean::New(env, packets_.unsubscribe(engine, static_cast<uint64_t>(id)));
+}
+
+Napi::Value EngineWrap::releasePackets(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber()) {
+    throwContractError(env, "releasePackets(id, items, bytes): expects three numbers");
+  }
+  const double id = info[0].As<Napi::Number>().DoubleValue();
+  if (!(id >= 1 && id <= kMaxSafeInteger)) return Napi::Boolean::New(env, false);
+  return Napi::Boolean::New(
+      env, packets_.release(static_cast<uint64_t>(id), info[1].As<Napi::Number>().DoubleValue(),
+                            info[2].As<Napi::Number>().DoubleValue()));
+}
+
+Napi::Value EngineWrap::packetSubscriptions(const Napi::CallbackInfo& info) {
+  return packets_.stats(info.Env());
 }
 
 }  // namespace rtmp::binding

@@ -16,6 +16,9 @@
 //                      config decides which) and hand the records to
 //                      onItems(items, counters) through a bounded channel
 //                      (binding/hls_feed.h); without it no publish is segmented
+//   subscribePackets(streamKey, {video, audio, maxItems, maxBytes}, onItems) → id
+//                      (0: not running); unsubscribePackets(id), releasePackets(id,
+//                      items, bytes), packetSubscriptions(): packet_subscriptions.h
 //
 // Lifecycle: idle → running → stopped (a failed start returns to idle). While
 // running the wrapper holds a strong reference to its own JS object and its
@@ -33,6 +36,7 @@
 #include "binding/config_reader.h"
 #include "binding/event_pump.h"
 #include "binding/hls_feed.h"
+#include "binding/packet_subscriptions.h"
 #include "server/engine.h"
 
 namespace rtmp::binding {
@@ -65,6 +69,10 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value ref(const Napi::CallbackInfo& info);
   Napi::Value unref(const Napi::CallbackInfo& info);
   Napi::Value setHlsFeed(const Napi::CallbackInfo& info);
+  Napi::Value subscribePackets(const Napi::CallbackInfo& info);
+  Napi::Value unsubscribePackets(const Napi::CallbackInfo& info);
+  Napi::Value releasePackets(const Napi::CallbackInfo& info);
+  Napi::Value packetSubscriptions(const Napi::CallbackInfo& info);
 
   // Stops the engine and unhooks it from everything process- or
   // environment-wide. For kStop, returns the events not yet delivered to JS.
@@ -75,6 +83,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   std::unique_ptr<server::Engine> engine_;
   std::shared_ptr<EventPump> pump_;
   std::shared_ptr<HlsChannel> hls_;  // while running with a feed
+  PacketSubscriptions packets_;
   uint64_t cleanupToken_ = 0;
   bool refed_ = true;
 };

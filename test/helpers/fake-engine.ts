@@ -8,6 +8,9 @@ import type {
   NativeEvent,
   NativeHlsCounters,
   NativeHlsItem,
+  NativePacketItem,
+  NativePacketOptions,
+  NativePacketSubscriptionStats,
   NativeSessionSnapshot,
   NativeStats,
 } from '../../types/native';
@@ -98,6 +101,48 @@ export class FakeEngine implements NativeEngine {
   hlsFeed: ((items: NativeHlsItem[], counters: NativeHlsCounters) => void) | undefined;
   setHlsFeed(onItems: (items: NativeHlsItem[], counters: NativeHlsCounters) => void): void {
     this.hlsFeed = onItems;
+  }
+  /** Open packet subscriptions by id; a test feeds them with `onItems`. */
+  readonly packetSubs = new Map<
+    number,
+    { key: string; options: NativePacketOptions; onItems: (items: NativePacketItem[]) => void; queued: number; queuedBytes: number }
+  >();
+  private nextPacketSub = 1;
+  subscribePackets(
+    streamKey: string,
+    options: NativePacketOptions,
+    onItems: (items: NativePacketItem[], counters: { pushed: number; dropped: number; droppedBytes: number }) => void,
+  ): number {
+    if (!this.started || this.stopped) return 0;
+    const id = this.nextPacketSub++;
+    this.packetSubs.set(id, {
+      key: streamKey,
+      options,
+      onItems: (items) => onItems(items, { pushed: items.length, dropped: 0, droppedBytes: 0 }),
+      queued: 0,
+      queuedBytes: 0,
+    });
+    return id;
+  }
+  unsubscribePackets(id: number): boolean {
+    return this.packetSubs.delete(id);
+  }
+  releasePackets(id: number, items: number, bytes: number): boolean {
+    const sub = this.packetSubs.get(id);
+    if (!sub) return false;
+    sub.queued -= items;
+    sub.queuedBytes -= bytes;
+    return true;
+  }
+  packetSubscriptions(): NativePacketSubscriptionStats[] {
+    return [...this.packetSubs].map(([id, s]) => ({
+      id,
+      stream: s.key,
+      queued: s.queued,
+      queuedBytes: s.queuedBytes,
+      delivered: 0,
+      dropped: 0,
+    }));
   }
 
   /** Delivers one batch as the event pump would. */
