@@ -30,7 +30,7 @@ export function stampFilter(): string {
     `drawbox=x=0:y=0:w=${width}:h=${B}:color=black:t=fill`,
     `drawbox=x=0:y=${B}:w=${width}:h=${B}:color=white:t=fill`,
     `drawbox=x=0:y=0:w=${B}:h=${B}:color=white:t=fill`,
-    `drawbox=x=${B}:y=${B}:w=${B}:h=${B}:color=black:t=fill`,
+    `drawbox=x=0:y=${B}:w=${B}:h=${B}:color=black:t=fill`,
   ];
   for (let bit = 0; bit < STAMP_BITS; bit++) {
     const x = (2 + (STAMP_BITS - 1 - bit)) * B; // most significant bit first
