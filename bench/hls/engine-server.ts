@@ -2,9 +2,39 @@
  * Child process of the HLS benches: rtmp-engine's createServer({ rtmp, http, hls }) from a
  * checkout's dist/lib (--root), on 127.0.0.1 with free ports. Prints one JSON line
  * {"ready":{"rtmp":PORT,"http":PORT}} on stdout once listening; exits on SIGTERM after close().
+ *
+ * --trace-ingest FILE: appends one JSON line {stream, segment, part, t} (t: wall ms, sub-ms)
+ * per part or segment item the HLS store ingests (part -1 for a segment item), by wrapping
+ * HlsStore.prototype.ingest of that dist/lib, for bench/hls/listing.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
+
+interface FeedItemLike {
+  type: string;
+  stream?: string;
+  segment?: number;
+  part?: number;
+}
+
+type IngestFn = (this: unknown, item: FeedItemLike) => void;
+
+/** Wraps HlsStore.prototype.ingest to log when each part/segment item reaches the store. */
+function traceIngest(lib: { HlsStore?: { prototype: { ingest: IngestFn } } }, file: string): void {
+  const proto = lib.HlsStore?.prototype;
+  if (!proto) throw new Error('--trace-ingest: this dist/lib exports no HlsStore');
+  const original = proto.ingest;
+  const fd = fs.openSync(file, 'a');
+  proto.ingest = function (this: unknown, item: FeedItemLike) {
+    const t = performance.timeOrigin + performance.now();
+    original.call(this, item);
+    if (item.type === 'part' || item.type === 'segment') {
+      const part = item.type === 'part' ? item.part : -1;
+      fs.writeSync(fd, `${JSON.stringify({ stream: item.stream, segment: item.segment, part, t })}\n`);
+    }
+  };
+}
 
 interface LooseServer {
   listen(): Promise<unknown>;
@@ -22,11 +52,19 @@ function portOf(v: unknown): number | undefined {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { root: { type: 'string' }, hls: { type: 'string', default: '{}' } },
+    options: {
+      root: { type: 'string' },
+      hls: { type: 'string', default: '{}' },
+      'trace-ingest': { type: 'string' },
+    },
   });
   const root = path.resolve(values.root ?? process.cwd());
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const lib = require(path.join(root, 'dist/lib')) as { createServer(o: unknown): LooseServer };
+  const lib = require(path.join(root, 'dist/lib')) as {
+    createServer(o: unknown): LooseServer;
+    HlsStore?: { prototype: { ingest: IngestFn } };
+  };
+  if (values['trace-ingest']) traceIngest(lib, values['trace-ingest']);
   const hls = JSON.parse(values.hls) as unknown;
   const server = lib.createServer({
     rtmp: { host: '127.0.0.1', port: 0 },

@@ -102,6 +102,8 @@ export interface EngineHlsOptions {
   root: string;
   /** Passed as the hls option (false disables HLS). */
   hls?: Record<string, unknown> | false;
+  /** Append {stream, segment, part, t} per feed item the HLS store ingests (engine-server). */
+  traceIngest?: string;
 }
 
 /** Starts bench/hls/engine-server.js (compiled beside this file) on free ports. */
@@ -109,6 +111,7 @@ export async function startEngineHls(o: EngineHlsOptions): Promise<HlsOrigin> {
   const dir = fs.mkdtempSync(path.join(o.runDir, 'engine-hls-'));
   const script = path.join(__dirname, 'engine-server.js');
   const args = [script, '--root', o.root, '--hls', JSON.stringify(o.hls ?? {})];
+  if (o.traceIngest) args.push('--trace-ingest', o.traceIngest);
   const t: Tracked = spawnTracked(process.execPath, args, null, { cwd: dir });
   const logFile = path.join(dir, 'server.log');
   const log = fs.createWriteStream(logFile);
