@@ -12,6 +12,7 @@
  * watched: the video variant and the audio rendition). Everything is time-boxed (--timeout).
  */
 import * as http from 'http';
+import * as os from 'os';
 
 import { parseArgs } from 'util';
 
@@ -52,6 +53,8 @@ export interface ViewerStepReport {
   playlistMs: { p50: number; p99: number };
   mediaMs: { p50: number; p99: number };
   loadToolCpuPercent: number;
+  /** The machine's 1-minute load average at the window's end (2 cores: above 2 is contention). */
+  loadavg1: number;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -154,6 +157,7 @@ export async function runViewerStep(o: ViewerStepOptions): Promise<ViewerStepRep
     playlistMs: { p50: round(quantile(stats.playlistMs, 0.5), 2), p99: round(quantile(stats.playlistMs, 0.99), 2) },
     mediaMs: { p50: round(quantile(stats.mediaMs, 0.5), 2), p99: round(quantile(stats.mediaMs, 0.99), 2) },
     loadToolCpuPercent: round((100 * (tool.user + tool.system)) / 1e6 / windowS, 1),
+    loadavg1: round(os.loadavg()[0] ?? NaN, 2),
   };
 }
 
