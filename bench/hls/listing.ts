@@ -131,37 +131,65 @@ interface EngineSamples {
   segments: number[];
 }
 
-async function engineListing(origin: HlsOrigin, agent: http.Agent, durationS: number): Promise<EngineSamples> {
-  const url = origin.mediaPlaylistUrl(STREAM);
-  const out: EngineSamples = { parts: [], segments: [] };
+function blockingUrl(url: string, msn: number, part?: number): string {
+  const u = new URL(url);
+  u.searchParams.set('_HLS_msn', String(msn));
+  if (part !== undefined) u.searchParams.set('_HLS_part', String(part));
+  return u.toString();
+}
+
+/** Parts: blocking reloads for the next part; the answer lists the part waited for. */
+async function engineParts(url: string, agent: http.Agent, end: number, out: EngineSamples): Promise<void> {
   let pl: MediaPlaylist = parseMediaPlaylist((await get(agent, url)).text);
-  const end = Date.now() + durationS * 1000;
   while (Date.now() < end) {
     const newest = lastPart(pl);
     if (!newest) throw new Error('the media playlist lists no parts (LL-HLS off?)');
-    const lastSeg = pl.segments[pl.segments.length - 1]?.msn ?? -1;
     const next = nextPartAfter(pl, newest.msn, newest.index);
-    const u = new URL(url);
-    u.searchParams.set('_HLS_msn', String(next.msn));
-    u.searchParams.set('_HLS_part', String(next.part));
-    const { status, text } = await get(agent, u.toString());
+    const { status, text } = await get(agent, blockingUrl(url, next.msn, next.part));
     const at = wallMs();
     if (status !== 200) {
       pl = parseMediaPlaylist((await get(agent, url)).text);
       continue;
     }
-    const fresh = parseMediaPlaylist(text);
-    // Only the part asked for was waited on: the others may have been listed earlier.
-    const part = fresh.parts.find((p) => p.msn === next.msn && p.index === next.part);
+    pl = parseMediaPlaylist(text);
+    // Only the part asked for was waited on (when the segment ended before it, the answer
+    // came with the next segment's part 0: no sample).
+    const part = pl.parts.find((p) => p.msn === next.msn && p.index === next.part);
     if (part?.programDateTime !== undefined) {
       out.parts.push({ msn: part.msn, index: part.index, listedAt: at, cutAt: part.programDateTime + part.duration * 1000 });
     }
-    for (const seg of fresh.segments) {
-      if (seg.msn > lastSeg && seg.programDateTime !== undefined) {
-        out.segments.push(at - (seg.programDateTime + seg.duration * 1000));
-      }
+  }
+}
+
+/** Segments: blocking reloads for the next whole segment (_HLS_msn alone, §6.2.5.2). */
+async function engineSegments(url: string, agent: http.Agent, end: number, out: EngineSamples): Promise<void> {
+  let pl: MediaPlaylist = parseMediaPlaylist((await get(agent, url)).text);
+  while (Date.now() < end) {
+    const next = (pl.segments[pl.segments.length - 1]?.msn ?? pl.mediaSequence - 1) + 1;
+    const { status, text } = await get(agent, blockingUrl(url, next));
+    const at = wallMs();
+    if (status !== 200) {
+      pl = parseMediaPlaylist((await get(agent, url)).text);
+      continue;
     }
-    pl = fresh;
+    pl = parseMediaPlaylist(text);
+    const seg = pl.segments.find((s) => s.msn === next);
+    if (seg?.programDateTime !== undefined) out.segments.push(at - (seg.programDateTime + seg.duration * 1000));
+  }
+}
+
+async function engineListing(origin: HlsOrigin, durationS: number): Promise<EngineSamples> {
+  const url = origin.mediaPlaylistUrl(STREAM);
+  const out: EngineSamples = { parts: [], segments: [] };
+  const end = Date.now() + durationS * 1000;
+  const agents = [0, 1].map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+  try {
+    await Promise.all([
+      engineParts(url, agents[0] as http.Agent, end, out),
+      engineSegments(url, agents[1] as http.Agent, end, out),
+    ]);
+  } finally {
+    for (const a of agents) a.destroy();
   }
   return out;
 }
@@ -194,7 +222,7 @@ async function measureOne(
         method: `poll every ${o.pollMs} ms; listed time − segment file mtime (last frame written)`,
       };
     }
-    const s = await engineListing(origin, agent, o.durationS);
+    const s = await engineListing(origin, o.durationS);
     const ingest = readIngestTrace(trace);
     const afterIngest: number[] = [];
     const ingestAfterCut: number[] = [];
@@ -212,7 +240,8 @@ async function measureOne(
       partAnsweredAfterIngestMs: distribution(afterIngest),
       partIngestAfterCutMs: distribution(ingestAfterCut),
       method:
-        'blocking reload for the next part; answer time − (PROGRAM-DATE-TIME + duration); ' +
+        'blocking reloads for the next part (and, beside, for the next segment); ' +
+        'answer time − (PROGRAM-DATE-TIME + duration); ' +
         'ingest = HlsStore.ingest() of the part item in the server process',
     };
   } finally {
