@@ -35,6 +35,7 @@ interface PageResult {
   errors: string[];
   firstFrameMs: number | null;
   hlsVersion: string;
+  stalls: number;
   firstMisread?: number[][]; // levels of the code boxes of one unreadable frame (diagnosis)
 }
 
@@ -45,6 +46,7 @@ export interface LatencyReport {
   durationS: number;
   frames: number;
   misreads: number;
+  stalls: number; // 'waiting' events after the first frame (rebuffers)
   firstMisread?: number[][];
   playerErrors: string[];
   hlsVersion: string;
@@ -134,6 +136,7 @@ export function summarize(server: string, mode: PlayerMode, src: string, duratio
     durationS,
     frames: r.samples.length,
     misreads: r.misreads,
+    stalls: r.stalls,
     ...(r.firstMisread ? { firstMisread: r.firstMisread } : {}),
     playerErrors: r.errors,
     hlsVersion: r.hlsVersion,
