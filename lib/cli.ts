@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
- * rtmp-engine [--host H] [--port N] [--config file.json] [--log-level L] [--io-threads N] [--version]
+ * rtmp-engine [--host H] [--port N] [--http-port N] [--http-host H] [--no-http]
+ *             [--config file.json] [--log-level L] [--io-threads N] [--version]
  *
- * Runs a server with JSON-line logs on stdout. The config file holds the same
+ * Runs a server (RTMP on :1935, HTTP with HLS/DASH and the player page on
+ * :8000) with JSON-line logs on stdout. The config file holds the same
  * ServerOptions as createServer() (JSON); flags override it. SIGINT/SIGTERM
  * close gracefully (5 s grace), then exit 0; a second signal exits at once.
  * Exit codes: 0 clean stop, 1 runtime failure (e.g. port taken), 2 bad usage/options.
@@ -25,6 +27,10 @@ interface CliFlags {
   logLevel?: string;
   ioThreads?: number;
   mergeWritesMs?: number;
+  httpPort?: number;
+  httpHost?: string;
+  /** false with --no-http. */
+  http?: boolean;
 }
 
 function packageVersion(): string {
@@ -72,6 +78,14 @@ export function buildOptions(flags: CliFlags): ServerOptions {
   if (flags.mergeWritesMs !== undefined) {
     options.players = { ...(base.players ?? {}), mergeWritesMs: flags.mergeWritesMs };
   }
+  if (flags.http === false) options.http = false;
+  else if (flags.httpPort !== undefined || flags.httpHost !== undefined) {
+    // A port or host given on the command line turns HTTP on even if the config file had it off.
+    const http = { ...(base.http || {}) };
+    if (flags.httpPort !== undefined) http.port = flags.httpPort;
+    if (flags.httpHost !== undefined) http.host = flags.httpHost;
+    options.http = http;
+  }
   if (flags.logLevel !== undefined) options.logLevel = flags.logLevel as LogLevelName;
   return options;
 }
@@ -79,10 +93,13 @@ export function buildOptions(flags: CliFlags): ServerOptions {
 function parseFlags(argv: string[]): CliFlags {
   const program = new Command()
     .name('rtmp-engine')
-    .description('Live-video RTMP server (C++ engine, JSON-line logs on stdout)')
+    .description('Live-video server: RTMP in, RTMP/HLS/DASH out (C++ engine, JSON-line logs on stdout)')
     .version(packageVersion(), '-v, --version', 'print the version and exit')
     .option('--host <host>', 'address to listen on (default 0.0.0.0)')
     .option('--port <port>', 'RTMP port, 0 picks a free one (default 1935)', nonNegativeInt)
+    .option('--http-port <port>', 'HTTP port for HLS/DASH and the player page, 0 picks a free one (default 8000)', nonNegativeInt)
+    .option('--http-host <host>', 'address for HTTP to listen on (default 0.0.0.0)')
+    .option('--no-http', 'no HTTP server (RTMP only)')
     .option('--config <file>', 'JSON file with ServerOptions; flags override it')
     .option('--log-level <level>', `one of ${LOG_LEVEL_NAMES.join(', ')} (default info)`)
     .option('--io-threads <n>', 'I/O threads, 0 = one per core (default 0)', nonNegativeInt)

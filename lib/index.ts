@@ -38,6 +38,12 @@ export type {
 export type { IngestDropReason, IngestDrops, SessionInfo, SessionRole, StreamInfo } from './snapshots';
 export type { LoggerLike, LogLevelName } from './logger';
 export { parseQuery } from './query';
+export { createHlsHandler } from './http/hls-handler';
+export type { HlsHandler, HlsHandlerOptions, HlsRenderers, HlsStoreLike } from './http/hls-handler';
+export { HlsStore } from './http/hls/store';
+export type { HlsStoreOptions } from './http/hls/store';
+export type { HlsFeedItem, HlsTrackInfo, HlsTrackKind } from './http/hls/feed';
+export type { CorsOrigins } from './http/cors';
 export { ErrorCodes, RtmpEngineError } from './errors';
 export {
   allow,
@@ -52,6 +58,7 @@ export {
 export type {
   AuthAction,
   AuthDecision,
+  AuthProtocol,
   AuthRequest,
   Authorizer,
   BreakerState,
@@ -62,6 +69,9 @@ export type {
   WebhookAuthorizer,
   WebhookAuthorizerOptions,
 } from './auth';
+
+export { createPageHandler, listHlsStreams } from './http/page';
+export type { PageHandler, PageHandlerOptions, StreamSummary } from './http/page';
 
 /** Version of the loaded native engine. */
 export function engineVersion(): string {

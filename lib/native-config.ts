@@ -68,6 +68,13 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     maxPendingPerIp: limits.maxPendingPerIp,
     maxPendingOutputBytes: rtmp.maxPendingOutputBytes,
     maxMetadataBytes: streams.maxMetadataBytes,
+    // HLS segmenter (issue 11): what the engine uses; the window options stay in TS.
+    hlsEnabled: options.hls.enabled,
+    hlsApps: [...options.hls.apps],
+    hlsFormat: options.hls.format,
+    hlsSegmentDurationMs: Math.round(options.hls.segmentDuration * 1000),
+    hlsPartDurationMs: Math.round(options.hls.partDuration * 1000),
+    hlsMaxSegmentBytes: options.hls.maxSegmentBytes,
     logLevel: LOG_LEVEL_VALUES[options.logLevel],
   };
 }

@@ -14,6 +14,8 @@ import type { Authorizer } from './auth/types';
 import { ErrorCodes, fromNativeError, RtmpEngineError } from './errors';
 import { type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
 import { guardUntilClosed, releaseGuard } from './exit-guard';
+import { HlsStore } from './http/hls/store';
+import { HttpService } from './http/http-service';
 import { type LogFields, ServerLogger } from './logger';
 import { loadAddon } from './native';
 import { toNativeConfig } from './native-config';
@@ -21,9 +23,14 @@ import { type ResolvedOptions, resolveOptions, type ServerOptions } from './opti
 import { type SessionInfo, type StreamInfo, toSessionInfos, toStreamInfos } from './snapshots';
 
 export interface ListenResult {
+  /** The RTMP port. */
   port: number;
+  /** The RTMP port again, named beside `http`. */
+  rtmp: number;
   /** The RTMPS port, when `rtmps` is configured. */
   rtmpsPort?: number;
+  /** The HTTP port (HLS/DASH, player page), unless `http: false`. */
+  http?: number;
 }
 
 export interface ServerAddress {
@@ -68,7 +75,7 @@ export interface ServerInternals {
   drainPollMs?: number;
 }
 
-type State = 'idle' | 'listening' | 'closing' | 'closed';
+type State = 'idle' | 'starting' | 'listening' | 'closing' | 'closed';
 
 const DEFAULT_GRACE_MS = 30_000;
 const DEFAULT_DRAIN_POLL_MS = 25;
@@ -94,6 +101,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private authorizer: Authorizer | undefined;
   /** What answers authorize events: static keys and/or the hook (set at listen()). */
   private effectiveAuthorizer: Authorizer | undefined;
+  private http: HttpService | undefined;
+  private store: HlsStore | undefined;
 
   constructor(options: ServerOptions = {}, internals: ServerInternals = {}) {
     super();
@@ -110,7 +119,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
    * A failed listen() may be retried.
    */
   async listen(): Promise<ListenResult> {
-    if (this.state === 'listening') {
+    if (this.state === 'listening' || this.state === 'starting') {
       throw new RtmpEngineError(ErrorCodes.ALREADY_LISTENING, 'rtmp-engine: the server is already listening');
     }
     if (this.state !== 'idle') {
@@ -120,6 +129,17 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     const keys = this.options.auth.publishKeys;
     if (keys) this.effectiveAuthorizer = withStaticKeys(keys, this.authorizer);
     else this.effectiveAuthorizer = this.authorizer;
+    // The window of every stream's HLS/DASH segments, fed by the engine's segmenter.
+    const hls = this.options.hls;
+    this.store = hls.enabled
+      ? new HlsStore({
+          windowSegments: hls.windowSegments,
+          maxStreamBytes: hls.maxStreamBytes,
+          endAfter: hls.endAfter,
+          segmentDuration: hls.segmentDuration,
+          partDuration: hls.format === 'ts' ? 0 : hls.partDuration,
+        })
+      : undefined;
     const engine = this.createEngine(toNativeConfig(this.options, this.effectiveAuthorizer !== undefined), (batch) =>
       this.onEvents(batch),
     );
@@ -127,22 +147,66 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     try {
       engine.start();
     } catch (err) {
+      this.store?.close();
+      this.store = undefined;
       const native = fromNativeError(err);
       throw new RtmpEngineError(native.code, `rtmp-engine: cannot listen on ${host}:${port}: ${native.message}`, {
         cause: err,
       });
     }
+    const result: ListenResult = { port: engine.boundPort(), rtmp: engine.boundPort() };
     this.engine = engine;
-    this.state = 'listening';
-    this.boundPort = engine.boundPort();
-    guardUntilClosed(this);
-    if (this.options.rtmps) {
-      const rtmpsPort = engine.boundTlsPort();
-      this.logger.info({ host, port: this.boundPort, rtmpsHost: this.options.rtmps.host, rtmpsPort }, 'listening');
-      return { port: this.boundPort, rtmpsPort };
+    if (this.options.http) {
+      this.state = 'starting';
+      const http = new HttpService({
+        options: this.options,
+        logger: this.logger,
+        authorizer: this.effectiveAuthorizer,
+        ...(this.store ? { hls: { store: this.store } } : {}),
+      });
+      if (!this.refed) http.unref();
+      try {
+        result.http = await http.listen();
+      } catch (err) {
+        // Leave nothing bound: a failed listen() may be retried.
+        this.engine = undefined;
+        this.state = 'idle';
+        engine.stop();
+        this.store?.close();
+        this.store = undefined;
+        throw err;
+      }
+      this.http = http;
     }
-    this.logger.info({ host, port: this.boundPort }, 'listening');
-    return { port: this.boundPort };
+    this.state = 'listening';
+    this.boundPort = result.port;
+    guardUntilClosed(this);
+    const fields: LogFields = { host, port: this.boundPort };
+    if (this.options.rtmps) {
+      result.rtmpsPort = engine.boundTlsPort();
+      Object.assign(fields, { rtmpsHost: this.options.rtmps.host, rtmpsPort: result.rtmpsPort });
+    }
+    if (this.options.http) Object.assign(fields, { httpHost: this.options.http.host, httpPort: result.http });
+    this.logger.info(fields, 'listening');
+    return result;
+  }
+
+  /**
+   * The HLS/DASH segment store the engine feeds (undefined before listen()).
+   * Mount it with createHlsHandler({ store }) in your own HTTP server (Express…).
+   */
+  hlsStore(): HlsStore | undefined {
+    return this.store;
+  }
+
+  /** HLS/DASH viewer sessions of a stream ("app/name") active in the last 30 s. */
+  viewers(stream: string): number {
+    return this.http?.viewers(stream) ?? 0;
+  }
+
+  /** The bound HTTP port, or null when HTTP is off or not listening. */
+  httpPort(): number | null {
+    return this.http ? this.http.port() : null;
   }
 
   /**
@@ -243,12 +307,14 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   ref(): this {
     this.refed = true;
     this.engine?.ref();
+    this.http?.ref();
     return this;
   }
 
   unref(): this {
     this.refed = false;
     this.engine?.unref();
+    this.http?.unref();
     return this;
   }
 
@@ -271,12 +337,17 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       return { publishers: 0, players: 0, forced: 0 };
     }
     this.state = 'closing';
+    // HTTP first: waiting playlist requests are answered while the engine still runs.
+    const http = this.http;
+    this.http = undefined;
+    await http?.close();
     const roles = new Map(engine.stats().sessions.map((s) => [s.id, s.role]));
     engine.beginShutdown();
     await this.waitForDrain(engine, graceMs);
 
     const left = new Set(engine.stats().sessions.map((s) => s.id));
     const rest = engine.stop();
+    this.store?.close();
     this.engine = undefined;
     this.state = 'closed';
     releaseGuard(this);

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 RUNTIME_PKGS=(g++ make python3 pkg-config libssl-dev libuv1-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev)
 TEST_PKGS=(cmake ccache clang clang-format libclang-rt-14-dev libgtest-dev libgmock-dev googletest
-  ffmpeg nginx libnginx-mod-rtmp openssl procps)
+  ffmpeg nginx libnginx-mod-rtmp openssl procps
+  chromium) # the browser e2e tests drive Debian's chromium through playwright-core (no browser download)
 
 pkgs=("${RUNTIME_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then pkgs+=("${TEST_PKGS[@]}"); fi

@@ -42,6 +42,15 @@ describe('cli: options', () => {
 
   it('refuses a config file that is not a JSON object', () => {
     expect(() => buildOptions({ config: tempConfig('[1]') })).toThrow('must hold a JSON object');
+  });
+
+  it('maps --http-port/--http-host onto http, and --no-http to http: false', () => {
+    expect(buildOptions({ http: true }).http).toBeUndefined();
+    expect(buildOptions({ http: false, httpPort: 9000 }).http).toBe(false);
+    expect(buildOptions({ http: true, httpPort: 0, httpHost: '127.0.0.1' }).http).toEqual({ port: 0, host: '127.0.0.1' });
+    const file = tempConfig('{"http": false}');
+    expect(buildOptions({ config: file, http: true, httpPort: 8080 }).http).toEqual({ port: 8080 });
+    expect(buildOptions({ config: file, http: true }).http).toBe(false);
     expect(() => buildOptions({ config: tempConfig('{ nope') })).toThrow('not valid JSON');
   });
 });
@@ -81,13 +90,14 @@ describeWithAddon('cli: serving', () => {
   jest.setTimeout(120_000);
 
   it('logs one JSON listening line, then closes on SIGTERM and exits 0', async () => {
-    const child = spawnTs(['lib/cli.ts', '--host', '127.0.0.1', '--port', '0', '--io-threads', '1']);
+    const child = spawnTs(['lib/cli.ts', '--host', '127.0.0.1', '--port', '0', '--http-port', '0', '--http-host', '127.0.0.1', '--io-threads', '1']);
     const done = collect(child, 60_000);
     try {
       const listening = await waitForJsonLine(child, (r) => r.msg === 'listening', 30_000);
       expect(listening).toMatchObject({ level: 30, host: '127.0.0.1' });
       expect(listening.port).toEqual(expect.any(Number));
       expect(listening.port).toBeGreaterThan(0);
+      expect(listening.httpPort).toBeGreaterThan(0);
     } catch (err) {
       child.kill('SIGKILL');
       await done.catch(() => undefined);
@@ -106,7 +116,7 @@ describeWithAddon('cli: serving', () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as { port: number }).port;
     try {
-      const r = await runTs(['lib/cli.ts', '--host', '127.0.0.1', '--port', String(port)], 60_000);
+      const r = await runTs(['lib/cli.ts', '--host', '127.0.0.1', '--port', String(port), '--no-http'], 60_000);
       expect(r.code).toBe(1);
       expect(r.stdout).toContain('ERR_RTMP_ADDRESS_IN_USE');
     } finally {

@@ -9,6 +9,7 @@ import {
   AUTH_DEFAULTS,
   DEFAULT_LOG_LEVEL,
   GOP_CACHE_DEFAULTS,
+  HLS_DEFAULTS,
   HTTP_DEFAULTS,
   LIMITS_DEFAULTS,
   PLAYERS_DEFAULTS,
@@ -59,6 +60,7 @@ const sections: Array<{ heading: string; defaults: Record<string, unknown>; pref
   { heading: '`access`', defaults: ACCESS_DEFAULTS },
   { heading: '`auth`', defaults: AUTH_DEFAULTS, noDefault: ['publishKeys'] },
   { heading: '`http`', defaults: HTTP_DEFAULTS, prefix: 'http.' },
+  { heading: '`hls`', defaults: HLS_DEFAULTS, prefix: 'hls.' },
   { heading: 'Logging', defaults: { logLevel: DEFAULT_LOG_LEVEL }, noDefault: ['logger'] },
 ];
 

@@ -63,7 +63,7 @@ describe('options: defaults', () => {
       failureWindowMs: 60_000,
       banMs: 600_000,
     });
-    expect(o.http).toBe(false);
+    expect(o.http).toEqual({ port: 8000, host: '0.0.0.0', corsOrigins: '*', blockingTimeoutMs: 0 });
     expect(o.rtmps).toBe(false);
     expect(o.logLevel).toBe('info');
     expect(o.logger).toBeUndefined();
@@ -108,8 +108,15 @@ describe('options: defaults', () => {
     });
   });
 
-  it('http: {} takes the HTTP defaults and is stored', () => {
-    expect(resolveOptions({ http: {} }).http).toEqual({ port: 8000, host: '0.0.0.0' });
+  it('http: {} takes the HTTP defaults', () => {
+    expect(resolveOptions({ http: {} }).http).toEqual({ port: 8000, host: '0.0.0.0', corsOrigins: '*', blockingTimeoutMs: 0 });
+  });
+
+  it('http: false turns HTTP off; origins are checked', () => {
+    expect(resolveOptions({ http: false }).http).toBe(false);
+    const o = resolveOptions({ http: { corsOrigins: ['https://example.com'] } });
+    expect(o.http && o.http.corsOrigins).toEqual(['https://example.com']);
+    expect(invalid({ http: { corsOrigins: ['example.com'] } }).message).toContain('http.corsOrigins');
   });
 
   it('takes the log level from a given pino-like logger', () => {
@@ -267,7 +274,7 @@ describe('options: errors', () => {
   });
 
   it('rejects http: true', () => {
-    expect(invalid({ http: true }).message).toContain('http: must be false or { port, host }');
+    expect(invalid({ http: true }).message).toContain('http: must be false or { port, host');
   });
 
   it('rejects a bad HTTP port', () => {
@@ -352,6 +359,12 @@ describe('options → native config', () => {
         'maxPendingPerIp',
         'maxPendingOutputBytes',
         'maxMetadataBytes',
+        'hlsEnabled',
+        'hlsApps',
+        'hlsFormat',
+        'hlsSegmentDurationMs',
+        'hlsPartDurationMs',
+        'hlsMaxSegmentBytes',
         'logLevel',
       ].sort(),
     );

@@ -13,7 +13,7 @@ function setup(options: ServerOptions = {}, internals: ServerInternals = {}) {
   const { factory, engines } = fakeFactory();
   const lines: string[] = [];
   const server = new RtmpServer(
-    { rtmp: { host: '127.0.0.1', port: 0 }, ...options },
+    { rtmp: { host: '127.0.0.1', port: 0 }, http: false, ...options },
     { createEngine: factory, writeLog: (l) => lines.push(l), drainPollMs: 5, ...internals },
   );
   const engine = (): FakeEngine => {
@@ -28,7 +28,7 @@ function setup(options: ServerOptions = {}, internals: ServerInternals = {}) {
 describe('RtmpServer listen', () => {
   it('creates the engine from the resolved options and reports the port', async () => {
     const { server, engine } = setup({ rtmp: { host: '127.0.0.1', port: 0, chunkSize: 8192 } });
-    await expect(server.listen()).resolves.toEqual({ port: 40000 });
+    await expect(server.listen()).resolves.toEqual({ port: 40000, rtmp: 40000 });
     expect(engine().config).toMatchObject({ host: '127.0.0.1', port: 0, outChunkSize: 8192 });
     expect(server.address()).toEqual({ address: '127.0.0.1', family: 'IPv4', port: 40000 });
     await server.close();
@@ -49,7 +49,7 @@ describe('RtmpServer listen', () => {
       e.startError = Object.assign(new Error('address already in use'), { code: 'ERR_RTMP_ADDRESS_IN_USE' });
       return e;
     };
-    const s = new RtmpServer({ rtmp: { host: '127.0.0.1', port: 1935 }, logLevel: 'silent' }, { createEngine: failing });
+    const s = new RtmpServer({ rtmp: { host: '127.0.0.1', port: 1935 }, http: false, logLevel: 'silent' }, { createEngine: failing });
     const err = (await s.listen().catch((e: unknown) => e)) as RtmpEngineError;
     expect(err).toBeInstanceOf(RtmpEngineError);
     expect(err.code).toBe('ERR_RTMP_ADDRESS_IN_USE');
@@ -63,7 +63,7 @@ describe('RtmpServer listen', () => {
     let fail = true;
     const { factory, engines } = fakeFactory();
     const s = new RtmpServer(
-      { rtmp: { host: '127.0.0.1', port: 0 }, logLevel: 'silent' },
+      { rtmp: { host: '127.0.0.1', port: 0 }, http: false, logLevel: 'silent' },
       {
         createEngine: (config, onEvents) => {
           const e = factory(config, onEvents) as FakeEngine;
@@ -74,7 +74,7 @@ describe('RtmpServer listen', () => {
       },
     );
     await expect(s.listen()).rejects.toMatchObject({ code: 'ERR_RTMP_ADDRESS_IN_USE' });
-    await expect(s.listen()).resolves.toEqual({ port: 40000 });
+    await expect(s.listen()).resolves.toEqual({ port: 40000, rtmp: 40000 });
     expect(engines).toHaveLength(2);
     await s.close();
   });

@@ -62,6 +62,15 @@ export interface NativeEngineConfig {
   maxPendingPerIp: number;
   maxPendingOutputBytes: number;
   maxMetadataBytes: number;
+  // HLS segmenter (issue 11); the store's window options are not sent.
+  hlsEnabled: boolean;
+  /** Empty = every app. */
+  hlsApps: string[];
+  hlsFormat: 'fmp4' | 'ts';
+  hlsSegmentDurationMs: number;
+  /** 0 = no LL-HLS parts. */
+  hlsPartDurationMs: number;
+  hlsMaxSegmentBytes: number;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
   logLevel: number;
 }

@@ -16,6 +16,7 @@ export interface AuthOutcome {
 export function toAuthRequest(e: NativeAuthorizeEvent): AuthRequest {
   const request: AuthRequest = {
     action: e.action === 'play' ? 'play' : 'publish',
+    protocol: 'rtmp',
     app: e.app,
     name: e.stream,
     query: parseQuery(e.query),

@@ -5,9 +5,13 @@
 
 export type AuthAction = 'publish' | 'play';
 
+/** How the client came in: RTMP(S), or an HLS/DASH player over HTTP (always 'play'). */
+export type AuthProtocol = 'rtmp' | 'hls' | 'dash';
+
 /** What the engine knows about a session asking to publish or play. */
 export interface AuthRequest {
   action: AuthAction;
+  protocol: AuthProtocol;
   /** App name without its query. */
   app: string;
   /** Stream name without its query. */
@@ -17,6 +21,7 @@ export interface AuthRequest {
    * repeated key the stream name's value wins.
    */
   query: Record<string, string>;
+  /** RTMP: the connect's tcUrl. HLS/DASH: the playlist or MPD URL as requested. */
   tcUrl: string;
   swfUrl?: string;
   pageUrl?: string;
@@ -24,9 +29,12 @@ export interface AuthRequest {
   /** Peer address and port. */
   ip: string;
   port: number;
-  /** True when the session came in over RTMPS. */
+  /** True when the session came in over RTMPS (or HTTPS). */
   tls: boolean;
+  /** The engine's session id; 0 for HLS/DASH (see viewerSession). */
   sessionId: number;
+  /** HLS/DASH: the viewer session id the decision is cached under. */
+  viewerSession?: string;
 }
 
 export type AuthDecision =

@@ -15,6 +15,7 @@ import type { LoggerLike, LogLevelName } from '../logger';
 import { formatIssues } from '../option-errors';
 import { type AccessOptions, accessSchema, type IpRule } from './access';
 import { type AuthOptions, authSchema } from './auth';
+import { type HlsOptions, hlsSchema } from './hls';
 import { type HttpOptions, httpSchema } from './http';
 import { type LimitOptions, limitsSchema } from './limits';
 import { effectiveLogLevel, loggerSchema, logLevelSchema } from './logging';
@@ -27,6 +28,8 @@ export type { AccessOptions, IpRule, IpRuleStep } from './access';
 export { ACCESS_DEFAULTS, IP_RULE_DEFAULTS } from './access';
 export type { AuthOptions } from './auth';
 export { AUTH_DEFAULTS } from './auth';
+export type { HlsFormat, HlsOptions } from './hls';
+export { HLS_DEFAULTS } from './hls';
 export type { HttpOptions } from './http';
 export { HTTP_DEFAULTS } from './http';
 export type { LimitOptions } from './limits';
@@ -50,8 +53,10 @@ export interface ServerOptions {
   limits?: LimitOptions;
   access?: AccessOptions;
   auth?: AuthOptions;
-  /** HTTP (HLS/DASH, admin, dashboard): accepted and stored; served in a later release. Default false. */
+  /** The built-in HTTP server (HLS/LL-HLS/DASH, player page). Default on at 0.0.0.0:8000; false: off. */
   http?: HttpOptions | false;
+  /** HLS/LL-HLS/DASH segmenting; false turns it off. Default on for every app. */
+  hls?: HlsOptions | false;
   /** Default "info" (or the given logger's own level). */
   logLevel?: LogLevelName;
   /** A pino-like logger; default: JSON lines on stdout. */
@@ -73,6 +78,8 @@ export interface ResolvedOptions {
   readonly access: Readonly<{ rules: readonly Readonly<Required<IpRule>>[]; default: 'allow' | 'deny' }>;
   readonly auth: Readonly<Required<Omit<AuthOptions, 'publishKeys'>>> & { readonly publishKeys?: AuthOptions['publishKeys'] };
   readonly http: false | Readonly<Required<HttpOptions>>;
+  /** Always an object (`hls: false` resolves to `enabled: false`). */
+  readonly hls: Readonly<Omit<Required<HlsOptions>, 'apps'>> & { readonly apps: readonly string[] };
   readonly logLevel: LogLevelName;
   readonly logger: LoggerLike | undefined;
 }
@@ -87,6 +94,7 @@ export const serverOptionsSchema = z
     access: accessSchema,
     auth: authSchema,
     http: httpSchema,
+    hls: hlsSchema,
     logLevel: logLevelSchema.optional(),
     logger: loggerSchema.optional(),
   })

@@ -84,6 +84,24 @@ std::vector<server::IpRuleSpec> ipRules(Napi::Env env, const Napi::Array& list) 
   return out;
 }
 
+server::HlsFormat hlsFormat(Napi::Env env, const std::string& name) {
+  if (name == "fmp4") return server::HlsFormat::kFmp4;
+  if (name == "ts") return server::HlsFormat::kTs;
+  throwContractError(env, "engine config `hlsFormat` must be fmp4 or ts");
+}
+
+std::vector<std::string> strings(Napi::Env env, const char* key, const Napi::Array& list) {
+  std::vector<std::string> out;
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    Napi::Value item = list.Get(i);
+    if (!item.IsString()) {
+      throwContractError(env, std::string("engine config `") + key + "` items must be strings");
+    }
+    out.push_back(item.As<Napi::String>().Utf8Value());
+  }
+  return out;
+}
+
 }  // namespace
 
 BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
@@ -156,6 +174,14 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   // Output and metadata bounds (issue 10).
   c.maxPendingOutputBytes = r.u32("maxPendingOutputBytes");
   c.maxMetadataBytes = r.u32("maxMetadataBytes", 1);
+
+  // HLS segmenter (issue 11).
+  c.hls.enabled = r.boolean("hlsEnabled");
+  c.hls.apps = strings(env, "hlsApps", r.array("hlsApps"));
+  c.hls.format = hlsFormat(env, r.string("hlsFormat"));
+  c.hls.segmentDurationMs = r.u32("hlsSegmentDurationMs", 100, 600'000);
+  c.hls.partDurationMs = r.u32("hlsPartDurationMs", 0, 60'000);
+  c.hls.maxSegmentBytes = r.u32("hlsMaxSegmentBytes", 1);
 
   out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
   return out;

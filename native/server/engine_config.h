@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "server/auth_failure_limiter.h"
+#include "server/hls_options.h"
 #include "server/ip_rules.h"
 #include "server/stream_options.h"
 #include "server/timestamp_mode.h"
@@ -103,6 +104,10 @@ struct EngineConfig {
   // Largest onMetaData/@setDataFrame payload a stream keeps and forwards;
   // a larger one is dropped and counted (IngestDropReason::kMetadataTooLarge).
   uint32_t maxMetadataBytes = 64u << 10;
+
+  // HLS/DASH segmenter (issue 11): a publish tap per enabled publish
+  // (server/hls_tap.h), registered by the host that consumes its records.
+  HlsOptions hls;
 };
 
 }  // namespace rtmp::server

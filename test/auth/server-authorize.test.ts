@@ -14,7 +14,7 @@ function setup(options: ServerOptions = {}) {
   const { factory, engines } = fakeFactory();
   const lines: string[] = [];
   const server = new RtmpServer(
-    { rtmp: { host: '127.0.0.1', port: 0 }, ...options },
+    { rtmp: { host: '127.0.0.1', port: 0 }, http: false, ...options },
     { createEngine: factory, writeLog: (l) => lines.push(l), drainPollMs: 5 },
   );
   const engine = (): FakeEngine => engines[engines.length - 1] as FakeEngine;
@@ -70,6 +70,7 @@ describe('RtmpServer.authorize', () => {
     expect(seen).toEqual([
       {
         action: 'publish',
+        protocol: 'rtmp',
         app: 'live',
         name: 'cam',
         query: { token: 'abc', exp: '99' },

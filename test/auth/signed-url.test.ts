@@ -19,6 +19,7 @@ function requestFor(url: string, action: AuthAction = 'publish'): AuthRequest {
     app: path.slice(0, slash),
     name: path.slice(slash + 1),
     query: parseQuery(q === -1 ? '' : url.slice(q + 1)),
+    protocol: 'rtmp',
     tcUrl: `rtmp://127.0.0.1/${path.slice(0, slash)}`,
     ip: '127.0.0.1',
     port: 50000,

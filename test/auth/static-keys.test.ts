@@ -8,6 +8,7 @@ function req(overrides: Partial<AuthRequest> = {}): AuthRequest {
     app: 'live',
     name: 'cam',
     query: {},
+    protocol: 'rtmp',
     tcUrl: 'rtmp://127.0.0.1/live',
     ip: '127.0.0.1',
     port: 50000,

@@ -17,6 +17,7 @@ type Handler = (r: Received) => void;
 
 const REQ: AuthRequest = {
   action: 'publish',
+  protocol: 'rtmp',
   app: 'live',
   name: 'secret-key',
   query: { token: 'abc' },

@@ -20,7 +20,7 @@ async function liveSessions(port: number): Promise<void> {
 }
 
 async function sdkServer() {
-  const server = createServer({ rtmp: { host: '127.0.0.1', port: 0, ioThreads: 2 }, logLevel: 'silent' });
+  const server = createServer({ rtmp: { host: '127.0.0.1', port: 0, ioThreads: 2 }, http: false, logLevel: 'silent' });
   const { port } = await server.listen();
   return { server, port };
 }
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       // The addon used directly, bypassing the SDK's 'exit' guard: the native
       // exit guard (process.exit) or the environment cleanup hook (natural end)
       // has to stop the engine.
-      const config = toNativeConfig(resolveOptions({ rtmp: { host: '127.0.0.1', port: 0, ioThreads: 2 }, logLevel: 'silent' }));
+      const config = toNativeConfig(resolveOptions({ rtmp: { host: '127.0.0.1', port: 0, ioThreads: 2 }, http: false, logLevel: 'silent' }));
       const engine = new (loadAddon().Engine)(config, () => undefined);
       engine.start();
       const port = engine.boundPort();

@@ -10,7 +10,7 @@ const { createServer } = require('../../lib');
 const { RtmpTestClient } = require('./rtmp-test-client');
 
 async function cycle() {
-  const server = createServer({ rtmp: { host: '127.0.0.1', port: 0, ioThreads: 1 }, logLevel: 'silent' });
+  const server = createServer({ rtmp: { host: '127.0.0.1', port: 0, ioThreads: 1 }, http: false, logLevel: 'silent' });
   const { port } = await server.listen();
   const connected = new Promise((resolve) => server.once('connect', resolve));
   const client = await RtmpTestClient.connect(port, 'live');
@@ -21,7 +21,7 @@ async function cycle() {
 }
 
 async function stay() {
-  const server = createServer({ rtmp: { host: '127.0.0.1', port: 0, ioThreads: 1 }, logLevel: 'silent' });
+  const server = createServer({ rtmp: { host: '127.0.0.1', port: 0, ioThreads: 1 }, http: false, logLevel: 'silent' });
   const { port } = await server.listen();
   parentPort.on('message', (msg) => {
     if (msg === 'exit') process.exit(0);

@@ -12,6 +12,8 @@ const live = new Set<RtmpServer>();
 export function testServer(options: ServerOptions = {}): RtmpServer {
   const server = createServer({
     logLevel: 'silent',
+    // HTTP is on by default (port 8000): tests that want it say so, on a free port.
+    http: false,
     ...options,
     rtmp: { host: '127.0.0.1', port: 0, ioThreads: 2, ...options.rtmp },
   });

@@ -45,7 +45,8 @@ constexpr size_t fieldCount() {
 constexpr const char* kAddFieldHint =
     "a field was added or removed: write it in flatDefaults() (the key lib/native-config.ts "
     "sends) or in engineOnly(), and update config_reader.cc";
-static_assert(fieldCount<EngineConfig>() == 42, "EngineConfig changed");
+static_assert(fieldCount<EngineConfig>() == 43, "EngineConfig changed");
+static_assert(fieldCount<HlsOptions>() == 6, "HlsOptions changed");
 static_assert(fieldCount<StreamOptions>() == 4, "StreamOptions changed");
 static_assert(fieldCount<GopCacheLimits>() == 3, "GopCacheLimits changed");
 static_assert(fieldCount<AuthFailureLimiterConfig>() == 4, "AuthFailureLimiterConfig changed");
@@ -65,6 +66,14 @@ std::string num(uint64_t n) {
 }
 std::string boolean(bool b) {
   return b ? "true" : "false";
+}
+std::string hlsFormatName(HlsFormat f) {
+  return str(f == HlsFormat::kTs ? "ts" : "fmp4");
+}
+std::string strings(const std::vector<std::string>& list) {
+  std::string out = "[";
+  for (size_t i = 0; i < list.size(); ++i) out += (i ? ", " : "") + str(list[i]);
+  return out + "]";
 }
 std::string modeName(TimestampMode m) {
   switch (m) {
@@ -133,6 +142,12 @@ Fields flatDefaults(const EngineConfig& c) {
       {"maxPendingPerIp", num(c.maxPendingPerIp)},
       {"maxPendingOutputBytes", num(c.maxPendingOutputBytes)},
       {"maxMetadataBytes", num(c.maxMetadataBytes)},
+      {"hlsEnabled", boolean(c.hls.enabled)},
+      {"hlsApps", strings(c.hls.apps)},
+      {"hlsFormat", hlsFormatName(c.hls.format)},
+      {"hlsSegmentDurationMs", num(c.hls.segmentDurationMs)},
+      {"hlsPartDurationMs", num(c.hls.partDurationMs)},
+      {"hlsMaxSegmentBytes", num(c.hls.maxSegmentBytes)},
   };
 }
 

@@ -1,0 +1,467 @@
+/**
+ * createHlsHandler(): HLS, LL-HLS and DASH as one plain `(req, res)` handler.
+ * The built-in server uses it; Express/Fastify/Koa users mount it (it resolves
+ * false for a request that is not its own, so the framework calls next()).
+ *
+ * What it answers, under `/<app>/<name>/` (layout in ./hls-routes.ts):
+ *  - playlists and the MPD, written from the store's view of the stream;
+ *    `_HLS_msn`/`_HLS_part` block until that part exists (RFC 8216bis
+ *    §6.2.5.2), `_HLS_skip=YES|v2` asks for a delta update (§6.2.5.1);
+ *  - init segments, segments and parts, immutable once they exist; a part
+ *    named by EXT-X-PRELOAD-HINT that does not exist yet is held until it
+ *    does, then sent whole (§6.2.6: no byte of a part before all of it);
+ *  - the server time at `/time` (DASH UTCTiming, urn:mpeg:dash:utc:http-iso:2014).
+ *
+ * Status codes: 404 JSON for a stream the store does not know, 503 +
+ * Retry-After before its first part, 410 for a segment that slid out of the
+ * window, 400 for a blocking request too far ahead, 503 when a blocking
+ * request waited three target durations (§6.2.5.2), 403 with the reason when
+ * the authorizer says no.
+ *
+ * Authorization: once per viewer session, on the master playlist (or the
+ * MPD), through the same hook as RTMP (action 'play', protocol 'hls'|'dash').
+ * Media playlists carry the session id (and the viewer's own query, e.g. a
+ * token); segments and parts carry nothing, so caches share them.
+ */
+import { createHash } from 'crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'http';
+
+import type { Authorizer, AuthProtocol } from '../auth/types';
+import { corsHeaders, type CorsOrigins, preflightHeaders } from './cors';
+import type { HlsTrackKind } from './hls/feed';
+import type { HlsLookup, HlsStreamView } from './hls/view';
+import { defaultRenderers } from './hls-renderers';
+import { type HlsRoute, type HlsTarget, parseHlsPath } from './hls-routes';
+import { HttpErrorCodes, sendBody, sendError } from './responses';
+import {
+  decideViewer,
+  encodeQuery,
+  toViewerRequest,
+  type ViewerAuthOptions,
+  viewerQuery,
+} from './viewer-auth';
+import {
+  mintSessionId,
+  requestSessionId,
+  SESSION_PARAM,
+  type ViewerSessionOptions,
+  ViewerSessions,
+} from './viewer-sessions';
+
+/** What the handler needs of the store (lib/http/hls/store.ts implements it). */
+export interface HlsStoreLike {
+  get(stream: string): HlsStreamView | undefined;
+  waitFor(
+    stream: string,
+    msn: number,
+    part: number | undefined,
+    timeoutMs: number,
+  ): Promise<'ready' | 'timeout' | 'too-far' | 'gone'>;
+}
+
+/** The playlist and MPD writers (pure functions of a view). */
+export interface HlsRenderers {
+  master(view: HlsStreamView, options: { query?: string }): string;
+  media(view: HlsStreamView, track: HlsTrackKind, options: { skip?: boolean; query?: string }): string;
+  /** DASH; undefined when the stream has no MPD (TS format). Without it index.mpd is 404. */
+  mpd?(view: HlsStreamView, options: { query?: string; now: number }): string | undefined;
+}
+
+export interface HlsHandlerOptions {
+  store: HlsStoreLike;
+  /** The same hook as RTMP's server.authorize(); none: everyone may watch. */
+  authorize?: Authorizer;
+  /** Deadline and failure policy for `authorize` (the server passes its `auth` options). */
+  auth?: ViewerAuthOptions;
+  /** Allowed origins for media and playlists. Default '*'. */
+  cors?: { origins?: CorsOrigins };
+  /** Longest hold of a blocking playlist or preload-hint request. Default: 3 × target duration. */
+  blockingTimeoutMs?: number;
+  /** Viewer session bookkeeping (idle time, bound). */
+  sessions?: ViewerSessionOptions;
+  /** Path of the server-time endpoint (DASH UTCTiming); false for none. Default '/time'. */
+  timePath?: string | false;
+  /** The playlist/MPD writers. Default: lib/http/hls/* and lib/http/dash/*. */
+  render?: HlsRenderers;
+  now?: () => number;
+}
+
+export interface HlsHandler {
+  /** Resolves true when it answered the request, false when the request is not its own. */
+  (req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** Viewer sessions of a stream ("app/name") active within the idle time. */
+  viewers(stream: string): number;
+  /** Viewer counts of every watched stream. */
+  viewerCounts(): Map<string, number>;
+  /** Answers new requests with 503 and forgets sessions (the store answers requests still waiting). */
+  close(): void;
+}
+
+const M3U8 = 'application/vnd.apple.mpegurl';
+const MPD = 'application/dash+xml';
+const TS = 'video/mp2t';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Playlists change every part: a cache must revalidate (cheap with the ETag). */
+const REVALIDATE = 'no-cache';
+/** The master and the MPD name the viewer's session: never shared by caches. */
+const PER_VIEWER = 'private, no-cache';
+const RETRY_BEFORE_FIRST_PART_S = 1;
+
+type Lookup = (view: HlsStreamView) => HlsLookup;
+
+export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
+  const { store } = options;
+  const render = options.render ?? defaultRenderers;
+  const origins = options.cors?.origins ?? '*';
+  const now = options.now ?? Date.now;
+  const sessions = new ViewerSessions({ now, ...options.sessions });
+  const timePath = options.timePath === undefined ? '/time' : options.timePath;
+  let closed = false;
+
+  const blockingTimeout = (view: HlsStreamView): number =>
+    options.blockingTimeoutMs ?? Math.max(1_000, 3 * view.targetDuration * 1_000);
+
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q === -1 ? url : url.slice(0, q);
+    const isTime = timePath !== false && pathname === timePath;
+    const target = isTime ? undefined : parseHlsPath(pathname);
+    if (!isTime && !target) return false;
+
+    const cors = corsHeaders(req, origins);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, preflightHeaders(req, origins));
+      res.end();
+      return true;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendError(req, res, 405, HttpErrorCodes.METHOD_NOT_ALLOWED, `${req.method ?? ''} is not allowed`, {
+        ...cors,
+        Allow: 'GET, HEAD, OPTIONS',
+      });
+      return true;
+    }
+    if (closed) {
+      sendError(req, res, 503, HttpErrorCodes.UNAVAILABLE, 'the server is shutting down', {
+        ...cors,
+        Connection: 'close',
+      });
+      return true;
+    }
+    if (isTime) {
+      sendBody(req, res, new Date(now()).toISOString(), {
+        contentType: 'text/plain; charset=utf-8',
+        cacheControl: 'no-store',
+        headers: cors,
+      });
+      return true;
+    }
+    const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+    try {
+      await serve(req, res, target as HlsTarget, query, cors);
+    } catch (err) {
+      if (!res.headersSent) {
+        sendError(req, res, 500, HttpErrorCodes.INTERNAL, `internal error: ${(err as Error).message}`, cors);
+      } else res.destroy();
+    }
+    return true;
+  };
+
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: HlsTarget,
+    query: URLSearchParams,
+    cors: OutgoingHttpHeaders,
+  ): Promise<void> {
+    const { route } = target;
+    switch (route.kind) {
+      case 'master':
+      case 'mpd':
+        return serveEntry(req, res, target, route.kind, query, cors);
+      case 'media':
+        return serveMedia(req, res, target, route.track, query, cors);
+      default:
+        return serveBytes(req, res, target, route, cors);
+    }
+  }
+
+  /**
+   * The master playlist or the MPD: authorize once per session, then render.
+   * HLS: the master mints the session id and writes it (with the viewer's own
+   * query) into the media playlist URLs. DASH: the MPD names segments directly,
+   * so it carries only the viewer's query (segment URLs stay shared) and the
+   * session is the player's CMCD sid, or its address and user agent.
+   */
+  async function serveEntry(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: HlsTarget,
+    kind: 'master' | 'mpd',
+    query: URLSearchParams,
+    cors: OutgoingHttpHeaders,
+  ): Promise<void> {
+    const renderMpd = render.mpd;
+    if (kind === 'mpd' && !renderMpd) return void notFound(req, res, target, cors);
+    const protocol: AuthProtocol = kind === 'mpd' ? 'dash' : 'hls';
+    const own = viewerQuery(query);
+    const given = requestSessionId(query, req);
+    const id = given ?? (kind === 'master' ? mintSessionId() : anonymousKey(req, target.stream, own));
+    if (!sessions.find(id, target.stream)) {
+      const allowed = await authorizeViewer(req, res, target, protocol, own, id, cors);
+      if (!allowed) return;
+      sessions.add(id, target.stream, protocol);
+    }
+    const view = readyView(req, res, target, cors);
+    if (!view) return;
+    if (kind === 'master' || !renderMpd) {
+      const text = render.master(view, { query: encodeQuery({ ...own, [SESSION_PARAM]: id }) });
+      sendBody(req, res, text, { contentType: M3U8, cacheControl: PER_VIEWER, headers: cors });
+      return;
+    }
+    const mpd = renderMpd(view, { query: encodeQuery(own), now: now() });
+    if (mpd === undefined) {
+      if (view.format === 'ts') {
+        sendError(req, res, 404, HttpErrorCodes.NOT_FOUND, `stream ${target.stream} is served as TS: no DASH`, cors);
+      } else {
+        sendError(req, res, 503, HttpErrorCodes.NOT_READY, `stream ${target.stream} has no media yet`, {
+          ...cors,
+          'Retry-After': RETRY_BEFORE_FIRST_PART_S,
+        });
+      }
+      return;
+    }
+    sendBody(req, res, mpd, { contentType: MPD, cacheControl: REVALIDATE, headers: cors });
+  }
+
+  /** A media playlist: the session (or a fresh authorization), then blocking reload / delta update. */
+  async function serveMedia(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: HlsTarget,
+    track: HlsTrackKind,
+    query: URLSearchParams,
+    cors: OutgoingHttpHeaders,
+  ): Promise<void> {
+    const msnText = query.get('_HLS_msn');
+    const partText = query.get('_HLS_part');
+    const msn = msnText === null ? undefined : directive(msnText);
+    const part = partText === null ? undefined : directive(partText);
+    if (msn === null || part === null) {
+      sendError(req, res, 400, HttpErrorCodes.BAD_REQUEST, '_HLS_msn and _HLS_part take a decimal integer', cors);
+      return;
+    }
+    if (part !== undefined && msn === undefined) {
+      // RFC 8216bis §6.2.5.2: _HLS_part without _HLS_msn is a Bad Request.
+      sendError(req, res, 400, HttpErrorCodes.BAD_REQUEST, '_HLS_part needs _HLS_msn', cors);
+      return;
+    }
+    const own = viewerQuery(query);
+    const id = requestSessionId(query, req) ?? anonymousKey(req, target.stream, own);
+    if (!sessions.find(id, target.stream)) {
+      const allowed = await authorizeViewer(req, res, target, 'hls', own, id, cors);
+      if (!allowed) return;
+      sessions.add(id, target.stream, 'hls');
+    }
+    let view = readyView(req, res, target, cors);
+    if (!view) return;
+    if (!view.tracks.some((t) => t.kind === track)) {
+      sendError(req, res, 404, HttpErrorCodes.NOT_FOUND, `stream ${target.stream} has no ${track} track`, cors);
+      return;
+    }
+    let blocked = false;
+    // §6.2.5.2: directives are ignored once the playlist has EXT-X-ENDLIST.
+    if (msn !== undefined && !view.ended) {
+      const outcome = await store.waitFor(target.stream, msn, part, blockingTimeout(view));
+      if (outcome === 'too-far') {
+        sendError(req, res, 400, HttpErrorCodes.BAD_REQUEST, `_HLS_msn=${msn} is too far ahead of the playlist`, cors);
+        return;
+      }
+      if (outcome === 'timeout') {
+        sendError(req, res, 503, HttpErrorCodes.UNAVAILABLE, `segment ${msn} did not appear in time`, {
+          ...cors,
+          'Retry-After': 1,
+        });
+        return;
+      }
+      view = store.get(target.stream);
+      if (outcome === 'gone' && (closed || !view)) {
+        sendError(req, res, 503, HttpErrorCodes.UNAVAILABLE, 'the stream is no longer served here', {
+          ...cors,
+          'Retry-After': 1,
+        });
+        return;
+      }
+      if (!view) return void notFound(req, res, target, cors);
+      blocked = outcome === 'ready';
+    }
+    const skipText = query.get('_HLS_skip');
+    const skip = (skipText === 'YES' || skipText === 'v2') && !view.ended;
+    const text = render.media(view, track, { skip, query: encodeQuery(own) });
+    // A blocking answer is the same for every viewer asking for that part: let caches hold it
+    // for a while, so they coalesce the herd (origin load O(streams), not O(viewers)).
+    const cacheControl = blocked ? `public, max-age=${Math.max(1, view.targetDuration)}` : REVALIDATE;
+    sendBody(req, res, text, { contentType: M3U8, cacheControl, headers: cors });
+  }
+
+  /** Init segments, segments and parts; a part or segment that is next in line is held until it exists. */
+  async function serveBytes(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: HlsTarget,
+    route: Exclude<HlsRoute, { kind: 'master' | 'mpd' | 'media' }>,
+    cors: OutgoingHttpHeaders,
+  ): Promise<void> {
+    let view = store.get(target.stream);
+    if (!view) return void notFound(req, res, target, cors);
+    const wantTs = route.kind === 'ts';
+    if (wantTs !== (view.format === 'ts')) {
+      sendError(req, res, 404, HttpErrorCodes.NOT_FOUND, `stream ${target.stream} is not served as ${route.kind}`, cors);
+      return;
+    }
+    const lookup = lookupOf(route);
+    let found = lookup(view);
+    if (found === 'future' && route.kind !== 'init') {
+      const outcome = await store.waitFor(
+        target.stream,
+        route.msn,
+        route.kind === 'part' ? route.part : undefined,
+        blockingTimeout(view),
+      );
+      view = store.get(target.stream);
+      if (outcome === 'timeout' || (outcome === 'gone' && closed)) {
+        sendError(req, res, 503, HttpErrorCodes.UNAVAILABLE, 'not available yet', { ...cors, 'Retry-After': 1 });
+        return;
+      }
+      found = view && outcome !== 'too-far' ? lookup(view) : undefined;
+    }
+    if (found === 'expired') {
+      sendError(req, res, 410, HttpErrorCodes.GONE, `${describe(route)} has left the window`, cors);
+      return;
+    }
+    if (found === undefined || found === 'future' || !view) {
+      sendError(req, res, 404, HttpErrorCodes.NOT_FOUND, `${describe(route)} of ${target.stream} does not exist`, cors);
+      return;
+    }
+    sendBody(req, res, found, {
+      contentType: contentTypeOf(route),
+      cacheControl: IMMUTABLE,
+      ranges: true,
+      headers: cors,
+      etag: etagOfRoute(view, route),
+    });
+  }
+
+  async function authorizeViewer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: HlsTarget,
+    protocol: AuthProtocol,
+    own: Record<string, string>,
+    id: string,
+    cors: OutgoingHttpHeaders,
+  ): Promise<boolean> {
+    const request = toViewerRequest(req, target, protocol, own, id);
+    const decision = await decideViewer(options.authorize, request, options.auth ?? {});
+    if (decision.allow) return true;
+    sendError(req, res, 403, HttpErrorCodes.FORBIDDEN, decision.reason, cors);
+    return false;
+  }
+
+  /** The view, or an answer: 404 for an unknown stream, 503 before its first part. */
+  function readyView(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: HlsTarget,
+    cors: OutgoingHttpHeaders,
+  ): HlsStreamView | undefined {
+    const view = store.get(target.stream);
+    if (!view) {
+      notFound(req, res, target, cors);
+      return undefined;
+    }
+    if (view.segments.length === 0 && (view.open?.parts.length ?? 0) === 0) {
+      sendError(req, res, 503, HttpErrorCodes.NOT_READY, `stream ${target.stream} has no media yet`, {
+        ...cors,
+        'Retry-After': RETRY_BEFORE_FIRST_PART_S,
+      });
+      return undefined;
+    }
+    return view;
+  }
+
+  function notFound(req: IncomingMessage, res: ServerResponse, target: HlsTarget, cors: OutgoingHttpHeaders): void {
+    sendError(req, res, 404, HttpErrorCodes.NOT_FOUND, `no stream ${target.stream}`, cors);
+  }
+
+  const hlsHandler = handler as HlsHandler;
+  hlsHandler.viewers = (stream) => sessions.viewers(stream);
+  hlsHandler.viewerCounts = () => sessions.counts();
+  hlsHandler.close = () => {
+    closed = true;
+    sessions.close();
+  };
+  return hlsHandler;
+}
+
+/** A decimal-integer directive value (RFC 8216bis §6.2.5), or null when malformed. */
+function directive(text: string): number | null {
+  return /^(0|[1-9][0-9]{0,14})$/.test(text) ? Number(text) : null;
+}
+
+/**
+ * A player that never carries a session id (it went straight to a media
+ * playlist) is still one viewer: key it by what its requests share, so the
+ * authorizer is not asked on every reload. Anyone with the same key would get
+ * the same decision (same address, stream and query).
+ */
+function anonymousKey(req: IncomingMessage, stream: string, own: Record<string, string>): string {
+  const h = createHash('sha1');
+  h.update(`${req.socket.remoteAddress ?? ''}\n${req.headers['user-agent'] ?? ''}\n${stream}\n${encodeQuery(own)}`);
+  return `anon:${h.digest('base64url').slice(0, 16)}`;
+}
+
+function lookupOf(route: Exclude<HlsRoute, { kind: 'master' | 'mpd' | 'media' }>): Lookup {
+  switch (route.kind) {
+    case 'init':
+      return (v) => v.init(route.track, route.initId);
+    case 'segment':
+      return (v) => v.segment(route.track, route.msn);
+    case 'part':
+      return (v) => v.part(route.track, route.msn, route.part);
+    case 'ts':
+      return (v) => v.segment('video', route.msn);
+  }
+}
+
+function etagOfRoute(view: HlsStreamView, route: Exclude<HlsRoute, { kind: 'master' | 'mpd' | 'media' }>): string {
+  switch (route.kind) {
+    case 'init':
+      return view.etag('init', route.track, route.initId);
+    case 'segment':
+      return view.etag('segment', route.track, route.msn);
+    case 'part':
+      return view.etag('part', route.track, route.msn, route.part);
+    case 'ts':
+      return view.etag('segment', 'video', route.msn);
+  }
+}
+
+function contentTypeOf(route: Exclude<HlsRoute, { kind: 'master' | 'mpd' | 'media' }>): string {
+  if (route.kind === 'ts') return TS;
+  return route.track === 'audio' ? 'audio/mp4' : 'video/mp4';
+}
+
+function describe(route: Exclude<HlsRoute, { kind: 'master' | 'mpd' | 'media' }>): string {
+  switch (route.kind) {
+    case 'init':
+      return `init segment ${route.initId} (${route.track})`;
+    case 'segment':
+      return `segment ${route.msn} (${route.track})`;
+    case 'part':
+      return `part ${route.msn}.${route.part} (${route.track})`;
+    case 'ts':
+      return `segment ${route.msn}`;
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * HlsStore: the windows of every stream fed by the engine, the blocking-reload
+ * waiters, and the end-of-stream timers.
+ *
+ * Life of a stream key ("app/name"):
+ *   first `init` → live (listed) → `end` → still listed, still live-looking for
+ *   players; a new publish within `endAfter` continues the numbering with a
+ *   discontinuity → after `endAfter` without one: EXT-X-ENDLIST → after
+ *   `keepEnded` more: forgotten, its memory freed, its waiters told 'gone'.
+ *
+ * Blocking reloads (RFC 8216bis §6.2.5.2) wait in a Map per stream keyed by
+ * (msn, part): an ingest that changes the stream checks each distinct key once
+ * and releases every waiter on it together, so a thousand players waiting for
+ * the same part cost one check (no polling, no per-waiter scan).
+ *
+ * Time comes from `now()` and `timers`, both injectable; `close()` clears every
+ * timer the store set, so nothing keeps the process alive after it.
+ */
+import type { HlsFeedItem } from './feed';
+import { StreamWindow } from './stream-window';
+import type { HlsStreamView } from './view';
+
+export interface HlsTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface HlsStoreOptions {
+  /** Complete segments kept per stream (default 6). */
+  windowSegments?: number;
+  /** Bytes kept per stream; the oldest segments go first past it (default 64 MiB). */
+  maxStreamBytes?: number;
+  /** Seconds without a new publish after `end` before EXT-X-ENDLIST (default 30). */
+  endAfter?: number;
+  /** Seconds an ended stream stays served after EXT-X-ENDLIST before it is forgotten (default 60). */
+  keepEnded?: number;
+  /** The engine's segment target in seconds (default 2): the target duration before any segment. */
+  segmentDuration?: number;
+  /** The engine's part target in seconds (default 0.2; 0 = no parts): the PART-TARGET floor. */
+  partDuration?: number;
+  /** Unix ms (default Date.now). */
+  now?: () => number;
+  /** Default: the global setTimeout/clearTimeout, unref'd. */
+  timers?: HlsTimers;
+}
+
+export type HlsWaitResult = 'ready' | 'timeout' | 'too-far' | 'gone';
+
+export interface HlsStoreCounters {
+  /** Items that could not be placed (stale, duplicate, or before their init). */
+  ignoredItems: number;
+  /** Segments listed as gaps because items were lost. */
+  gapSegments: number;
+}
+
+interface Waiter {
+  resolve(result: HlsWaitResult): void;
+  timer: unknown;
+}
+
+interface StreamEntry {
+  window: StreamWindow;
+  /** "msn/part" (part '' for a whole segment) → waiters. */
+  waiters: Map<string, { msn: number; part: number | undefined; set: Set<Waiter> }>;
+  endTimer: unknown;
+  removeTimer: unknown;
+}
+
+const kMiB = 1024 * 1024;
+
+const defaultTimers: HlsTimers = {
+  setTimeout(fn, ms) {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
+  clearTimeout(handle) {
+    clearTimeout(handle as ReturnType<typeof setTimeout>);
+  },
+};
+
+export class HlsStore {
+  private readonly entries = new Map<string, StreamEntry>();
+  private readonly windowSegments: number;
+  private readonly maxStreamBytes: number;
+  private readonly endAfterMs: number;
+  private readonly keepEndedMs: number;
+  private readonly segmentDuration: number;
+  private readonly partDuration: number;
+  private readonly now: () => number;
+  private readonly timers: HlsTimers;
+  private epochs = 0;
+  private closed = false;
+  private forgotten = { ignoredItems: 0, gapSegments: 0 };
+
+  constructor(options: HlsStoreOptions = {}) {
+    this.windowSegments = Math.max(1, Math.floor(options.windowSegments ?? 6));
+    this.maxStreamBytes = options.maxStreamBytes ?? 64 * kMiB;
+    this.endAfterMs = (options.endAfter ?? 30) * 1000;
+    this.keepEndedMs = (options.keepEnded ?? 60) * 1000;
+    this.segmentDuration = options.segmentDuration ?? 2;
+    this.partDuration = options.partDuration ?? 0.2;
+    this.now = options.now ?? Date.now;
+    this.timers = options.timers ?? defaultTimers;
+  }
+
+  ingest(item: HlsFeedItem): void {
+    if (this.closed) return;
+    let entry = this.entries.get(item.stream);
+    if (entry === undefined) {
+      // Only an init opens a stream: parts without their init cannot be served.
+      if (item.type !== 'init') {
+        this.forgotten.ignoredItems++;
+        return;
+      }
+      entry = this.create(item.stream);
+    }
+    const now = this.now();
+    if (!entry.window.ingest(item, now)) return;
+    if (item.type === 'init') this.clearEndTimers(entry);
+    if (item.type === 'end') {
+      entry.endTimer = this.timers.setTimeout(() => this.finish(item.stream), this.endAfterMs);
+    }
+    this.release(entry);
+  }
+
+  /** Live streams and ended ones still served, sorted. */
+  streams(): string[] {
+    return [...this.entries.keys()].sort();
+  }
+
+  get(stream: string): HlsStreamView | undefined {
+    return this.entries.get(stream)?.window;
+  }
+
+  /**
+   * Blocking playlist reload (RFC 8216bis §6.2.5.2). 'ready' once segment msn
+   * is complete (part undefined) or part `part` of it is listed (a part past a
+   * complete segment's last means part 0 of the next), or the playlist ended
+   * (§6.2.5.2: the directives are ignored then); 'too-far' at once for a
+   * request more than two segments (or the Advance Part Limit) past the last;
+   * 'timeout' after timeoutMs; 'gone' when the stream is forgotten or the
+   * store closes (and for a stream the store does not know).
+   */
+  waitFor(stream: string, msn: number, part: number | undefined, timeoutMs: number): Promise<HlsWaitResult> {
+    const entry = this.entries.get(stream);
+    if (entry === undefined || this.closed) return Promise.resolve('gone');
+    const w = entry.window;
+    if (w.isReady(msn, part)) return Promise.resolve('ready');
+    if (w.isTooFar(msn, part)) return Promise.resolve('too-far');
+    const key = `${msn}/${part ?? ''}`;
+    let slot = entry.waiters.get(key);
+    if (slot === undefined) {
+      slot = { msn, part, set: new Set() };
+      entry.waiters.set(key, slot);
+    }
+    const set = slot.set;
+    return new Promise<HlsWaitResult>((resolve) => {
+      const waiter: Waiter = {
+        resolve,
+        timer: this.timers.setTimeout(() => {
+          set.delete(waiter);
+          if (set.size === 0 && entry.waiters.get(key)?.set === set) entry.waiters.delete(key);
+          resolve('timeout');
+        }, timeoutMs),
+      };
+      set.add(waiter);
+    });
+  }
+
+  /** Waiters currently blocked (all streams). */
+  waiting(): number {
+    let n = 0;
+    for (const entry of this.entries.values()) {
+      for (const slot of entry.waiters.values()) n += slot.set.size;
+    }
+    return n;
+  }
+
+  counters(): HlsStoreCounters {
+    const c = { ...this.forgotten };
+    for (const entry of this.entries.values()) {
+      c.ignoredItems += entry.window.ignoredItems;
+      c.gapSegments += entry.window.gapSegments;
+    }
+    return c;
+  }
+
+  /** Clears every timer; every waiter gets 'gone'; every window is dropped. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stream of [...this.entries.keys()]) this.forget(stream);
+  }
+
+  private create(stream: string): StreamEntry {
+    const epoch = `${this.now().toString(36)}.${(this.epochs++).toString(36)}`;
+    const window = new StreamWindow(
+      stream,
+      epoch,
+      {
+        windowSegments: this.windowSegments,
+        maxStreamBytes: this.maxStreamBytes,
+        segmentTarget: this.segmentDuration,
+        partTarget: this.partDuration,
+      },
+      this.now(),
+    );
+    const entry: StreamEntry = { window, waiters: new Map(), endTimer: undefined, removeTimer: undefined };
+    this.entries.set(stream, entry);
+    return entry;
+  }
+
+  /** endAfter passed with no new publish: EXT-X-ENDLIST, then forget after keepEnded. */
+  private finish(stream: string): void {
+    const entry = this.entries.get(stream);
+    if (entry === undefined) return;
+    entry.endTimer = undefined;
+    entry.window.finish(this.now());
+    this.release(entry);
+    entry.removeTimer = this.timers.setTimeout(() => this.forget(stream), this.keepEndedMs);
+  }
+
+  private forget(stream: string): void {
+    const entry = this.entries.get(stream);
+    if (entry === undefined) return;
+    this.clearEndTimers(entry);
+    this.entries.delete(stream);
+    this.forgotten.ignoredItems += entry.window.ignoredItems;
+    this.forgotten.gapSegments += entry.window.gapSegments;
+    for (const slot of entry.waiters.values()) {
+      for (const waiter of slot.set) {
+        this.timers.clearTimeout(waiter.timer);
+        waiter.resolve('gone');
+      }
+    }
+    entry.waiters.clear();
+  }
+
+  private clearEndTimers(entry: StreamEntry): void {
+    if (entry.endTimer !== undefined) this.timers.clearTimeout(entry.endTimer);
+    if (entry.removeTimer !== undefined) this.timers.clearTimeout(entry.removeTimer);
+    entry.endTimer = undefined;
+    entry.removeTimer = undefined;
+  }
+
+  /** One readiness check per distinct (msn, part) waited on; all its waiters go together. */
+  private release(entry: StreamEntry): void {
+    for (const [key, slot] of entry.waiters) {
+      if (!entry.window.isReady(slot.msn, slot.part)) continue;
+      entry.waiters.delete(key);
+      for (const waiter of slot.set) {
+        this.timers.clearTimeout(waiter.timer);
+        waiter.resolve('ready');
+      }
+    }
+  }
+}
