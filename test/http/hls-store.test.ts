@@ -3,7 +3,6 @@
  * items, blocking-reload waiters and the end-of-stream timers (fake time).
  */
 import { HlsStore } from '../../lib/http/hls/store';
-import { byteLength, sliceBytes } from '../../lib/http/hls/bytes';
 import type { HlsFeedItem } from '../../lib/http/hls/feed';
 import { FakePublish, kAudio } from './hls-feed-builder';
 
@@ -379,16 +378,18 @@ describe('end of a publish', () => {
   });
 });
 
-describe('bytes helpers', () => {
-  test('length and ranges over a parts list, without copying', () => {
-    const list = [Buffer.from('abc'), Buffer.from('defg'), Buffer.from('hi')];
-    expect(byteLength(list)).toBe(9);
-    expect(byteLength(Buffer.from('xy'))).toBe(2);
-    expect(Buffer.concat(sliceBytes(list, 2, 8)).toString()).toBe('cdefgh');
-    expect(Buffer.concat(sliceBytes(list, 0, 100)).toString()).toBe('abcdefghi');
-    expect(sliceBytes(list, 3, 7)).toEqual([Buffer.from('defg')]);
-    expect(sliceBytes(list, 3, 7)[0]).toBe(list[1]);
-    expect(sliceBytes(list, 9, 12)).toEqual([]);
-    expect(Buffer.concat(sliceBytes(Buffer.from('hello'), 1, 3)).toString()).toBe('el');
+describe('memory', () => {
+  test('heldBytes counts parts, segments and inits, and drops with the window', () => {
+    const store = new HlsStore({ windowSegments: 2 });
+    const pub = new FakePublish();
+    feed(store, pub.init());
+    const view = store.get('live/cam')!;
+    const init = 'init-v-1-0'.length + 'init-a-1-0'.length;
+    expect(view.heldBytes).toBe(init);
+    for (let i = 0; i < 5; i++) feed(store, pub.segment());
+    expect(view.heldBytes).toBe(init + 2 * 10 * 1100);
+    feed(store, pub.segment().slice(0, 3));
+    expect(view.heldBytes).toBe(init + 2 * 10 * 1100 + 3 * 1100);
+    store.close();
   });
 });

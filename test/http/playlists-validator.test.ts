@@ -26,6 +26,11 @@ function eventfulFeed(): HlsFeedItem[] {
   items.push(a.init());
   for (let i = 0; i < 4; i++) items.push(...a.segment(2000));
   items.push(...a.segment(4600)); // a long GOP
+  // Audio missing from one part, then from a whole segment.
+  const withoutAudio = (list: HlsFeedItem[], which: (part: number) => boolean): HlsFeedItem[] =>
+    list.map((it) => (it.type === 'part' && which(it.part) ? { ...it, audio: undefined } : it));
+  items.push(...withoutAudio(a.segment(2000), (p) => p === 2));
+  items.push(...withoutAudio(a.segment(2000), () => true));
   const lost = a.segment(2000);
   lost.splice(5, 1); // a lost part
   items.push(...lost);

@@ -123,7 +123,7 @@ describe('media playlist (LL-HLS)', () => {
     store.close();
   });
 
-  test('a gap segment is listed with EXT-X-GAP and without parts; past a lost part the hint is the next segment', () => {
+  test('a gap segment: EXT-X-GAP and no parts; past a lost part the hint is the next segment', () => {
     const { store, view, pub } = build([2000]);
     const items = pub.segment();
     items.splice(2, 1);
@@ -171,7 +171,9 @@ describe('media playlist (LL-HLS)', () => {
     // 12 × 1 s, CAN-SKIP-UNTIL 6 s: six are old enough, but msn 3 starts the second publish.
     const delta = renderMediaPlaylist(view, 'video', { skip: true });
     expect(lines(delta, '#EXT-X-SKIP')).toEqual(['#EXT-X-SKIP:SKIPPED-SEGMENTS=3']);
-    expect(delta).toContain('#EXT-X-SKIP:SKIPPED-SEGMENTS=3\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init-1-video.mp4"\n');
+    expect(delta).toContain(
+      '#EXT-X-SKIP:SKIPPED-SEGMENTS=3\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init-1-video.mp4"\n',
+    );
     store.close();
   });
 
@@ -251,7 +253,6 @@ describe('master playlist', () => {
       [
         '#EXTM3U',
         '#EXT-X-VERSION:6',
-        '#EXT-X-INDEPENDENT-SEGMENTS',
         '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="audio",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",' +
           'URI="audio.m3u8?token=abc&hls_sid=s1"',
         `#EXT-X-STREAM-INF:BANDWIDTH=${bwVideo.peak + bwAudio.peak},` +
@@ -298,6 +299,32 @@ describe('master playlist', () => {
     const text = renderMasterPlaylist(store.get('live/cam')!);
     expect(text).not.toContain('AUDIO');
     expect(text).toContain('CODECS="avc1.64001f"');
+    store.close();
+  });
+});
+
+describe('a track without samples', () => {
+  test('a part without audio is GAP=YES in the audio playlist only; a segment without audio is EXT-X-GAP', () => {
+    const store = new HlsStore();
+    const pub = new FakePublish();
+    feed(store, pub.init());
+    const noAudio = (items: HlsFeedItem[], which: (part: number) => boolean): HlsFeedItem[] =>
+      items.map((it) => (it.type === 'part' && which(it.part) ? { ...it, audio: undefined } : it));
+    feed(store, noAudio(pub.segment(), (p) => p === 3));
+    feed(store, noAudio(pub.segment(), () => true));
+    feed(store, pub.segment().slice(0, 2));
+    const view = store.get('live/cam')!;
+    const audio = renderMediaPlaylist(view, 'audio');
+    const video = renderMediaPlaylist(view, 'video');
+    expect(lines(audio, '#EXT-X-PART:')[3]).toBe('#EXT-X-PART:DURATION=0.200,URI="part-0-3-audio.m4s",GAP=YES');
+    expect(lines(audio, '#EXT-X-PART:')[4]).toBe('#EXT-X-PART:DURATION=0.200,URI="part-0-4-audio.m4s"');
+    expect(lines(audio, '#EXT-X-PART:').slice(10, 20).every((l) => l.endsWith(',GAP=YES'))).toBe(true);
+    expect(audio).toContain('#EXT-X-GAP\n#EXTINF:2.000,\nseg-1-audio.m4s\n');
+    expect(audio.match(/#EXT-X-GAP\n/g)?.length).toBe(1);
+    expect(video).not.toContain('GAP');
+    expect(view.part('audio', 0, 3)).toBeUndefined();
+    expect(view.segment('audio', 1)).toBeUndefined();
+    expect((view.segment('audio', 0) as Buffer[]).length).toBe(9);
     store.close();
   });
 });

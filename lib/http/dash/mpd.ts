@@ -25,7 +25,8 @@
  * `query` is appended to the init and media URLs (a token; never a session id).
  */
 import type { HlsTrackInfo, HlsTrackKind } from '../hls/feed';
-import { hlsNames, isoDate, withQuery } from '../hls/text';
+import { hlsNames } from '../hls/names';
+import { isoDate, withQuery } from '../hls/text';
 import type { HlsSegmentInfo, HlsStreamView } from '../hls/view';
 
 export interface MpdOptions {

@@ -14,7 +14,8 @@
  * and the viewer's session id belong here.
  */
 import type { HlsTrackInfo } from './feed';
-import { hlsNames, withQuery } from './text';
+import { hlsNames, playlistTracks } from './names';
+import { withQuery } from './text';
 import type { HlsStreamView } from './view';
 
 export interface MasterPlaylistOptions {
@@ -29,7 +30,9 @@ export function renderMasterPlaylist(view: HlsStreamView, options: MasterPlaylis
   const q = options.query;
   const video = view.tracks.find((t) => t.kind === 'video');
   const audio = view.tracks.find((t) => t.kind === 'audio');
-  const out: string[] = ['#EXTM3U', `#EXT-X-VERSION:${view.format === 'fmp4' ? 6 : 4}`, '#EXT-X-INDEPENDENT-SEGMENTS'];
+  // No EXT-X-INDEPENDENT-SEGMENTS: the segmenter cuts a segment without a keyframe when a
+  // GOP outgrows its bounds, and the tag would claim every segment starts with one.
+  const out: string[] = ['#EXTM3U', `#EXT-X-VERSION:${view.format === 'fmp4' ? 6 : 4}`];
   const separateAudio = view.format === 'fmp4' && video !== undefined && audio !== undefined;
   if (separateAudio && audio) {
     const channels = audio.channels ? `,CHANNELS="${audio.channels}"` : '';
@@ -52,7 +55,6 @@ export function renderMasterPlaylist(view: HlsStreamView, options: MasterPlaylis
   if (video?.frameRate) attrs.push(`FRAME-RATE=${video.frameRate.toFixed(3)}`);
   if (separateAudio) attrs.push(`AUDIO="${kAudioGroup}"`);
   out.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`);
-  const primary = video ?? audio;
-  out.push(withQuery(hlsNames.playlist(primary?.kind ?? 'video'), q));
+  out.push(withQuery(hlsNames.playlist(playlistTracks(view)[0] ?? 'video'), q));
   return out.join('\n') + '\n';
 }

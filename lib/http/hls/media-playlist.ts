@@ -23,7 +23,8 @@
  * shared in caches.
  */
 import type { HlsTrackKind } from './feed';
-import { hlsNames, isoDate, seconds, withQuery } from './text';
+import { hlsNames } from './names';
+import { isoDate, seconds, withQuery } from './text';
 import type { HlsSegmentInfo, HlsStreamView } from './view';
 
 export interface MediaPlaylistOptions {
@@ -68,7 +69,8 @@ export function renderMediaPlaylist(
     const seg = segments[i] as HlsSegmentInfo;
     initId = writeSegmentHead(out, view, track, seg, initId, q);
     if (ll && i >= partsFrom) writeParts(out, track, seg, q);
-    if (seg.gap) out.push('#EXT-X-GAP');
+    // A gap, or a segment with no sample of this track (RFC 8216bis §4.4.4.7).
+    if (seg.gap || (view.format === 'fmp4' && !(seg.bytes[track] ?? 0))) out.push('#EXT-X-GAP');
     out.push(`#EXTINF:${seconds(seg.duration)},`);
     out.push(withQuery(view.format === 'ts' ? hlsNames.tsSegment(seg.msn) : hlsNames.segment(seg.msn, track), q));
   }
@@ -126,7 +128,10 @@ function writeSegmentHead(
 function writeParts(out: string[], track: HlsTrackKind, seg: HlsSegmentInfo, q: string | undefined): void {
   for (const p of seg.parts) {
     const uri = withQuery(hlsNames.part(seg.msn, p.index, track), q);
-    out.push(`#EXT-X-PART:DURATION=${seconds(p.duration)},URI="${uri}"${p.independent ? ',INDEPENDENT=YES' : ''}`);
+    // A part with no sample of this track is listed (part positions are shared by the
+    // renditions) but marked GAP=YES, so a player does not load it (RFC 8216bis §4.4.4.9).
+    const flags = `${p.independent ? ',INDEPENDENT=YES' : ''}${p.bytes[track] ? '' : ',GAP=YES'}`;
+    out.push(`#EXT-X-PART:DURATION=${seconds(p.duration)},URI="${uri}"${flags}`);
   }
 }
 

@@ -79,6 +79,7 @@ export class StreamWindow implements HlsStreamView {
   ended = false;
   availabilityStart: number | undefined = undefined;
   updatedAt: number;
+  version = 0;
   /** Items that could not be placed (stale, duplicate, before their init). */
   ignoredItems = 0;
   /** Segments listed as gaps. */
@@ -129,6 +130,7 @@ export class StreamWindow implements HlsStreamView {
     if (changed) {
       this.trim();
       this.updatedAt = now;
+      this.version++;
     } else {
       this.ignoredItems++;
     }
@@ -140,6 +142,7 @@ export class StreamWindow implements HlsStreamView {
     this.closeOpen(undefined);
     this.ended = true;
     this.updatedAt = now;
+    this.version++;
   }
 
   /** The Media Sequence Number of the last complete segment (-1 before the first). */
@@ -277,11 +280,13 @@ export class StreamWindow implements HlsStreamView {
       return true;
     }
     const bytes: TrackBytes = {};
+    const counts: Partial<Record<HlsTrackKind, number>> = {};
     let size = 0;
     for (const kind of kKinds) {
       const b = item[kind];
-      if (b === undefined) continue;
+      if (b === undefined || b.length === 0) continue;
       bytes[kind] = b;
+      counts[kind] = b.length;
       seg.bytes[kind] = (seg.bytes[kind] ?? 0) + b.length;
       size += b.length;
     }
@@ -292,6 +297,7 @@ export class StreamWindow implements HlsStreamView {
       duration: item.duration,
       independent: item.independent,
       programDateTime: item.programDateTime,
+      bytes: counts,
     });
     seg.size += size;
     this.totalBytes += size;
@@ -319,7 +325,7 @@ export class StreamWindow implements HlsStreamView {
       let size = 0;
       for (const kind of kKinds) {
         const b = item[kind];
-        if (b === undefined) continue;
+        if (b === undefined || b.length === 0) continue;
         whole[kind] = b;
         seg.bytes[kind] = b.length;
         size += b.length;

@@ -15,14 +15,3 @@ export function withQuery(url: string, query: string | undefined): string {
   if (query === undefined || query === '' || query === '?') return url;
   return `${url}${url.includes('?') ? '&' : '?'}${query.startsWith('?') ? query.slice(1) : query}`;
 }
-
-/** The resource names under /<app>/<name>/ (HLS-CONTRACT.md, URL layout). */
-export const hlsNames = {
-  master: 'index.m3u8',
-  mpd: 'index.mpd',
-  playlist: (track: string) => `${track}.m3u8`,
-  init: (initId: number, track: string) => `init-${initId}-${track}.mp4`,
-  segment: (msn: number, track: string) => `seg-${msn}-${track}.m4s`,
-  part: (msn: number, part: number, track: string) => `part-${msn}-${part}-${track}.m4s`,
-  tsSegment: (msn: number) => `seg-${msn}.ts`,
-} as const;

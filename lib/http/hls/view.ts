@@ -19,6 +19,8 @@ export interface HlsPartInfo {
   independent: boolean;
   /** Unix ms of the part's first sample. */
   programDateTime: number;
+  /** Bytes per track (a track without samples in this part has none: GAP=YES in its playlist). */
+  bytes: Readonly<Partial<Record<HlsTrackKind, number>>>;
 }
 
 export interface HlsSegmentInfo {
@@ -93,6 +95,13 @@ export interface HlsStreamView {
   readonly availabilityStart: number | undefined;
   /** Unix ms of the last change (DASH publishTime). */
   readonly updatedAt: number;
+  /**
+   * Goes up by one with every change a reader can see: with `epoch`, it names
+   * this exact state (a playlist ETag, a key for caching rendered text).
+   */
+  readonly version: number;
+  /** Bytes held for this stream: parts, segments and init segments (memory per stream). */
+  readonly heldBytes: number;
   /** The tracks an init carried (undefined once it left the window). */
   initTracks(initId: number): readonly HlsTrackInfo[] | undefined;
   bandwidth(track: HlsTrackKind): HlsBandwidth;
