@@ -15,12 +15,12 @@ import { parseArgs } from 'util';
 import { sleep, stopTracked } from '../fanout/children';
 import { machine } from './proc';
 import { startPublisher } from './publisher';
-import { HlsOrigin, startEngineHls, startNginxHls } from './servers';
+import { HlsOrigin, OriginKind, startOrigin } from './servers';
 import { runViewerSteps, ViewerStepReport, waitForPlaylist } from './viewers';
 import type { ViewerMode } from './viewer';
 
 interface Cell {
-  server: 'nginx' | 'engine';
+  server: OriginKind;
   mode: ViewerMode;
   url: string;
   maxKeptUp: number;
@@ -32,13 +32,15 @@ const STREAM = 'live/bench';
 
 async function withOrigin<T>(start: () => Promise<HlsOrigin>, runDir: string, body: (o: HlsOrigin) => Promise<T>): Promise<T> {
   const origin = await start();
-  const pub = startPublisher({ url: origin.rtmpUrl(STREAM), logFile: path.join(runDir, `${origin.kind}-publisher.log`) });
+  const pub = origin.needsPublisher
+    ? startPublisher({ url: origin.rtmpUrl(STREAM), logFile: path.join(runDir, `${origin.kind}-publisher.log`) })
+    : undefined;
   try {
     // Two whole segments listed: the window has begun to fill (nginx is 404 until the first).
     await waitForPlaylist(origin.mediaPlaylistUrl(STREAM), 2, 30_000);
     return await body(origin);
   } finally {
-    await stopTracked(pub, 2000);
+    if (pub) await stopTracked(pub, 2000);
     await origin.stop();
   }
 }
@@ -84,13 +86,11 @@ async function main(): Promise<void> {
   }, Number(values.timeout) * 1000);
   const cells: Cell[] = [];
   const modes = values.modes.split(',') as ViewerMode[];
-  for (const server of values.servers.split(',') as Array<'nginx' | 'engine'>) {
+  for (const server of values.servers.split(',') as OriginKind[]) {
     // nginx-rtmp has no LL-HLS: it gets the classic viewers only.
     for (const mode of server === 'nginx' ? modes.filter((m) => m === 'classic') : modes) {
-      const start =
-        server === 'nginx'
-          ? () => startNginxHls({ runDir })
-          : () => startEngineHls({ runDir, root: values.root, hls: JSON.parse(values.hls) as Record<string, unknown> });
+      const start = () =>
+        startOrigin(server, { runDir, root: values.root, hls: JSON.parse(values.hls) as Record<string, unknown> });
       const cell: Cell = { server, mode, url: '', maxKeptUp: 0, steps: [] };
       cells.push(cell);
       try {

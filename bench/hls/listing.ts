@@ -24,9 +24,9 @@ import { sleep, stopTracked } from '../fanout/children';
 import { lastPart, MediaPlaylist, nextPartAfter, parseMediaPlaylist } from './playlist';
 import { machine, quantile, round } from './proc';
 import { startPublisher } from './publisher';
-import { HlsOrigin, startEngineHls, startNginxHls } from './servers';
+import { HlsOrigin, OriginKind, startOrigin } from './servers';
 
-const STREAM = 'live/listing';
+const STREAM = 'live/bench';
 
 /** Wall clock with sub-ms resolution (Date.now() is whole ms). */
 export const wallMs = () => performance.timeOrigin + performance.now();
@@ -65,7 +65,7 @@ export function distribution(values: number[]): Distribution | null {
 }
 
 export interface ListingReport {
-  server: 'nginx' | 'engine';
+  server: OriginKind;
   firstPlaylistMs: number | null; // publisher start → first 200 of the playlist
   segmentListedMs: Distribution | null;
   partListedMs?: Distribution | null;
@@ -195,22 +195,21 @@ async function engineListing(origin: HlsOrigin, durationS: number): Promise<Engi
 }
 
 async function measureOne(
-  server: 'nginx' | 'engine',
+  server: OriginKind,
   o: { runDir: string; root: string; hls: string; durationS: number; pollMs: number },
 ): Promise<ListingReport> {
   const trace = path.join(o.runDir, `${server}-ingest.ndjson`);
-  const origin =
-    server === 'nginx'
-      ? await startNginxHls({ runDir: o.runDir })
-      : await startEngineHls({
-          runDir: o.runDir,
-          root: o.root,
-          hls: JSON.parse(o.hls) as Record<string, unknown>,
-          traceIngest: trace,
-        });
+  const origin = await startOrigin(server, {
+    runDir: o.runDir,
+    root: o.root,
+    hls: JSON.parse(o.hls) as Record<string, unknown>,
+    traceIngest: trace,
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const started = wallMs();
-  const pub = startPublisher({ url: origin.rtmpUrl(STREAM), logFile: path.join(o.runDir, `${server}-pub.log`) });
+  const pub = origin.needsPublisher
+    ? startPublisher({ url: origin.rtmpUrl(STREAM), logFile: path.join(o.runDir, `${server}-pub.log`) })
+    : undefined;
   try {
     const firstPlaylistMs = round(await firstPlaylist(agent, origin.mediaPlaylistUrl(STREAM), started, 30_000), 0);
     await sleep(2500); // past the first segment
@@ -246,7 +245,7 @@ async function measureOne(
     };
   } finally {
     agent.destroy();
-    await stopTracked(pub, 2000);
+    if (pub) await stopTracked(pub, 2000);
     await origin.stop();
   }
 }
@@ -269,7 +268,7 @@ async function main(): Promise<void> {
   }, Number(values.timeout) * 1000);
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hls-listing-'));
   const reports: ListingReport[] = [];
-  for (const server of values.servers.split(',') as Array<'nginx' | 'engine'>) {
+  for (const server of values.servers.split(',') as OriginKind[]) {
     try {
       reports.push(
         await measureOne(server, {

@@ -16,10 +16,13 @@ import { freePort, spawnTracked, stopTracked, Tracked, waitForPort } from '../fa
 import { nginxConf, readTail } from '../fanout/servers';
 
 export const HOST = '127.0.0.1';
+export type OriginKind = 'nginx' | 'engine' | 'synthetic';
 export const NGINX_RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 
 export interface HlsOrigin {
-  kind: 'nginx' | 'engine';
+  kind: OriginKind;
+  /** Whether it needs a publisher (the synthetic origin feeds itself). */
+  needsPublisher: boolean;
   pid: number;
   rtmpUrl(stream: string): string; // stream = "app/name"
   /** The playlist a classic player opens (nginx: its only one; engine: the master). */
@@ -86,6 +89,7 @@ export async function startNginxHls(o: NginxHlsOptions): Promise<HlsOrigin> {
   }
   return {
     kind: 'nginx',
+    needsPublisher: true,
     pid: t.pid,
     dir,
     hlsDir: path.join(dir, 'hls'),
@@ -107,17 +111,34 @@ export interface EngineHlsOptions {
 }
 
 /** Starts bench/hls/engine-server.js (compiled beside this file) on free ports. */
-export async function startEngineHls(o: EngineHlsOptions): Promise<HlsOrigin> {
-  const dir = fs.mkdtempSync(path.join(o.runDir, 'engine-hls-'));
-  const script = path.join(__dirname, 'engine-server.js');
-  const args = [script, '--root', o.root, '--hls', JSON.stringify(o.hls ?? {})];
+export function startEngineHls(o: EngineHlsOptions): Promise<HlsOrigin> {
+  const args = ['--root', o.root, '--hls', JSON.stringify(o.hls ?? {})];
   if (o.traceIngest) args.push('--trace-ingest', o.traceIngest);
+  return startChildOrigin('engine', 'engine-server.js', args, o.runDir);
+}
+
+/** Starts bench/hls/synthetic-origin.js: the TS HLS side fed by a timer (no engine). */
+export function startSyntheticHls(o: EngineHlsOptions): Promise<HlsOrigin> {
+  const args = ['--root', o.root];
+  if (o.traceIngest) args.push('--trace-ingest', o.traceIngest);
+  return startChildOrigin('synthetic', 'synthetic-origin.js', args, o.runDir);
+}
+
+export function startOrigin(kind: OriginKind, o: EngineHlsOptions & { nginxHls?: boolean }): Promise<HlsOrigin> {
+  if (kind === 'nginx') return startNginxHls({ runDir: o.runDir, hls: o.nginxHls ?? true });
+  return kind === 'engine' ? startEngineHls(o) : startSyntheticHls(o);
+}
+
+/** A node child that prints {"ready":{"rtmp":PORT,"http":PORT}} once it listens. */
+async function startChildOrigin(kind: OriginKind, scriptName: string, scriptArgs: string[], runDir: string): Promise<HlsOrigin> {
+  const dir = fs.mkdtempSync(path.join(runDir, `${kind}-hls-`));
+  const args = [path.join(__dirname, scriptName), ...scriptArgs];
   const t: Tracked = spawnTracked(process.execPath, args, null, { cwd: dir });
   const logFile = path.join(dir, 'server.log');
   const log = fs.createWriteStream(logFile);
   t.child.stderr?.pipe(log);
   const ports = await new Promise<{ rtmp: number; http: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('engine-server did not report its ports in 20 s')), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${scriptName} did not report its ports in 20 s`)), 20_000);
     readline.createInterface({ input: t.child.stdout! }).on('line', (line) => {
       log.write(`${line}\n`);
       try {
@@ -132,14 +153,15 @@ export async function startEngineHls(o: EngineHlsOptions): Promise<HlsOrigin> {
     });
     void t.exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`engine-server exited (${code}) before listening; log ${logFile}`));
+      reject(new Error(`${scriptName} exited (${code}) before listening; log ${logFile}`));
     });
   }).catch(async (err) => {
     await stopTracked(t, 1000);
     throw err;
   });
   return {
-    kind: 'engine',
+    kind,
+    needsPublisher: kind !== 'synthetic',
     pid: t.pid,
     dir,
     rtmpUrl: (s) => `rtmp://${HOST}:${ports.rtmp}/${s}`,
