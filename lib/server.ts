@@ -14,6 +14,7 @@ import type { Authorizer } from './auth/types';
 import { ErrorCodes, fromNativeError, RtmpEngineError } from './errors';
 import { type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
 import { guardUntilClosed, releaseGuard } from './exit-guard';
+import type { HlsFeedCounters } from './http/hls/feed';
 import { HlsStore } from './http/hls/store';
 import { HttpService } from './http/http-service';
 import { type LogFields, ServerLogger } from './logger';
@@ -103,6 +104,9 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private effectiveAuthorizer: Authorizer | undefined;
   private http: HttpService | undefined;
   private store: HlsStore | undefined;
+  private hlsCounters: HlsFeedCounters = { pushed: 0, dropped: 0, droppedBytes: 0 };
+  /** Settles when a listen() binding HTTP is done (either way); close() waits for it. */
+  private starting: Promise<unknown> | undefined;
 
   constructor(options: ServerOptions = {}, internals: ServerInternals = {}) {
     super();
@@ -144,6 +148,14 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       this.onEvents(batch),
     );
     if (!this.refed) engine.unref();
+    const store = this.store;
+    if (store) {
+      // Segment items arrive in batches on this thread; the store keeps the window and wakes waiters.
+      engine.setHlsFeed((items, counters) => {
+        for (const item of items) store.ingest(item);
+        this.hlsCounters = counters;
+      });
+    }
     try {
       engine.start();
     } catch (err) {
@@ -165,8 +177,10 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
         ...(this.store ? { hls: { store: this.store } } : {}),
       });
       if (!this.refed) http.unref();
+      const bound = http.listen();
+      this.starting = bound.catch(() => undefined);
       try {
-        result.http = await http.listen();
+        result.http = await bound;
       } catch (err) {
         // Leave nothing bound: a failed listen() may be retried.
         this.engine = undefined;
@@ -197,6 +211,11 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
    */
   hlsStore(): HlsStore | undefined {
     return this.store;
+  }
+
+  /** The engine's HLS feed channel: items handed to JS, and items dropped when JS fell behind. */
+  hlsFeedCounters(): HlsFeedCounters {
+    return { ...this.hlsCounters };
   }
 
   /** HLS/DASH viewer sessions of a stream ("app/name") active in the last 30 s. */
@@ -331,6 +350,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   }
 
   private async closeEngine(graceMs: number): Promise<CloseResult> {
+    if (this.state === 'starting') await this.starting;
     const engine = this.engine;
     if (this.state !== 'listening' || !engine) {
       this.state = 'closed';
@@ -429,6 +449,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       decision.allow,
       decision.allow ? (decision.name ?? '') : '',
       decision.allow ? '' : decision.reason,
+      // Publish taps by name (native/server/hls_tap.h): 'hls' on, '!hls' off.
+      decision.allow && decision.hls !== undefined ? [decision.hls ? 'hls' : '!hls'] : undefined,
     );
   }
 

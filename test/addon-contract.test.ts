@@ -45,6 +45,7 @@ const ENGINE_METHODS = [
   'sessionCount',
   'ref',
   'unref',
+  'setHlsFeed',
 ] as const satisfies ReadonlyArray<keyof NativeEngine>;
 const HEADER_KEYS = ['sessionId', 'ip', 'port', 'tls', 'app', 'stream', 'query'] as const satisfies ReadonlyArray<
   keyof NativeEventHeader

@@ -290,6 +290,74 @@ export interface NativeEngine {
   /** Whether a running engine keeps the event loop alive (default: ref'd). */
   ref(): this;
   unref(): this;
+  /**
+   * Before start(): segment publishes for HLS/DASH (the hls* config fields and
+   * the authorize answer's taps decide which) and deliver the records on the
+   * JS thread, a batch per wake-up, through a channel bounded in items (4096)
+   * and bytes (256 MiB) that drops the newest when full and counts it.
+   * Without a feed nothing is segmented. Throws after start().
+   */
+  setHlsFeed(onItems: (items: NativeHlsItem[], counters: NativeHlsCounters) => void): void;
+}
+
+// The HLS feed: the same shapes as lib/http/hls/feed.ts (HlsFeedItem), which
+// the SDK uses; test/hls-feed.test.ts checks that the two stay assignable.
+export interface NativeHlsTrack {
+  kind: 'video' | 'audio';
+  codec: string;
+  timescale: number;
+  width?: number;
+  height?: number;
+  frameRate?: number;
+  sampleRate?: number;
+  channels?: number;
+}
+interface NativeHlsItemBase {
+  stream: string;
+  publishId: number;
+}
+export interface NativeHlsInitItem extends NativeHlsItemBase {
+  type: 'init';
+  initId: number;
+  format: 'fmp4' | 'ts';
+  tracks: NativeHlsTrack[];
+  video?: Buffer;
+  audio?: Buffer;
+}
+export interface NativeHlsPartItem extends NativeHlsItemBase {
+  type: 'part';
+  initId: number;
+  segment: number;
+  part: number;
+  start: number;
+  duration: number;
+  independent: boolean;
+  programDateTime: number;
+  video?: Buffer;
+  audio?: Buffer;
+}
+export interface NativeHlsSegmentItem extends NativeHlsItemBase {
+  type: 'segment';
+  initId: number;
+  segment: number;
+  start: number;
+  duration: number;
+  parts: number;
+  independent: boolean;
+  programDateTime: number;
+  video?: Buffer;
+  audio?: Buffer;
+  ts?: Buffer;
+}
+export interface NativeHlsEndItem extends NativeHlsItemBase {
+  type: 'end';
+  reason: string;
+}
+export type NativeHlsItem = NativeHlsInitItem | NativeHlsPartItem | NativeHlsSegmentItem | NativeHlsEndItem;
+export interface NativeHlsCounters {
+  pushed: number;
+  dropped: number;
+  droppedBytes: number;
 }
 
 export interface NativeEngineConstructor {

@@ -34,12 +34,17 @@ export function toAuthRequest(e: NativeAuthorizeEvent): AuthRequest {
 
 function checkDecision(value: unknown): AuthDecision | string {
   if (value === null || typeof value !== 'object') return 'the authorizer returned no decision object';
-  const d = value as { allow?: unknown; name?: unknown; reason?: unknown };
+  const d = value as { allow?: unknown; name?: unknown; reason?: unknown; hls?: unknown };
   if (d.allow === true) {
     if (d.name !== undefined && (typeof d.name !== 'string' || d.name === '')) {
       return 'the authorizer returned a name that is not a non-empty string';
     }
-    return d.name === undefined ? { allow: true } : { allow: true, name: d.name as string };
+    if (d.hls !== undefined && typeof d.hls !== 'boolean') return 'the authorizer returned an hls that is not true/false';
+    return {
+      allow: true,
+      ...(d.name === undefined ? {} : { name: d.name as string }),
+      ...(d.hls === undefined ? {} : { hls: d.hls }),
+    };
   }
   if (d.allow === false) {
     return { allow: false, reason: typeof d.reason === 'string' && d.reason !== '' ? d.reason : 'not authorized' };

@@ -38,8 +38,12 @@ export interface AuthRequest {
 }
 
 export type AuthDecision =
-  /** `name`: serve the stream under this public name instead (secret key → public name). */
-  | { allow: true; name?: string }
+  /**
+   * `name`: serve the stream under this public name instead (secret key → public name).
+   * `hls` (publish): segment this stream for HLS/DASH (true) or not (false),
+   * whatever the `hls` options say; omitted: the options decide.
+   */
+  | { allow: true; name?: string; hls?: boolean }
   | { allow: false; reason: string };
 
 export type Authorizer = (req: AuthRequest) => AuthDecision | Promise<AuthDecision>;

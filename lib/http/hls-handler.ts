@@ -31,6 +31,7 @@ import { corsHeaders, type CorsOrigins, preflightHeaders } from './cors';
 import type { HlsTrackKind } from './hls/feed';
 import type { HlsLookup, HlsStreamView } from './hls/view';
 import { defaultRenderers } from './hls-renderers';
+import { PlaylistCache } from './playlist-cache';
 import { type HlsRoute, type HlsTarget, parseHlsPath } from './hls-routes';
 import { HttpErrorCodes, sendBody, sendError } from './responses';
 import {
@@ -116,6 +117,7 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
   const now = options.now ?? Date.now;
   const sessions = new ViewerSessions({ now, ...options.sessions });
   const timePath = options.timePath === undefined ? '/time' : options.timePath;
+  const playlists = new PlaylistCache();
   let closed = false;
 
   const blockingTimeout = (view: HlsStreamView): number =>
@@ -298,11 +300,15 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     }
     const skipText = query.get('_HLS_skip');
     const skip = (skipText === 'YES' || skipText === 'v2') && !view.ended;
-    const text = render.media(view, track, { skip, query: encodeQuery(own) });
+    const carried = encodeQuery(own);
+    const current = view;
+    const { text, etag } = playlists.get(current, `${track}|${skip}|${carried}`, () =>
+      render.media(current, track, { skip, query: carried }),
+    );
     // A blocking answer is the same for every viewer asking for that part: let caches hold it
     // for a while, so they coalesce the herd (origin load O(streams), not O(viewers)).
     const cacheControl = blocked ? `public, max-age=${Math.max(1, view.targetDuration)}` : REVALIDATE;
-    sendBody(req, res, text, { contentType: M3U8, cacheControl, headers: cors });
+    sendBody(req, res, text, { contentType: M3U8, cacheControl, headers: cors, etag });
   }
 
   /** Init segments, segments and parts; a part or segment that is next in line is held until it exists. */

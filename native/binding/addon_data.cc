@@ -7,6 +7,7 @@ namespace rtmp::binding {
 void AddonData::install(Napi::Env env) {
   auto* data = new AddonData();
   data->onEventsKey = Napi::Persistent(Napi::Symbol::New(env, "rtmp-engine.onEvents"));
+  data->hlsFeedKey = Napi::Persistent(Napi::Symbol::New(env, "rtmp-engine.hlsFeed"));
   env.SetInstanceData<AddonData>(data);  // deleted by Node after cleanup hooks ran
   napi_add_env_cleanup_hook(env, &AddonData::onEnvironmentCleanup, data);
 }

@@ -24,6 +24,8 @@ class AddonData {
   Napi::FunctionReference engineConstructor;
   // Private key under which each Engine object keeps its onEvents callback.
   Napi::Reference<Napi::Symbol> onEventsKey;
+  // ...and its HLS feed callback (setHlsFeed), for the same reason.
+  Napi::Reference<Napi::Symbol> hlsFeedKey;
 
  private:
   static void onEnvironmentCleanup(void* arg);

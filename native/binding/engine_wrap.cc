@@ -34,6 +34,7 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::sessionCount>("sessionCount"),
                          InstanceMethod<&EngineWrap::ref>("ref"),
                          InstanceMethod<&EngineWrap::unref>("unref"),
+                         InstanceMethod<&EngineWrap::setHlsFeed>("setHlsFeed"),
                      });
 }
 
@@ -75,9 +76,20 @@ Napi::Value EngineWrap::start(const Napi::CallbackInfo& info) {
     std::shared_ptr<EventPump> pump = pump_;
     engine_ = std::make_unique<server::Engine>(
         config_.engine, [pump](server::EngineEvent&& event) { pump->push(std::move(event)); });
+    Napi::Value hlsFeed = Value().Get(AddonData::of(env)->hlsFeedKey.Value());
+    if (hlsFeed.IsFunction()) {
+      hls_ = createHlsChannel(env, hlsFeed.As<Napi::Function>());
+      if (!refed_) hls_->unref(env);
+      // Registered whenever a feed is set: the authorize answer may turn HLS
+      // on for a publish that the config leaves off.
+      engine_->addPublishTap(server::kHlsTapName,
+                             server::makeHlsTapFactory(config_.engine.hls, hlsSinkInto(hls_)));
+    }
   } catch (...) {
     pump_->close();  // a ref'd thread-safe function left behind would pin the process
     pump_.reset();
+    if (hls_) hls_->close();
+    hls_.reset();
     throw;
   }
   LogRouter::instance().add(pump_, config_.logThreshold);
@@ -101,7 +113,10 @@ std::vector<server::EngineEvent> EngineWrap::shutdown(Reason reason) {
   std::vector<server::EngineEvent> rest;
   if (state_ != State::kRunning) return rest;
   state_ = State::kStopped;
-  if (reason == Reason::kTeardown) pump_->discard();
+  if (reason == Reason::kTeardown) {
+    pump_->discard();
+    if (hls_) hls_->discard();
+  }
 
   engine_->stop();  // joins the loop threads: no engine event after this
   exit_guard::remove(engine_.get());
@@ -116,6 +131,9 @@ std::vector<server::EngineEvent> EngineWrap::shutdown(Reason reason) {
   if (reason != Reason::kTeardown) Unref();
   pump_->close();
   pump_.reset();
+  // After stop(): every publish tap has ended, its last records (end items) queued.
+  if (hls_) hls_->close();
+  hls_.reset();
   return rest;
 }
 
@@ -205,15 +223,29 @@ Napi::Value EngineWrap::sessionCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), count);
 }
 
+Napi::Value EngineWrap::setHlsFeed(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsFunction()) throwContractError(env, "setHlsFeed(onItems): expects a function");
+  if (state_ != State::kIdle) {
+    throw toJsError(env, base::Error(base::ErrorCode::kInvalidArgument,
+                                     "setHlsFeed must be called before start()"));
+  }
+  // Kept on the JS object like onEvents (no native strong reference, no cycle).
+  info.This().As<Napi::Object>().Set(AddonData::of(env)->hlsFeedKey.Value(), info[0]);
+  return env.Undefined();
+}
+
 Napi::Value EngineWrap::ref(const Napi::CallbackInfo& info) {
   refed_ = true;
   if (pump_) pump_->ref(info.Env());
+  if (hls_) hls_->ref(info.Env());
   return info.This();
 }
 
 Napi::Value EngineWrap::unref(const Napi::CallbackInfo& info) {
   refed_ = false;
   if (pump_) pump_->unref(info.Env());
+  if (hls_) hls_->unref(info.Env());
   return info.This();
 }
 

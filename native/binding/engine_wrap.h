@@ -12,6 +12,10 @@
 //   answerAuth(id, requestId, allow, name, reason) → boolean (false: session gone)
 //   stats()            → plain objects; sessionCount() → number
 //   ref() / unref()    whether a running engine keeps the event loop alive
+//   setHlsFeed(onItems) before start(): segment publishes for HLS (the `hls`
+//                      config decides which) and hand the records to
+//                      onItems(items, counters) through a bounded channel
+//                      (binding/hls_feed.h); without it no publish is segmented
 //
 // Lifecycle: idle → running → stopped (a failed start returns to idle). While
 // running the wrapper holds a strong reference to its own JS object and its
@@ -28,6 +32,7 @@
 
 #include "binding/config_reader.h"
 #include "binding/event_pump.h"
+#include "binding/hls_feed.h"
 #include "server/engine.h"
 
 namespace rtmp::binding {
@@ -59,6 +64,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value sessionCount(const Napi::CallbackInfo& info);
   Napi::Value ref(const Napi::CallbackInfo& info);
   Napi::Value unref(const Napi::CallbackInfo& info);
+  Napi::Value setHlsFeed(const Napi::CallbackInfo& info);
 
   // Stops the engine and unhooks it from everything process- or
   // environment-wide. For kStop, returns the events not yet delivered to JS.
@@ -68,6 +74,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   BindingConfig config_;
   std::unique_ptr<server::Engine> engine_;
   std::shared_ptr<EventPump> pump_;
+  std::shared_ptr<HlsChannel> hls_;  // while running with a feed
   uint64_t cleanupToken_ = 0;
   bool refed_ = true;
 };

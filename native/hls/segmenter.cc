@@ -156,7 +156,7 @@ void Segmenter::route(const Held& held, std::vector<SegmenterRecord>& out) {
 void Segmenter::switchInit(int64_t ms, std::vector<SegmenterRecord>& out) {
   if (segmentOpen_) {
     finalizeLast(std::nullopt);
-    closeSegment(ms, false, out);
+    closeSegment(std::max(ms, lastPrimaryMs_), false, out);
   }
   startInit(out);
 }
@@ -245,6 +245,9 @@ void Segmenter::finalizeLast(std::optional<uint64_t> nextDts) {
 }
 
 void Segmenter::placePrimary(Timed sample, uint64_t wallMs, std::vector<SegmenterRecord>& out) {
+  // Cut times never go back, whatever the timestamps do (the dts is clamped too).
+  if (placedPrimary_) sample.ms = std::max(sample.ms, lastPrimaryMs_);
+  placedPrimary_ = true;
   const int64_t ms = sample.ms;
   const bool sync = sample.sample.sync;
   const size_t size = sample.sample.data.size();

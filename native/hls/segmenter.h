@@ -207,6 +207,7 @@ class Segmenter {
   uint32_t lastDuration_ = 0;  // of the primary's last finished sample, in its timescale
   double frameMs_ = 0;         // average primary frame interval (part prediction)
   int64_t lastPrimaryMs_ = 0;
+  bool placedPrimary_ = false;  // lastPrimaryMs_ is set (kept across inits)
 
   bool segmentOpen_ = false;
   bool firstSegmentOfInit_ = true;

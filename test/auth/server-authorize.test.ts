@@ -126,7 +126,27 @@ describe('RtmpServer.authorize', () => {
     await server.close();
   });
 
-  it.each([[null], [{}], [{ allow: 'yes' }], [{ allow: true, name: '' }], [{ allow: true, name: 5 }]])(
+  it.each([
+    [true, ['hls']],
+    [false, ['!hls']],
+  ])('turns HLS on or off for the publish with hls: %p (taps %p)', async (hls, taps) => {
+    const { server, engine } = setup();
+    server.authorize(() => ({ allow: true, hls }));
+    await server.listen();
+    engine().onEvents([request]);
+    await settle();
+    expect(engine().authAnswers).toEqual([{ id: 7, requestId: 3, allow: true, name: '', reason: '', taps }]);
+    await server.close();
+  });
+
+  it.each([
+    [null],
+    [{}],
+    [{ allow: 'yes' }],
+    [{ allow: true, name: '' }],
+    [{ allow: true, name: 5 }],
+    [{ allow: true, hls: 'yes' }],
+  ])(
     'treats the malformed decision %p as a failure',
     async (decision) => {
       const { server, engine } = setup();

@@ -6,6 +6,8 @@ import type {
   NativeEngine,
   NativeEngineConfig,
   NativeEvent,
+  NativeHlsCounters,
+  NativeHlsItem,
   NativeSessionSnapshot,
   NativeStats,
 } from '../../types/native';
@@ -55,9 +57,23 @@ export class FakeEngine implements NativeEngine {
     this.pendingAtStop = [];
     return rest;
   }
-  readonly authAnswers: Array<{ id: number; requestId: number; allow: boolean; name: string; reason: string }> = [];
-  answerAuth(sessionId: number, requestId: number, allow: boolean, name: string, reason: string): boolean {
-    this.authAnswers.push({ id: sessionId, requestId, allow, name, reason });
+  readonly authAnswers: Array<{
+    id: number;
+    requestId: number;
+    allow: boolean;
+    name: string;
+    reason: string;
+    taps?: string[];
+  }> = [];
+  answerAuth(
+    sessionId: number,
+    requestId: number,
+    allow: boolean,
+    name: string,
+    reason: string,
+    taps?: readonly string[],
+  ): boolean {
+    this.authAnswers.push({ id: sessionId, requestId, allow, name, reason, ...(taps ? { taps: [...taps] } : {}) });
     return true;
   }
   kick(sessionId: number, reason: string): boolean {
@@ -77,6 +93,11 @@ export class FakeEngine implements NativeEngine {
   unref(): this {
     this.refed = false;
     return this;
+  }
+  /** The HLS feed callback given before start (the fake never calls it). */
+  hlsFeed: ((items: NativeHlsItem[], counters: NativeHlsCounters) => void) | undefined;
+  setHlsFeed(onItems: (items: NativeHlsItem[], counters: NativeHlsCounters) => void): void {
+    this.hlsFeed = onItems;
   }
 
   /** Delivers one batch as the event pump would. */

@@ -7,6 +7,7 @@ import { once } from 'events';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 
+import { signedUrlAuthorizer, signStreamUrl } from '../../lib/auth/signed-url';
 import type { AuthRequest, Authorizer } from '../../lib/auth/types';
 import type { HlsFeedItem } from '../../lib/http/hls/feed';
 import { HlsStore } from '../../lib/http/hls/store';
@@ -180,6 +181,23 @@ describe('playlists', () => {
     expect(head.status).toBe(200);
     expect(Number(head.headers.get('content-length'))).toBe(Buffer.byteLength(text));
     expect(await head.text()).toBe('');
+  });
+
+  test('every change of the window is in the next answer (the written text is reused only while unchanged)', async () => {
+    const { base, store } = await setup({}, { endAfter: 0.05 });
+    const pub = live(store, 2);
+    const first = await (await fetch(`${base}/live/cam/video.m3u8`)).text();
+    expect(await (await fetch(`${base}/live/cam/video.m3u8`)).text()).toBe(first);
+    const items = pub.segment();
+    feed(store, items[0] as HlsFeedItem);
+    const second = await (await fetch(`${base}/live/cam/video.m3u8`)).text();
+    expect(second).toContain('part-2-0-video.m4s"');
+    feed(store, items.slice(1));
+    const third = await (await fetch(`${base}/live/cam/video.m3u8`)).text();
+    expect(third).toContain('seg-2-video.m4s');
+    feed(store, pub.end());
+    await until(() => store.get('live/cam')?.ended === true, 'the end');
+    expect(await (await fetch(`${base}/live/cam/video.m3u8`)).text()).toContain('#EXT-X-ENDLIST');
   });
 
   test('a track the stream lacks is 404', async () => {
@@ -475,6 +493,23 @@ describe('authorization and viewer sessions', () => {
     // The same id on another stream is asked again.
     expect((await fetch(`${base}/live/two/video.m3u8?session=${sid}`)).status).toBe(403);
     expect(handler.viewers('live/cam')).toBe(1);
+  });
+
+  test('signed URLs work as for RTMP: the signature on the master covers the viewer, media playlists too', async () => {
+    const secret = 'shh';
+    const { base, store } = await setup({ authorize: signedUrlAuthorizer({ secret }) });
+    live(store);
+    const signed = signStreamUrl('live/cam', { secret, expiresAt: Math.floor(Date.now() / 1000) + 600, action: 'play' });
+    const query = signed.slice(signed.indexOf('?'));
+    expect((await fetch(`${base}/live/cam/index.m3u8`)).status).toBe(403);
+    expect((await fetch(`${base}/live/other/index.m3u8${query}`)).status).toBe(403);
+    const master = await fetch(`${base}/live/cam/index.m3u8${query}`);
+    expect(master.status).toBe(200);
+    const uri = /^(video\.m3u8\?[^\s]+)$/m.exec(await master.text())?.[1] as string;
+    expect(uri).toContain('sig=');
+    // With the session (no second check) and without it (checked again, with the carried signature).
+    expect((await fetch(`${base}/live/cam/${uri}`)).status).toBe(200);
+    expect((await fetch(`${base}/live/cam/video.m3u8${query}`)).status).toBe(200);
   });
 
   test('an authorizer that throws follows onError; one that hangs follows onTimeout', async () => {

@@ -55,6 +55,16 @@ describeWithAddon('built-in HTTP server', () => {
     }
   });
 
+  test('close() while listen() is binding HTTP waits for it, then stops everything', async () => {
+    const server = testServer({ http: HTTP });
+    const listening = server.listen();
+    const closed = server.close({ graceMs: 0 });
+    const { http } = await listening;
+    await closed;
+    expect(server.address()).toBeNull();
+    await expect(fetch(`http://127.0.0.1:${http}/`)).rejects.toThrow();
+  });
+
   test('HLS from the server store, and close() answers a blocked request', async () => {
     const server = testServer({ http: HTTP });
     const { http } = await server.listen();

@@ -323,6 +323,34 @@ TEST(SegmenterTest, TimestampsWrappingPast32BitsKeepCounting) {
   }
 }
 
+TEST(SegmenterTest, TimestampsGoingBackDoNotMakeTimeRunBackwards) {
+  Publisher pub;
+  pub.headers();
+  pub.av(0, 1'000, 30, 30);
+  pub.av(500, 3'000, 30, 30);  // the publisher's clock steps back 500 ms
+  pub.finish();
+  expectWellFormed(pub, 200);
+  int64_t last = 0;
+  for (const auto& p : pub.all<PartRecord>()) {
+    EXPECT_GE(p.startMs, last);
+    last = p.startMs;
+  }
+}
+
+TEST(SegmenterTest, ACodecChangeWhoseKeyframeIsBehindStillEndsTheSegmentAfterItsParts) {
+  Publisher pub;  // regression (fuzzer): the segment ended before its last part started
+  pub.headers();
+  pub.av(0, 1'000, 30, 30);
+  ByteVec other = avcSequenceHeader();
+  other.resize(other.size() - 4);
+  pub.video(1'000, other);
+  pub.video(950, avcKeyframe(1));  // behind the last frame (967)
+  pub.av(1'000, 1'000, 30, 30);
+  pub.finish();
+  expectWellFormed(pub, 200);
+  EXPECT_EQ(pub.all<InitRecord>().size(), 2u);
+}
+
 TEST(SegmenterTest, NoKeyframeForLongIsCutAtTenTimesTheTargetAndCounted) {
   Publisher pub;
   pub.headers();
