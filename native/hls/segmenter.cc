@@ -90,7 +90,7 @@ bool Segmenter::readyForFirstInit(int64_t ms) const {
   const bool otherSkipped = video ? counters_.skippedAudio != media::Codec::kUnknown
                                   : counters_.skippedVideo != media::Codec::kUnknown;
   if (otherSkipped) return true;
-  if (held_.size() >= kHeaderWaitPackets) return true;
+  if (held_.size() >= kHeaderWaitPackets || heldBytes_ >= config_.maxSegmentBytes) return true;
   return firstHeldMs_ && ms - *firstHeldMs_ >= static_cast<int64_t>(kHeaderWaitMs);
 }
 
@@ -106,7 +106,7 @@ void Segmenter::hold(Held held, std::vector<SegmenterRecord>& out) {
     }
     // No usable header yet (frames without one, or only skipped codecs): keep
     // the newest packets only.
-    while (held_.size() > kHeaderWaitPackets) {
+    while (held_.size() > kHeaderWaitPackets || heldBytes_ > config_.maxSegmentBytes) {
       heldBytes_ -= held_.front().packet.payloadLength;
       held_.pop_front();
       ++counters_.droppedSamples;

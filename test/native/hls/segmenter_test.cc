@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <variant>
@@ -11,6 +12,7 @@
 
 #include "base/endian.h"
 #include "media/media_packet.h"
+#include "media/media_test_vectors.h"
 #include "server/flv_samples.h"
 
 namespace rtmp::hls {
@@ -262,6 +264,41 @@ TEST(SegmenterTest, VideoOnlyWorks) {
   EXPECT_EQ(segments[1].startMs, 2'000);
 }
 
+// Enhanced RTMP video tag bodies: ExHeader, PacketType, FourCC, then the payload.
+ByteVec exVideo(uint8_t first, const char* fourcc, const ByteVec& payload) {
+  ByteVec out;
+  out.reserve(5 + payload.size());
+  out.push_back(first);
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(fourcc[i]));
+  for (uint8_t b : payload) out.push_back(b);
+  return out;
+}
+
+TEST(SegmenterTest, HevcAndAv1FromEnhancedRtmpHeaders) {
+  struct Case {
+    const char* fourcc;
+    const ByteVec& record;
+    const char* codec;
+    uint32_t width;
+  };
+  for (const Case& c : {Case{"hvc1", media::testing::kHevcRecord720, "hvc1.1.6.L93.90", 1280},
+                        Case{"av01", media::testing::kAomAv1C, "av01.0.01M.08", 640}}) {
+    Publisher pub;
+    pub.video(0, exVideo(0x90, c.fourcc, c.record));  // key | SequenceStart
+    for (uint32_t i = 0; i < 90; ++i) {
+      // CodedFramesX (no composition time): key 0x93, inter 0xA3.
+      pub.video(i * 40, exVideo(i % 50 == 0 ? 0x93 : 0xA3, c.fourcc, {0x12, 0x00, 0x0A, 0x0B}));
+    }
+    pub.finish();
+    const auto inits = pub.all<InitRecord>();
+    ASSERT_EQ(inits.size(), 1u) << c.fourcc;
+    EXPECT_EQ(inits[0].tracks[0].config.codecString, c.codec);
+    EXPECT_EQ(inits[0].tracks[0].config.width, c.width);
+    EXPECT_EQ(pub.all<SegmentRecord>().size(), 2u) << c.fourcc;
+    expectWellFormed(pub, 200);
+  }
+}
+
 TEST(SegmenterTest, AnUncarriedCodecSkipsItsTrackAtOnce) {
   Publisher pub;
   pub.video(0, avcSequenceHeader());
@@ -306,6 +343,28 @@ TEST(SegmenterTest, ANewSequenceHeaderMakesANewInitAndSegmentAtTheNextKeyframe) 
   ASSERT_NE(next, nullptr);
   EXPECT_EQ(next->segment, 2u);
   EXPECT_EQ(next->initId, 1u);
+}
+
+TEST(SegmenterTest, VideoAppearingInAnAudioOnlyStreamStartsANewInitAtItsKeyframe) {
+  Publisher pub;
+  pub.audio(0, aacSequenceHeader());
+  pub.av(0, 3'000, 30, 30, /*withAudio=*/true, /*withVideo=*/false);
+  pub.video(3'000, avcSequenceHeader());
+  pub.video(3'000, avcInterframe(1));  // before any keyframe: waits, then dropped
+  pub.av(3'040, 3'000, 25, 50);
+  pub.finish();
+  const auto inits = pub.all<InitRecord>();
+  ASSERT_EQ(inits.size(), 2u);
+  EXPECT_EQ(inits[0].tracks.size(), 1u);
+  ASSERT_EQ(inits[1].tracks.size(), 2u);
+  EXPECT_EQ(inits[1].tracks[0].config.kind, TrackConfig::Kind::kVideo);
+  expectWellFormed(pub, 200);
+  const auto segments = pub.all<SegmentRecord>();
+  ASSERT_GE(segments.size(), 3u);
+  const auto& first = *std::find_if(segments.begin(), segments.end(),
+                                    [](const SegmentRecord& s) { return s.initId == 1; });
+  EXPECT_EQ(first.startMs, 3'040) << "the first video keyframe";
+  EXPECT_TRUE(first.independent);
 }
 
 TEST(SegmenterTest, TimestampsWrappingPast32BitsKeepCounting) {
@@ -387,6 +446,15 @@ TEST(SegmenterTest, FramesThatNeverAdvanceTimeAreBoundedBySampleCount) {
   for (uint32_t i = 0; i < kMaxSegmentSamples + 10; ++i) pub.video(0, avcInterframe(1));
   EXPECT_EQ(pub.counters().forcedCuts, 1u);
   EXPECT_EQ(pub.all<SegmentRecord>().size(), 1u);
+}
+
+TEST(SegmenterTest, FramesWithoutAnyHeaderAreHeldWithinTheByteCap) {
+  SegmenterConfig config;
+  config.maxSegmentBytes = 1u << 20;
+  Publisher pub(config);
+  for (uint32_t i = 0; i < 50; ++i) pub.video(i, avcKeyframe(0, 0, 100'000));  // ~5 MB, no header
+  EXPECT_GE(pub.counters().droppedSamples, 40u);
+  EXPECT_TRUE(pub.records().empty());
 }
 
 TEST(SegmenterTest, AudioPilingUpWithoutVideoIsDroppedAndCounted) {
