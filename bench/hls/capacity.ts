@@ -85,6 +85,18 @@ async function main(): Promise<void> {
     process.exit(2);
   }, Number(values.timeout) * 1000);
   const cells: Cell[] = [];
+  const save = () => {
+    if (!values.out) return;
+    const report = {
+      tool: 'hls-capacity',
+      date: new Date().toISOString(),
+      machine: machine(),
+      options: values,
+      command: process.argv.slice(1).join(' '),
+      cells,
+    };
+    fs.writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
+  };
   const modes = values.modes.split(',') as ViewerMode[];
   for (const server of values.servers.split(',') as OriginKind[]) {
     // nginx-rtmp has no LL-HLS: it gets the classic viewers only.
@@ -108,8 +120,11 @@ async function main(): Promise<void> {
             stopOnFail: !values['keep-going'],
             pauseMs: 1000,
             log: (line) => process.stderr.write(`${server}: ${line}\n`),
+            onStep: (step) => {
+              cell.steps.push(step);
+              save();
+            },
           });
-          cell.steps = r.steps;
           cell.maxKeptUp = r.maxKeptUp;
         });
       } catch (err) {
@@ -120,15 +135,7 @@ async function main(): Promise<void> {
     }
   }
   clearTimeout(timer);
-  const report = {
-    tool: 'hls-capacity',
-    date: new Date().toISOString(),
-    machine: machine(),
-    options: values,
-    command: process.argv.slice(1).join(' '),
-    cells,
-  };
-  if (values.out) fs.writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
+  save();
   process.stdout.write(`${table(cells)}\n`);
   if (cells.every((c) => !c.error)) fs.rmSync(runDir, { recursive: true, force: true });
   else process.stderr.write(`hls-capacity: logs kept in ${runDir}\n`);

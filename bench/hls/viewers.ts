@@ -106,11 +106,17 @@ export async function runViewerStep(o: ViewerStepOptions): Promise<ViewerStepRep
   const playlists = await resolvePlaylists(o.url);
   const stats = new LoadStats();
   const viewers: Viewer[] = [];
-  for (let i = 0; i < o.n; i++) {
-    const v = new Viewer(playlists, o.mode, stats, o.socketsPerTrack);
-    viewers.push(v);
-    v.start();
-    await sleep(o.rampMs / o.n);
+  // Ramp on the wall clock (viewer i starts at rampMs × i / n), in batches every 10 ms: a
+  // per-viewer sleep would stretch the ramp without bound once the loop is busy.
+  const rampStart = performance.now();
+  while (viewers.length < o.n) {
+    const due = Math.min(o.n, Math.floor(((performance.now() - rampStart) / o.rampMs) * o.n) + 1);
+    while (viewers.length < due) {
+      const v = new Viewer(playlists, o.mode, stats, o.socketsPerTrack);
+      viewers.push(v);
+      v.start();
+    }
+    await sleep(10);
   }
   await sleep(o.warmupS * 1000);
 
@@ -167,6 +173,8 @@ export interface StepsOptions extends Omit<ViewerStepOptions, 'n'> {
   stopOnFail: boolean;
   pauseMs: number;
   log?: (line: string) => void;
+  /** Called after each step (callers save partial results: a later step may hang the box). */
+  onStep?: (report: ViewerStepReport) => void;
 }
 
 export async function runViewerSteps(o: StepsOptions): Promise<{ steps: ViewerStepReport[]; maxKeptUp: number }> {
@@ -175,6 +183,7 @@ export async function runViewerSteps(o: StepsOptions): Promise<{ steps: ViewerSt
   for (const n of o.steps) {
     const report = await runViewerStep({ ...o, n });
     steps.push(report);
+    o.onStep?.(report);
     o.log?.(
       `hls-viewers: ${o.mode} N=${n} ${report.requestsPerSec} req/s ${report.gbitPerSec} Gbit/s ` +
         `cpu ${report.serverCpuPercent}% kept up ${report.viewersKeptUp}/${n} (tool ${report.loadToolCpuPercent}%)`,
