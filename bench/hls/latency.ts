@@ -25,7 +25,7 @@ import { startPublisher } from './publisher';
 import { HlsOrigin, startEngineHls, startNginxHls } from './servers';
 import { waitForPlaylist } from './viewers';
 
-export type PlayerMode = 'll' | 'classic';
+export type PlayerMode = 'll' | 'll-steady' | 'classic';
 
 /** What the page collects (see latency-page.html). */
 interface PageResult {
