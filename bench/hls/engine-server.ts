@@ -3,6 +3,7 @@
  * checkout's dist/lib (--root), on 127.0.0.1 with free ports. Prints one JSON line
  * {"ready":{"rtmp":PORT,"http":PORT}} on stdout once listening; exits on SIGTERM after close().
  *
+ * --options JSON: more createServer options (e.g. limits), merged under rtmp/http/hls.
  * --trace-ingest FILE: appends one JSON line {stream, segment, part, t} (t: wall ms, sub-ms)
  * per part or segment item the HLS store ingests (part -1 for a segment item), by wrapping
  * HlsStore.prototype.ingest of that dist/lib, for bench/hls/listing.
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
       root: { type: 'string' },
       hls: { type: 'string', default: '{}' },
       'trace-ingest': { type: 'string' },
+      options: { type: 'string', default: '{}' },
     },
   });
   const root = path.resolve(values.root ?? process.cwd());
@@ -66,7 +68,9 @@ async function main(): Promise<void> {
   };
   if (values['trace-ingest']) traceIngest(lib, values['trace-ingest']);
   const hls = JSON.parse(values.hls) as unknown;
+  const extra = JSON.parse(values.options) as Record<string, unknown>;
   const server = lib.createServer({
+    ...extra,
     rtmp: { host: '127.0.0.1', port: 0 },
     http: { host: '127.0.0.1', port: 0 },
     hls,

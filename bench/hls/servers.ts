@@ -106,6 +106,8 @@ export interface EngineHlsOptions {
   root: string;
   /** Passed as the hls option (false disables HLS). */
   hls?: Record<string, unknown> | false;
+  /** More createServer options for the engine (e.g. { limits: { maxPublishers: 100 } }). */
+  options?: Record<string, unknown>;
   /** Append {stream, segment, part, t} per feed item the HLS store ingests (engine-server). */
   traceIngest?: string;
 }
@@ -114,6 +116,7 @@ export interface EngineHlsOptions {
 export function startEngineHls(o: EngineHlsOptions): Promise<HlsOrigin> {
   const args = ['--root', o.root, '--hls', JSON.stringify(o.hls ?? {})];
   if (o.traceIngest) args.push('--trace-ingest', o.traceIngest);
+  if (o.options) args.push('--options', JSON.stringify(o.options));
   return startChildOrigin('engine', 'engine-server.js', args, o.runDir);
 }
 

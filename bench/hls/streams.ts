@@ -57,7 +57,12 @@ async function runOne(
   const origin: HlsOrigin =
     server === 'nginx'
       ? await startNginxHls({ runDir: o.runDir, hls })
-      : await startEngineHls({ runDir: o.runDir, root: o.root, hls: hls ? {} : false });
+      : await startEngineHls({
+          runDir: o.runDir,
+          root: o.root,
+          hls: hls ? {} : false,
+          options: { limits: { maxPublishers: 1000 } }, // the default 10 would refuse N = 20
+        });
   const pubs: Tracked[] = [];
   try {
     await sleep(1000);
@@ -73,16 +78,17 @@ async function runOne(
     const windowS = (performance.now() - t0) / 1000;
     const cpu = cpuSeconds([origin.pid]) - cpu0;
     const rss = rssKiB([origin.pid]);
+    const alive = pubs.filter((p) => !p.hasExited()).length; // a server may refuse some
     const run: StreamsRun = {
       server,
       hls,
       n,
       rssIdleKiB,
       rssKiB: rss,
-      rssPerStreamKiB: round((rss - rssIdleKiB) / n, 0),
+      rssPerStreamKiB: round((rss - rssIdleKiB) / Math.max(1, alive), 0),
       cpuPercent: round((100 * cpu) / windowS, 1),
       windowS: round(windowS, 2),
-      publishersAlive: pubs.filter((p) => !p.hasExited()).length,
+      publishersAlive: alive,
     };
     if (server === 'nginx' && hls && origin.hlsDir) run.diskKiB = duKiB(origin.hlsDir);
     return run;
@@ -97,14 +103,16 @@ export function perStream(runs: StreamsRun[]): Array<Record<string, number | str
   const out: Array<Record<string, number | string>> = [];
   for (const on of runs.filter((r) => r.hls)) {
     const off = runs.find((r) => !r.hls && r.server === on.server && r.n === on.n);
+    const n = Math.max(1, on.publishersAlive); // streams actually live
     out.push({
       server: on.server,
       n: on.n,
       rssPerStreamKiB: on.rssPerStreamKiB,
-      rssPerStreamMinusRelayKiB: off ? round((on.rssKiB - on.rssIdleKiB - (off.rssKiB - off.rssIdleKiB)) / on.n, 0) : NaN,
-      segmentingCpuPercentPerStream: off ? round((on.cpuPercent - off.cpuPercent) / on.n, 2) : NaN,
-      cpuPercentPerStreamHlsOn: round(on.cpuPercent / on.n, 2),
-      ...(on.diskKiB !== undefined ? { diskPerStreamKiB: round(on.diskKiB / on.n, 0) } : {}),
+      streams: n,
+      rssPerStreamMinusRelayKiB: off ? round((on.rssKiB - on.rssIdleKiB - (off.rssKiB - off.rssIdleKiB)) / n, 0) : NaN,
+      segmentingCpuPercentPerStream: off ? round((on.cpuPercent - off.cpuPercent) / n, 2) : NaN,
+      cpuPercentPerStreamHlsOn: round(on.cpuPercent / n, 2),
+      ...(on.diskKiB !== undefined ? { diskPerStreamKiB: round(on.diskKiB / n, 0) } : {}),
     });
   }
   return out;

@@ -17,8 +17,8 @@ import * as path from 'path';
 import { makeClip } from './helpers/media';
 
 const root = path.join(__dirname, '../..');
-/** The origins that play real media (the engine once its HLS path is merged). */
-const SERVERS = ['nginx'];
+/** The origins that serve real media. */
+const SERVERS = ['nginx', 'engine'];
 /** Plus the engine's TS HLS side fed by a timer (bench/hls/synthetic-origin.ts), for HTTP load. */
 const HTTP_SERVERS = [...SERVERS, 'synthetic'];
 const outDir = path.join(root, 'build/bench/js/bench/hls');
