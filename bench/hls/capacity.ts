@@ -47,7 +47,8 @@ async function withOrigin<T>(start: () => Promise<HlsOrigin>, runDir: string, bo
 
 function table(cells: Cell[]): string {
   const rows = [
-    '| server | viewers | N | req/s | Gbit/s | server CPU % | req/s per CPU-s | Gbit/s per CPU-s | kept up | max lag (med/max) | playlist p99 ms | media p99 ms | tool CPU % |',
+    '| server | viewers | N | req/s | Gbit/s | server CPU % | req/s per CPU-s | Gbit/s per CPU-s ' +
+      '| kept up | max lag (med/max) | playlist p99 ms | media p99 ms | tool CPU % |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const c of cells) {
