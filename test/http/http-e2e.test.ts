@@ -156,4 +156,65 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
       agent.destroy();
     }
   });
+
+  test('low-latency DASH: the open segment is streamed as its parts arrive and ends as the whole segment', async () => {
+    const store = server.hlsStore();
+    if (!store) throw new Error('no store');
+    // Paused publisher: the open segment stays incomplete for as long as the test needs.
+    publisher.child.kill('SIGSTOP');
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const open = store.get('live/e2e')?.open;
+      if (!open || open.parts.length === 0) throw new Error('no open segment with parts');
+      const msn = open.msn;
+      const url = `${base}/seg-${msn}-video.m4s`;
+      let firstWhileOpen: boolean | undefined;
+      const chunks: Buffer[] = [];
+      const done = new Promise<http.IncomingMessage>((resolve, reject) => {
+        const req = http.get(url, (res) => {
+          res.on('data', (c: Buffer) => {
+            if (firstWhileOpen === undefined) {
+              firstWhileOpen = store.get('live/e2e')?.segment('video', msn) === 'future';
+              publisher.child.kill('SIGCONT');
+            }
+            chunks.push(c);
+          });
+          res.on('end', () => resolve(res));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.setTimeout(30_000, () => req.destroy(new Error('no end in 30 s')));
+      });
+      const res = await done;
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['transfer-encoding']).toBe('chunked');
+      expect(res.headers.etag).toBeUndefined();
+      expect(res.headers['cache-control']).toContain('immutable');
+      expect(firstWhileOpen).toBe(true);
+      const whole = await fetch(url);
+      expect(whole.status).toBe(200);
+      expect(whole.headers.get('etag')).not.toBeNull();
+      expect(Buffer.concat(chunks).equals(Buffer.from(await whole.arrayBuffer()))).toBe(true);
+    } finally {
+      publisher.child.kill('SIGCONT');
+    }
+  });
+
+  test('low-latency DASH: a client leaving a streamed segment leaves no waiter behind', async () => {
+    const store = server.hlsStore();
+    if (!store) throw new Error('no store');
+    publisher.child.kill('SIGSTOP');
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const view = store.get('live/e2e');
+      const next = (view?.open?.msn ?? view?.nextMsn ?? 0) + 1;
+      const req = http.get(`${base}/seg-${next}-video.m4s`);
+      req.on('error', () => undefined);
+      await until('the streamed request to wait', async () => (store.waiting() > 0 ? true : undefined));
+      req.destroy();
+      await until('its waiters to go', async () => (store.waiting() === 0 ? true : undefined));
+    } finally {
+      publisher.child.kill('SIGCONT');
+    }
+  });
 });

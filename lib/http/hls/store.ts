@@ -140,11 +140,18 @@ export class HlsStore {
    * (§6.2.5.2: the directives are ignored then); 'too-far' at once for a
    * request more than two segments (or the Advance Part Limit) past the last;
    * 'timeout' after timeoutMs; 'gone' when the stream is forgotten or the
-   * store closes (and for a stream the store does not know).
+   * store closes (and for a stream the store does not know). An aborted
+   * `signal` (the client went away) drops the waiter at once: 'gone'.
    */
-  waitFor(stream: string, msn: number, part: number | undefined, timeoutMs: number): Promise<HlsWaitResult> {
+  waitFor(
+    stream: string,
+    msn: number,
+    part: number | undefined,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<HlsWaitResult> {
     const entry = this.entries.get(stream);
-    if (entry === undefined || this.closed) return Promise.resolve('gone');
+    if (entry === undefined || this.closed || signal?.aborted) return Promise.resolve('gone');
     const w = entry.window;
     if (w.isReady(msn, part)) return Promise.resolve('ready');
     if (w.isTooFar(msn, part)) return Promise.resolve('too-far');
@@ -156,15 +163,22 @@ export class HlsStore {
     }
     const set = slot.set;
     return new Promise<HlsWaitResult>((resolve) => {
+      const drop = (result: HlsWaitResult): void => {
+        this.timers.clearTimeout(waiter.timer);
+        set.delete(waiter);
+        if (set.size === 0 && entry.waiters.get(key)?.set === set) entry.waiters.delete(key);
+        waiter.resolve(result);
+      };
+      const onAbort = (): void => drop('gone');
       const waiter: Waiter = {
-        resolve,
-        timer: this.timers.setTimeout(() => {
-          set.delete(waiter);
-          if (set.size === 0 && entry.waiters.get(key)?.set === set) entry.waiters.delete(key);
-          resolve('timeout');
-        }, timeoutMs),
+        resolve: (result) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(result);
+        },
+        timer: this.timers.setTimeout(() => drop('timeout'), timeoutMs),
       };
       set.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
