@@ -18,7 +18,7 @@
  * stream is logged with a reason. A segment whose file failed is listed as a
  * gap. Nothing here throws to the caller.
  */
-import { byteLength } from '../http/hls/bytes';
+import { byteLength } from '../http/responses';
 import type { HlsTrackKind } from '../http/hls/feed';
 import { hlsNames } from '../http/hls/names';
 import type { HlsTimers } from '../http/hls/store';

@@ -32,6 +32,7 @@ import type { Authorizer, AuthProtocol } from '../auth/types';
 import { corsHeaders, type CorsOrigins, preflightHeaders } from './cors';
 import type { HlsTrackKind } from './hls/feed';
 import { playlistTracks } from './hls/names';
+import type { HlsStore } from './hls/store';
 import type { HlsStreamView } from './hls/view';
 import { defaultRenderers } from './hls-renderers';
 import { PlaylistCache } from './playlist-cache';
@@ -54,16 +55,7 @@ import {
 } from './viewer-sessions';
 
 /** What the handler needs of the store (lib/http/hls/store.ts implements it). */
-export interface HlsStoreLike {
-  get(stream: string): HlsStreamView | undefined;
-  waitFor(
-    stream: string,
-    msn: number,
-    part: number | undefined,
-    timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<'ready' | 'timeout' | 'too-far' | 'gone'>;
-}
+export type HlsStoreLike = Pick<HlsStore, 'get' | 'waitFor'>;
 
 /** The playlist and MPD writers (pure functions of a view). */
 export interface HlsRenderers {

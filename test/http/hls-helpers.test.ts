@@ -1,12 +1,12 @@
 /**
  * What the handler uses beside the store: the URL layout both ways (names
  * written by the playlists parse back, non-canonical ones do not), byte ranges
- * over a parts list, and the rendered-text cache.
+ * over a parts list (lib/http/responses.ts), and the handler's playlist cache.
  */
-import { byteLength, sliceBytes } from '../../lib/http/hls/bytes';
 import { hlsNames, parseHlsName, playlistTracks } from '../../lib/http/hls/names';
 import { HlsStore } from '../../lib/http/hls/store';
-import { HlsTextCache } from '../../lib/http/hls/text-cache';
+import { PlaylistCache } from '../../lib/http/playlist-cache';
+import { byteLength, etagOf, sliceBytes } from '../../lib/http/responses';
 import { FakePublish, kAudio } from './hls-feed-builder';
 
 test('every name the writers use parses back to what it names', () => {
@@ -49,15 +49,16 @@ test('the media playlists a stream has: per track for fMP4, one for TS', () => {
   store.close();
 });
 
-test('the text cache renders once per state and variant, and again after a change', () => {
+test('the playlist cache renders and hashes once per state and variant, and again after a change', () => {
   const store = new HlsStore();
   const pub = new FakePublish();
   store.ingest(pub.init());
-  const cache = new HlsTextCache();
+  const cache = new PlaylistCache();
   const view = store.get('live/cam')!;
   let renders = 0;
   const render = (): string => `v${view.version}:${++renders}`;
   const first = cache.get(view, 'video.m3u8', render);
+  expect(first.etag).toBe(etagOf(first.text));
   for (let i = 0; i < 1000; i++) expect(cache.get(view, 'video.m3u8', render)).toBe(first);
   expect(renders).toBe(1);
   cache.get(view, 'audio.m3u8', render);
@@ -65,7 +66,9 @@ test('the text cache renders once per state and variant, and again after a chang
   const before = view.version;
   store.ingest(pub.segment()[0]!);
   expect(view.version).toBe(before + 1);
-  expect(cache.get(view, 'video.m3u8', render)).not.toBe(first);
+  const after = cache.get(view, 'video.m3u8', render);
+  expect(after.text).not.toBe(first.text);
+  expect(after.etag).not.toBe(first.etag);
   expect(renders).toBe(3);
   store.close();
 });
@@ -81,5 +84,6 @@ describe('bytes helpers', () => {
     expect(sliceBytes(list, 3, 7)[0]).toBe(list[1]);
     expect(sliceBytes(list, 9, 12)).toEqual([]);
     expect(Buffer.concat(sliceBytes(Buffer.from('hello'), 1, 3)).toString()).toBe('el');
+    expect(byteLength('é')).toBe(2);
   });
 });

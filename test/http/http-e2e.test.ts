@@ -11,6 +11,7 @@ import { type Proc, publish, stopAll } from '../e2e/helpers/ffmpeg';
 import { makeClip } from '../e2e/helpers/media';
 import { describeWithAddon } from '../helpers/addon';
 import type { RtmpServer } from '../../lib';
+import type { HlsStore } from '../../lib/http/hls/store';
 import { closeAllTestServers, testServer } from '../helpers/servers';
 
 jest.setTimeout(120_000);
@@ -39,6 +40,19 @@ function lastPart(playlist: string): { msn: number; part: number } {
   const last = listed[listed.length - 1];
   if (!last) throw new Error(`no part in:\n${playlist}`);
   return { msn: Number(last[1]), part: Number(last[2]) };
+}
+
+/** Runs `body` with the publisher paused (after its in-flight items landed), resuming it after. */
+async function whilePaused<T>(body: (store: HlsStore) => Promise<T>): Promise<T> {
+  const store = server.hlsStore();
+  if (!store) throw new Error('no store');
+  publisher.child.kill('SIGSTOP');
+  try {
+    await new Promise((r) => setTimeout(r, 500));
+    return await body(store);
+  } finally {
+    publisher.child.kill('SIGCONT');
+  }
 }
 
 describeWithAddon('HTTP behaviour with a real publisher', () => {
@@ -158,54 +172,42 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
   });
 
   test('low-latency DASH: the open segment is streamed as its parts arrive and ends as the whole segment', async () => {
-    const store = server.hlsStore();
-    if (!store) throw new Error('no store');
-    // Paused publisher: the open segment stays incomplete for as long as the test needs.
-    publisher.child.kill('SIGSTOP');
-    try {
-      await new Promise((r) => setTimeout(r, 500));
+    // Paused publisher: the open segment stays incomplete until the first bytes arrived.
+    const { msn, res, chunks, firstWhileOpen } = await whilePaused(async (store) => {
       const open = store.get('live/e2e')?.open;
       if (!open || open.parts.length === 0) throw new Error('no open segment with parts');
-      const msn = open.msn;
-      const url = `${base}/seg-${msn}-video.m4s`;
-      let firstWhileOpen: boolean | undefined;
-      const chunks: Buffer[] = [];
-      const done = new Promise<http.IncomingMessage>((resolve, reject) => {
-        const req = http.get(url, (res) => {
-          res.on('data', (c: Buffer) => {
-            if (firstWhileOpen === undefined) {
-              firstWhileOpen = store.get('live/e2e')?.segment('video', msn) === 'future';
+      let whileOpen: boolean | undefined;
+      const body: Buffer[] = [];
+      const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const req = http.get(`${base}/seg-${open.msn}-video.m4s`, (r) => {
+          r.on('data', (c: Buffer) => {
+            if (whileOpen === undefined) {
+              whileOpen = store.get('live/e2e')?.segment('video', open.msn) === 'future';
               publisher.child.kill('SIGCONT');
             }
-            chunks.push(c);
+            body.push(c);
           });
-          res.on('end', () => resolve(res));
-          res.on('error', reject);
+          r.on('end', () => resolve(r));
+          r.on('error', reject);
         });
         req.on('error', reject);
         req.setTimeout(30_000, () => req.destroy(new Error('no end in 30 s')));
       });
-      const res = await done;
-      expect(res.statusCode).toBe(200);
-      expect(res.headers['transfer-encoding']).toBe('chunked');
-      expect(res.headers.etag).toBeUndefined();
-      expect(res.headers['cache-control']).toContain('immutable');
-      expect(firstWhileOpen).toBe(true);
-      const whole = await fetch(url);
-      expect(whole.status).toBe(200);
-      expect(whole.headers.get('etag')).not.toBeNull();
-      expect(Buffer.concat(chunks).equals(Buffer.from(await whole.arrayBuffer()))).toBe(true);
-    } finally {
-      publisher.child.kill('SIGCONT');
-    }
+      return { msn: open.msn, res: answer, chunks: body, firstWhileOpen: whileOpen };
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    expect(res.headers.etag).toBeUndefined();
+    expect(res.headers['cache-control']).toContain('immutable');
+    expect(firstWhileOpen).toBe(true);
+    const whole = await fetch(`${base}/seg-${msn}-video.m4s`);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('etag')).not.toBeNull();
+    expect(Buffer.concat(chunks).equals(Buffer.from(await whole.arrayBuffer()))).toBe(true);
   });
 
   test('low-latency DASH: a client leaving a streamed segment leaves no waiter behind', async () => {
-    const store = server.hlsStore();
-    if (!store) throw new Error('no store');
-    publisher.child.kill('SIGSTOP');
-    try {
-      await new Promise((r) => setTimeout(r, 500));
+    await whilePaused(async (store) => {
       const view = store.get('live/e2e');
       const next = (view?.open?.msn ?? view?.nextMsn ?? 0) + 1;
       const req = http.get(`${base}/seg-${next}-video.m4s`);
@@ -213,8 +215,6 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
       await until('the streamed request to wait', async () => (store.waiting() > 0 ? true : undefined));
       req.destroy();
       await until('its waiters to go', async () => (store.waiting() === 0 ? true : undefined));
-    } finally {
-      publisher.child.kill('SIGCONT');
-    }
+    });
   });
 });
