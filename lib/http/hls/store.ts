@@ -13,6 +13,12 @@
  * and releases every waiter on it together, so a thousand players waiting for
  * the same part cost one check (no polling, no per-waiter scan).
  *
+ * Liveness: the `end` item can be lost like any other (the feed channel is
+ * bounded). A live stream that gets no item for max(3 × target duration, 10 s)
+ * is ended as if `end` had come, with reason 'stalled' (then endAfter runs as
+ * usual). One timer per stream, re-armed lazily from the last item's time, so
+ * a part costs no timer churn.
+ *
  * Time comes from `now()` and `timers`, both injectable; `close()` clears every
  * timer the store set, so nothing keeps the process alive after it.
  */
@@ -51,6 +57,8 @@ export interface HlsStoreCounters {
   ignoredItems: number;
   /** Segments listed as gaps because items were lost. */
   gapSegments: number;
+  /** Live streams ended by the stall rule (their `end` item never came). */
+  stalledStreams: number;
 }
 
 interface Waiter {
@@ -64,7 +72,13 @@ interface StreamEntry {
   waiters: Map<string, { msn: number; part: number | undefined; set: Set<Waiter> }>;
   endTimer: unknown;
   removeTimer: unknown;
+  /** The stall check (see Liveness above) and when the stream last got an item. */
+  stallTimer: unknown;
+  lastItemAt: number;
 }
+
+/** The floor of the stall rule: a live stream silent this long (ms) has ended. */
+const kMinStallMs = 10_000;
 
 const kMiB = 1024 * 1024;
 
@@ -92,6 +106,7 @@ export class HlsStore {
   private epochs = 0;
   private closed = false;
   private forgotten = { ignoredItems: 0, gapSegments: 0 };
+  private stalledStreams = 0;
 
   constructor(options: HlsStoreOptions = {}) {
     this.windowSegments = Math.max(1, Math.floor(options.windowSegments ?? 6));
@@ -116,7 +131,10 @@ export class HlsStore {
       entry = this.create(item.stream);
     }
     const now = this.now();
-    if (!entry.window.ingest(item, now)) return;
+    entry.lastItemAt = now;
+    const accepted = entry.window.ingest(item, now);
+    this.armStall(item.stream, entry);
+    if (!accepted) return;
     if (item.type === 'init') this.clearEndTimers(entry);
     if (item.type === 'end') {
       entry.endTimer = this.timers.setTimeout(() => this.finish(item.stream), this.endAfterMs);
@@ -192,7 +210,7 @@ export class HlsStore {
   }
 
   counters(): HlsStoreCounters {
-    const c = { ...this.forgotten };
+    const c = { ...this.forgotten, stalledStreams: this.stalledStreams };
     for (const entry of this.entries.values()) {
       c.ignoredItems += entry.window.ignoredItems;
       c.gapSegments += entry.window.gapSegments;
@@ -220,7 +238,14 @@ export class HlsStore {
       },
       this.now(),
     );
-    const entry: StreamEntry = { window, waiters: new Map(), endTimer: undefined, removeTimer: undefined };
+    const entry: StreamEntry = {
+      window,
+      waiters: new Map(),
+      endTimer: undefined,
+      removeTimer: undefined,
+      stallTimer: undefined,
+      lastItemAt: this.now(),
+    };
     this.entries.set(stream, entry);
     return entry;
   }
@@ -239,6 +264,8 @@ export class HlsStore {
     const entry = this.entries.get(stream);
     if (entry === undefined) return;
     this.clearEndTimers(entry);
+    if (entry.stallTimer !== undefined) this.timers.clearTimeout(entry.stallTimer);
+    entry.stallTimer = undefined;
     this.entries.delete(stream);
     this.forgotten.ignoredItems += entry.window.ignoredItems;
     this.forgotten.gapSegments += entry.window.gapSegments;
@@ -249,6 +276,27 @@ export class HlsStore {
       }
     }
     entry.waiters.clear();
+  }
+
+  /** Keeps one stall timer per live stream; none once it is not live. */
+  private armStall(stream: string, entry: StreamEntry): void {
+    if (entry.window.livePublishId === undefined) {
+      if (entry.stallTimer !== undefined) this.timers.clearTimeout(entry.stallTimer);
+      entry.stallTimer = undefined;
+      return;
+    }
+    if (entry.stallTimer !== undefined) return;
+    const limit = Math.max(3 * entry.window.targetDuration * 1000, kMinStallMs);
+    const wait = Math.max(0, entry.lastItemAt + limit - this.now());
+    entry.stallTimer = this.timers.setTimeout(() => {
+      entry.stallTimer = undefined;
+      if (this.entries.get(stream) !== entry) return;
+      const publishId = entry.window.livePublishId;
+      if (publishId === undefined) return;
+      if (this.now() - entry.lastItemAt < limit) return this.armStall(stream, entry);
+      this.stalledStreams++;
+      this.ingest({ type: 'end', stream, publishId, reason: 'stalled' });
+    }, wait);
   }
 
   private clearEndTimers(entry: StreamEntry): void {
