@@ -302,7 +302,7 @@ export class StreamFolder {
       const names = [...gone.names];
       const initId = gone.seg.initId;
       if (initId !== this.currentInit && !this.entries.some((e) => e.seg.initId === initId)) {
-        if (this.config.format === 'fmp4') for (const t of this.tracks) names.push(hlsNames.init(initId, t));
+        if (this.config.format === 'fmp4') for (const t of this.tracks) names.push(hlsNames.init(gone.seg.epoch, initId, t));
       }
       const grace = this.config.graceMs ?? gone.seg.duration + held;
       const handle = this.config.timers.setTimeout(() => {

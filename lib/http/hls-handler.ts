@@ -316,6 +316,12 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
   ): Promise<void> {
     let view = store.get(target.stream);
     if (!view) return void notFound(req, res, target, cors);
+    if (route.epoch !== view.epoch) {
+      // A name from an earlier instance of this stream (before a restart, or before the
+      // store forgot it): those bytes are gone for good, and the numbers now mean others.
+      sendError(req, res, 410, HttpErrorCodes.GONE, `${describe(route)} is from an earlier instance of ${target.stream}`, cors);
+      return;
+    }
     const wantTs = route.kind === 'ts';
     if (wantTs !== (view.format === 'ts')) {
       sendError(req, res, 404, HttpErrorCodes.NOT_FOUND, `stream ${target.stream} is not served as ${route.kind}`, cors);

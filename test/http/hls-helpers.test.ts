@@ -13,16 +13,39 @@ test('every name the writers use parses back to what it names', () => {
   expect(parseHlsName(hlsNames.master)).toEqual({ kind: 'master' });
   expect(parseHlsName(hlsNames.mpd)).toEqual({ kind: 'mpd' });
   expect(parseHlsName(hlsNames.playlist('audio'))).toEqual({ kind: 'playlist', track: 'audio' });
-  expect(parseHlsName(hlsNames.init(3, 'video'))).toEqual({ kind: 'init', initId: 3, track: 'video' });
-  expect(parseHlsName(hlsNames.segment(120, 'audio'))).toEqual({ kind: 'segment', msn: 120, track: 'audio' });
-  expect(parseHlsName(hlsNames.part(0, 9, 'video'))).toEqual({ kind: 'part', msn: 0, part: 9, track: 'video' });
-  expect(parseHlsName(hlsNames.tsSegment(7))).toEqual({ kind: 'ts', msn: 7 });
+  const epoch = 'mj3k1q2a';
+  expect(hlsNames.segment(epoch, 120, 'audio')).toBe('mj3k1q2a-seg-120-audio.m4s');
+  expect(parseHlsName(hlsNames.init(epoch, 3, 'video'))).toEqual({ kind: 'init', epoch, initId: 3, track: 'video' });
+  expect(parseHlsName(hlsNames.segment(epoch, 120, 'audio'))).toEqual({ kind: 'segment', epoch, msn: 120, track: 'audio' });
+  expect(parseHlsName(hlsNames.part(epoch, 0, 9, 'video'))).toEqual({ kind: 'part', epoch, msn: 0, part: 9, track: 'video' });
+  expect(parseHlsName(hlsNames.tsSegment(epoch, 7))).toEqual({ kind: 'ts', epoch, msn: 7 });
+  expect(hlsNames.segmentTemplate(epoch, 'video')).toBe('mj3k1q2a-seg-$Number$-video.m4s');
+});
+
+test('every stream instance has its own epoch in its media names, even in the same millisecond', () => {
+  const now = (): number => 1_700_000_000_000;
+  const a = new HlsStore({ now });
+  const b = new HlsStore({ now });
+  a.ingest(new FakePublish().init());
+  b.ingest(new FakePublish().init());
+  const ea = a.get('live/cam')!.epoch;
+  const eb = b.get('live/cam')!.epoch;
+  expect(ea).toMatch(/^[1-9a-z][0-9a-z]*$/);
+  expect(ea).not.toBe(eb);
+  expect(hlsNames.segment(ea, 0, 'video')).not.toBe(hlsNames.segment(eb, 0, 'video'));
+  a.close();
+  b.close();
 });
 
 test('non-canonical or foreign names are not ours', () => {
   for (const name of [
-    'seg-01-video.m4s',
-    'seg--1-video.m4s',
+    'seg-1-video.m4s',
+    'init-0-video.mp4',
+    'seg-1.ts',
+    'abc-seg-01-video.m4s',
+    '0abc-seg-1-video.m4s',
+    'ABC-seg-1-video.m4s',
+    'abc-seg--1-video.m4s',
     'seg-1-text.m4s',
     'seg-1e3-video.m4s',
     'part-1-video.m4s',

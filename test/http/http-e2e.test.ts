@@ -35,7 +35,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 /** The media playlist's last listed part and the msn it belongs to. */
 function lastPart(playlist: string): { msn: number; part: number } {
   const parts = [...playlist.matchAll(/part-(\d+)-(\d+)-video\.m4s/g)];
-  const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)-(\d+)-video\.m4s/.exec(playlist);
+  const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="[0-9a-z]+-part-(\d+)-(\d+)-video\.m4s/.exec(playlist);
   const listed = parts.filter((m) => !hint || m.index !== undefined && m.index < hint.index);
   const last = listed[listed.length - 1];
   if (!last) throw new Error(`no part in:\n${playlist}`);
@@ -53,6 +53,11 @@ async function whilePaused<T>(body: (store: HlsStore) => Promise<T>): Promise<T>
   } finally {
     publisher.child.kill('SIGCONT');
   }
+}
+
+/** A media file's URL: its name prefixed with the stream instance's epoch (names.ts). */
+function mediaUrl(name: string): string {
+  return `${base}/${server.hlsStore()?.get('live/e2e')?.epoch ?? 'none'}-${name}`;
 }
 
 describeWithAddon('HTTP behaviour with a real publisher', () => {
@@ -77,7 +82,7 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
     session = /video\.m3u8\?token=good&session=([A-Za-z0-9_-]+)/.exec(master)?.[1] ?? '';
     // A window with complete segments before the tests look at it.
     await until('segment 2', async () => {
-      const res = await fetch(`${base}/seg-2-video.m4s`);
+      const res = await fetch(mediaUrl('seg-2-video.m4s'));
       await res.arrayBuffer();
       return res.status === 200 ? true : undefined;
     });
@@ -100,7 +105,7 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
 
   test('segments: range (206, 416), HEAD, ETag/304, CORS preflight', async () => {
     const playlist = await (await fetch(`${base}/video.m3u8?token=${TOKEN}&session=${session}`)).text();
-    const seg = /^(seg-\d+-video\.m4s)/m.exec(playlist)?.[1] as string;
+    const seg = /^([0-9a-z]+-seg-\d+-video\.m4s)/m.exec(playlist)?.[1] as string;
     const url = `${base}/${seg}`;
     const whole = await fetch(url);
     expect(whole.status).toBe(200);
@@ -122,7 +127,7 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
   test('404 for an unknown stream, 410 for a segment that left the window', async () => {
     expect((await fetch(`${base.replace('/e2e', '/nobody')}/index.m3u8?token=${TOKEN}`)).status).toBe(404);
     await until('segment 0 to leave the window', async () => {
-      const res = await fetch(`${base}/seg-0-video.m4s`);
+      const res = await fetch(mediaUrl('seg-0-video.m4s'));
       await res.arrayBuffer();
       return res.status === 410 ? true : undefined;
     });
@@ -144,7 +149,7 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
     try {
       await new Promise((r) => setTimeout(r, 500));
       const playlist = await (await fetch(`${base}/video.m3u8?session=${session}`)).text();
-      const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)-(\d+)-video\.m4s/.exec(playlist);
+      const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="[0-9a-z]+-part-(\d+)-(\d+)-video\.m4s/.exec(playlist);
       if (!hint) throw new Error(`no preload hint in:\n${playlist}`);
       const url = `${base}/video.m3u8?session=${session}&_HLS_msn=${hint[1]}&_HLS_part=${hint[2]}`;
       const get = (): Promise<{ status: number; body: string }> =>
@@ -164,7 +169,7 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
       const answers = await pending;
       expect(answers.filter((a) => a.status !== 200)).toEqual([]);
       expect(new Set(answers.map((a) => a.body)).size).toBe(1);
-      expect(answers[0]?.body).toContain(`part-${hint[1]}-${hint[2]}-video.m4s"`);
+      expect(answers[0]?.body).toContain(`-part-${hint[1]}-${hint[2]}-video.m4s"`);
     } finally {
       publisher.child.kill('SIGCONT');
       agent.destroy();
@@ -179,7 +184,7 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
       let whileOpen: boolean | undefined;
       const body: Buffer[] = [];
       const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
-        const req = http.get(`${base}/seg-${open.msn}-video.m4s`, (r) => {
+        const req = http.get(mediaUrl(`seg-${open.msn}-video.m4s`), (r) => {
           r.on('data', (c: Buffer) => {
             if (whileOpen === undefined) {
               whileOpen = store.get('live/e2e')?.segment('video', open.msn) === 'future';
@@ -200,7 +205,7 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
     expect(res.headers.etag).toBeUndefined();
     expect(res.headers['cache-control']).toContain('immutable');
     expect(firstWhileOpen).toBe(true);
-    const whole = await fetch(`${base}/seg-${msn}-video.m4s`);
+    const whole = await fetch(mediaUrl(`seg-${msn}-video.m4s`));
     expect(whole.status).toBe(200);
     expect(whole.headers.get('etag')).not.toBeNull();
     expect(Buffer.concat(chunks).equals(Buffer.from(await whole.arrayBuffer()))).toBe(true);
@@ -210,7 +215,7 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
     await whilePaused(async (store) => {
       const view = store.get('live/e2e');
       const next = (view?.open?.msn ?? view?.nextMsn ?? 0) + 1;
-      const req = http.get(`${base}/seg-${next}-video.m4s`);
+      const req = http.get(mediaUrl(`seg-${next}-video.m4s`));
       req.on('error', () => undefined);
       await until('the streamed request to wait', async () => (store.waiting() > 0 ? true : undefined));
       req.destroy();

@@ -82,6 +82,19 @@ const kMinStallMs = 10_000;
 
 const kMiB = 1024 * 1024;
 
+let lastEpochMs = 0;
+
+/**
+ * A stream instance's epoch: the time it was first seen, in ms, base36 (so a
+ * restarted server names its segments apart from the last run's), nudged up
+ * by a ms when needed so no two instances in this process share one. It is in
+ * every media URL (./names.ts) and ETag.
+ */
+function nextEpoch(now: number): string {
+  lastEpochMs = Math.max(Math.floor(now), lastEpochMs + 1);
+  return lastEpochMs.toString(36);
+}
+
 const defaultTimers: HlsTimers = {
   setTimeout(fn, ms) {
     const t = setTimeout(fn, ms);
@@ -103,7 +116,6 @@ export class HlsStore {
   private readonly partDuration: number;
   private readonly now: () => number;
   private readonly timers: HlsTimers;
-  private epochs = 0;
   private closed = false;
   private forgotten = { ignoredItems: 0, gapSegments: 0 };
   private stalledStreams = 0;
@@ -226,7 +238,7 @@ export class HlsStore {
   }
 
   private create(stream: string): StreamEntry {
-    const epoch = `${this.now().toString(36)}.${(this.epochs++).toString(36)}`;
+    const epoch = nextEpoch(this.now());
     const window = new StreamWindow(
       stream,
       epoch,
