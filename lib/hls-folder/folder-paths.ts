@@ -29,8 +29,8 @@ export function streamDirectory(root: string, stream: string): { dir: string } |
 export function isOwnFile(name: string): boolean {
   return (
     /^(index|video|audio)\.m3u8$/.test(name) ||
-    /^init-\d+-(video|audio)\.mp4$/.test(name) ||
-    /^seg-\d+(-(video|audio)\.m4s|\.ts)$/.test(name) ||
+    /^[0-9a-z]+-init-\d+-(video|audio)\.mp4$/.test(name) ||
+    /^[0-9a-z]+-seg-\d+(-(video|audio)\.m4s|\.ts)$/.test(name) ||
     /^\..+\.tmp$/.test(name)
   );
 }

@@ -33,6 +33,8 @@ export interface FolderSegment {
    * that track's playlist, so numbering and durations stay whole.
    */
   missing: ReadonlySet<HlsTrackKind>;
+  /** The store epoch of the stream instance it came from (part of its file names). */
+  epoch: string;
 }
 
 export type FolderPlaylistType = 'live' | 'event' | 'vod';
@@ -59,13 +61,13 @@ export function renderFolderPlaylist(input: FolderPlaylistInput, track: HlsTrack
   for (const seg of input.segments) {
     if (seg.discontinuity) out.push('#EXT-X-DISCONTINUITY');
     if (fmp4 && seg.initId !== initId) {
-      out.push(`#EXT-X-MAP:URI="${hlsNames.init(seg.initId, track)}"`);
+      out.push(`#EXT-X-MAP:URI="${hlsNames.init(seg.epoch, seg.initId, track)}"`);
       initId = seg.initId;
     }
     out.push(`#EXT-X-PROGRAM-DATE-TIME:${isoDate(seg.programDateTime)}`);
     if (seg.missing.has(track)) out.push('#EXT-X-GAP');
     out.push(`#EXTINF:${seconds(seg.duration)},`);
-    out.push(fmp4 ? hlsNames.segment(seg.msn, track) : hlsNames.tsSegment(seg.msn));
+    out.push(fmp4 ? hlsNames.segment(seg.epoch, seg.msn, track) : hlsNames.tsSegment(seg.epoch, seg.msn));
   }
   if (vod || input.ended) out.push('#EXT-X-ENDLIST');
   return out.join('\n') + '\n';

@@ -212,7 +212,7 @@ export class HlsFolderWriter {
       const files: FileWrite[] = [];
       for (const kind of kinds) {
         const bytes = view.init(kind, seg.initId);
-        if (Buffer.isBuffer(bytes)) files.push({ name: hlsNames.init(seg.initId, kind), bytes, track: undefined });
+        if (Buffer.isBuffer(bytes)) files.push({ name: hlsNames.init(view.epoch, seg.initId, kind), bytes, track: undefined });
       }
       tracked.folder.addInit(seg.initId, files);
     }
@@ -220,7 +220,7 @@ export class HlsFolderWriter {
     const names: string[] = [];
     const missing = new Set<HlsTrackKind>();
     for (const kind of kinds) {
-      const name = fmp4 ? hlsNames.segment(seg.msn, kind) : hlsNames.tsSegment(seg.msn);
+      const name = fmp4 ? hlsNames.segment(view.epoch, seg.msn, kind) : hlsNames.tsSegment(view.epoch, seg.msn);
       names.push(name);
       const bytes = view.segment(kind, seg.msn);
       if (bytes !== undefined && typeof bytes === 'object') files.push({ name, bytes, track: kind });
@@ -234,6 +234,7 @@ export class HlsFolderWriter {
         programDateTime: seg.programDateTime,
         discontinuity: seg.discontinuity,
         missing,
+        epoch: view.epoch,
       },
       files,
       names,

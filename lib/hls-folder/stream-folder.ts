@@ -18,7 +18,7 @@
  * stream is logged with a reason. A segment whose file failed is listed as a
  * gap. Nothing here throws to the caller.
  */
-import { byteLength } from '../http/hls/bytes';
+import { byteLength } from '../http/responses';
 import type { HlsTrackKind } from '../http/hls/feed';
 import { hlsNames } from '../http/hls/names';
 import type { HlsTimers } from '../http/hls/store';
@@ -302,7 +302,7 @@ export class StreamFolder {
       const names = [...gone.names];
       const initId = gone.seg.initId;
       if (initId !== this.currentInit && !this.entries.some((e) => e.seg.initId === initId)) {
-        if (this.config.format === 'fmp4') for (const t of this.tracks) names.push(hlsNames.init(initId, t));
+        if (this.config.format === 'fmp4') for (const t of this.tracks) names.push(hlsNames.init(gone.seg.epoch, initId, t));
       }
       const grace = this.config.graceMs ?? gone.seg.duration + held;
       const handle = this.config.timers.setTimeout(() => {

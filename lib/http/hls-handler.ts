@@ -10,6 +10,8 @@
  *  - init segments, segments and parts, immutable once they exist; a part
  *    named by EXT-X-PRELOAD-HINT that does not exist yet is held until it
  *    does, then sent whole (§6.2.6: no byte of a part before all of it);
+ *    a GET of the segment being built (low-latency DASH) is answered at once
+ *    and written part by part until the segment completes;
  *  - the server time at `/time` (DASH UTCTiming, urn:mpeg:dash:utc:http-iso:2014).
  *
  * Status codes: 404 JSON for a stream the store does not know, 503 +
@@ -30,12 +32,13 @@ import type { Authorizer, AuthProtocol } from '../auth/types';
 import { corsHeaders, type CorsOrigins, preflightHeaders } from './cors';
 import type { HlsTrackKind } from './hls/feed';
 import { playlistTracks } from './hls/names';
+import type { HlsStore } from './hls/store';
 import type { HlsStreamView } from './hls/view';
 import { defaultRenderers } from './hls-renderers';
 import { PlaylistCache } from './playlist-cache';
 import { type ByteRoute, contentTypeOf, describe, etagOfRoute, lookupOf } from './hls-resources';
 import { type HlsTarget, parseHlsPath } from './hls-routes';
-import { HttpErrorCodes, sendBody, sendError } from './responses';
+import { byteLength, HttpErrorCodes, sendBody, sendError, sliceBytes } from './responses';
 import {
   decideViewer,
   encodeQuery,
@@ -52,15 +55,7 @@ import {
 } from './viewer-sessions';
 
 /** What the handler needs of the store (lib/http/hls/store.ts implements it). */
-export interface HlsStoreLike {
-  get(stream: string): HlsStreamView | undefined;
-  waitFor(
-    stream: string,
-    msn: number,
-    part: number | undefined,
-    timeoutMs: number,
-  ): Promise<'ready' | 'timeout' | 'too-far' | 'gone'>;
-}
+export type HlsStoreLike = Pick<HlsStore, 'get' | 'waitFor'>;
 
 /** The playlist and MPD writers (pure functions of a view). */
 export interface HlsRenderers {
@@ -321,6 +316,12 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
   ): Promise<void> {
     let view = store.get(target.stream);
     if (!view) return void notFound(req, res, target, cors);
+    if (route.epoch !== view.epoch) {
+      // A name from an earlier instance of this stream (before a restart, or before the
+      // store forgot it): those bytes are gone for good, and the numbers now mean others.
+      sendError(req, res, 410, HttpErrorCodes.GONE, `${describe(route)} is from an earlier instance of ${target.stream}`, cors);
+      return;
+    }
     const wantTs = route.kind === 'ts';
     if (wantTs !== (view.format === 'ts')) {
       sendError(req, res, 404, HttpErrorCodes.NOT_FOUND, `stream ${target.stream} is not served as ${route.kind}`, cors);
@@ -328,6 +329,9 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     }
     const lookup = lookupOf(route);
     let found = lookup(view);
+    if (found === 'future' && route.kind === 'segment' && streamable(req, view, route.msn)) {
+      return streamOpenSegment(res, target, route, view, cors);
+    }
     if (found === 'future' && route.kind !== 'init') {
       const outcome = await store.waitFor(
         target.stream,
@@ -357,6 +361,87 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
       headers: cors,
       etag: etagOfRoute(view, route),
     });
+  }
+
+  /**
+   * Low-latency DASH: the MPD promises a segment availabilityTimeOffset early
+   * (availabilityTimeComplete="false"), so a player asks for the segment
+   * being built and expects its bytes as they are made (ISO/IEC 23009-1
+   * §5.3.9.5.3, chunked transfer). Answer 200 at once without a length and
+   * write each part's bytes for this track as the store receives them; end
+   * when the segment completes. HEAD and Range requests are held until the
+   * segment is complete instead (their answers need its length).
+   *
+   * `immutable` is still true: the body is the complete segment in the end.
+   * No ETag: the validator would be sent before the representation exists,
+   * and a cache must not pair it with a body that might be cut short. A body
+   * that cannot be finished (stream gone, lost part, timeout) is aborted, not
+   * ended, so no cache stores a truncated segment as whole.
+   */
+  async function streamOpenSegment(
+    res: ServerResponse,
+    target: HlsTarget,
+    route: Extract<ByteRoute, { kind: 'segment' }>,
+    first: HlsStreamView,
+    cors: OutgoingHttpHeaders,
+  ): Promise<void> {
+    const { stream } = target;
+    const { msn, track } = route;
+    const waitMs = blockingTimeout(first);
+    // A segment lasts about a target duration; the next one at most two.
+    const deadline = now() + 2 * waitMs;
+    let current: AbortController | undefined;
+    let clientGone = false;
+    res.on('close', () => {
+      clientGone = true;
+      current?.abort();
+    });
+    res.writeHead(200, { ...cors, 'Content-Type': contentTypeOf(route), 'Cache-Control': IMMUTABLE });
+    res.flushHeaders();
+    let sent = 0;
+    let nextPart = 0;
+    for (;;) {
+      if (clientGone) return;
+      const view = store.get(stream);
+      const whole = view?.segment(track, msn);
+      if (whole === undefined || whole === 'expired' || !view) return void res.destroy();
+      if (whole !== 'future') {
+        // Complete: the rest of the segment after what was already written.
+        for (const b of sliceBytes(whole, sent, byteLength(whole))) res.write(b);
+        res.end();
+        return;
+      }
+      const part = view.part(track, msn, nextPart);
+      if (Buffer.isBuffer(part)) {
+        res.write(part);
+        sent += part.length;
+        nextPart++;
+        continue;
+      }
+      if (part === undefined && view.open?.msn === msn && nextPart < view.open.parts.length) {
+        nextPart++; // listed, with no samples of this track (GAP in its playlist)
+        continue;
+      }
+      if (part !== 'future') return void res.destroy();
+      const left = deadline - now();
+      if (left <= 0) return void res.destroy();
+      current = new AbortController();
+      const signal = current.signal;
+      // Whichever comes first: the next part, or the segment closing without one.
+      const outcome = await Promise.race([
+        store.waitFor(stream, msn, nextPart, Math.min(left, waitMs), signal),
+        store.waitFor(stream, msn, undefined, Math.min(left, waitMs), signal),
+      ]);
+      current.abort(); // drops the other waiter
+      current = undefined;
+      if (outcome !== 'ready' && !clientGone) return void res.destroy();
+    }
+  }
+
+  /** A GET of the open segment (or the one after it) of a stream with parts, without a Range. */
+  function streamable(req: IncomingMessage, view: HlsStreamView, msn: number): boolean {
+    if (req.method !== 'GET' || req.headers.range !== undefined || !view.hasParts) return false;
+    return msn <= (view.open?.msn ?? view.nextMsn) + 1;
   }
 
   async function authorizeViewer(

@@ -5,10 +5,10 @@
  *
  *   index.m3u8                      master (multivariant) playlist
  *   video.m3u8, audio.m3u8          media playlists
- *   init-<initId>-<track>.mp4       fMP4 init segment of one track
- *   seg-<msn>-<track>.m4s           fMP4 media segment
- *   part-<msn>-<part>-<track>.m4s   LL-HLS partial segment
- *   seg-<msn>.ts                    MPEG-TS segment (both tracks muxed)
+ *   <epoch>-init-<initId>-<track>.mp4       fMP4 init segment of one track
+ *   <epoch>-seg-<msn>-<track>.m4s           fMP4 media segment
+ *   <epoch>-part-<msn>-<part>-<track>.m4s   LL-HLS partial segment
+ *   <epoch>-seg-<msn>.ts                    MPEG-TS segment (both tracks muxed)
  *   index.mpd                       DASH manifest
  *
  * Pure: a path in, a route (or undefined: not ours) out. The file names are
@@ -21,10 +21,10 @@ export type HlsRoute =
   | { kind: 'master' }
   | { kind: 'media'; track: HlsTrackKind }
   | { kind: 'mpd' }
-  | { kind: 'init'; initId: number; track: HlsTrackKind }
-  | { kind: 'segment'; msn: number; track: HlsTrackKind }
-  | { kind: 'part'; msn: number; part: number; track: HlsTrackKind }
-  | { kind: 'ts'; msn: number };
+  | { kind: 'init'; epoch: string; initId: number; track: HlsTrackKind }
+  | { kind: 'segment'; epoch: string; msn: number; track: HlsTrackKind }
+  | { kind: 'part'; epoch: string; msn: number; part: number; track: HlsTrackKind }
+  | { kind: 'ts'; epoch: string; msn: number };
 
 export interface HlsTarget {
   /** "app/name", as the store keys streams. */

@@ -89,7 +89,8 @@ export function parseRange(header: string | undefined, size: number): RangeResul
   return { start, end };
 }
 
-function byteLength(body: Body): number {
+/** Bytes in a body (UTF-8 for text), without concatenating buffers. */
+export function byteLength(body: Body): number {
   if (typeof body === 'string') return Buffer.byteLength(body);
   if (Buffer.isBuffer(body)) return body.length;
   let n = 0;
@@ -97,17 +98,21 @@ function byteLength(body: Body): number {
   return n;
 }
 
-/** The buffers covering [start, end] of the body, without copying. */
-function sliceBody(body: Body, start: number, end: number): Buffer[] {
-  const list = typeof body === 'string' ? [Buffer.from(body)] : Buffer.isBuffer(body) ? [body] : [...body];
+/**
+ * Bytes [start, end) of a body as views of its buffers (no copy; a buffer
+ * wholly inside the range is returned itself), for a Range request
+ * (RFC 9110 §14). `end` is exclusive and clamped to the length.
+ */
+export function sliceBytes(body: Body, start: number, end: number): Buffer[] {
+  const list = typeof body === 'string' ? [Buffer.from(body)] : Buffer.isBuffer(body) ? [body] : body;
   const out: Buffer[] = [];
   let offset = 0;
   for (const b of list) {
+    if (offset >= end) break;
     const from = Math.max(start - offset, 0);
-    const to = Math.min(end + 1 - offset, b.length);
-    if (from < to) out.push(b.subarray(from, to));
+    const to = Math.min(end - offset, b.length);
+    if (from < to) out.push(from === 0 && to === b.length ? b : b.subarray(from, to));
     offset += b.length;
-    if (offset > end) break;
   }
   return out;
 }
@@ -148,7 +153,7 @@ export function sendBody(req: IncomingMessage, res: ServerResponse, body: Body, 
     const length = range.end - range.start + 1;
     res.writeHead(206, { ...headers, 'Content-Range': `bytes ${range.start}-${range.end}/${size}`, 'Content-Length': length });
     if (head) res.end();
-    else writeBuffers(res, sliceBody(body, range.start, range.end));
+    else writeBuffers(res, sliceBytes(body, range.start, range.end + 1));
     return;
   }
   res.writeHead(200, { ...headers, 'Content-Length': size });

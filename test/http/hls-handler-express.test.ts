@@ -45,7 +45,7 @@ test('HLS through Express middleware, with the token carried and checked', async
   expect(uri).toBeDefined();
   const media = await fetch(`${base}/live/cam/${uri}`);
   expect(media.status).toBe(200);
-  const part = await fetch(`${base}/live/cam/part-1-0-video.m4s`, { headers: { Range: 'bytes=0-9' } });
+  const part = await fetch(`${base}/live/cam/${store?.get('live/cam')?.epoch}-part-1-0-video.m4s`, { headers: { Range: 'bytes=0-9' } });
   expect(part.status).toBe(206);
   expect((await part.arrayBuffer()).byteLength).toBe(10);
 });

@@ -56,6 +56,11 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 
+/** The epoch prefix of a stream's media names ('none' for a stream the store does not know). */
+function epochOf(store: HlsStore, stream: string): string {
+  return store.get(stream)?.epoch ?? 'none';
+}
+
 function feed(store: HlsStore, items: HlsFeedItem | HlsFeedItem[]): void {
   for (const item of Array.isArray(items) ? items : [items]) store.ingest(item);
 }
@@ -91,7 +96,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 5_000): Pro
 describe('routes and status codes', () => {
   test('a request that is not HLS is not ours', async () => {
     const { base } = await setup();
-    for (const path of ['/', '/live/cam', '/live/cam/other.txt', '/a/b/c/index.m3u8', '/live/cam/seg-x-video.m4s']) {
+    for (const path of ['/', '/live/cam', '/live/cam/other.txt', '/a/b/c/index.m3u8', '/live/cam/seg-1-video.m4s', '/live/cam/e-seg-x-video.m4s']) {
       const res = await fetch(base + path);
       expect([path, res.status]).toEqual([path, 418]);
     }
@@ -105,7 +110,7 @@ describe('routes and status codes', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect((await json(res)).error.code).toBe('not_found');
-    expect((await fetch(`${base}/live/nobody/seg-0-video.m4s`)).status).toBe(404);
+    expect((await fetch(`${base}/live/nobody/e-seg-0-video.m4s`)).status).toBe(404);
   });
 
   test('503 with Retry-After before the first part, then 200', async () => {
@@ -125,12 +130,16 @@ describe('routes and status codes', () => {
   test('a segment that left the window is 410; one never made is 404', async () => {
     const { base, store } = await setup();
     live(store, 12);
-    const gone = await fetch(`${base}/live/cam/seg-0-video.m4s`);
+    const gone = await fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-seg-0-video.m4s`);
     expect(gone.status).toBe(410);
     expect((await json(gone)).error.code).toBe('gone');
-    expect((await fetch(`${base}/live/cam/seg-11-video.m4s`)).status).toBe(200);
-    expect((await fetch(`${base}/live/cam/seg-99-video.m4s`)).status).toBe(404);
-    expect((await fetch(`${base}/live/cam/init-5-video.mp4`)).status).toBe(404);
+    expect((await fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-seg-11-video.m4s`)).status).toBe(200);
+    expect((await fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-seg-99-video.m4s`)).status).toBe(404);
+    expect((await fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-init-5-video.mp4`)).status).toBe(404);
+    // The same numbers under another instance's epoch (e.g. before a restart) name other bytes.
+    const earlier = await fetch(`${base}/live/cam/k1-seg-11-video.m4s`);
+    expect(earlier.status).toBe(410);
+    expect((await json(earlier)).error.message).toContain('earlier instance');
   });
 
   test('methods other than GET/HEAD/OPTIONS get 405', async () => {
@@ -259,7 +268,7 @@ describe('segments and parts', () => {
   test('a part: MIME type, immutable caching, ETag, byte ranges (206/416), HEAD', async () => {
     const { base, store } = await setup();
     live(store);
-    const url = `${base}/live/cam/part-1-3-video.m4s`;
+    const url = `${base}/live/cam/${epochOf(store, 'live/cam')}-part-1-3-video.m4s`;
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('video/mp4');
@@ -283,18 +292,18 @@ describe('segments and parts', () => {
     const head = await fetch(url, { method: 'HEAD' });
     expect(head.headers.get('content-length')).toBe('1000');
     expect(await head.text()).toBe('');
-    const audio = await fetch(`${base}/live/cam/part-1-3-audio.m4s`);
+    const audio = await fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-part-1-3-audio.m4s`);
     expect(audio.headers.get('content-type')).toBe('audio/mp4');
   });
 
   test('a segment is its parts back to back; a range may span parts', async () => {
     const { base, store } = await setup();
     live(store);
-    const whole = Buffer.from(await (await fetch(`${base}/live/cam/seg-1-video.m4s`)).arrayBuffer());
+    const whole = Buffer.from(await (await fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-seg-1-video.m4s`)).arrayBuffer());
     expect(whole.length).toBe(10_000);
     expect(whole[0]).toBe(0);
     expect(whole[9_999]).toBe(9);
-    const res = await fetch(`${base}/live/cam/seg-1-video.m4s`, { headers: { Range: 'bytes=995-1004' } });
+    const res = await fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-seg-1-video.m4s`, { headers: { Range: 'bytes=995-1004' } });
     expect(res.status).toBe(206);
     expect([...Buffer.from(await res.arrayBuffer())]).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
   });
@@ -302,13 +311,13 @@ describe('segments and parts', () => {
   test('init segments and TS segments', async () => {
     const { base, store } = await setup();
     live(store);
-    const init = await fetch(`${base}/live/cam/init-0-video.mp4`);
+    const init = await fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-init-0-video.mp4`);
     expect(init.status).toBe(200);
     expect(await init.text()).toBe('init-v-1-0');
-    expect((await fetch(`${base}/live/cam/seg-0.ts`)).status).toBe(404);
+    expect((await fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-seg-0.ts`)).status).toBe(404);
 
     live(store, 2, { stream: 'live/old', format: 'ts' });
-    const ts = await fetch(`${base}/live/old/seg-1.ts`);
+    const ts = await fetch(`${base}/live/old/${epochOf(store, 'live/old')}-seg-1.ts`);
     expect(ts.status).toBe(200);
     expect(ts.headers.get('content-type')).toBe('video/mp2t');
     expect((await ts.arrayBuffer()).byteLength).toBe(1000);
@@ -320,8 +329,8 @@ describe('segments and parts', () => {
     const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="([^"]+)"/.exec(
       await (await fetch(`${base}/live/cam/video.m3u8`)).text(),
     );
-    expect(hint?.[1]).toBe('part-2-0-video.m4s');
-    const pending = fetch(`${base}/live/cam/part-2-0-video.m4s`);
+    expect(hint?.[1]).toBe(`${epochOf(store, 'live/cam')}-part-2-0-video.m4s`);
+    const pending = fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-part-2-0-video.m4s`);
     await until(() => store.waiting() === 1, 'the hinted request to wait');
     const items = pub.segment();
     feed(store, items[0] as HlsFeedItem);
@@ -409,12 +418,12 @@ describe('CORS', () => {
   test('a list of origins: only those get Access-Control-Allow-Origin, and Vary: Origin', async () => {
     const { base, store } = await setup({ cors: { origins: ['https://ok.example'] } });
     live(store);
-    const ok = await fetch(`${base}/live/cam/seg-1-video.m4s`, { headers: { Origin: 'https://ok.example' } });
+    const ok = await fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-seg-1-video.m4s`, { headers: { Origin: 'https://ok.example' } });
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://ok.example');
     expect(ok.headers.get('vary')).toBe('Origin');
-    const other = await fetch(`${base}/live/cam/seg-1-video.m4s`, { headers: { Origin: 'https://evil.example' } });
+    const other = await fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-seg-1-video.m4s`, { headers: { Origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    const pre = await fetch(`${base}/live/cam/seg-1-video.m4s`, {
+    const pre = await fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-seg-1-video.m4s`, {
       method: 'OPTIONS',
       headers: { Origin: 'https://evil.example' },
     });
@@ -472,7 +481,7 @@ describe('authorization and viewer sessions', () => {
     expect(handler.viewers('live/cam')).toBe(2);
     expect(handler.viewers('live/other')).toBe(0);
     // Segments are not authorized (they carry no session, so caches share them).
-    expect((await fetch(`${base}/live/cam/seg-1-video.m4s`)).status).toBe(200);
+    expect((await fetch(`${base}/live/cam/${epochOf(store, 'live/cam')}-seg-1-video.m4s`)).status).toBe(200);
   });
 
   test("a session is bound to its stream; hls.js's CMCD sid counts as the session id", async () => {

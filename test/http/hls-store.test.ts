@@ -246,7 +246,7 @@ describe('blocking reloads', () => {
     expect(results.every((r) => r === 'ready')).toBe(true);
     feed(store, items[3]!);
     await expect(other).resolves.toBe('ready');
-    expect(jest.getTimerCount()).toBe(0);
+    expect(jest.getTimerCount()).toBe(1); // only the stall check of the live stream
     store.close();
   });
 
@@ -287,7 +287,7 @@ describe('blocking reloads', () => {
     jest.advanceTimersByTime(1);
     await expect(wait).resolves.toBe('timeout');
     expect(store.waiting()).toBe(0);
-    expect(jest.getTimerCount()).toBe(0);
+    expect(jest.getTimerCount()).toBe(1); // only the stall check of the live stream
     store.close();
   });
 
@@ -391,5 +391,50 @@ describe('memory', () => {
     feed(store, pub.segment().slice(0, 3));
     expect(view.heldBytes).toBe(init + 2 * 10 * 1100 + 3 * 1100);
     store.close();
+  });
+});
+
+describe('liveness: a lost end item', () => {
+  test('a live stream silent for max(3 × target duration, 10 s) ends as stalled, then endAfter runs', () => {
+    const store = new HlsStore({ segmentDuration: 2, endAfter: 30 });
+    const pub = new FakePublish();
+    feed(store, pub.init());
+    feed(store, pub.segment());
+    const view = store.get('live/cam')!;
+    jest.advanceTimersByTime(9_999);
+    expect(view.live).toBe(true);
+    jest.advanceTimersByTime(1);
+    expect(view.live).toBe(false);
+    expect(view.ended).toBe(false);
+    expect(store.counters().stalledStreams).toBe(1);
+    jest.advanceTimersByTime(30_000);
+    expect(view.ended).toBe(true);
+    store.close();
+  });
+
+  test('items keep it live; a long target duration stretches the limit; a real end stops the rule', () => {
+    const store = new HlsStore({ segmentDuration: 6 });
+    const pub = new FakePublish();
+    feed(store, pub.init());
+    const view = store.get('live/cam')!;
+    for (let i = 0; i < 12; i++) {
+      jest.advanceTimersByTime(9_000);
+      feed(store, pub.segment());
+    }
+    expect(view.live).toBe(true);
+    jest.advanceTimersByTime(17_999); // 3 × 6 s target duration
+    expect(view.live).toBe(true);
+    jest.advanceTimersByTime(1);
+    expect(view.live).toBe(false);
+    expect(store.counters().stalledStreams).toBe(1);
+
+    const other = new HlsStore({ segmentDuration: 2 });
+    const b = new FakePublish();
+    feed(other, [b.init(), ...b.segment(), b.end()]);
+    jest.advanceTimersByTime(60_000);
+    expect(other.counters().stalledStreams).toBe(0);
+    other.close();
+    store.close();
+    expect(jest.getTimerCount()).toBe(0);
   });
 });

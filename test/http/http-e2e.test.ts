@@ -11,6 +11,7 @@ import { type Proc, publish, stopAll } from '../e2e/helpers/ffmpeg';
 import { makeClip } from '../e2e/helpers/media';
 import { describeWithAddon } from '../helpers/addon';
 import type { RtmpServer } from '../../lib';
+import type { HlsStore } from '../../lib/http/hls/store';
 import { closeAllTestServers, testServer } from '../helpers/servers';
 
 jest.setTimeout(120_000);
@@ -34,11 +35,29 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 /** The media playlist's last listed part and the msn it belongs to. */
 function lastPart(playlist: string): { msn: number; part: number } {
   const parts = [...playlist.matchAll(/part-(\d+)-(\d+)-video\.m4s/g)];
-  const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)-(\d+)-video\.m4s/.exec(playlist);
+  const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="[0-9a-z]+-part-(\d+)-(\d+)-video\.m4s/.exec(playlist);
   const listed = parts.filter((m) => !hint || m.index !== undefined && m.index < hint.index);
   const last = listed[listed.length - 1];
   if (!last) throw new Error(`no part in:\n${playlist}`);
   return { msn: Number(last[1]), part: Number(last[2]) };
+}
+
+/** Runs `body` with the publisher paused (after its in-flight items landed), resuming it after. */
+async function whilePaused<T>(body: (store: HlsStore) => Promise<T>): Promise<T> {
+  const store = server.hlsStore();
+  if (!store) throw new Error('no store');
+  publisher.child.kill('SIGSTOP');
+  try {
+    await new Promise((r) => setTimeout(r, 500));
+    return await body(store);
+  } finally {
+    publisher.child.kill('SIGCONT');
+  }
+}
+
+/** A media file's URL: its name prefixed with the stream instance's epoch (names.ts). */
+function mediaUrl(name: string): string {
+  return `${base}/${server.hlsStore()?.get('live/e2e')?.epoch ?? 'none'}-${name}`;
 }
 
 describeWithAddon('HTTP behaviour with a real publisher', () => {
@@ -63,7 +82,7 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
     session = /video\.m3u8\?token=good&session=([A-Za-z0-9_-]+)/.exec(master)?.[1] ?? '';
     // A window with complete segments before the tests look at it.
     await until('segment 2', async () => {
-      const res = await fetch(`${base}/seg-2-video.m4s`);
+      const res = await fetch(mediaUrl('seg-2-video.m4s'));
       await res.arrayBuffer();
       return res.status === 200 ? true : undefined;
     });
@@ -86,7 +105,7 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
 
   test('segments: range (206, 416), HEAD, ETag/304, CORS preflight', async () => {
     const playlist = await (await fetch(`${base}/video.m3u8?token=${TOKEN}&session=${session}`)).text();
-    const seg = /^(seg-\d+-video\.m4s)/m.exec(playlist)?.[1] as string;
+    const seg = /^([0-9a-z]+-seg-\d+-video\.m4s)/m.exec(playlist)?.[1] as string;
     const url = `${base}/${seg}`;
     const whole = await fetch(url);
     expect(whole.status).toBe(200);
@@ -108,7 +127,7 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
   test('404 for an unknown stream, 410 for a segment that left the window', async () => {
     expect((await fetch(`${base.replace('/e2e', '/nobody')}/index.m3u8?token=${TOKEN}`)).status).toBe(404);
     await until('segment 0 to leave the window', async () => {
-      const res = await fetch(`${base}/seg-0-video.m4s`);
+      const res = await fetch(mediaUrl('seg-0-video.m4s'));
       await res.arrayBuffer();
       return res.status === 410 ? true : undefined;
     });
@@ -130,7 +149,7 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
     try {
       await new Promise((r) => setTimeout(r, 500));
       const playlist = await (await fetch(`${base}/video.m3u8?session=${session}`)).text();
-      const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)-(\d+)-video\.m4s/.exec(playlist);
+      const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="[0-9a-z]+-part-(\d+)-(\d+)-video\.m4s/.exec(playlist);
       if (!hint) throw new Error(`no preload hint in:\n${playlist}`);
       const url = `${base}/video.m3u8?session=${session}&_HLS_msn=${hint[1]}&_HLS_part=${hint[2]}`;
       const get = (): Promise<{ status: number; body: string }> =>
@@ -150,10 +169,57 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
       const answers = await pending;
       expect(answers.filter((a) => a.status !== 200)).toEqual([]);
       expect(new Set(answers.map((a) => a.body)).size).toBe(1);
-      expect(answers[0]?.body).toContain(`part-${hint[1]}-${hint[2]}-video.m4s"`);
+      expect(answers[0]?.body).toContain(`-part-${hint[1]}-${hint[2]}-video.m4s"`);
     } finally {
       publisher.child.kill('SIGCONT');
       agent.destroy();
     }
+  });
+
+  test('low-latency DASH: the open segment is streamed as its parts arrive and ends as the whole segment', async () => {
+    // Paused publisher: the open segment stays incomplete until the first bytes arrived.
+    const { msn, res, chunks, firstWhileOpen } = await whilePaused(async (store) => {
+      const open = store.get('live/e2e')?.open;
+      if (!open || open.parts.length === 0) throw new Error('no open segment with parts');
+      let whileOpen: boolean | undefined;
+      const body: Buffer[] = [];
+      const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const req = http.get(mediaUrl(`seg-${open.msn}-video.m4s`), (r) => {
+          r.on('data', (c: Buffer) => {
+            if (whileOpen === undefined) {
+              whileOpen = store.get('live/e2e')?.segment('video', open.msn) === 'future';
+              publisher.child.kill('SIGCONT');
+            }
+            body.push(c);
+          });
+          r.on('end', () => resolve(r));
+          r.on('error', reject);
+        });
+        req.on('error', reject);
+        req.setTimeout(30_000, () => req.destroy(new Error('no end in 30 s')));
+      });
+      return { msn: open.msn, res: answer, chunks: body, firstWhileOpen: whileOpen };
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    expect(res.headers.etag).toBeUndefined();
+    expect(res.headers['cache-control']).toContain('immutable');
+    expect(firstWhileOpen).toBe(true);
+    const whole = await fetch(mediaUrl(`seg-${msn}-video.m4s`));
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('etag')).not.toBeNull();
+    expect(Buffer.concat(chunks).equals(Buffer.from(await whole.arrayBuffer()))).toBe(true);
+  });
+
+  test('low-latency DASH: a client leaving a streamed segment leaves no waiter behind', async () => {
+    await whilePaused(async (store) => {
+      const view = store.get('live/e2e');
+      const next = (view?.open?.msn ?? view?.nextMsn ?? 0) + 1;
+      const req = http.get(mediaUrl(`seg-${next}-video.m4s`));
+      req.on('error', () => undefined);
+      await until('the streamed request to wait', async () => (store.waiting() > 0 ? true : undefined));
+      req.destroy();
+      await until('its waiters to go', async () => (store.waiting() === 0 ? true : undefined));
+    });
   });
 });

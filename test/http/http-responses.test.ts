@@ -46,10 +46,17 @@ describe('parseHlsPath', () => {
     expect(parseHlsPath('/live/cam/index.m3u8')).toEqual({ stream: 'live/cam', app: 'live', name: 'cam', route: { kind: 'master' } });
     expect(route('/live/cam/audio.m3u8')).toEqual({ kind: 'media', track: 'audio' });
     expect(route('/live/cam/index.mpd')).toEqual({ kind: 'mpd' });
-    expect(route('/live/cam/init-3-video.mp4')).toEqual({ kind: 'init', initId: 3, track: 'video' });
-    expect(route('/live/cam/seg-42-audio.m4s')).toEqual({ kind: 'segment', msn: 42, track: 'audio' });
-    expect(route('/live/cam/part-42-7-video.m4s')).toEqual({ kind: 'part', msn: 42, part: 7, track: 'video' });
-    expect(route('/live/cam/seg-9.ts')).toEqual({ kind: 'ts', msn: 9 });
+    const epoch = 'mj3k1q2a';
+    expect(route('/live/cam/mj3k1q2a-init-3-video.mp4')).toEqual({ kind: 'init', epoch, initId: 3, track: 'video' });
+    expect(route('/live/cam/mj3k1q2a-seg-42-audio.m4s')).toEqual({ kind: 'segment', epoch, msn: 42, track: 'audio' });
+    expect(route('/live/cam/mj3k1q2a-part-42-7-video.m4s')).toEqual({
+      kind: 'part',
+      epoch,
+      msn: 42,
+      part: 7,
+      track: 'video',
+    });
+    expect(route('/live/cam/mj3k1q2a-seg-9.ts')).toEqual({ kind: 'ts', epoch, msn: 9 });
   });
   test('names are percent-decoded; anything else is not ours', () => {
     expect(parseHlsPath('/live/my%20cam/index.m3u8')?.stream).toBe('live/my cam');
@@ -61,9 +68,10 @@ describe('parseHlsPath', () => {
       '/a/b/c/index.m3u8',
       '/live/a%2Fb/index.m3u8',
       '/live/%E0%A4%A/index.m3u8',
-      '/live/cam/seg-01-video.m4s',
-      '/live/cam/seg-1-subs.m4s',
-      '/live/cam/seg-9999999999999999-video.m4s',
+      '/live/cam/seg-1-video.m4s',
+      '/live/cam/e-seg-01-video.m4s',
+      '/live/cam/e-seg-1-subs.m4s',
+      '/live/cam/e-seg-9999999999999999-video.m4s',
       '//cam/index.m3u8',
     ]) {
       expect([p, parseHlsPath(p)]).toEqual([p, undefined]);

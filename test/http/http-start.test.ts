@@ -102,7 +102,11 @@ describeWithAddon('the start command (node dist/lib/cli.js)', () => {
     expect(master).toContain('mp4a.40.2');
     expect(master).toContain('RESOLUTION=320x240');
     // Enough of a window for a player to start.
-    await until200(`${base}/seg-2-video.m4s`);
+    const deadline = Date.now() + 30_000;
+    while (!/-seg-2-video\.m4s$/m.test(await until200(`${base}/video.m3u8`))) {
+      if (Date.now() > deadline) throw new Error('segment 2 was not listed within 30 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
 
     for (const entry of ['index.m3u8', 'index.mpd']) {
       const streams = await probe(`${base}/${entry}`);

@@ -44,7 +44,15 @@ describeWithAddon('HLS as MPEG-TS with a real publisher', () => {
     const clip = makeClip({ seconds: 6, size: '320x240', gop: 30 });
     publish(clip.file, `rtmp://127.0.0.1:${ports.port}/live/ts`, { loop: true, timeoutMs: 110_000 });
     const base = `http://127.0.0.1:${ports.http}/live/ts`;
-    await until200(`${base}/seg-2.ts`);
+    const epoch = await (async () => {
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+        const e = server.hlsStore()?.get('live/ts')?.epoch;
+        if (e !== undefined) return e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('no stream in 30 s');
+    })();
+    await until200(`${base}/${epoch}-seg-2.ts`);
     const url = `${base}/index.m3u8`;
 
     const probe = JSON.parse(

@@ -120,8 +120,8 @@ describe('MPD', () => {
     const vt = all(video!, 'SegmentTemplate')[0]!;
     expect(vt.attrs).toMatchObject({
       timescale: '90000',
-      initialization: 'init-0-video.mp4?token=a&b',
-      media: 'seg-$Number$-video.m4s?token=a&b',
+      initialization: `${view.epoch}-init-0-video.mp4?token=a&b`,
+      media: `${view.epoch}-seg-$Number$-video.m4s?token=a&b`,
       startNumber: '0',
       availabilityTimeOffset: '1.800',
       availabilityTimeComplete: 'false',
@@ -175,7 +175,7 @@ describe('MPD', () => {
     ]);
     const second = all(periods[1]!, 'SegmentTemplate')[0]!;
     expect(second.attrs.startNumber).toBe('3');
-    expect(second.attrs.initialization).toBe('init-1-video.mp4');
+    expect(second.attrs.initialization).toBe(`${view.epoch}-init-1-video.mp4`);
     feed(store, [...b.segment(), ...b.segment()]); // msn 0, 1 slide out
     mpd = parseXml(renderMpd(view, { now: T0 })!);
     periods = all(mpd, 'Period');

@@ -127,7 +127,7 @@ describe('routing', () => {
 
   test.each([
     ['an HLS playlist', '/live/cam/index.m3u8'],
-    ['a segment', '/live/cam/seg-3-video.m4s'],
+    ['a segment', '/live/cam/k1-seg-3-video.m4s'],
     ['one segment', '/live'],
     ['an empty name', '/live/'],
     ['an encoded slash', '/live/a%2Fb'],

@@ -137,8 +137,8 @@ function writeAdaptationSet(
   const ts = track.timescale;
   const tmpl: Array<[string, string]> = [
     ['timescale', String(ts)],
-    ['initialization', withQuery(hlsNames.init(run.initId, kind), query)],
-    ['media', withQuery(`seg-$Number$-${kind}.m4s`, query)],
+    ['initialization', withQuery(hlsNames.init(view.epoch, run.initId, kind), query)],
+    ['media', withQuery(hlsNames.segmentTemplate(view.epoch, kind), query)],
     ['startNumber', String(first.msn)],
   ];
   if (view.hasParts && !view.ended) {

@@ -9,7 +9,5 @@ export { renderMpd, kDefaultUtcTimingUrl } from '../dash/mpd';
 export type { MpdOptions } from '../dash/mpd';
 export { hlsNames, parseHlsName, playlistTracks } from './names';
 export type { HlsResource } from './names';
-export { byteLength, sliceBytes } from './bytes';
-export { HlsTextCache } from './text-cache';
 export type { HlsBandwidth, HlsBytes, HlsLookup, HlsPartInfo, HlsSegmentInfo, HlsStreamView } from './view';
 export type { HlsFeedItem, HlsFeedCounters, HlsTrackInfo, HlsTrackKind } from './feed';

@@ -68,16 +68,16 @@ export function renderMediaPlaylist(
   for (let i = skipped; i < segments.length; i++) {
     const seg = segments[i] as HlsSegmentInfo;
     initId = writeSegmentHead(out, view, track, seg, initId, q);
-    if (ll && i >= partsFrom) writeParts(out, track, seg, q);
+    if (ll && i >= partsFrom) writeParts(out, view, track, seg, q);
     // A gap, or a segment with no sample of this track (RFC 8216bis §4.4.4.7).
     if (seg.gap || (view.format === 'fmp4' && !(seg.bytes[track] ?? 0))) out.push('#EXT-X-GAP');
     out.push(`#EXTINF:${seconds(seg.duration)},`);
-    out.push(withQuery(view.format === 'ts' ? hlsNames.tsSegment(seg.msn) : hlsNames.segment(seg.msn, track), q));
+    out.push(withQuery(view.format === 'ts' ? hlsNames.tsSegment(view.epoch, seg.msn) : hlsNames.segment(view.epoch, seg.msn, track), q));
   }
   const open = view.open;
   if (ll && open !== undefined && open.parts.length > 0) {
     writeSegmentHead(out, view, track, open, initId, q);
-    writeParts(out, track, open, q);
+    writeParts(out, view, track, open, q);
   }
   if (ll && !view.ended) {
     // The next part that can be listed: the open segment's next one, or part 0 of the
@@ -91,7 +91,7 @@ export function renderMediaPlaylist(
         : whole
           ? { msn: open.msn, part: open.parts.length }
           : { msn: open.msn + 1, part: 0 };
-    out.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${withQuery(hlsNames.part(next.msn, next.part, track), q)}"`);
+    out.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${withQuery(hlsNames.part(view.epoch, next.msn, next.part, track), q)}"`);
   }
   if (ll) {
     for (const other of view.tracks) {
@@ -119,15 +119,15 @@ function writeSegmentHead(
 ): number {
   if (seg.discontinuity) out.push('#EXT-X-DISCONTINUITY');
   if (view.format === 'fmp4' && seg.initId !== prevInit) {
-    out.push(`#EXT-X-MAP:URI="${withQuery(hlsNames.init(seg.initId, track), q)}"`);
+    out.push(`#EXT-X-MAP:URI="${withQuery(hlsNames.init(view.epoch, seg.initId, track), q)}"`);
   }
   out.push(`#EXT-X-PROGRAM-DATE-TIME:${isoDate(seg.programDateTime)}`);
   return seg.initId;
 }
 
-function writeParts(out: string[], track: HlsTrackKind, seg: HlsSegmentInfo, q: string | undefined): void {
+function writeParts(out: string[], view: HlsStreamView, track: HlsTrackKind, seg: HlsSegmentInfo, q: string | undefined): void {
   for (const p of seg.parts) {
-    const uri = withQuery(hlsNames.part(seg.msn, p.index, track), q);
+    const uri = withQuery(hlsNames.part(view.epoch, seg.msn, p.index, track), q);
     // A part with no sample of this track is listed (part positions are shared by the
     // renditions) but marked GAP=YES, so a player does not load it (RFC 8216bis §4.4.4.9).
     const flags = `${p.independent ? ',INDEPENDENT=YES' : ''}${p.bytes[track] ? '' : ',GAP=YES'}`;

@@ -13,6 +13,12 @@
  * and releases every waiter on it together, so a thousand players waiting for
  * the same part cost one check (no polling, no per-waiter scan).
  *
+ * Liveness: the `end` item can be lost like any other (the feed channel is
+ * bounded). A live stream that gets no item for max(3 × target duration, 10 s)
+ * is ended as if `end` had come, with reason 'stalled' (then endAfter runs as
+ * usual). One timer per stream, re-armed lazily from the last item's time, so
+ * a part costs no timer churn.
+ *
  * Time comes from `now()` and `timers`, both injectable; `close()` clears every
  * timer the store set, so nothing keeps the process alive after it.
  */
@@ -51,6 +57,8 @@ export interface HlsStoreCounters {
   ignoredItems: number;
   /** Segments listed as gaps because items were lost. */
   gapSegments: number;
+  /** Live streams ended by the stall rule (their `end` item never came). */
+  stalledStreams: number;
 }
 
 interface Waiter {
@@ -64,9 +72,28 @@ interface StreamEntry {
   waiters: Map<string, { msn: number; part: number | undefined; set: Set<Waiter> }>;
   endTimer: unknown;
   removeTimer: unknown;
+  /** The stall check (see Liveness above) and when the stream last got an item. */
+  stallTimer: unknown;
+  lastItemAt: number;
 }
 
+/** The floor of the stall rule: a live stream silent this long (ms) has ended. */
+const kMinStallMs = 10_000;
+
 const kMiB = 1024 * 1024;
+
+let lastEpochMs = 0;
+
+/**
+ * A stream instance's epoch: the time it was first seen, in ms, base36 (so a
+ * restarted server names its segments apart from the last run's), nudged up
+ * by a ms when needed so no two instances in this process share one. It is in
+ * every media URL (./names.ts) and ETag.
+ */
+function nextEpoch(now: number): string {
+  lastEpochMs = Math.max(Math.floor(now), lastEpochMs + 1);
+  return lastEpochMs.toString(36);
+}
 
 const defaultTimers: HlsTimers = {
   setTimeout(fn, ms) {
@@ -89,9 +116,9 @@ export class HlsStore {
   private readonly partDuration: number;
   private readonly now: () => number;
   private readonly timers: HlsTimers;
-  private epochs = 0;
   private closed = false;
   private forgotten = { ignoredItems: 0, gapSegments: 0 };
+  private stalledStreams = 0;
 
   constructor(options: HlsStoreOptions = {}) {
     this.windowSegments = Math.max(1, Math.floor(options.windowSegments ?? 6));
@@ -116,7 +143,10 @@ export class HlsStore {
       entry = this.create(item.stream);
     }
     const now = this.now();
-    if (!entry.window.ingest(item, now)) return;
+    entry.lastItemAt = now;
+    const accepted = entry.window.ingest(item, now);
+    this.armStall(item.stream, entry);
+    if (!accepted) return;
     if (item.type === 'init') this.clearEndTimers(entry);
     if (item.type === 'end') {
       entry.endTimer = this.timers.setTimeout(() => this.finish(item.stream), this.endAfterMs);
@@ -140,11 +170,18 @@ export class HlsStore {
    * (§6.2.5.2: the directives are ignored then); 'too-far' at once for a
    * request more than two segments (or the Advance Part Limit) past the last;
    * 'timeout' after timeoutMs; 'gone' when the stream is forgotten or the
-   * store closes (and for a stream the store does not know).
+   * store closes (and for a stream the store does not know). An aborted
+   * `signal` (the client went away) drops the waiter at once: 'gone'.
    */
-  waitFor(stream: string, msn: number, part: number | undefined, timeoutMs: number): Promise<HlsWaitResult> {
+  waitFor(
+    stream: string,
+    msn: number,
+    part: number | undefined,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<HlsWaitResult> {
     const entry = this.entries.get(stream);
-    if (entry === undefined || this.closed) return Promise.resolve('gone');
+    if (entry === undefined || this.closed || signal?.aborted) return Promise.resolve('gone');
     const w = entry.window;
     if (w.isReady(msn, part)) return Promise.resolve('ready');
     if (w.isTooFar(msn, part)) return Promise.resolve('too-far');
@@ -156,15 +193,22 @@ export class HlsStore {
     }
     const set = slot.set;
     return new Promise<HlsWaitResult>((resolve) => {
+      const drop = (result: HlsWaitResult): void => {
+        this.timers.clearTimeout(waiter.timer);
+        set.delete(waiter);
+        if (set.size === 0 && entry.waiters.get(key)?.set === set) entry.waiters.delete(key);
+        waiter.resolve(result);
+      };
+      const onAbort = (): void => drop('gone');
       const waiter: Waiter = {
-        resolve,
-        timer: this.timers.setTimeout(() => {
-          set.delete(waiter);
-          if (set.size === 0 && entry.waiters.get(key)?.set === set) entry.waiters.delete(key);
-          resolve('timeout');
-        }, timeoutMs),
+        resolve: (result) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(result);
+        },
+        timer: this.timers.setTimeout(() => drop('timeout'), timeoutMs),
       };
       set.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -178,7 +222,7 @@ export class HlsStore {
   }
 
   counters(): HlsStoreCounters {
-    const c = { ...this.forgotten };
+    const c = { ...this.forgotten, stalledStreams: this.stalledStreams };
     for (const entry of this.entries.values()) {
       c.ignoredItems += entry.window.ignoredItems;
       c.gapSegments += entry.window.gapSegments;
@@ -194,7 +238,7 @@ export class HlsStore {
   }
 
   private create(stream: string): StreamEntry {
-    const epoch = `${this.now().toString(36)}.${(this.epochs++).toString(36)}`;
+    const epoch = nextEpoch(this.now());
     const window = new StreamWindow(
       stream,
       epoch,
@@ -206,7 +250,14 @@ export class HlsStore {
       },
       this.now(),
     );
-    const entry: StreamEntry = { window, waiters: new Map(), endTimer: undefined, removeTimer: undefined };
+    const entry: StreamEntry = {
+      window,
+      waiters: new Map(),
+      endTimer: undefined,
+      removeTimer: undefined,
+      stallTimer: undefined,
+      lastItemAt: this.now(),
+    };
     this.entries.set(stream, entry);
     return entry;
   }
@@ -225,6 +276,8 @@ export class HlsStore {
     const entry = this.entries.get(stream);
     if (entry === undefined) return;
     this.clearEndTimers(entry);
+    if (entry.stallTimer !== undefined) this.timers.clearTimeout(entry.stallTimer);
+    entry.stallTimer = undefined;
     this.entries.delete(stream);
     this.forgotten.ignoredItems += entry.window.ignoredItems;
     this.forgotten.gapSegments += entry.window.gapSegments;
@@ -235,6 +288,27 @@ export class HlsStore {
       }
     }
     entry.waiters.clear();
+  }
+
+  /** Keeps one stall timer per live stream; none once it is not live. */
+  private armStall(stream: string, entry: StreamEntry): void {
+    if (entry.window.livePublishId === undefined) {
+      if (entry.stallTimer !== undefined) this.timers.clearTimeout(entry.stallTimer);
+      entry.stallTimer = undefined;
+      return;
+    }
+    if (entry.stallTimer !== undefined) return;
+    const limit = Math.max(3 * entry.window.targetDuration * 1000, kMinStallMs);
+    const wait = Math.max(0, entry.lastItemAt + limit - this.now());
+    entry.stallTimer = this.timers.setTimeout(() => {
+      entry.stallTimer = undefined;
+      if (this.entries.get(stream) !== entry) return;
+      const publishId = entry.window.livePublishId;
+      if (publishId === undefined) return;
+      if (this.now() - entry.lastItemAt < limit) return this.armStall(stream, entry);
+      this.stalledStreams++;
+      this.ingest({ type: 'end', stream, publishId, reason: 'stalled' });
+    }, wait);
   }
 
   private clearEndTimers(entry: StreamEntry): void {

@@ -137,6 +137,11 @@ export class StreamWindow implements HlsStreamView {
     return changed;
   }
 
+  /** The current publish, while it is live (the store's stall rule ends it with this id). */
+  get livePublishId(): number | undefined {
+    return this.live ? this.current?.publishId : undefined;
+  }
+
   /** The publisher stayed away past endAfter: the playlist ends (EXT-X-ENDLIST). */
   finish(now: number): void {
     this.closeOpen(undefined);
