@@ -57,7 +57,8 @@ EngineConnection::EngineConnection(net::Connection& connection, LoopContext& con
     : connection_(&connection),
       context_(context),
       env_(env),
-      stalledSinceMs_(base::monotonicMs()) {}
+      stalledSinceMs_(base::monotonicMs()),
+      heldMedia_(HoldList::forThisThread()) {}
 
 void EngineConnection::onData(std::span<const uint8_t> bytes) {
   if (!tls_) {
@@ -75,9 +76,9 @@ void EngineConnection::onData(std::span<const uint8_t> bytes) {
   if (!plaintext_.empty()) session_->onBytes(plaintext_);
 }
 
-void EngineConnection::send(std::span<const base::Bytes> buffers) {
+void EngineConnection::send(std::span<const base::Bytes> buffers, uint64_t total) {
   if (!connection_) return;
-  for (const base::Bytes& b : buffers) sentBytes_ += b.size();
+  sentBytes_ += total;
   if (!tls_) {
     connection_->write(buffers);
     return;
@@ -102,7 +103,9 @@ void EngineConnection::sendCiphertext() {
 void EngineConnection::write(std::vector<base::Bytes>&& buffers) {
   flushMedia();  // keep the order the session wrote in
   const uint64_t begin = sentBytes_;
-  send(std::span<const base::Bytes>(buffers));
+  uint64_t total = 0;
+  for (const base::Bytes& b : buffers) total += b.size();
+  send(std::span<const base::Bytes>(buffers), total);
   if (sentBytes_ == begin) return;
   if (!controlRanges_.empty() && controlRanges_.back().end == begin) {
     controlRanges_.back().end = sentBytes_;
@@ -114,10 +117,9 @@ void EngineConnection::write(std::vector<base::Bytes>&& buffers) {
 
 void EngineConnection::writeMedia(const base::Bytes& head, const base::Bytes& tail) {
   if (!connection_) return;
-  heldMedia_.push_back(head);
-  if (!tail.empty()) heldMedia_.push_back(tail);
-  heldBytes_ += head.size() + tail.size();
-  if (heldMedia_.size() >= kMaxHeldBuffers || heldBytes_ >= kMaxHeldBytes) {
+  heldMedia_.add(head);
+  heldMedia_.add(tail);
+  if (heldMedia_.buffers() >= kMaxHeldBuffers || heldMedia_.bytes() >= kMaxHeldBytes) {
     flushMedia();
     return;
   }
@@ -129,13 +131,12 @@ void EngineConnection::writeMedia(const base::Bytes& head, const base::Bytes& ta
 
 void EngineConnection::flushMedia() {
   if (heldMedia_.empty()) return;
-  send(std::span<const base::Bytes>(heldMedia_));
+  send(heldMedia_.view(), heldMedia_.bytes());
   heldMedia_.clear();
-  heldBytes_ = 0;
 }
 
 uint64_t EngineConnection::queuedBytes() const {
-  return heldBytes_ + (connection_ ? connection_->queuedBytes() : 0);
+  return heldMedia_.bytes() + (connection_ ? connection_->queuedBytes() : 0);
 }
 
 uint64_t EngineConnection::writeStalledMs(uint64_t nowMs) {
@@ -198,7 +199,6 @@ void EngineConnection::checkTimers(uint64_t nowMs) {
 void EngineConnection::onClose(const base::Error& reason) {
   connection_ = nullptr;
   heldMedia_.clear();
-  heldBytes_ = 0;
   controlRanges_.clear();
   controlRangeBytes_ = 0;
   if (flushScheduled_) context_.cancelFlush(this);

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "net/connection.h"
+#include "server/held_media.h"
 #include "server/loop_context.h"
 #include "server/session.h"
 #include "tls/tls_filter.h"
@@ -55,8 +56,9 @@ class EngineConnection : private SessionTransport {
 
   void onClose(const base::Error& reason);
   void onData(std::span<const uint8_t> bytes);
-  // Writes to the socket: through the TLS filter when there is one.
-  void send(std::span<const base::Bytes> buffers);
+  // Writes to the socket: through the TLS filter when there is one. `total`
+  // is the sum of the buffers' sizes.
+  void send(std::span<const base::Bytes> buffers, uint64_t total);
   void sendCiphertext();
 
   net::Connection* connection_;  // null after onClose
@@ -70,10 +72,10 @@ class EngineConnection : private SessionTransport {
   // closeAfterFlush: close once the socket drained, or at this deadline.
   std::unique_ptr<base::Error> pendingClose_;
   uint64_t closeDeadlineMs_ = 0;
-  // Media held for one gathered write. The vector keeps its capacity, so the
-  // steady state allocates nothing per message.
-  std::vector<base::Bytes> heldMedia_;
-  uint64_t heldBytes_ = 0;
+  // Media held for one gathered write: runs in the loop's HoldList, so a
+  // message held by every player of the loop is referenced once, not once
+  // per player (held_media.h).
+  HeldMedia heldMedia_;
   bool flushScheduled_ = false;  // registered with the loop's write batching
   // Output accounting for the session's budget. Every byte handed to the socket
   // (plaintext, media and control) has a position in one ordered stream; the
