@@ -44,6 +44,7 @@ bool EngineConnection::adopt(net::Connection& connection, LoopContext& context,
       .onData = [self](net::Connection&, std::span<const uint8_t> bytes) { self->onData(bytes); },
       .onDrain =
           [self](net::Connection& c) {
+            self->socketBacklog_ = false;
             if (self->pendingClose_) c.close(*self->pendingClose_);
           },
       .onConnect = nullptr,
@@ -81,6 +82,7 @@ void EngineConnection::send(std::span<const base::Bytes> buffers, uint64_t total
   sentBytes_ += total;
   if (!tls_) {
     connection_->write(buffers);
+    socketBacklog_ = connection_->queuedBytes() != 0;
     return;
   }
   for (const base::Bytes& b : buffers) {
@@ -97,7 +99,9 @@ void EngineConnection::send(std::span<const base::Bytes> buffers, uint64_t total
 void EngineConnection::sendCiphertext() {
   if (!connection_ || !tls_) return;
   base::Bytes out = tls_->takeCiphertext();
-  if (!out.empty()) connection_->write(out);
+  if (out.empty()) return;
+  connection_->write(out);
+  socketBacklog_ = connection_->queuedBytes() != 0;
 }
 
 void EngineConnection::write(std::vector<base::Bytes>&& buffers) {
@@ -136,7 +140,9 @@ void EngineConnection::flushMedia() {
 }
 
 uint64_t EngineConnection::queuedBytes() const {
-  return heldMedia_.bytes() + (connection_ ? connection_->queuedBytes() : 0);
+  // A socket that took everything at the last write has nothing queued until
+  // the next one: no need to touch it (a cold cache line per player per message).
+  return heldMedia_.bytes() + (connection_ && socketBacklog_ ? connection_->queuedBytes() : 0);
 }
 
 uint64_t EngineConnection::writeStalledMs(uint64_t nowMs) {

@@ -76,6 +76,10 @@ class EngineConnection : private SessionTransport {
   // message held by every player of the loop is referenced once, not once
   // per player (held_media.h).
   HeldMedia heldMedia_;
+  // False when the socket's queue is known to be empty: it was empty after
+  // our last write or reported drained since (writes only add to it, and
+  // only through send/sendCiphertext). queuedBytes() then skips the socket.
+  bool socketBacklog_ = false;
   bool flushScheduled_ = false;  // registered with the loop's write batching
   // Output accounting for the session's budget. Every byte handed to the socket
   // (plaintext, media and control) has a position in one ordered stream; the
