@@ -56,10 +56,10 @@ bool EngineConnection::adopt(net::Connection& connection, LoopContext& context,
 EngineConnection::EngineConnection(net::Connection& connection, LoopContext& context,
                                    SessionEnvironment& env)
     : connection_(&connection),
+      heldMedia_(HoldList::forThisThread()),
       context_(context),
       env_(env),
-      stalledSinceMs_(base::monotonicMs()),
-      heldMedia_(HoldList::forThisThread()) {}
+      stalledSinceMs_(base::monotonicMs()) {}
 
 void EngineConnection::onData(std::span<const uint8_t> bytes) {
   if (!tls_) {
@@ -137,6 +137,33 @@ void EngineConnection::flushMedia() {
   if (heldMedia_.empty()) return;
   send(heldMedia_.view(), heldMedia_.bytes());
   heldMedia_.clear();
+}
+
+// A batch flush writes to a thousand sockets in a row, and every connection's
+// fields and socket are cold by then (the kernel's work for the previous
+// writes evicted them). Loading them a write or two ahead overlaps those
+// misses with the previous write's time in the kernel. The socket's lines are
+// the first ones of the net::Connection object: its own fields, then the
+// libuv stream fields a write reads.
+void EngineConnection::prefetchForFlush() const {
+  const auto* self = reinterpret_cast<const char*>(this);
+  __builtin_prefetch(self);
+  __builtin_prefetch(self + 64);
+}
+
+void EngineConnection::prefetchSocket() const {
+  if (connection_ == nullptr) return;
+  constexpr size_t kSocketLines = 6;
+  const auto* socket = reinterpret_cast<const char*>(connection_);
+  for (size_t line = 0; line < kSocketLines; ++line) __builtin_prefetch(socket + 64 * line);
+}
+
+void EngineConnection::flushBatch(std::span<EngineConnection* const> batch) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (i + 2 < batch.size() && batch[i + 2] != nullptr) batch[i + 2]->prefetchForFlush();
+    if (i + 1 < batch.size() && batch[i + 1] != nullptr) batch[i + 1]->prefetchSocket();
+    if (batch[i] != nullptr) batch[i]->flushFromBatch();
+  }
 }
 
 uint64_t EngineConnection::queuedBytes() const {
