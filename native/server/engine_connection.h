@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <span>
 
 #include "net/connection.h"
+#include "server/held_media.h"
 #include "server/loop_context.h"
 #include "server/session.h"
 #include "tls/tls_filter.h"
@@ -28,11 +30,9 @@ class EngineConnection : private SessionTransport {
   // Housekeeping (loop thread): the session's deadlines (Session::checkDeadlines),
   // the authorization deadline and the flush deadline.
   void checkTimers(uint64_t nowMs);
-  // The loop's write batching: write the media held since scheduleFlush.
-  void flushFromBatch() {
-    flushScheduled_ = false;
-    flushMedia();
-  }
+  // The loop's write batching: write the media held since scheduleFlush, for
+  // each connection of `batch` in order (null entries are skipped).
+  static void flushBatch(std::span<EngineConnection* const> batch);
 
  private:
   EngineConnection(net::Connection& connection, LoopContext& context, SessionEnvironment& env);
@@ -53,14 +53,38 @@ class EngineConnection : private SessionTransport {
   void closeAfterFlush(const base::Error& reason) override;
   LoopServices& loopServices() override { return context_; }
 
+  void flushFromBatch() {
+    flushScheduled_ = false;
+    flushMedia();
+  }
+  void prefetchForFlush() const;
+  void prefetchSocket() const;
+
   void onClose(const base::Error& reason);
   void onData(std::span<const uint8_t> bytes);
-  // Writes to the socket: through the TLS filter when there is one.
-  void send(std::span<const base::Bytes> buffers);
+  // Writes to the socket: through the TLS filter when there is one. `total`
+  // is the sum of the buffers' sizes.
+  void send(std::span<const base::Bytes> buffers, uint64_t total);
   void sendCiphertext();
 
   net::Connection* connection_;  // null after onClose
+  // What a media write and a batch flush touch, side by side: at 1000 players
+  // each distinct cache line here is a miss per player per message or flush.
+  //
+  // Media held for one gathered write: runs in the loop's HoldList, so a
+  // message held by every player of the loop is referenced once, not once
+  // per player (held_media.h).
+  HeldMedia heldMedia_;
+  uint64_t sentBytes_ = 0;  // see controlRanges_
+  // RTMPS only.
+  std::unique_ptr<tls::TlsFilter> tls_;
+  // False when the socket's queue is known to be empty: it was empty after
+  // our last write or reported drained since (writes only add to it, and
+  // only through send/sendCiphertext). queuedBytes() then skips the socket.
+  bool socketBacklog_ = false;
+  bool flushScheduled_ = false;  // registered with the loop's write batching
   LoopContext& context_;
+
   SessionEnvironment& env_;
   std::unique_ptr<Session> session_;
   // writeStalledMs: what the socket had taken at the last look, and since
@@ -70,27 +94,20 @@ class EngineConnection : private SessionTransport {
   // closeAfterFlush: close once the socket drained, or at this deadline.
   std::unique_ptr<base::Error> pendingClose_;
   uint64_t closeDeadlineMs_ = 0;
-  // Media held for one gathered write. The vector keeps its capacity, so the
-  // steady state allocates nothing per message.
-  std::vector<base::Bytes> heldMedia_;
-  uint64_t heldBytes_ = 0;
-  bool flushScheduled_ = false;  // registered with the loop's write batching
   // Output accounting for the session's budget. Every byte handed to the socket
-  // (plaintext, media and control) has a position in one ordered stream; the
-  // socket takes them in order, so the first sentBytes_ - queued ones are
-  // gone. controlRanges_ are the positions of the control writes, adjacent ones
-  // merged (a ping flood is one range), so the bytes of control not yet taken
-  // are known exactly whatever media lies between them.
+  // (plaintext, media and control) has a position in one ordered stream
+  // (sentBytes_ so far); the socket takes them in order, so the first
+  // sentBytes_ - queued ones are gone. controlRanges_ are the positions of
+  // the control writes, adjacent ones merged (a ping flood is one range), so
+  // the bytes of control not yet taken are known exactly whatever media lies
+  // between them.
   struct ByteRange {
     uint64_t begin = 0;
     uint64_t end = 0;
   };
-  uint64_t sentBytes_ = 0;
   mutable std::deque<ByteRange> controlRanges_;
   mutable uint64_t controlRangeBytes_ = 0;  // sum of the ranges' sizes
-  // RTMPS only.
-  std::unique_ptr<tls::TlsFilter> tls_;
-  std::vector<uint8_t> plaintext_;  // decrypted input, reused per read
+  std::vector<uint8_t> plaintext_;          // RTMPS: decrypted input, reused per read
 };
 
 }  // namespace rtmp::server

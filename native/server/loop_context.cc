@@ -53,9 +53,7 @@ void LoopContext::flushHeldMedia() {
   // Swap first: a flush may make a connection hold media again (it then
   // registers for the next round, not this one).
   flushing_.swap(toFlush_);
-  for (EngineConnection* c : flushing_) {
-    if (c != nullptr) c->flushFromBatch();
-  }
+  EngineConnection::flushBatch(flushing_);
   flushing_.clear();
 }
 

@@ -143,12 +143,22 @@ void PlayerTap::send(const SharedMedia& m, bool fresh) {
   // was: the next message on csid must restart with its own type-0 header.
   lastSentSeq_[csid] = clamped ? 0 : m.seq;
   policy_.handedOver(size, m.timestamp(), m.kind() != MediaKind::kData);
-  if (options_.bytesOut != nullptr) {
-    options_.bytesOut->store(options_.bytesOut->load(std::memory_order_relaxed) + size,
-                             std::memory_order_relaxed);
-  }
   stats_.bytesOut += size;
   ++stats_.sentMessages;
+  unpublishedBytes_ += size;
+  if (++unpublishedMessages_ >= kBytesOutEveryMessages ||
+      unpublishedBytes_ >= kBytesOutEveryBytes) {
+    publishBytesOut();
+  }
+}
+
+void PlayerTap::publishBytesOut() {
+  if (options_.bytesOut != nullptr && unpublishedBytes_ != 0) {
+    options_.bytesOut->store(options_.bytesOut->load(std::memory_order_relaxed) + unpublishedBytes_,
+                             std::memory_order_relaxed);
+  }
+  unpublishedBytes_ = 0;
+  unpublishedMessages_ = 0;
 }
 
 void PlayerTap::onPublisherGone() {

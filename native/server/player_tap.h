@@ -59,11 +59,18 @@ struct PlayerOptions {
   std::string streamPath;  // "app/name" for status descriptions
   // The session's bytes-out counter: the tap adds the media bytes it writes.
   // Written only on the tap's loop (a relaxed load + store, no RMW); null = none.
+  // Added every kBytesOutEveryMessages messages or kBytesOutEveryBytes bytes
+  // (the counter lives with the session, a cold cache line per player per
+  // message at 1000 players), and in full when the tap is detached, before
+  // the session reports its totals.
   std::atomic<uint64_t>* bytesOut = nullptr;
 };
 
 class PlayerTap : public StreamTap {
  public:
+  static constexpr uint32_t kBytesOutEveryMessages = 16;
+  static constexpr uint64_t kBytesOutEveryBytes = 64u << 10;
+
   PlayerTap(PlayerHost& host, MediaSink& sink, PlayerOptions options)
       : host_(host),
         sink_(sink),
@@ -74,7 +81,7 @@ class PlayerTap : public StreamTap {
   void onMedia(const SharedMediaRef& media) override;
   void onPublisherGone() override;
   void onPublisherBack() override;
-  void onDetached() override {}
+  void onDetached() override { publishBytesOut(); }
   bool rtmpPlayer() const override { return true; }
 
   // receiveAudio/receiveVideo (§7.2.2.2/3): stop or resume one kind of media.
@@ -94,6 +101,8 @@ class PlayerTap : public StreamTap {
   // message is older than the player's start and was moved to 0.
   uint32_t playerTimestamp(uint32_t streamTimestamp, bool* clamped = nullptr) const;
   bool shouldDrop(const SharedMedia& media);
+  // Adds the bytes written since the last call to options_.bytesOut.
+  void publishBytesOut();
   // receiveAudio/receiveVideo/pause filters.
   bool wanted(const SharedMedia& media);
 
@@ -113,6 +122,9 @@ class PlayerTap : public StreamTap {
   bool wantVideo_ = true;
   bool paused_ = false;
   bool awaitKeyframe_ = false;  // after unpause / receiveVideo(true)
+  // Written and not yet added to options_.bytesOut.
+  uint64_t unpublishedBytes_ = 0;
+  uint32_t unpublishedMessages_ = 0;
 };
 
 }  // namespace rtmp::server

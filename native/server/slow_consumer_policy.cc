@@ -8,20 +8,30 @@ using media::MediaKind;
 
 void SlowConsumerPolicy::forgetConsumed(uint64_t pending) {
   const uint64_t consumed = handedOff_ - std::min(pending, handedOff_);
-  while (head_ < marks_.size() && marks_[head_].endOffset <= consumed) ++head_;
+  if (consumed < frontEnd_) return;  // not even the front is consumed (or no marks)
+  if (consumed < handedOff_) {
+    while (head_ < marks_.size() && marks_[head_].endOffset <= consumed) ++head_;
+  } else {
+    head_ = marks_.size();  // everything consumed: no need to look
+  }
   if (head_ == marks_.size()) {
     marks_.clear();
     head_ = 0;
-  } else if (head_ >= 64 && head_ * 2 >= marks_.size()) {
+    frontEnd_ = kNoFront;
+    return;
+  }
+  if (head_ >= 64 && head_ * 2 >= marks_.size()) {
     // Reclaim the consumed front once it is most of the vector: amortized O(1).
     marks_.erase(marks_.begin(), marks_.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
   }
+  frontEnd_ = marks_[head_].endOffset;
+  frontTimestamp_ = marks_[head_].timestamp;
 }
 
 uint32_t SlowConsumerPolicy::queuedMs() const {
-  if (head_ >= marks_.size()) return 0;
-  const auto span = static_cast<int32_t>(marks_.back().timestamp - marks_[head_].timestamp);
+  if (frontEnd_ == kNoFront) return 0;
+  const auto span = static_cast<int32_t>(backTimestamp_ - frontTimestamp_);
   return span > 0 ? static_cast<uint32_t>(span) : 0;
 }
 
@@ -66,7 +76,13 @@ bool SlowConsumerPolicy::admit(MediaKind kind, bool keyframe, uint64_t pending) 
 
 void SlowConsumerPolicy::handedOver(uint64_t bytes, uint32_t timestamp, bool timed) {
   handedOff_ += bytes;
-  if (timed) marks_.push_back({handedOff_, timestamp});
+  if (!timed) return;
+  marks_.push_back({handedOff_, timestamp});
+  backTimestamp_ = timestamp;
+  if (frontEnd_ == kNoFront) {
+    frontEnd_ = handedOff_;
+    frontTimestamp_ = timestamp;
+  }
 }
 
 }  // namespace rtmp::server

@@ -76,6 +76,13 @@ class SlowConsumerPolicy {
   // vector keeps its capacity, so the steady state allocates nothing.
   std::vector<Mark> marks_;
   size_t head_ = 0;
+  // Copies of the front mark and of the newest timestamp, so that admit()
+  // reads the marks only when something was consumed past the front: at 1000
+  // consumers the marks are a cold cache line per consumer per message.
+  static constexpr uint64_t kNoFront = UINT64_MAX;
+  uint64_t frontEnd_ = kNoFront;  // marks_[head_].endOffset; kNoFront when empty
+  uint32_t frontTimestamp_ = 0;
+  uint32_t backTimestamp_ = 0;
 };
 
 }  // namespace rtmp::server

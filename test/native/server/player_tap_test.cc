@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "fake_loop.h"
 #include "flv_samples.h"
 #include "protocol/chunk_reader.h"
@@ -110,6 +112,26 @@ TEST_F(PlayerTapTest, StatsCountMessagesAndBytes) {
   EXPECT_EQ(tap.stats().droppedVideo, 0u);
   EXPECT_EQ(tap.stats().droppedAudio, 0u);
   EXPECT_TRUE(tap.started());
+}
+
+TEST_F(PlayerTapTest, TheSessionCounterLagsByABoundedAmountAndIsExactAtDetach) {
+  std::atomic<uint64_t> sessionBytesOut{7};  // the session's own replies so far
+  PlayerOptions options;
+  options.bytesOut = &sessionBytesOut;
+  publishWithHeaders();
+  PlayerTap& tap = attach(options);
+  for (uint32_t i = 1; i <= 40; ++i) {
+    video(40 * i, i % 10 == 1 ? avcKeyframe(static_cast<uint8_t>(i))
+                              : avcInterframe(static_cast<uint8_t>(i)));
+    const uint64_t added = sessionBytesOut.load() - 7;
+    EXPECT_LE(added, tap.stats().bytesOut);
+    // At most kBytesOutEveryMessages - 1 messages (each under 100 bytes here) behind.
+    EXPECT_GE(added + 100 * (PlayerTap::kBytesOutEveryMessages - 1), tap.stats().bytesOut);
+  }
+  EXPECT_GT(sessionBytesOut.load(), 7u) << "published on the way, not only at the end";
+  EXPECT_TRUE(stream_.detach(loop_.fanouts(), tap_.get()));
+  tap_.reset();
+  EXPECT_EQ(sessionBytesOut.load(), 7u + host_.output.size());
 }
 
 TEST_F(PlayerTapTest, JoinFlushesTheFirstGopAtOnceButNotEachLaterMessage) {

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <deque>
+#include <random>
+#include <utility>
+
 namespace rtmp::server {
 namespace {
 
@@ -105,6 +110,100 @@ TEST_F(SlowConsumerPolicyTest, ConsumedMarksAreForgottenAcrossALongRun) {
   EXPECT_TRUE(offer(MediaKind::kVideo, 500'000u * 40));
   EXPECT_EQ(policy_.queuedMessages(), 3u);
   EXPECT_EQ(policy_.queuedMs(), 80u);
+}
+
+// The rules of the header, written the plain way (every mark in a deque, the
+// backlog recomputed on each question): the policy keeps copies of the front
+// and back marks so that it rarely reads its queue, and must decide exactly
+// as this does for any consumer.
+class ReferencePolicy {
+ public:
+  explicit ReferencePolicy(SlowConsumerLimits limits) : limits_(limits) {}
+  bool admit(MediaKind kind, bool keyframe, uint64_t pending) {
+    const uint64_t consumed = handed_ - std::min(pending, handed_);
+    while (!marks_.empty() && marks_.front().first <= consumed) marks_.pop_front();
+    const uint32_t ms = queuedMs();
+    const bool overBytes = pending > limits_.maxQueueBytes;
+    if (kind == MediaKind::kAudio) {
+      if (overBytes) ++dropped;
+      return !overBytes;
+    }
+    if (dropping) {
+      if (keyframe && ms <= limits_.maxQueueMs / 2 && pending <= limits_.maxQueueBytes / 2) {
+        dropping = false;
+        return true;
+      }
+      ++dropped;
+      return false;
+    }
+    if (overBytes || ms > limits_.maxQueueMs) {
+      dropping = true;
+      ++dropped;
+      return false;
+    }
+    return true;
+  }
+  void handedOver(uint64_t bytes, uint32_t ts, bool timed) {
+    handed_ += bytes;
+    if (timed) marks_.emplace_back(handed_, ts);
+  }
+  uint32_t queuedMs() const {
+    if (marks_.empty()) return 0;
+    const auto span = static_cast<int32_t>(marks_.back().second - marks_.front().second);
+    return span > 0 ? static_cast<uint32_t>(span) : 0;
+  }
+  size_t queuedMessages() const { return marks_.size(); }
+  bool dropping = false;
+  uint64_t dropped = 0;
+
+ private:
+  SlowConsumerLimits limits_;
+  uint64_t handed_ = 0;
+  std::deque<std::pair<uint64_t, uint32_t>> marks_;
+};
+
+TEST(SlowConsumerPolicyModelTest, DecidesAsThePlainRulesForRandomConsumers) {
+  std::mt19937 random(9);
+  uint64_t drops = 0;
+  uint64_t sent = 0;
+  for (int consumer = 0; consumer < 200; ++consumer) {
+    SlowConsumerPolicy policy({1'000, 20'000});
+    ReferencePolicy reference({1'000, 20'000});
+    uint64_t handed = 0;
+    uint64_t consumed = 0;
+    uint32_t ts = 0;
+    // Each consumer reads at its own pace: from stalled to keeping up.
+    const uint32_t readChance = random() % 101;
+    for (int i = 0; i < 2'000; ++i) {
+      const uint32_t pick = random() % 10;
+      const MediaKind kind = pick < 6   ? MediaKind::kVideo
+                             : pick < 9 ? MediaKind::kAudio
+                                        : MediaKind::kData;
+      const bool keyframe = kind == MediaKind::kVideo && random() % 30 == 0;
+      const uint64_t bytes = kind == MediaKind::kData ? 50 : 1 + random() % 800;
+      ts += random() % 30;
+      if (random() % 100 < readChance) consumed += random() % (handed - consumed + 1);
+      const uint64_t pending = handed - consumed;
+      bool admitted = true;
+      if (kind != MediaKind::kData) {
+        admitted = policy.admit(kind, keyframe, pending);
+        ASSERT_EQ(admitted, reference.admit(kind, keyframe, pending))
+            << "consumer " << consumer << " message " << i;
+        ASSERT_EQ(policy.queuedMs(), reference.queuedMs()) << "consumer " << consumer;
+        ASSERT_EQ(policy.queuedMessages(), reference.queuedMessages());
+      }
+      if (!admitted) continue;
+      ++sent;
+      handed += bytes;
+      policy.handedOver(bytes, ts, kind != MediaKind::kData);
+      reference.handedOver(bytes, ts, kind != MediaKind::kData);
+    }
+    EXPECT_EQ(policy.drops().video + policy.drops().audio, reference.dropped);
+    drops += reference.dropped;
+  }
+  // The mix reaches both answers often: the comparison means something.
+  EXPECT_GT(drops, 10'000u);
+  EXPECT_GT(sent, 100'000u);
 }
 
 }  // namespace
