@@ -1,5 +1,7 @@
 #include "decode/decoder_pool.h"
 
+#include "decode/ffmpeg_log.h"
+
 namespace rtmp::decode {
 
 void PoolCore::schedule(std::shared_ptr<StreamDecoder> stream) {
