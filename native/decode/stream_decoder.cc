@@ -159,6 +159,7 @@ void StreamDecoder::handle(Item& item) {
       break;
     case Step::kBack:
       drainAll();
+      if (!decodedAny_) break;  // the first publish is not a discontinuity
       for (Group& g : groups_) {
         for (auto& s : g.subscriptions) s->markDiscontinuity();
       }
@@ -288,6 +289,7 @@ void StreamDecoder::takeFrames(Track& track) {
   if (!track.decoder) return;
   while (const AVFrame* frame = track.decoder->receive()) {
     deliver(track.kind, *frame);
+    decodedAny_ = true;
     // Counted once delivered, so a reader of the stats finds the frame queued.
     std::lock_guard<std::mutex> lock(mutex_);
     if (track.kind == FrameKind::kVideo) {

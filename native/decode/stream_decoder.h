@@ -159,7 +159,8 @@ class StreamDecoder : public std::enable_shared_from_this<StreamDecoder> {
   bool haveTimestamp_ = false;
   uint32_t lastRawDts_ = 0;
   int64_t lastDts_ = 0;
-  bool done_ = false;  // closeNow ran
+  bool decodedAny_ = false;  // a frame came out since the stream decoder was made
+  bool done_ = false;        // closeNow ran
 };
 
 }  // namespace rtmp::decode
