@@ -8,8 +8,9 @@
 // - Scale keeping aspect: only a width → height = width × src aspect, rounded
 //   to an even number (what `ffmpeg -vf scale=W:-2` gives); only a height →
 //   the same the other way; both → exactly that size; none → source size.
-// - swscale flags: SWS_BILINEAR, without SWS_ACCURATE_RND (measured about 7×
-//   slower for yuv420p→rgba at 1080p; docs/PERF.md). Changeable per converter.
+// - swscale flags: SWS_BILINEAR, without SWS_ACCURATE_RND (measured 4.3×
+//   the CPU for yuv420p→rgba at 1080p: 2.99 against 0.69 ms; docs/PERF.md).
+//   Changeable per converter.
 // - Plane rows are padded to a multiple of kStrideAlign bytes and every plane
 //   starts at such an offset, so swscale's SIMD paths apply when the buffer
 //   itself is aligned.
