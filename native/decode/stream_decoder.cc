@@ -55,6 +55,7 @@ void StreamDecoder::enqueue(Item&& item) {
 
 bool StreamDecoder::push(media::MediaPacketPtr packet) {
   if (!packet) return false;
+  if (packet->kind == media::MediaKind::kData) return true;  // metadata: nothing to decode
   std::lock_guard<std::mutex> lock(mutex_);
   if (closed_) return false;
   const size_t bytes = packet->payload.size();
@@ -84,7 +85,8 @@ bool StreamDecoder::push(media::MediaPacketPtr packet) {
 }
 
 void StreamDecoder::pushSnapshot(media::MediaPacketPtr packet) {
-  if (packet) enqueue(Item{Step::kPacket, std::move(packet), nullptr, 0});
+  if (packet && packet->kind != media::MediaKind::kData)
+    enqueue(Item{Step::kPacket, std::move(packet), nullptr, 0});
 }
 
 void StreamDecoder::publisherGone() {

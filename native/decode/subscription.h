@@ -36,7 +36,9 @@ struct SubscriptionOptions {
 // kInvalidArgument with a readable message for options no decoder can serve.
 base::Status validate(const SubscriptionOptions& options);
 
-// Told by the decoder thread; must not block (post a wake-up and return).
+// Told by the decoder thread; must not block (post a wake-up and return) and
+// must not call back into the subscription's owner (unsubscribe would wait
+// for this very call to end).
 class FrameSink {
  public:
   virtual ~FrameSink() = default;
