@@ -41,6 +41,7 @@ void StreamDecoder::enqueueLocked(Item&& item) {
     ++counters_.packetsIn;
   }
   queue_.push_back(std::move(item));
+  ++counters_.stepsQueued;
   if (!scheduled_) {
     scheduled_ = true;
     core_->schedule(shared_from_this());
@@ -110,6 +111,7 @@ void StreamDecoder::close() {
   if (closed_) return;
   closed_ = true;
   // Pending work is dropped; the close step frees the decoders on a worker.
+  counters_.stepsRun += queue_.size();
   queue_.clear();
   queuedPackets_ = 0;
   queuedBytes_ = 0;
@@ -141,8 +143,10 @@ void StreamDecoder::runBatch() {
     }
   }
   for (Item& item : batch) handle(item);
+  const size_t ran = batch.size();
   batch.clear();  // packets released before the next turn
   std::lock_guard<std::mutex> lock(mutex_);
+  counters_.stepsRun += ran;
   if (!queue_.empty()) {
     core_->schedule(shared_from_this());  // behind the other ready streams
   } else {

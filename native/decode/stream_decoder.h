@@ -58,6 +58,10 @@ struct StreamDecoderStats {
   uint32_t height = 0;
   size_t queuedPackets = 0;
   size_t subscriptions = 0;
+  // Every step (packet, control) queued and run so far: equal when idle.
+  uint64_t stepsQueued = 0;
+  uint64_t stepsRun = 0;
+  bool idle() const { return stepsRun == stepsQueued; }
 };
 
 class StreamDecoder : public std::enable_shared_from_this<StreamDecoder> {
