@@ -167,6 +167,42 @@ TEST_F(DecodeFfmpegTest, S16AudioIsIdenticalToFfmpegs) {
   EXPECT_EQ(hex(digest, 16), expected);
 }
 
+TEST_F(DecodeFfmpegTest, PlanarF32ResampledTo48kHasOnePlanePerChannel) {
+  DecoderPool pool(poolOf(1));
+  auto stream = pool.createStream("live/test");
+  SubscriptionOptions o = keepEverything();
+  o.video = false;
+  o.audioOutput = AudioOutput{SampleFormat::kF32Planar, 48000, 2};
+  auto sub = std::make_shared<Subscription>(1, o, std::make_shared<HeapAllocator>(), nullptr);
+  stream->addSubscription(sub);
+  uint64_t audioPackets = 0;
+  for (const auto& p : packets_) {
+    if (p->kind == media::MediaKind::kAudio && p->isMedia && !p->sequenceHeader) ++audioPackets;
+    ASSERT_TRUE(stream->push(p));
+  }
+  stream->publisherGone();
+  ASSERT_TRUE(waitUntil([&] {
+    const auto s = stream->stats();
+    return s.idle() && s.audioFrames == audioPackets;
+  }));
+  uint64_t samples = 0;
+  for (const DeliveredFrame& d : sub->take()) {
+    const Frame& f = *d.frame;
+    ASSERT_EQ(f.sampleFormat, SampleFormat::kF32Planar);
+    ASSERT_EQ(f.sampleRate, 48000u);
+    ASSERT_EQ(f.channels, 2u);
+    ASSERT_EQ(f.planeCount, 2u);
+    ASSERT_EQ(f.planes[0].stride, f.samples * 4);
+    ASSERT_EQ(f.planes[1].stride, f.samples * 4);
+    ASSERT_GE(f.planes[1].offset, f.planes[0].offset + f.planes[0].stride);
+    samples += f.samples;
+  }
+  // The 44.1 kHz samples at 48 kHz, less what the resampler still holds.
+  const uint64_t expected = audioPackets * 1024 * 48000 / 44100;
+  EXPECT_LE(samples, expected);
+  EXPECT_GE(samples + 64, expected);
+}
+
 TEST_F(DecodeFfmpegTest, RgbaScaledTo640WideKeepsAspectAndMatchesFfmpegScale) {
   DecoderPool pool(poolOf(1));
   auto stream = pool.createStream("live/test");
