@@ -11,10 +11,13 @@
         "native",
         "<!(node -p \"require('node-addon-api').include_dir\")"
       ],
+      # FFmpeg for native/decode/ (decoder pool), linked dynamically.
+      "libraries": ["<!@(pkg-config --libs libavcodec libavutil libswscale libswresample)"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++1y", "-std=gnu++14"],
-      "cflags_cc": ["-std=c++20", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden"],
+      "cflags_cc": ["-std=c++20", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden",
+                    "<!@(pkg-config --cflags libavcodec libavutil libswscale libswresample)"],
       "conditions": [
         ["OS=='mac'", {
           "xcode_settings": {
