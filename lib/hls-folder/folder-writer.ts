@@ -27,7 +27,7 @@
 import type { HlsFeedItem, HlsTrackKind } from '../http/hls/feed';
 import { renderMasterPlaylist } from '../http/hls/master-playlist';
 import { hlsNames } from '../http/hls/names';
-import type { HlsStore, HlsTimers } from '../http/hls/store';
+import { type HlsStore, type HlsTimers, unrefTimers } from '../http/hls/store';
 import type { HlsSegmentInfo, HlsStreamView } from '../http/hls/view';
 import { type FolderIo, nodeFolderIo } from './folder-io';
 import { streamDirectory } from './folder-paths';
@@ -62,17 +62,6 @@ interface Tracked {
 
 const kMiB = 1024 * 1024;
 
-const defaultTimers: HlsTimers = {
-  setTimeout(fn, ms) {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout(handle) {
-    clearTimeout(handle as ReturnType<typeof setTimeout>);
-  },
-};
-
 export class HlsFolderWriter {
   private readonly active = new Map<string, Tracked>();
   /** Ended streams whose folder may still delete files (live) or finish writing. */
@@ -94,7 +83,7 @@ export class HlsFolderWriter {
     private readonly store: Pick<HlsStore, 'get'>,
     private readonly options: HlsFolderOptions,
   ) {
-    this.timers = options.timers ?? defaultTimers;
+    this.timers = options.timers ?? unrefTimers;
     this.io = options.io ?? nodeFolderIo;
     this.now = options.now ?? Date.now;
   }

@@ -95,7 +95,8 @@ function nextEpoch(now: number): string {
   return lastEpochMs.toString(36);
 }
 
-const defaultTimers: HlsTimers = {
+/** Node's timers, unref'd so a window or end timer never keeps the process alive. */
+export const unrefTimers: HlsTimers = {
   setTimeout(fn, ms) {
     const t = setTimeout(fn, ms);
     t.unref?.();
@@ -128,7 +129,7 @@ export class HlsStore {
     this.segmentDuration = options.segmentDuration ?? 2;
     this.partDuration = options.partDuration ?? 0.2;
     this.now = options.now ?? Date.now;
-    this.timers = options.timers ?? defaultTimers;
+    this.timers = options.timers ?? unrefTimers;
   }
 
   ingest(item: HlsFeedItem): void {
