@@ -13,7 +13,10 @@
       ],
       # FFmpeg for native/decode/ (decoder pool), linked dynamically.
       "libraries": ["<!@(pkg-config --libs libavcodec libavutil libswscale libswresample)"],
-      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      # SWALLOW_UNTHROWABLE: an N-API call refused because the environment is
+      # stopping (worker terminate/exit) becomes a C++ exception the callback
+      # drops (binding/callback_guard.h) instead of a process abort.
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++1y", "-std=gnu++14"],
       "cflags_cc": ["-std=c++20", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden",

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 
 import { describeWithAddon } from './helpers/addon';
+import { collect, spawnTs } from './helpers/child';
 import { RtmpTestClient } from './helpers/rtmp-test-client';
 import { connectionRefused } from './helpers/servers';
 import { withTimeout } from './helpers/wait';
@@ -75,4 +76,13 @@ describeWithAddon('worker_threads', () => {
     await withTimeout('the peer to be closed', client.closed, 10_000);
     expect(await connectionRefused(port)).toBe(true);
   });
+
+  // Runs in a child so an abort is a clear failure here, not a lost Jest worker.
+  it('survives workers terminated while events and packets are being delivered', async () => {
+    const rounds = 16;
+    const result = await collect(spawnTs([path.join(__dirname, 'helpers', 'terminate-stress.ts'), String(rounds)]), 120_000);
+    expect(result.stderr).not.toContain('FATAL ERROR');
+    expect({ code: result.code, signal: result.signal }).toEqual({ code: 0, signal: null });
+    expect(result.stdout).toContain(`ok ${rounds}`);
+  }, 150_000);
 });

@@ -24,6 +24,7 @@
 
 #include "base/bounded_queue.h"
 #include "base/bytes.h"
+#include "binding/callback_guard.h"
 
 namespace rtmp::binding {
 
@@ -101,6 +102,7 @@ class BoundedChannel {
 
   static void callJs(napi_env rawEnv, napi_value onItems, void* context, void* /*data*/) {
     if (rawEnv == nullptr || onItems == nullptr) return;  // TSFN torn down
+    if (environmentStopping(rawEnv)) return;
     auto& channel = *static_cast<std::shared_ptr<BoundedChannel>*>(context);
     {
       std::lock_guard<std::mutex> lock(channel->mutex_);
@@ -119,7 +121,7 @@ class BoundedChannel {
       Napi::Value items = channel->toJs_(env, std::move(batch));
       Napi::Function(env, onItems).Call({items, counters});
     } catch (const Napi::Error& error) {
-      napi_fatal_exception(rawEnv, error.Value());
+      reportCallbackError(rawEnv, error);
     }
   }
 

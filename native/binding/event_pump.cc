@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "binding/callback_guard.h"
 #include "binding/js_convert.h"
 
 namespace rtmp::binding {
@@ -92,6 +93,7 @@ void EventPump::discard() {
 void EventPump::callJs(napi_env rawEnv, napi_value onEvents, void* context, void* /*data*/) {
   // Null env/function: the TSFN is being torn down with calls still queued.
   if (rawEnv == nullptr || onEvents == nullptr) return;
+  if (environmentStopping(rawEnv)) return;
   auto& pump = *static_cast<std::shared_ptr<EventPump>*>(context);
   std::vector<server::EngineEvent> batch = pump->takeAll();
   if (batch.empty()) return;
@@ -104,7 +106,7 @@ void EventPump::callJs(napi_env rawEnv, napi_value onEvents, void* context, void
     // The SDK's handler catches listener errors itself; reaching here means a
     // bug in it. Report it as an uncaught exception rather than letting Node
     // swallow it with a warning (DEP0168 behaviour for TSFN callbacks).
-    napi_fatal_exception(rawEnv, error.Value());
+    reportCallbackError(rawEnv, error);
   }
 }
 
