@@ -246,9 +246,13 @@ void Segmenter::finalizeLast(std::optional<uint64_t> nextDts) {
     last.duration =
         track.audio ? track.audio->frameSamples() : static_cast<uint32_t>(kVideoTimescale / fps);
   }
-  lastDuration_ = last.duration;
   lastOpen_ = false;
-  const double ms = 1000.0 * last.duration / tracks_[primary_]->setup.config.timescale;
+  learnDuration(last.duration);
+}
+
+void Segmenter::learnDuration(uint32_t duration) {
+  lastDuration_ = duration;
+  const double ms = 1000.0 * duration / tracks_[primary_]->setup.config.timescale;
   frameMs_ = frameMs_ == 0 ? ms : frameMs_ * 0.875 + ms * 0.125;
 }
 
@@ -267,7 +271,13 @@ void Segmenter::placePrimary(Timed sample, uint64_t wallMs, std::vector<Segmente
     }
     openSegment(ms, wallMs, true);
   } else {
-    finalizeLast(sample.sample.dts);
+    if (early_) {
+      // The previous part was closed on this track's last sample: now its
+      // real duration is known (only to learn from; its bytes are gone).
+      learnDuration(clampDuration(sample.sample.dts - early_->lastDts));
+    } else {
+      finalizeLast(sample.sample.dts);
+    }
     const uint32_t partTarget = config_.partDurationMs;
     // Exact check of the previous decision: the last sample fits only if this
     // one starts within the part target.
@@ -288,19 +298,46 @@ void Segmenter::placePrimary(Timed sample, uint64_t wallMs, std::vector<Segmente
         segmentSamples_ + pending_.size() + 1 > kMaxSegmentSamples;
     if (due || capped) {
       if (!due) ++counters_.forcedCuts;
+      // After a part closed early, the next segment starts where it was said
+      // to end, so the playlist's timeline stays contiguous.
+      const int64_t startMs = early_ ? early_->endMs : ms;
       closeSegment(ms, !due, out);
-      openSegment(ms, wallMs, sync);
+      openSegment(startMs, wallMs, sync);
+    } else if (early_) {
+      openPart(early_->endMs, sync);  // contiguous with the part closed early
     } else if (parts() && !unit.empty() &&
                static_cast<double>(ms - partStartMs_) + frameMs_ > partTarget + kPartSlackMs) {
       closePart(ms, out);
       openPart(ms, sync);
     }
+    early_.reset();
   }
   segmentBytes_ += size;
   ++segmentSamples_;
   lastPrimaryMs_ = ms;
   unit.push_back(std::move(sample));
   lastOpen_ = true;
+  if (parts()) closeFilledPart(out);
+}
+
+void Segmenter::closeFilledPart(std::vector<SegmenterRecord>& out) {
+  if (frameMs_ == 0) return;  // no interval known yet: decided at the next sample
+  const double target = config_.partDurationMs + kPartSlackMs;
+  const double end = static_cast<double>(lastPrimaryMs_ - partStartMs_) + frameMs_;
+  // The frame itself may not fit (the exact check at the next sample moves
+  // it), or one more still does: the part stays open.
+  if (end > target || end + frameMs_ <= target) return;
+  const int64_t limitMs = partStartMs_ + config_.partDurationMs;
+  const int64_t endMs = std::min<int64_t>(lastPrimaryMs_ + std::llround(frameMs_), limitMs);
+  if (endMs <= lastPrimaryMs_ || endMs <= partStartMs_) return;
+  const uint32_t timescale = tracks_[primary_]->setup.config.timescale;
+  const auto estimate = static_cast<uint64_t>(std::llround(frameMs_ * timescale / 1000.0));
+  const auto room = static_cast<uint64_t>(limitMs - lastPrimaryMs_) * timescale / 1000;
+  Sample& last = tracks_[primary_]->unit.back().sample;
+  last.duration = clampDuration(std::max<uint64_t>(1, std::min(estimate, room)));
+  lastOpen_ = false;
+  early_ = EarlyClose{endMs, last.dts};
+  closePart(endMs, out);
 }
 
 void Segmenter::placeSecondary(Timed sample) {
@@ -334,6 +371,7 @@ void Segmenter::openSegment(int64_t ms, uint64_t wallMs, bool independent) {
 }
 
 void Segmenter::openPart(int64_t ms, bool independent) {
+  partOpen_ = true;
   partStartMs_ = ms;
   partIndependent_ = primary_ == kAudio || independent;
 }
@@ -385,6 +423,7 @@ void Segmenter::closePart(int64_t endMs, std::vector<SegmenterRecord>& out) {
   part.independent = partIndependent_;
   part.programDateTime = pdt(partStartMs_);
   fragments(part.video, part.audio);
+  partOpen_ = false;
   ++counters_.parts;
   out.emplace_back(std::move(part));
 }
@@ -392,7 +431,11 @@ void Segmenter::closePart(int64_t endMs, std::vector<SegmenterRecord>& out) {
 void Segmenter::closeSegment(int64_t endMs, bool forced, std::vector<SegmenterRecord>& out) {
   SegmentRecord segment;
   if (parts()) {
-    closePart(endMs, out);
+    if (partOpen_) {
+      closePart(endMs, out);
+    } else if (early_) {
+      endMs = early_->endMs;  // its last part was closed early and ended there
+    }
   } else {
     takeSecondary(endMs);
     if (config_.format == SegmentFormat::kTs) {
@@ -417,6 +460,8 @@ void Segmenter::closeSegment(int64_t endMs, bool forced, std::vector<SegmenterRe
   segment.forced = forced;
   segment.programDateTime = pdt(segmentStartMs_);
   segmentOpen_ = false;
+  partOpen_ = false;
+  early_.reset();
   ++counters_.segments;
   out.emplace_back(std::move(segment));
 }
@@ -424,6 +469,28 @@ void Segmenter::closeSegment(int64_t endMs, bool forced, std::vector<SegmenterRe
 void Segmenter::finish(std::vector<SegmenterRecord>& out) {
   if (!initDone_ && (next_[kVideo] || next_[kAudio])) startInit(out);
   if (!segmentOpen_) return;
+  if (early_) {
+    // The last part was closed on its last frame. What the other track still
+    // holds (audio after that frame) gets a last part of its own, so the
+    // stream's end is not lost.
+    const int64_t start = early_->endMs;
+    int64_t endMs = start;
+    if (!pending_.empty()) {
+      const Kind secondary = primary_ == kVideo ? kAudio : kVideo;
+      const auto& other = tracks_[secondary];
+      const int64_t frameMs =
+          other && other->audio
+              ? std::llround(1000.0 * other->audio->frameSamples() / other->setup.config.timescale)
+              : 1;
+      endMs = std::clamp<int64_t>(pending_.back().ms + frameMs, start + 1,
+                                  start + config_.partDurationMs);
+      early_.reset();
+      openPart(start, true);  // audio only: every sample is a sync sample
+      takeSecondary(std::nullopt);
+    }
+    closeSegment(endMs, false, out);
+    return;
+  }
   finalizeLast(std::nullopt);
   // The last sample lasts the average frame interval (ms timestamps round
   // single durations up or down), and the last part stays within its target.
