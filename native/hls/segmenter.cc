@@ -145,7 +145,7 @@ void Segmenter::route(const Held& held, std::vector<SegmenterRecord>& out) {
     ++counters_.droppedSamples;  // frames without a (carried) sequence header
     return;
   }
-  Timed sample = makeSample(*track, packet, held.ms);
+  Timed sample = makeSample(*track, packet, held.ms, held.wallMs);
   if (kind == primary_) {
     placePrimary(std::move(sample), held.wallMs, out);
   } else {
@@ -218,8 +218,9 @@ void Segmenter::startInit(std::vector<SegmenterRecord>& out) {
   for (const Held& h : replay) route(h, out);
 }
 
-Segmenter::Timed Segmenter::makeSample(Track& track, const media::MediaPacket& packet, int64_t ms) {
-  Timed t{Sample{0, 0, 0, true, packet.codecData()}, ms};
+Segmenter::Timed Segmenter::makeSample(Track& track, const media::MediaPacket& packet, int64_t ms,
+                                       uint64_t wallMs) {
+  Timed t{Sample{0, 0, 0, true, packet.codecData()}, ms, wallMs};
   if (track.video) {
     t.sample.dts = track.video->dts(ms);
     t.sample.cto = packet.cts * static_cast<int32_t>(kVideoTimescale / 1000);
@@ -408,6 +409,15 @@ void Segmenter::fragments(std::vector<base::Bytes>& video, std::vector<base::Byt
   }
 }
 
+uint64_t Segmenter::unitArrivedAt() const {
+  uint64_t at = 0;
+  for (const auto& track : tracks_) {
+    if (!track) continue;
+    for (const Timed& t : track->unit) at = std::max(at, t.wallMs);
+  }
+  return at;
+}
+
 uint64_t Segmenter::pdt(int64_t ms) const {
   return static_cast<uint64_t>(static_cast<int64_t>(anchor_->first) + (ms - anchor_->second));
 }
@@ -422,6 +432,8 @@ void Segmenter::closePart(int64_t endMs, std::vector<SegmenterRecord>& out) {
   part.durationMs = static_cast<uint32_t>(std::max<int64_t>(0, endMs - partStartMs_));
   part.independent = partIndependent_;
   part.programDateTime = pdt(partStartMs_);
+  part.arrivedAt = unitArrivedAt();
+  segmentArrivedAt_ = std::max(segmentArrivedAt_, part.arrivedAt);
   fragments(part.video, part.audio);
   partOpen_ = false;
   ++counters_.parts;
@@ -438,6 +450,7 @@ void Segmenter::closeSegment(int64_t endMs, bool forced, std::vector<SegmenterRe
     }
   } else {
     takeSecondary(endMs);
+    segmentArrivedAt_ = unitArrivedAt();
     if (config_.format == SegmentFormat::kTs) {
       std::vector<std::vector<Sample>> perTrack;
       for (size_t k : {kVideo, kAudio}) {
@@ -459,6 +472,8 @@ void Segmenter::closeSegment(int64_t endMs, bool forced, std::vector<SegmenterRe
   segment.independent = segmentIndependent_ || primary_ == kAudio;
   segment.forced = forced;
   segment.programDateTime = pdt(segmentStartMs_);
+  segment.arrivedAt = segmentArrivedAt_;
+  segmentArrivedAt_ = 0;
   segmentOpen_ = false;
   partOpen_ = false;
   early_.reset();

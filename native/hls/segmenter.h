@@ -41,6 +41,9 @@
 // - A sample's duration is the next sample's dts minus its own; the last
 //   sample of a part closed early, or of a stream, is estimated (the average
 //   frame interval; audio: the frame length).
+// - arrivedAt of a part or segment is the wall clock of the last packet in it
+//   (for a part closed early: of the frame that closed it), for latency
+//   measurements.
 // - A new sequence header with other bytes (or a track appearing) makes a new
 //   init (initId + 1) and a new segment at the new primary track's next
 //   keyframe; the changed track's packets wait for that cut.
@@ -106,6 +109,7 @@ struct PartRecord {
   uint32_t durationMs = 0;
   bool independent = false;  // starts with a keyframe (audio-only: always)
   uint64_t programDateTime = 0;
+  uint64_t arrivedAt = 0;  // Unix ms: the last packet in the part arrived
   // Per track: empty when the stream has no such track or it had no sample here.
   std::vector<base::Bytes> video;
   std::vector<base::Bytes> audio;
@@ -120,6 +124,7 @@ struct SegmentRecord {
   bool independent = false;
   bool forced = false;  // cut by a cap, not at a keyframe
   uint64_t programDateTime = 0;
+  uint64_t arrivedAt = 0;          // Unix ms: the last packet in the segment arrived
   std::vector<base::Bytes> video;  // fmp4 without parts: each track's fragment
   std::vector<base::Bytes> audio;
   base::Bytes ts;  // ts: the muxed segment
@@ -165,9 +170,10 @@ class Segmenter {
     int64_t ms;
     uint64_t wallMs;
   };
-  struct Timed {  // a sample with its stream-timeline ms
+  struct Timed {  // a sample with its stream-timeline ms and arrival (Unix ms)
     Sample sample;
     int64_t ms;
+    uint64_t wallMs;
   };
   struct EarlyClose {  // the last part closed on its last frame, before the next came
     int64_t endMs;     // where the part was said to end: the next part starts there
@@ -188,7 +194,7 @@ class Segmenter {
   void switchInit(int64_t ms, std::vector<SegmenterRecord>& out);
   Kind nextPrimary() const;
 
-  Timed makeSample(Track& track, const media::MediaPacket& packet, int64_t ms);
+  Timed makeSample(Track& track, const media::MediaPacket& packet, int64_t ms, uint64_t wallMs);
   void placePrimary(Timed sample, uint64_t wallMs, std::vector<SegmenterRecord>& out);
   void placeSecondary(Timed sample);
   void finalizeLast(std::optional<uint64_t> nextDts);
@@ -204,6 +210,7 @@ class Segmenter {
   // Writes each track's samples of the open unit as one fragment (into video/audio).
   void fragments(std::vector<base::Bytes>& video, std::vector<base::Bytes>& audio);
   uint64_t pdt(int64_t ms) const;
+  uint64_t unitArrivedAt() const;  // the latest arrival among the open unit's samples
 
   bool parts() const { return config_.format == SegmentFormat::kFmp4 && config_.partDurationMs; }
 
@@ -238,6 +245,7 @@ class Segmenter {
   uint32_t part_ = 0;     // index of the open part in its segment
   bool partOpen_ = false;
   std::optional<EarlyClose> early_;  // set from an early close until the next primary sample
+  uint64_t segmentArrivedAt_ = 0;    // the latest arrival among the closed parts' samples
   int64_t segmentStartMs_ = 0;
   int64_t partStartMs_ = 0;
   bool segmentIndependent_ = false;

@@ -506,6 +506,7 @@ TEST(SegmenterTest, APartLeavesOnTheFrameThatFillsItWithoutWaitingForTheNext) {
   const PartRecord& part = parts.back();
   EXPECT_EQ(part.startMs, 1'000);
   EXPECT_EQ(part.durationMs, 200u);
+  EXPECT_EQ(part.arrivedAt, kWall0 + 1'167) << "the wall clock of its last packet";
   const auto durations = trunDurations(part.video);
   ASSERT_EQ(durations.size(), 6u);
   // The last frame lasts the frame interval, up to the part's end (1200 − 1167 ms).
@@ -563,6 +564,20 @@ TEST(SegmenterTest, TheAudioAfterAPartClosedEarlyEndsTheStreamInALastPart) {
   EXPECT_EQ(trunSampleCount(all.back().audio), 1u);
   EXPECT_EQ(all.back().startMs, 4'000);
   EXPECT_EQ(pub.all<SegmentRecord>().back().durationMs, 2'000u + all.back().durationMs);
+}
+
+TEST(SegmenterTest, ArrivedAtIsTheLatestPacketOfThePartAndSegment) {
+  Publisher pub;
+  pub.headers();
+  pub.av(0, 2'100, 30, 60);
+  for (const auto& part : pub.all<PartRecord>()) {
+    // The part's last video frame arrived at start + 167 ms; audio may be later.
+    EXPECT_GE(part.arrivedAt, kWall0 + part.startMs + 166) << part.part;
+    EXPECT_LT(part.arrivedAt, kWall0 + part.startMs + part.durationMs) << part.part;
+  }
+  const auto segments = pub.all<SegmentRecord>();
+  ASSERT_EQ(segments.size(), 1u);
+  EXPECT_EQ(segments[0].arrivedAt, pub.all<PartRecord>()[9].arrivedAt);
 }
 
 TEST(SegmenterTest, WithoutPartsTheSegmentCarriesEachTracksBytes) {
