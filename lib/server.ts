@@ -158,6 +158,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
           endAfter: hls.endAfter,
           segmentDuration: hls.segmentDuration,
           partDuration: hls.format === 'ts' ? 0 : hls.partDuration,
+          partHoldBack: hls.partHoldBack,
         })
       : undefined;
     // hls.folder: a copy on disk, fed by the same store (lib/hls-folder/).

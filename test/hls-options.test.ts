@@ -20,6 +20,7 @@ describe('options: hls', () => {
       format: 'fmp4',
       segmentDuration: 2,
       partDuration: 0.2,
+      partHoldBack: 3,
       windowSegments: 6,
       maxStreamBytes: 64 * 1024 * 1024,
       endAfter: 30,
@@ -46,6 +47,9 @@ describe('options: hls', () => {
     expect(problems({ hls: { apps: 'live' } })).toMatch(/hls\.apps.*array of app names/);
     expect(problems({ hls: true })).toMatch(/hls.*false or an object/);
     expect(problems({ hls: { segmentDurtion: 4 } })).toMatch(/segmentDuration/);
+    expect(problems({ hls: { partHoldBack: 1.5 } })).toMatch(/hls\.partHoldBack.*at least 2 parts/);
+    expect(problems({ hls: { partHoldBack: 21 } })).toMatch(/hls\.partHoldBack.*2\.\.20/);
+    expect(resolveOptions({ hls: { partHoldBack: 2 } }).hls.partHoldBack).toBe(2);
   });
 
   it('sends the engine its part in ms, and nothing of the window', () => {

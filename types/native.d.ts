@@ -402,6 +402,8 @@ export interface NativeHlsPartItem extends NativeHlsItemBase {
   duration: number;
   independent: boolean;
   programDateTime: number;
+  /** Unix ms at which the last packet in it reached the engine's HLS tap. */
+  arrivedAt?: number;
   video?: Buffer;
   audio?: Buffer;
 }
@@ -414,6 +416,8 @@ export interface NativeHlsSegmentItem extends NativeHlsItemBase {
   parts: number;
   independent: boolean;
   programDateTime: number;
+  /** Unix ms at which the last packet in it reached the engine's HLS tap. */
+  arrivedAt?: number;
   video?: Buffer;
   audio?: Buffer;
   ts?: Buffer;

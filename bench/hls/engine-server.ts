@@ -4,9 +4,10 @@
  * {"ready":{"rtmp":PORT,"http":PORT}} on stdout once listening; exits on SIGTERM after close().
  *
  * --options JSON: more createServer options (e.g. limits), merged under rtmp/http/hls.
- * --trace-ingest FILE: appends one JSON line {stream, segment, part, t} (t: wall ms, sub-ms)
- * per part or segment item the HLS store ingests (part -1 for a segment item), by wrapping
- * HlsStore.prototype.ingest of that dist/lib, for bench/hls/listing.
+ * --trace-ingest FILE: appends one JSON line {stream, segment, part, t, arrivedAt} (t: wall
+ * ms, sub-ms; arrivedAt: the item's own, when its last packet reached the engine's HLS tap,
+ * whole ms) per part or segment item the HLS store ingests (part -1 for a segment item), by
+ * wrapping HlsStore.prototype.ingest of that dist/lib, for bench/hls/listing.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -17,6 +18,7 @@ interface FeedItemLike {
   stream?: string;
   segment?: number;
   part?: number;
+  arrivedAt?: number;
 }
 
 type IngestFn = (this: unknown, item: FeedItemLike) => void;
@@ -32,7 +34,8 @@ function traceIngest(lib: { HlsStore?: { prototype: { ingest: IngestFn } } }, fi
     original.call(this, item);
     if (item.type === 'part' || item.type === 'segment') {
       const part = item.type === 'part' ? item.part : -1;
-      fs.writeSync(fd, `${JSON.stringify({ stream: item.stream, segment: item.segment, part, t })}\n`);
+      const line = { stream: item.stream, segment: item.segment, part, t, arrivedAt: item.arrivedAt };
+      fs.writeSync(fd, `${JSON.stringify(line)}\n`);
     }
   };
 }

@@ -4,11 +4,13 @@
  *   the segment file's mtime (nginx writes each frame into the .ts as it arrives, so the last
  *   write is the segment's last frame; it cuts when the next keyframe arrives).
  * - rtmp-engine: blocking reloads for the next part (RFC 8216bis §6.2.5.2), as an LL-HLS
- *   player waits. A part (segment) is listed at the answer; compare with its
- *   EXT-X-PROGRAM-DATE-TIME + duration, the wall clock at which the media after it arrived
- *   (pdt is anchored to arrival, contract §feed), i.e. the earliest moment it could be cut.
- *   With the engine-server's ingest trace (--trace-ingest), also when the part reached the
- *   HLS store: the blocked request's answer minus that is "answered after the part exists".
+ *   player waits. A part (segment) is listed at the answer. The engine-server's ingest trace
+ *   (--trace-ingest) gives, per part and segment item, `arrivedAt` (the engine's wall clock
+ *   when the item's last packet reached its HLS tap, whole ms) and `t` (when the item reached
+ *   the HLS store): answer − arrivedAt is "listed after its last frame arrived", t − arrivedAt
+ *   the segmenter + feed, answer − t "answered after the part exists". For comparison with
+ *   earlier runs, also answer − (EXT-X-PROGRAM-DATE-TIME + duration), which is biased by
+ *   where the PDT anchor fell (PDT is anchored once, to the first sample's arrival).
  * Also: how long after the publisher started the playlist first answers 200.
  *
  *   node build/bench/js/bench/hls/listing.js --servers nginx,engine --duration 30 \
@@ -69,8 +71,13 @@ export interface ListingReport {
   firstPlaylistMs: number | null; // publisher start → first 200 of the playlist
   segmentListedMs: Distribution | null;
   partListedMs?: Distribution | null;
+  /** Blocked reload answered (client clock) − the part's last packet arrived (engine tap). */
+  partListedAfterArrivalMs?: Distribution | null;
+  segmentListedAfterArrivalMs?: Distribution | null;
   partAnsweredAfterIngestMs?: Distribution | null;
   partIngestAfterCutMs?: Distribution | null;
+  /** HlsStore.ingest() of the part − its last packet's arrival at the tap. */
+  partIngestAfterArrivalMs?: Distribution | null;
   method: string;
   error?: string;
 }
@@ -114,21 +121,30 @@ async function nginxListing(origin: HlsOrigin, agent: http.Agent, durationS: num
   return delays;
 }
 
+interface IngestRecord {
+  /** When the item reached HlsStore.ingest() (wall ms, sub-ms). */
+  t: number;
+  /** The item's arrivedAt (wall ms), when the feed carries it. */
+  arrivedAt?: number;
+}
+
 /** Ingest times the engine-server traced: key "msn/part" (part -1: the segment item). */
-function readIngestTrace(file: string): Map<string, number> {
-  const out = new Map<string, number>();
+function readIngestTrace(file: string): Map<string, IngestRecord> {
+  const out = new Map<string, IngestRecord>();
   if (!fs.existsSync(file)) return out;
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
-    const rec = JSON.parse(line) as { stream: string; segment: number; part: number; t: number };
-    if (rec.stream === STREAM) out.set(`${rec.segment}/${rec.part}`, rec.t);
+    const rec = JSON.parse(line) as { stream: string; segment: number; part: number; t: number; arrivedAt?: number };
+    if (rec.stream === STREAM) out.set(`${rec.segment}/${rec.part}`, { t: rec.t, arrivedAt: rec.arrivedAt });
   }
   return out;
 }
 
 interface EngineSamples {
   parts: Array<{ msn: number; index: number; listedAt: number; cutAt: number }>;
+  /** listedAt − (PDT + duration), and the answer's time per msn. */
   segments: number[];
+  segmentsListed: Array<{ msn: number; listedAt: number }>;
 }
 
 function blockingUrl(url: string, msn: number, part?: number): string {
@@ -175,12 +191,13 @@ async function engineSegments(url: string, agent: http.Agent, end: number, out: 
     pl = parseMediaPlaylist(text);
     const seg = pl.segments.find((s) => s.msn === next);
     if (seg?.programDateTime !== undefined) out.segments.push(at - (seg.programDateTime + seg.duration * 1000));
+    if (seg) out.segmentsListed.push({ msn: next, listedAt: at });
   }
 }
 
 async function engineListing(origin: HlsOrigin, durationS: number): Promise<EngineSamples> {
   const url = origin.mediaPlaylistUrl(STREAM);
-  const out: EngineSamples = { parts: [], segments: [] };
+  const out: EngineSamples = { parts: [], segments: [], segmentsListed: [] };
   const end = Date.now() + durationS * 1000;
   const agents = [0, 1].map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   try {
@@ -225,22 +242,37 @@ async function measureOne(
     const ingest = readIngestTrace(trace);
     const afterIngest: number[] = [];
     const ingestAfterCut: number[] = [];
+    const afterArrival: number[] = [];
+    const ingestAfterArrival: number[] = [];
     for (const p of s.parts) {
-      const t = ingest.get(`${p.msn}/${p.index}`);
-      if (t === undefined) continue;
-      afterIngest.push(p.listedAt - t);
-      ingestAfterCut.push(t - p.cutAt);
+      const rec = ingest.get(`${p.msn}/${p.index}`);
+      if (rec === undefined) continue;
+      afterIngest.push(p.listedAt - rec.t);
+      ingestAfterCut.push(rec.t - p.cutAt);
+      if (rec.arrivedAt !== undefined) {
+        afterArrival.push(p.listedAt - rec.arrivedAt);
+        ingestAfterArrival.push(rec.t - rec.arrivedAt);
+      }
+    }
+    const segmentAfterArrival: number[] = [];
+    for (const seg of s.segmentsListed) {
+      const arrivedAt = ingest.get(`${seg.msn}/-1`)?.arrivedAt;
+      if (arrivedAt !== undefined) segmentAfterArrival.push(seg.listedAt - arrivedAt);
     }
     return {
       server,
       firstPlaylistMs,
       segmentListedMs: distribution(s.segments),
       partListedMs: distribution(s.parts.map((p) => p.listedAt - p.cutAt)),
+      partListedAfterArrivalMs: distribution(afterArrival),
+      segmentListedAfterArrivalMs: distribution(segmentAfterArrival),
       partAnsweredAfterIngestMs: distribution(afterIngest),
       partIngestAfterCutMs: distribution(ingestAfterCut),
+      partIngestAfterArrivalMs: distribution(ingestAfterArrival),
       method:
         'blocking reloads for the next part (and, beside, for the next segment); ' +
-        'answer time − (PROGRAM-DATE-TIME + duration); ' +
+        'answer time − arrivedAt (the item\'s last packet at the engine\'s HLS tap, whole ms); ' +
+        'also answer time − (PROGRAM-DATE-TIME + duration), biased by the PDT anchor; ' +
         'ingest = HlsStore.ingest() of the part item in the server process',
     };
   } finally {

@@ -56,10 +56,13 @@ async function main(): Promise<void> {
   const trace = values['trace-ingest'] ? fs.openSync(values['trace-ingest'], 'a') : undefined;
   const ingest = (item: FeedItem) => {
     const t = performance.timeOrigin + performance.now();
+    // Fed the moment it "arrived": arrivedAt is the feed time, as the engine's tap would say.
+    if (item.type === 'part' || item.type === 'segment') item.arrivedAt = Math.floor(t);
     store.ingest(item);
     if (trace !== undefined && (item.type === 'part' || item.type === 'segment')) {
       const part = item.type === 'part' ? item.part : -1;
-      fs.writeSync(trace, `${JSON.stringify({ stream: item.stream, segment: item.segment, part, t })}\n`);
+      const line = { stream: item.stream, segment: item.segment, part, t, arrivedAt: item.arrivedAt };
+      fs.writeSync(trace, `${JSON.stringify(line)}\n`);
     }
   };
   const handler = lib.createHlsHandler({ store });

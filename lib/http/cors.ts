@@ -16,9 +16,15 @@ const EXPOSED_HEADERS = 'Content-Length, Content-Range, ETag, Age, Date';
 /** Browsers cap this (Chromium at 2 h); one day asks for the cap. */
 const PREFLIGHT_MAX_AGE_S = 86_400;
 
+/** The CORS headers of every answer when any origin may read it (`origins: '*'`). */
+export const ANY_ORIGIN_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': EXPOSED_HEADERS,
+});
+
 /** The CORS headers for an answer to `req` (none for a disallowed or absent Origin). */
 export function corsHeaders(req: IncomingMessage, origins: CorsOrigins): OutgoingHttpHeaders {
-  if (origins === '*') return { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': EXPOSED_HEADERS };
+  if (origins === '*') return { ...ANY_ORIGIN_HEADERS };
   const origin = req.headers.origin;
   // The answer depends on Origin, so a shared cache must key on it.
   const vary = { Vary: 'Origin' };

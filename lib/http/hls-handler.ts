@@ -29,15 +29,16 @@ import { createHash } from 'crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'http';
 
 import type { Authorizer, AuthProtocol } from '../auth/types';
-import { corsHeaders, type CorsOrigins, preflightHeaders } from './cors';
+import { ANY_ORIGIN_HEADERS, corsHeaders, type CorsOrigins, preflightHeaders } from './cors';
 import type { HlsTrackKind } from './hls/feed';
 import { playlistTracks } from './hls/names';
 import type { HlsStore } from './hls/store';
-import type { HlsStreamView } from './hls/view';
+import type { HlsLookup, HlsStreamView } from './hls/view';
 import { defaultRenderers } from './hls-renderers';
 import { PlaylistCache } from './playlist-cache';
 import { type ByteRoute, contentTypeOf, describe, etagOfRoute, lookupOf } from './hls-resources';
 import { type HlsTarget, parseHlsPath } from './hls-routes';
+import { MediaHeaders, PlaylistBodies } from './media-headers';
 import { byteLength, HttpErrorCodes, sendBody, sendError, sliceBytes } from './responses';
 import {
   decideViewer,
@@ -113,19 +114,43 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
   const sessions = new ViewerSessions({ now, ...options.sessions });
   const timePath = options.timePath === undefined ? '/time' : options.timePath;
   const playlists = new PlaylistCache();
+  const targets = new TargetCache();
+  // The per-request fast path for media bytes needs headers that do not depend on the request.
+  const mediaHeaders =
+    origins === '*' ? new MediaHeaders(IMMUTABLE, Object.entries(ANY_ORIGIN_HEADERS)) : undefined;
+  const playlistBodies = origins === '*' ? new PlaylistBodies(M3U8, Object.entries(ANY_ORIGIN_HEADERS)) : undefined;
+  const anonymous = new AnonymousKeys();
   let closed = false;
 
   const blockingTimeout = (view: HlsStreamView): number =>
     options.blockingTimeoutMs ?? Math.max(1_000, 3 * view.targetDuration * 1_000);
 
-  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+  // Not async: a part, segment or init segment that exists is answered synchronously (the
+  // bulk of LL-HLS requests), with no promise or closure of its own; the rest goes on to
+  // handle(). The answer is a promise either way, so frameworks can chain it.
+  const handler = (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
     const isTime = timePath !== false && pathname === timePath;
-    const target = isTime ? undefined : parseHlsPath(pathname);
-    if (!isTime && !target) return false;
+    const target = isTime ? undefined : targets.get(pathname);
+    if (!isTime && !target) return ANSWERED_NOT_OURS;
+    try {
+      if (target && mediaHeaders && !closed && serveBytesNow(req, res, target, mediaHeaders)) return ANSWERED;
+    } catch (err) {
+      return Promise.reject(err); // as an async handler would fail
+    }
+    return handle(req, res, url, q, isTime, target);
+  };
 
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: string,
+    q: number,
+    isTime: boolean,
+    target: HlsTarget | undefined,
+  ): Promise<boolean> {
     const cors = corsHeaders(req, origins);
     if (req.method === 'OPTIONS') {
       res.writeHead(204, preflightHeaders(req, origins));
@@ -163,7 +188,49 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
       } else res.destroy();
     }
     return true;
-  };
+  }
+
+  /**
+   * The common case of a media request, without a promise: GET or HEAD of an
+   * init segment, segment or part that exists, with no conditional or Range
+   * header, CORS open to any origin. Headers come prebuilt per body (see
+   * MediaHeaders). False: not answered, take the general path.
+   */
+  function serveBytesNow(req: IncomingMessage, res: ServerResponse, target: HlsTarget, headers: MediaHeaders): boolean {
+    const { route } = target;
+    if (route.kind === 'master' || route.kind === 'mpd' || route.kind === 'media') return false;
+    const method = req.method;
+    if (method !== 'GET' && method !== 'HEAD') return false;
+    const h = req.headers;
+    if (h.range !== undefined || h['if-none-match'] !== undefined || h['if-range'] !== undefined) return false;
+    const view = store.get(target.stream);
+    if (!view || route.epoch !== view.epoch || (route.kind === 'ts') !== (view.format === 'ts')) return false;
+    let body: HlsLookup;
+    switch (route.kind) {
+      case 'part':
+        body = view.part(route.track, route.msn, route.part);
+        break;
+      case 'segment':
+        body = view.segment(route.track, route.msn);
+        break;
+      case 'init':
+        body = view.init(route.track, route.initId);
+        break;
+      default:
+        body = view.segment('video', route.msn);
+    }
+    if (body === undefined || typeof body === 'string') return false; // 404, 410, or held
+    res.writeHead(200, headers.of(body, etagOfRoute(view, route), contentTypeOf(route)));
+    if (method === 'HEAD') res.end();
+    else if (Buffer.isBuffer(body)) res.end(body);
+    else {
+      // A segment as its parts: one writev for the header and every part.
+      res.cork();
+      for (const b of body) res.write(b);
+      res.end();
+    }
+    return true;
+  }
 
   async function serve(
     req: IncomingMessage,
@@ -204,7 +271,7 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     const protocol: AuthProtocol = kind === 'mpd' ? 'dash' : 'hls';
     const own = viewerQuery(query);
     const given = requestSessionId(query, req);
-    const id = given ?? (kind === 'master' ? mintSessionId() : anonymousKey(req, target.stream, own));
+    const id = given ?? (kind === 'master' ? mintSessionId() : anonymous.of(req, target.stream, own));
     if (!sessions.find(id, target.stream)) {
       const allowed = await authorizeViewer(req, res, target, protocol, own, id, cors);
       if (!allowed) return;
@@ -255,7 +322,7 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
       return;
     }
     const own = viewerQuery(query);
-    const id = requestSessionId(query, req) ?? anonymousKey(req, target.stream, own);
+    const id = requestSessionId(query, req) ?? anonymous.of(req, target.stream, own);
     if (!sessions.find(id, target.stream)) {
       const allowed = await authorizeViewer(req, res, target, 'hls', own, id, cors);
       if (!allowed) return;
@@ -297,13 +364,20 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     const skip = (skipText === 'YES' || skipText === 'v2') && !view.ended;
     const carried = encodeQuery(own);
     const current = view;
-    const { text, etag } = playlists.get(current, `${track}|${skip}|${carried}`, () =>
+    const cached = playlists.get(current, `${track}|${skip}|${carried}`, () =>
       render.media(current, track, { skip, query: carried }),
     );
     // A blocking answer is the same for every viewer asking for that part: let caches hold it
     // for a while, so they coalesce the herd (origin load O(streams), not O(viewers)).
     const cacheControl = blocked ? `public, max-age=${Math.max(1, view.targetDuration)}` : REVALIDATE;
-    sendBody(req, res, text, { contentType: M3U8, cacheControl, headers: cors, etag });
+    if (playlistBodies && req.headers['if-none-match'] === undefined) {
+      // The herd released by one part gets one encoded body and one header array.
+      const { bytes, headers } = playlistBodies.of(cached, cacheControl);
+      res.writeHead(200, headers);
+      res.end(req.method === 'HEAD' ? undefined : bytes);
+      return;
+    }
+    sendBody(req, res, cached.text, { contentType: M3U8, cacheControl, headers: cors, etag: cached.etag });
   }
 
   /** Init segments, segments and parts; a part or segment that is next in line is held until it exists. */
@@ -496,6 +570,28 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
   return hlsHandler;
 }
 
+const ANSWERED = Promise.resolve(true);
+const ANSWERED_NOT_OURS = Promise.resolve(false);
+
+/**
+ * Parsed request paths: every viewer of a stream asks for the same part and
+ * playlist names, so each is parsed (regexes, decoding) once. Bounded: past
+ * the limit it starts over. Paths that are not ours are remembered too.
+ */
+class TargetCache {
+  private readonly map = new Map<string, HlsTarget | null>();
+
+  get(pathname: string): HlsTarget | undefined {
+    let target = this.map.get(pathname);
+    if (target === undefined) {
+      target = parseHlsPath(pathname) ?? null;
+      if (this.map.size >= 4_096) this.map.clear();
+      this.map.set(pathname, target);
+    }
+    return target ?? undefined;
+  }
+}
+
 /** A decimal-integer directive value (RFC 8216bis §6.2.5), or null when malformed. */
 function directive(text: string): number | null {
   return /^(0|[1-9][0-9]{0,14})$/.test(text) ? Number(text) : null;
@@ -505,10 +601,21 @@ function directive(text: string): number | null {
  * A player that never carries a session id (it went straight to a media
  * playlist) is still one viewer: key it by what its requests share, so the
  * authorizer is not asked on every reload. Anyone with the same key would get
- * the same decision (same address, stream and query).
+ * the same decision (same address, stream and query). The hash of each
+ * distinct (address, agent, stream, query) is kept (bounded), since such a
+ * player asks again every part or segment.
  */
-function anonymousKey(req: IncomingMessage, stream: string, own: Record<string, string>): string {
-  const h = createHash('sha1');
-  h.update(`${req.socket.remoteAddress ?? ''}\n${req.headers['user-agent'] ?? ''}\n${stream}\n${encodeQuery(own)}`);
-  return `anon:${h.digest('base64url').slice(0, 16)}`;
+class AnonymousKeys {
+  private readonly known = new Map<string, string>();
+
+  of(req: IncomingMessage, stream: string, own: Record<string, string>): string {
+    const what = `${req.socket.remoteAddress ?? ''}\n${req.headers['user-agent'] ?? ''}\n${stream}\n${encodeQuery(own)}`;
+    let key = this.known.get(what);
+    if (key === undefined) {
+      key = `anon:${createHash('sha1').update(what).digest('base64url').slice(0, 16)}`;
+      if (this.known.size >= 16_384) this.known.clear();
+      this.known.set(what, key);
+    }
+    return key;
+  }
 }

@@ -37,6 +37,11 @@ export class HttpServer {
   private readonly options: HttpServerOptions;
   private inFlight = 0;
   private drained: (() => void) | undefined;
+  /** One listener for every response's 'close' (no closure per request). */
+  private readonly onResponseClose = (): void => {
+    this.inFlight--;
+    if (this.inFlight === 0) this.drained?.();
+  };
 
   constructor(handlers: readonly RequestHandler[], options: HttpServerOptions) {
     this.options = options;
@@ -104,10 +109,7 @@ export class HttpServer {
     res: http.ServerResponse,
   ): Promise<void> {
     this.inFlight++;
-    res.once('close', () => {
-      this.inFlight--;
-      if (this.inFlight === 0) this.drained?.();
-    });
+    res.once('close', this.onResponseClose);
     // While closing, answered requests also close their connection.
     if (!this.server.listening) res.setHeader('Connection', 'close');
     try {

@@ -5,8 +5,8 @@
  * in memory and serves it. `hls: false` turns it off (resolved as `enabled: false`).
  *
  * The engine uses enabled, apps, format, segmentDuration, partDuration and
- * maxSegmentBytes; windowSegments, maxStreamBytes and endAfter belong to the
- * store (lib/http/hls/), folder and folderVod to the folder writer
+ * maxSegmentBytes; windowSegments, maxStreamBytes, endAfter and partHoldBack
+ * belong to the store (lib/http/hls/), folder and folderVod to the folder writer
  * (lib/hls-folder/).
  */
 import { z } from 'zod';
@@ -26,6 +26,13 @@ export interface HlsOptions {
   segmentDuration?: number;
   /** LL-HLS part target in seconds; 0 = no parts (classic HLS). Default 0.2. */
   partDuration?: number;
+  /**
+   * LL-HLS: how far behind the newest part a player should start, in parts
+   * (PART-HOLD-BACK = this × PART-TARGET). RFC 8216bis §4.4.3.8 requires at
+   * least 2 and recommends 3; 2 is about one part (0.2 s) less latency, with
+   * less room for a late part. Default 3.
+   */
+  partHoldBack?: number;
   /** Segments kept in each stream's playlist window. Default 6. */
   windowSegments?: number;
   /** Bytes one stream's window may hold in memory. Default 64 MiB. */
@@ -52,6 +59,7 @@ export const HLS_DEFAULTS: Readonly<Required<HlsOptions>> = Object.freeze({
   format: 'fmp4' as HlsFormat,
   segmentDuration: 2,
   partDuration: 0.2,
+  partHoldBack: 3,
   windowSegments: 6,
   maxStreamBytes: 64 * MiB,
   endAfter: 30,
@@ -82,6 +90,11 @@ const hlsObject = z
       partDuration: seconds(0, 5)
         .refine((p) => p === 0 || p >= 0.05, { message: 'must be 0 (no parts) or at least 0.05 seconds' })
         .default(HLS_DEFAULTS.partDuration),
+      partHoldBack: z
+        .number({ invalid_type_error: 'must be a number of parts in 2..20' })
+        .min(2, { message: 'must be at least 2 parts (RFC 8216bis §4.4.3.8: PART-HOLD-BACK ≥ 2 × PART-TARGET)' })
+        .max(20, { message: 'must be a number of parts in 2..20' })
+        .default(HLS_DEFAULTS.partHoldBack),
       windowSegments: int(2, 1_000).default(HLS_DEFAULTS.windowSegments),
       maxStreamBytes: int(1 * MiB, U32_MAX).default(HLS_DEFAULTS.maxStreamBytes),
       endAfter: seconds(0, 86_400).default(HLS_DEFAULTS.endAfter),

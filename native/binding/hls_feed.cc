@@ -93,6 +93,7 @@ Napi::Value toJs(Napi::Env env, const server::HlsFeedRecord& r) {
     o.Set("duration", number(env, part->durationMs));
     o.Set("independent", Napi::Boolean::New(env, part->independent));
     o.Set("programDateTime", number(env, static_cast<double>(part->programDateTime)));
+    o.Set("arrivedAt", number(env, static_cast<double>(part->arrivedAt)));
     setPieces(env, o, part->video, part->audio);
     return o;
   }
@@ -105,6 +106,7 @@ Napi::Value toJs(Napi::Env env, const server::HlsFeedRecord& r) {
     o.Set("parts", number(env, segment->parts));
     o.Set("independent", Napi::Boolean::New(env, segment->independent));
     o.Set("programDateTime", number(env, static_cast<double>(segment->programDateTime)));
+    o.Set("arrivedAt", number(env, static_cast<double>(segment->arrivedAt)));
     setPieces(env, o, segment->video, segment->audio);
     if (!segment->ts.empty()) o.Set("ts", copy(env, segment->ts));
     return o;

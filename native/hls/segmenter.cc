@@ -145,7 +145,7 @@ void Segmenter::route(const Held& held, std::vector<SegmenterRecord>& out) {
     ++counters_.droppedSamples;  // frames without a (carried) sequence header
     return;
   }
-  Timed sample = makeSample(*track, packet, held.ms);
+  Timed sample = makeSample(*track, packet, held.ms, held.wallMs);
   if (kind == primary_) {
     placePrimary(std::move(sample), held.wallMs, out);
   } else {
@@ -218,8 +218,9 @@ void Segmenter::startInit(std::vector<SegmenterRecord>& out) {
   for (const Held& h : replay) route(h, out);
 }
 
-Segmenter::Timed Segmenter::makeSample(Track& track, const media::MediaPacket& packet, int64_t ms) {
-  Timed t{Sample{0, 0, 0, true, packet.codecData()}, ms};
+Segmenter::Timed Segmenter::makeSample(Track& track, const media::MediaPacket& packet, int64_t ms,
+                                       uint64_t wallMs) {
+  Timed t{Sample{0, 0, 0, true, packet.codecData()}, ms, wallMs};
   if (track.video) {
     t.sample.dts = track.video->dts(ms);
     t.sample.cto = packet.cts * static_cast<int32_t>(kVideoTimescale / 1000);
@@ -246,9 +247,13 @@ void Segmenter::finalizeLast(std::optional<uint64_t> nextDts) {
     last.duration =
         track.audio ? track.audio->frameSamples() : static_cast<uint32_t>(kVideoTimescale / fps);
   }
-  lastDuration_ = last.duration;
   lastOpen_ = false;
-  const double ms = 1000.0 * last.duration / tracks_[primary_]->setup.config.timescale;
+  learnDuration(last.duration);
+}
+
+void Segmenter::learnDuration(uint32_t duration) {
+  lastDuration_ = duration;
+  const double ms = 1000.0 * duration / tracks_[primary_]->setup.config.timescale;
   frameMs_ = frameMs_ == 0 ? ms : frameMs_ * 0.875 + ms * 0.125;
 }
 
@@ -267,7 +272,13 @@ void Segmenter::placePrimary(Timed sample, uint64_t wallMs, std::vector<Segmente
     }
     openSegment(ms, wallMs, true);
   } else {
-    finalizeLast(sample.sample.dts);
+    if (early_) {
+      // The previous part was closed on this track's last sample: now its
+      // real duration is known (only to learn from; its bytes are gone).
+      learnDuration(clampDuration(sample.sample.dts - early_->lastDts));
+    } else {
+      finalizeLast(sample.sample.dts);
+    }
     const uint32_t partTarget = config_.partDurationMs;
     // Exact check of the previous decision: the last sample fits only if this
     // one starts within the part target.
@@ -288,19 +299,46 @@ void Segmenter::placePrimary(Timed sample, uint64_t wallMs, std::vector<Segmente
         segmentSamples_ + pending_.size() + 1 > kMaxSegmentSamples;
     if (due || capped) {
       if (!due) ++counters_.forcedCuts;
+      // After a part closed early, the next segment starts where it was said
+      // to end, so the playlist's timeline stays contiguous.
+      const int64_t startMs = early_ ? early_->endMs : ms;
       closeSegment(ms, !due, out);
-      openSegment(ms, wallMs, sync);
+      openSegment(startMs, wallMs, sync);
+    } else if (early_) {
+      openPart(early_->endMs, sync);  // contiguous with the part closed early
     } else if (parts() && !unit.empty() &&
                static_cast<double>(ms - partStartMs_) + frameMs_ > partTarget + kPartSlackMs) {
       closePart(ms, out);
       openPart(ms, sync);
     }
+    early_.reset();
   }
   segmentBytes_ += size;
   ++segmentSamples_;
   lastPrimaryMs_ = ms;
   unit.push_back(std::move(sample));
   lastOpen_ = true;
+  if (parts()) closeFilledPart(out);
+}
+
+void Segmenter::closeFilledPart(std::vector<SegmenterRecord>& out) {
+  if (frameMs_ == 0) return;  // no interval known yet: decided at the next sample
+  const double target = config_.partDurationMs + kPartSlackMs;
+  const double end = static_cast<double>(lastPrimaryMs_ - partStartMs_) + frameMs_;
+  // The frame itself may not fit (the exact check at the next sample moves
+  // it), or one more still does: the part stays open.
+  if (end > target || end + frameMs_ <= target) return;
+  const int64_t limitMs = partStartMs_ + config_.partDurationMs;
+  const int64_t endMs = std::min<int64_t>(lastPrimaryMs_ + std::llround(frameMs_), limitMs);
+  if (endMs <= lastPrimaryMs_ || endMs <= partStartMs_) return;
+  const uint32_t timescale = tracks_[primary_]->setup.config.timescale;
+  const auto estimate = static_cast<uint64_t>(std::llround(frameMs_ * timescale / 1000.0));
+  const auto room = static_cast<uint64_t>(limitMs - lastPrimaryMs_) * timescale / 1000;
+  Sample& last = tracks_[primary_]->unit.back().sample;
+  last.duration = clampDuration(std::max<uint64_t>(1, std::min(estimate, room)));
+  lastOpen_ = false;
+  early_ = EarlyClose{endMs, last.dts};
+  closePart(endMs, out);
 }
 
 void Segmenter::placeSecondary(Timed sample) {
@@ -334,6 +372,7 @@ void Segmenter::openSegment(int64_t ms, uint64_t wallMs, bool independent) {
 }
 
 void Segmenter::openPart(int64_t ms, bool independent) {
+  partOpen_ = true;
   partStartMs_ = ms;
   partIndependent_ = primary_ == kAudio || independent;
 }
@@ -370,6 +409,15 @@ void Segmenter::fragments(std::vector<base::Bytes>& video, std::vector<base::Byt
   }
 }
 
+uint64_t Segmenter::unitArrivedAt() const {
+  uint64_t at = 0;
+  for (const auto& track : tracks_) {
+    if (!track) continue;
+    for (const Timed& t : track->unit) at = std::max(at, t.wallMs);
+  }
+  return at;
+}
+
 uint64_t Segmenter::pdt(int64_t ms) const {
   return static_cast<uint64_t>(static_cast<int64_t>(anchor_->first) + (ms - anchor_->second));
 }
@@ -384,7 +432,10 @@ void Segmenter::closePart(int64_t endMs, std::vector<SegmenterRecord>& out) {
   part.durationMs = static_cast<uint32_t>(std::max<int64_t>(0, endMs - partStartMs_));
   part.independent = partIndependent_;
   part.programDateTime = pdt(partStartMs_);
+  part.arrivedAt = unitArrivedAt();
+  segmentArrivedAt_ = std::max(segmentArrivedAt_, part.arrivedAt);
   fragments(part.video, part.audio);
+  partOpen_ = false;
   ++counters_.parts;
   out.emplace_back(std::move(part));
 }
@@ -392,9 +443,14 @@ void Segmenter::closePart(int64_t endMs, std::vector<SegmenterRecord>& out) {
 void Segmenter::closeSegment(int64_t endMs, bool forced, std::vector<SegmenterRecord>& out) {
   SegmentRecord segment;
   if (parts()) {
-    closePart(endMs, out);
+    if (partOpen_) {
+      closePart(endMs, out);
+    } else if (early_) {
+      endMs = early_->endMs;  // its last part was closed early and ended there
+    }
   } else {
     takeSecondary(endMs);
+    segmentArrivedAt_ = unitArrivedAt();
     if (config_.format == SegmentFormat::kTs) {
       std::vector<std::vector<Sample>> perTrack;
       for (size_t k : {kVideo, kAudio}) {
@@ -416,7 +472,11 @@ void Segmenter::closeSegment(int64_t endMs, bool forced, std::vector<SegmenterRe
   segment.independent = segmentIndependent_ || primary_ == kAudio;
   segment.forced = forced;
   segment.programDateTime = pdt(segmentStartMs_);
+  segment.arrivedAt = segmentArrivedAt_;
+  segmentArrivedAt_ = 0;
   segmentOpen_ = false;
+  partOpen_ = false;
+  early_.reset();
   ++counters_.segments;
   out.emplace_back(std::move(segment));
 }
@@ -424,6 +484,28 @@ void Segmenter::closeSegment(int64_t endMs, bool forced, std::vector<SegmenterRe
 void Segmenter::finish(std::vector<SegmenterRecord>& out) {
   if (!initDone_ && (next_[kVideo] || next_[kAudio])) startInit(out);
   if (!segmentOpen_) return;
+  if (early_) {
+    // The last part was closed on its last frame. What the other track still
+    // holds (audio after that frame) gets a last part of its own, so the
+    // stream's end is not lost.
+    const int64_t start = early_->endMs;
+    int64_t endMs = start;
+    if (!pending_.empty()) {
+      const Kind secondary = primary_ == kVideo ? kAudio : kVideo;
+      const auto& other = tracks_[secondary];
+      const int64_t frameMs =
+          other && other->audio
+              ? std::llround(1000.0 * other->audio->frameSamples() / other->setup.config.timescale)
+              : 1;
+      endMs = std::clamp<int64_t>(pending_.back().ms + frameMs, start + 1,
+                                  start + config_.partDurationMs);
+      early_.reset();
+      openPart(start, true);  // audio only: every sample is a sync sample
+      takeSecondary(std::nullopt);
+    }
+    closeSegment(endMs, false, out);
+    return;
+  }
   finalizeLast(std::nullopt);
   // The last sample lasts the average frame interval (ms timestamps round
   // single durations up or down), and the last part stays within its target.

@@ -17,14 +17,33 @@
 //   one duration. A segment starts at a keyframe once segmentDurationMs have
 //   passed since its start (a long GOP makes a long segment). A part closes
 //   before the sample that would make it longer than partDurationMs (RFC
-//   8216bis §4.4.4.9: no part is longer than PART-TARGET); it is decided when
-//   that sample arrives, from the average frame interval, and checked exactly
-//   one frame later (the last sample is moved to the next part if the next
-//   frame came late), so a part leaves as soon as its successor's first frame
-//   arrives. The other track's samples with a time before the cut go into the
-//   part; later ones wait for the next.
+//   8216bis §4.4.4.9: no part is longer than PART-TARGET).
+//   Normally a part closes on the frame that fills it, without waiting for
+//   the next one: when the frame just added, lasting the track's current
+//   frame interval, fits and leaves no room for one more, the part leaves at
+//   once; that frame's duration is the estimate, capped so the part stays
+//   within its target. That saves a frame interval of latency per part. The
+//   interval is the running average of the sample durations, not the last
+//   one alone: RTMP's ms timestamps make 30 fps durations alternate 33 and
+//   34 ms, and 34 would push a 200 ms part past its target. The next part's
+//   tfdt is its first sample's real dts, so a wrong estimate leaves a gap or
+//   an overlap of a few ticks in the track's timeline, never a drift. Parts
+//   and segments stay contiguous in the playlist (the next part, or segment,
+//   starts where this one was said to end). The other track's samples that
+//   arrive after such a cut go into the next part (at the end of a publish,
+//   into a last part of their own).
+//   Otherwise (no interval known yet, or a late frame) a part is decided when
+//   the next sample arrives, from the average frame interval, and checked
+//   exactly one frame later (the last sample is moved to the next part if the
+//   next frame came late).
+//   The other track's samples with a time before the cut go into the part;
+//   later ones wait for the next.
 // - A sample's duration is the next sample's dts minus its own; the last
-//   sample of a stream takes the previous duration, audio the frame length.
+//   sample of a part closed early, or of a stream, is estimated (the average
+//   frame interval; audio: the frame length).
+// - arrivedAt of a part or segment is the wall clock of the last packet in it
+//   (for a part closed early: of the frame that closed it), for latency
+//   measurements.
 // - A new sequence header with other bytes (or a track appearing) makes a new
 //   init (initId + 1) and a new segment at the new primary track's next
 //   keyframe; the changed track's packets wait for that cut.
@@ -90,6 +109,7 @@ struct PartRecord {
   uint32_t durationMs = 0;
   bool independent = false;  // starts with a keyframe (audio-only: always)
   uint64_t programDateTime = 0;
+  uint64_t arrivedAt = 0;  // Unix ms: the last packet in the part arrived
   // Per track: empty when the stream has no such track or it had no sample here.
   std::vector<base::Bytes> video;
   std::vector<base::Bytes> audio;
@@ -104,6 +124,7 @@ struct SegmentRecord {
   bool independent = false;
   bool forced = false;  // cut by a cap, not at a keyframe
   uint64_t programDateTime = 0;
+  uint64_t arrivedAt = 0;          // Unix ms: the last packet in the segment arrived
   std::vector<base::Bytes> video;  // fmp4 without parts: each track's fragment
   std::vector<base::Bytes> audio;
   base::Bytes ts;  // ts: the muxed segment
@@ -149,9 +170,14 @@ class Segmenter {
     int64_t ms;
     uint64_t wallMs;
   };
-  struct Timed {  // a sample with its stream-timeline ms
+  struct Timed {  // a sample with its stream-timeline ms and arrival (Unix ms)
     Sample sample;
     int64_t ms;
+    uint64_t wallMs;
+  };
+  struct EarlyClose {  // the last part closed on its last frame, before the next came
+    int64_t endMs;     // where the part was said to end: the next part starts there
+    uint64_t lastDts;  // of that frame, to learn its real duration from the next
   };
   struct Track {
     TrackSetup setup;
@@ -168,10 +194,13 @@ class Segmenter {
   void switchInit(int64_t ms, std::vector<SegmenterRecord>& out);
   Kind nextPrimary() const;
 
-  Timed makeSample(Track& track, const media::MediaPacket& packet, int64_t ms);
+  Timed makeSample(Track& track, const media::MediaPacket& packet, int64_t ms, uint64_t wallMs);
   void placePrimary(Timed sample, uint64_t wallMs, std::vector<SegmenterRecord>& out);
   void placeSecondary(Timed sample);
   void finalizeLast(std::optional<uint64_t> nextDts);
+  void learnDuration(uint32_t duration);
+  // Closes the open part on its last frame when no other frame fits (see above).
+  void closeFilledPart(std::vector<SegmenterRecord>& out);
 
   void openSegment(int64_t ms, uint64_t wallMs, bool independent);
   void openPart(int64_t ms, bool independent);
@@ -181,6 +210,7 @@ class Segmenter {
   // Writes each track's samples of the open unit as one fragment (into video/audio).
   void fragments(std::vector<base::Bytes>& video, std::vector<base::Bytes>& audio);
   uint64_t pdt(int64_t ms) const;
+  uint64_t unitArrivedAt() const;  // the latest arrival among the open unit's samples
 
   bool parts() const { return config_.format == SegmentFormat::kFmp4 && config_.partDurationMs; }
 
@@ -213,6 +243,9 @@ class Segmenter {
   bool firstSegmentOfInit_ = true;
   uint32_t segment_ = 0;  // index of the open (or next) segment in this publish
   uint32_t part_ = 0;     // index of the open part in its segment
+  bool partOpen_ = false;
+  std::optional<EarlyClose> early_;  // set from an early close until the next primary sample
+  uint64_t segmentArrivedAt_ = 0;    // the latest arrival among the closed parts' samples
   int64_t segmentStartMs_ = 0;
   int64_t partStartMs_ = 0;
   bool segmentIndependent_ = false;

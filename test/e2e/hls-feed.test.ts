@@ -114,6 +114,7 @@ describeWithAddon('engine HLS feed (setHlsFeed)', () => {
     let part = 0;
     let partEnd = 0;
     let first: number | undefined;
+    let lastPartArrivedAt = 0;
     const videoFile: Buffer[] = [init.video as Buffer];
     const audioFile: Buffer[] = [init.audio as Buffer];
     for (const item of items.slice(1, -1)) {
@@ -126,12 +127,17 @@ describeWithAddon('engine HLS feed (setHlsFeed)', () => {
         expect(item.independent).toBe((item.start - first) % 1000 === 0);
         if (part === 0) expect(item.independent).toBe(true);
         expect(item.programDateTime).toBeGreaterThan(Date.now() - 60_000);
+        // When its last packet reached the tap: a wall-clock time of this run.
+        expect(item.arrivedAt).toBeGreaterThan(Date.now() - 60_000);
+        expect(item.arrivedAt).toBeLessThanOrEqual(Date.now());
         partEnd = item.start + item.duration;
+        lastPartArrivedAt = item.arrivedAt ?? 0;
         part += 1;
         if (item.video) videoFile.push(item.video);
         if (item.audio) audioFile.push(item.audio);
       } else if (item.type === 'segment') {
         expect(item).toMatchObject({ segment, parts: part, independent: true });
+        expect(item.arrivedAt).toBeGreaterThanOrEqual(lastPartArrivedAt);
         expect(item.start + item.duration).toBe(partEnd);
         segment += 1;
         part = 0;

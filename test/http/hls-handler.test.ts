@@ -296,6 +296,38 @@ describe('segments and parts', () => {
     expect(audio.headers.get('content-type')).toBe('audio/mp4');
   });
 
+  test('the fast answers (existing part, segment, init; a playlist) have the general answer\'s headers', async () => {
+    const { base, store, handler } = await setup();
+    live(store);
+    const epoch = epochOf(store, 'live/cam');
+    // Without conditional headers the handler answers at once (the fast path); with an
+    // If-None-Match that does not match, the general path answers the same 200.
+    const stripped = (res: Response) => {
+      const h = Object.fromEntries(res.headers.entries());
+      delete h.date;
+      return h;
+    };
+    for (const name of [`${epoch}-part-1-3-video.m4s`, `${epoch}-seg-1-audio.m4s`, `${epoch}-init-0-video.mp4`, 'video.m3u8']) {
+      const fast = await fetch(`${base}/live/cam/${name}`);
+      const general = await fetch(`${base}/live/cam/${name}`, { headers: { 'If-None-Match': '"nope"' } });
+      expect([name, fast.status, general.status]).toEqual([name, 200, 200]);
+      expect(stripped(fast)).toEqual(stripped(general));
+      expect(Buffer.from(await fast.arrayBuffer())).toEqual(Buffer.from(await general.arrayBuffer()));
+    }
+    // Answered before the handler's promise settles: no await between request and answer.
+    let ended = false;
+    const res = {
+      writeHead: () => res,
+      end: () => {
+        ended = true;
+      },
+    } as unknown as http.ServerResponse;
+    const req = { url: `/live/cam/${epoch}-part-1-3-video.m4s`, method: 'GET', headers: {} } as http.IncomingMessage;
+    const answered = handler(req, res);
+    expect(ended).toBe(true);
+    expect(await answered).toBe(true);
+  });
+
   test('a segment is its parts back to back; a range may span parts', async () => {
     const { base, store } = await setup();
     live(store);

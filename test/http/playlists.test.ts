@@ -100,6 +100,19 @@ describe('media playlist (LL-HLS)', () => {
     store.close();
   });
 
+  test('PART-HOLD-BACK is partHoldBack parts (default 3, never under the RFC\'s 2)', () => {
+    const holdBack = (options: Parameters<typeof build>[2]): number => {
+      const { store, view } = build([2000], 2, options);
+      const text = renderMediaPlaylist(view, 'video');
+      store.close();
+      return Number(attr(lines(text, '#EXT-X-SERVER-CONTROL')[0]!, 'PART-HOLD-BACK'));
+    };
+    expect(holdBack({})).toBe(0.6);
+    expect(holdBack({ partHoldBack: 2 })).toBe(0.4);
+    expect(holdBack({ partHoldBack: 2.5, partMs: 100, partDuration: 0.1 })).toBe(0.25);
+    expect(holdBack({ partHoldBack: 1 })).toBe(0.4);
+  });
+
   test('the target duration never shrinks once a long GOP went through', () => {
     const { store, view, pub } = build([2000, 6200], 0, { windowSegments: 2 });
     for (let i = 0; i < 3; i++) feed(store, pub.segment(2000));

@@ -50,6 +50,12 @@ export interface HlsPartItem {
   independent: boolean;
   /** Unix ms of the part's first sample. */
   programDateTime: number;
+  /**
+   * Unix ms at which the part's last packet reached the engine's HLS tap (for
+   * a part closed on its last frame, that is when it was cut). For latency
+   * measurements; absent from feeds that do not know it.
+   */
+  arrivedAt?: number;
   video?: Buffer;
   audio?: Buffer;
 }
@@ -67,6 +73,8 @@ export interface HlsSegmentItem {
   parts: number;
   independent: boolean;
   programDateTime: number;
+  /** Unix ms at which the segment's last packet reached the engine's HLS tap (see HlsPartItem). */
+  arrivedAt?: number;
   /** fmp4 without parts: the segment's bytes per track. */
   video?: Buffer;
   audio?: Buffer;

@@ -5,8 +5,9 @@
  * response.
  *
  * LL-HLS (the stream has parts):
- *   #EXT-X-SERVER-CONTROL  CAN-BLOCK-RELOAD=YES; PART-HOLD-BACK = 3 × PART-TARGET
- *                          (§4.4.3.8: at least twice, three times recommended);
+ *   #EXT-X-SERVER-CONTROL  CAN-BLOCK-RELOAD=YES; PART-HOLD-BACK = view.partHoldBack
+ *                          (default 3) × PART-TARGET (§4.4.3.8: at least twice,
+ *                          three times recommended);
  *                          CAN-SKIP-UNTIL = 6 × target duration (§4.4.3.8 minimum)
  *   #EXT-X-PART            for the last two complete segments and the open one
  *   #EXT-X-PRELOAD-HINT    the next part that can be listed, until EXT-X-ENDLIST
@@ -51,7 +52,7 @@ export function renderMediaPlaylist(
   if (ll) {
     out.push(
       `#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=${canSkipUntil.toFixed(3)},` +
-        `PART-HOLD-BACK=${(3 * view.partTarget).toFixed(3)}`,
+        `PART-HOLD-BACK=${(Math.max(2, view.partHoldBack ?? 3) * view.partTarget).toFixed(3)}`,
     );
     out.push(`#EXT-X-PART-INF:PART-TARGET=${view.partTarget.toFixed(3)}`);
   }

@@ -44,6 +44,8 @@ export interface HlsStoreOptions {
   segmentDuration?: number;
   /** The engine's part target in seconds (default 0.2; 0 = no parts): the PART-TARGET floor. */
   partDuration?: number;
+  /** PART-HOLD-BACK in parts (default 3; at least 2, RFC 8216bis §4.4.3.8). */
+  partHoldBack?: number;
   /** Unix ms (default Date.now). */
   now?: () => number;
   /** Default: the global setTimeout/clearTimeout, unref'd. */
@@ -115,6 +117,7 @@ export class HlsStore {
   private readonly keepEndedMs: number;
   private readonly segmentDuration: number;
   private readonly partDuration: number;
+  private readonly partHoldBack: number;
   private readonly now: () => number;
   private readonly timers: HlsTimers;
   private closed = false;
@@ -128,6 +131,7 @@ export class HlsStore {
     this.keepEndedMs = (options.keepEnded ?? 60) * 1000;
     this.segmentDuration = options.segmentDuration ?? 2;
     this.partDuration = options.partDuration ?? 0.2;
+    this.partHoldBack = Math.max(2, options.partHoldBack ?? 3);
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? unrefTimers;
   }
@@ -248,6 +252,7 @@ export class HlsStore {
         maxStreamBytes: this.maxStreamBytes,
         segmentTarget: this.segmentDuration,
         partTarget: this.partDuration,
+        partHoldBack: this.partHoldBack,
       },
       this.now(),
     );

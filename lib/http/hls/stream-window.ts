@@ -36,6 +36,8 @@ export interface StreamWindowLimits {
   segmentTarget: number;
   /** Seconds (0: parts are not expected). */
   partTarget: number;
+  /** PART-HOLD-BACK in parts (default 3). */
+  partHoldBack?: number;
 }
 
 type TrackBytes = Partial<Record<HlsTrackKind, Buffer>>;
@@ -69,6 +71,7 @@ export class StreamWindow implements HlsStreamView {
   tracks: readonly HlsTrackInfo[] = [];
   hasParts = false;
   partTarget: number;
+  readonly partHoldBack: number;
   targetDuration: number;
   segmentTarget: number;
   discontinuitySequence = 0;
@@ -107,6 +110,7 @@ export class StreamWindow implements HlsStreamView {
     this.segmentTarget = limits.segmentTarget;
     this.targetDuration = Math.max(1, Math.ceil(limits.segmentTarget));
     this.partTarget = limits.partTarget;
+    this.partHoldBack = limits.partHoldBack ?? 3;
     this.updatedAt = now;
   }
 

@@ -72,6 +72,8 @@ export interface HlsStreamView {
   readonly hasParts: boolean;
   /** Seconds; ≥ every part listed so far (RFC 8216bis §4.4.3.7). */
   readonly partTarget: number;
+  /** PART-HOLD-BACK in parts of partTarget (≥ 2, RFC 8216bis §4.4.3.8); 3 when absent. */
+  readonly partHoldBack?: number;
   /** Whole seconds; ≥ every segment's duration so far (RFC 8216bis §4.4.3.1). */
   readonly targetDuration: number;
   /** The configured segment duration in seconds (DASH availabilityTimeOffset, update period). */

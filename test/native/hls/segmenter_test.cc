@@ -104,6 +104,17 @@ uint64_t tfdt(const std::vector<base::Bytes>& pieces) {
   return base::loadBe64(p + 8 + 16 + 8 + 16 + 12);
 }
 
+// Per-sample durations of a one-track fragment's trun (rows after its 20-byte header).
+std::vector<uint32_t> trunDurations(const std::vector<base::Bytes>& pieces) {
+  const uint8_t* row = pieces.at(0).data() + 8 + 16 + 8 + 16 + 20 + 20;
+  std::vector<uint32_t> out(trunSampleCount(pieces));
+  for (uint32_t& d : out) {
+    d = base::loadBe32(row);
+    row += 16;
+  }
+  return out;
+}
+
 // Checks every rule a playlist relies on, for parts of target `partMs`.
 void expectWellFormed(const Publisher& pub, uint32_t partMs) {
   int32_t segment = -1;
@@ -378,7 +389,9 @@ TEST(SegmenterTest, TimestampsWrappingPast32BitsKeepCounting) {
   ASSERT_EQ(segments.size(), 3u);
   for (size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(segments[i].startMs, static_cast<int64_t>(t0) + 2'000 * static_cast<int64_t>(i));
-    EXPECT_EQ(segments[i].durationMs, 2'000u);
+    // The last one also holds the audio sent after the last frame (a part of its own).
+    EXPECT_GE(segments[i].durationMs, 2'000u);
+    EXPECT_LE(segments[i].durationMs, i < 2 ? 2'000u : 2'024u);
   }
 }
 
@@ -476,6 +489,95 @@ TEST(SegmenterTest, PartsNeverExceedTheTargetWhenFramesArriveLate) {
   pub.finish();
   expectWellFormed(pub, 200);
   EXPECT_GE(pub.all<PartRecord>().size(), 45u);
+}
+
+TEST(SegmenterTest, APartLeavesOnTheFrameThatFillsItWithoutWaitingForTheNext) {
+  Publisher pub;
+  pub.headers();
+  pub.av(0, 1'000, 30, 60);  // learn the frame interval
+  const size_t before = pub.all<PartRecord>().size();
+  ASSERT_EQ(before, 5u) << "the part [800, 1000) left with its frame at 967";
+  // Frames at 1000..1167 fill the next part: it leaves with the one at 1167.
+  for (uint32_t ts : {1'000u, 1'033u, 1'067u, 1'100u, 1'133u}) pub.video(ts, avcInterframe(1));
+  EXPECT_EQ(pub.all<PartRecord>().size(), before);
+  pub.video(1'167, avcInterframe(2));
+  const auto parts = pub.all<PartRecord>();
+  ASSERT_EQ(parts.size(), before + 1);
+  const PartRecord& part = parts.back();
+  EXPECT_EQ(part.startMs, 1'000);
+  EXPECT_EQ(part.durationMs, 200u);
+  EXPECT_EQ(part.arrivedAt, kWall0 + 1'167) << "the wall clock of its last packet";
+  const auto durations = trunDurations(part.video);
+  ASSERT_EQ(durations.size(), 6u);
+  // The last frame lasts the frame interval, up to the part's end (1200 − 1167 ms).
+  EXPECT_EQ(durations.back(), 33u * 90);
+  uint64_t end = tfdt(part.video);
+  for (uint32_t d : durations) end += d;
+  EXPECT_EQ(end, 1'200u * 90) << "ends where the next frame starts";
+}
+
+TEST(SegmenterTest, PartsClosedEarlyKeepTheTimelineExactAndContiguous) {
+  // 30 fps with every fifth frame 12 ms late: estimates are sometimes wrong.
+  for (const bool withAudio : {false, true}) {
+    Publisher pub;
+    pub.headers();
+    std::vector<uint32_t> videoTs;
+    for (uint32_t i = 0; i < 300; ++i) {
+      const uint32_t ts = i * 1000 / 30 + (i % 5 == 4 ? 12 : 0);
+      videoTs.push_back(ts);
+      pub.video(ts, i % 60 == 0 ? avcKeyframe(0) : avcInterframe(1));
+      if (withAudio) pub.audio(ts + 5, aacRaw(static_cast<uint8_t>(i)));
+    }
+    pub.finish();
+    expectWellFormed(pub, 200);
+    // Every video fragment starts at its first frame's real time (no drift),
+    // and a fragment's durations end within a frame of the next one's start.
+    size_t frame = 0;
+    uint64_t end = 0;
+    for (const auto& part : pub.all<PartRecord>()) {
+      if (part.video.empty()) continue;
+      ASSERT_LT(frame, videoTs.size());
+      EXPECT_EQ(tfdt(part.video), uint64_t{videoTs[frame]} * 90) << "frame " << frame;
+      if (frame > 0) {
+        const auto gap = static_cast<int64_t>(tfdt(part.video)) - static_cast<int64_t>(end);
+        EXPECT_LE(std::abs(gap), 34 * 90) << "within a frame, frame " << frame;
+      }
+      end = tfdt(part.video);
+      for (uint32_t d : trunDurations(part.video)) end += d;
+      frame += trunSampleCount(part.video);
+    }
+    EXPECT_EQ(frame, videoTs.size()) << "every frame once";
+  }
+}
+
+TEST(SegmenterTest, TheAudioAfterAPartClosedEarlyEndsTheStreamInALastPart) {
+  Publisher pub;
+  pub.headers();
+  pub.av(0, 4'000, 30, 60, /*withAudio=*/false);  // the last frame (3967) closes its part
+  const size_t parts = pub.all<PartRecord>().size();
+  pub.audio(3'980, aacRaw(1));
+  pub.finish();
+  expectWellFormed(pub, 200);
+  const auto all = pub.all<PartRecord>();
+  ASSERT_EQ(all.size(), parts + 1);
+  EXPECT_TRUE(all.back().video.empty());
+  EXPECT_EQ(trunSampleCount(all.back().audio), 1u);
+  EXPECT_EQ(all.back().startMs, 4'000);
+  EXPECT_EQ(pub.all<SegmentRecord>().back().durationMs, 2'000u + all.back().durationMs);
+}
+
+TEST(SegmenterTest, ArrivedAtIsTheLatestPacketOfThePartAndSegment) {
+  Publisher pub;
+  pub.headers();
+  pub.av(0, 2'100, 30, 60);
+  for (const auto& part : pub.all<PartRecord>()) {
+    // The part's last video frame arrived at start + 167 ms; audio may be later.
+    EXPECT_GE(part.arrivedAt, kWall0 + part.startMs + 166) << part.part;
+    EXPECT_LT(part.arrivedAt, kWall0 + part.startMs + part.durationMs) << part.part;
+  }
+  const auto segments = pub.all<SegmentRecord>();
+  ASSERT_EQ(segments.size(), 1u);
+  EXPECT_EQ(segments[0].arrivedAt, pub.all<PartRecord>()[9].arrivedAt);
 }
 
 TEST(SegmenterTest, WithoutPartsTheSegmentCarriesEachTracksBytes) {

@@ -93,7 +93,14 @@ TEST_F(HlsTapTest, APublishFeedsTheSinkFromInitToEnd) {
   EXPECT_EQ(end->reason, "publisher gone");
   EXPECT_EQ(count<hls::EndRecord>(), 1u) << "onDetached after onPublisherGone adds nothing";
   EXPECT_EQ(count<hls::SegmentRecord>(), 2u);
-  EXPECT_EQ(count<hls::PartRecord>(), 20u);  // 5 frames (200 ms) a part
+  // 5 frames (200 ms) a part, each closed on its last frame; the audio frame
+  // after the last one (at 3980 ms) ends the stream in a part of its own.
+  EXPECT_EQ(count<hls::PartRecord>(), 21u);
+  for (const auto& r : records) {
+    if (const auto* part = std::get_if<hls::PartRecord>(&r.record)) {
+      EXPECT_EQ(part->arrivedAt, wall);
+    }
+  }
   const auto& first = std::get<hls::SegmentRecord>(records.at(11).record);
   EXPECT_EQ(first.programDateTime, wall);
 }
