@@ -8,6 +8,7 @@
 import { RtmpServer } from '../../lib/server';
 import type { NativeFrameItem, NativeVideoFrame } from '../../types/native';
 import { type FakeEngine, fakeFactory } from '../helpers/fake-engine';
+import { nativeEvent } from '../helpers/native-event';
 
 async function setup() {
   const { factory, engines } = fakeFactory();
@@ -156,6 +157,32 @@ describe('frames() delivery', () => {
   it('not published and not waiting: ERR_RTMP_STREAM_NOT_FOUND, nothing left open', async () => {
     const { server, engine } = await setup();
     await expect(server.frames('live/none').next()).rejects.toMatchObject({ code: 'ERR_RTMP_STREAM_NOT_FOUND' });
+    expect(engine.frameSubs.size).toBe(0);
+    await server.close({ graceMs: 0 });
+  });
+
+  it('wait: a publish ends the wait; endOnUnpublish ends the iteration on unpublish', async () => {
+    const { server, engine, sub } = await setup();
+    const it = server.frames('live/cam', { wait: 50, endOnUnpublish: true });
+    engine.deliver([nativeEvent({ kind: 'publish', app: 'live', stream: 'cam' })]);
+    await new Promise((r) => setTimeout(r, 100)); // past the wait: it was cleared
+    const next = it.next();
+    sub().feed(videoItem(0));
+    await expect(next).resolves.toMatchObject({ value: { kind: 'video' }, done: false });
+    engine.deliver([nativeEvent({ kind: 'unpublish', app: 'live', stream: 'other' })]);
+    expect(engine.frameSubs.size).toBe(1);
+    engine.deliver([nativeEvent({ kind: 'unpublish', app: 'live', stream: 'cam' })]);
+    await expect(it.next()).resolves.toEqual({ value: undefined, done: true });
+    expect(engine.frameSubs.size).toBe(0);
+    await server.close({ graceMs: 0 });
+  });
+
+  it('a wait that runs out rejects with ERR_RTMP_STREAM_NOT_FOUND', async () => {
+    const { server, engine } = await setup();
+    await expect(server.frames('live/late', { wait: 20 }).next()).rejects.toMatchObject({
+      code: 'ERR_RTMP_STREAM_NOT_FOUND',
+      message: expect.stringMatching(/within 20 ms/),
+    });
     expect(engine.frameSubs.size).toBe(0);
     await server.close({ graceMs: 0 });
   });
