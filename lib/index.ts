@@ -2,7 +2,28 @@
 import { loadAddon } from './native';
 
 export { createServer, RtmpServer } from './server';
-export type { CloseOptions, CloseResult, ListenResult, PacketSubscriptionInfo, ServerAddress, ServerStats } from './server';
+export type {
+  CloseOptions,
+  CloseResult,
+  FrameSubscriptionInfo,
+  ListenResult,
+  PacketSubscriptionInfo,
+  ServerAddress,
+  ServerStats,
+} from './server';
+export { AudioFrame, VideoFrame } from './media/frames';
+export type {
+  AudioFrameOptions,
+  Frame,
+  FrameOptions,
+  FramePlane,
+  FrameQueueOptions,
+  OnFramesOptions,
+  PixelFormat,
+  PlaneLayout,
+  SampleFormat,
+  VideoFrameOptions,
+} from './media/frames';
 export type {
   AudioDecoderConfigInit,
   AudioPacket,

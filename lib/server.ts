@@ -12,6 +12,7 @@ import type {
   NativeEngine,
   NativeEngineConfig,
   NativeEvent,
+  NativeFrameSubscriptionStats,
   NativePacketSubscriptionStats,
   NativeStats,
 } from '../types/native';
@@ -26,6 +27,7 @@ import { HlsStore } from './http/hls/store';
 import { attachHlsFolder, type HlsFolderWriter } from './hls-folder';
 import { HttpService } from './http/http-service';
 import { type LogFields, ServerLogger } from './logger';
+import { type Frame, type FrameHost, type FrameOptions, frames, type OnFramesOptions, onFrames } from './media/frames';
 import { type OnPacketsOptions, onPackets, type Packet, type PacketOptions, packets } from './media/packets';
 import { SubscriptionSet } from './media/subscription';
 import { loadAddon } from './native';
@@ -63,6 +65,9 @@ export interface CloseResult {
   /** Sessions of any role still connected when the grace period ended, closed by force. */
   forced: number;
 }
+
+/** One open frames() subscription, as the engine sees it. */
+export type FrameSubscriptionInfo = NativeFrameSubscriptionStats;
 
 /** One open packets() subscription. */
 export type PacketSubscriptionInfo = NativePacketSubscriptionStats;
@@ -106,7 +111,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private readonly logger: ServerLogger;
   private readonly createEngine: EngineFactory;
   private readonly drainPollMs: number;
-  /** packets() (and later frames()) subscriptions, ended when the server closes. */
+  /** packets() and frames() subscriptions, ended when the server closes. */
   private readonly mediaSubscriptions = new SubscriptionSet();
   private engine: NativeEngine | undefined;
   private state: State = 'idle';
@@ -379,6 +384,54 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   /** Open packet subscriptions, as the engine sees them (queued = taken by no consumer yet). */
   packetSubscriptions(): PacketSubscriptionInfo[] {
     return this.engine ? this.engine.packetSubscriptions() : [];
+  }
+
+  /**
+   * The decoded frames of a live stream ("app/name"): video in the pixel
+   * format and size asked for, audio as s16/f32 (see lib/media/frames.ts and
+   * docs/frames.md). `for await`; break, return() or options.signal end the
+   * subscription. Throws ERR_RTMP_INVALID_OPTIONS for bad options; the
+   * iteration rejects with ERR_RTMP_STREAM_NOT_FOUND (not published and not
+   * waiting) or ERR_RTMP_SERVER_CLOSED (not listening).
+   */
+  frames(path: string, options?: FrameOptions): AsyncIterableIterator<Frame> {
+    return frames(this.frameHost(), path, options);
+  }
+
+  /** The callback form of frames(); returns the unsubscribe function. */
+  onFrames(path: string, options: OnFramesOptions | undefined, onFrame: (frame: Frame) => void): () => void {
+    return onFrames(this.frameHost(), path, options, onFrame);
+  }
+
+  /** Open frame subscriptions with their counters (delivered, dropped, pool buffers). */
+  frameSubscriptions(): FrameSubscriptionInfo[] {
+    return this.engine ? this.engine.frameSubscriptions() : [];
+  }
+
+  /** Streams being decoded now (one decoder each, shared by their subscriptions). */
+  frameDecoderCount(): number {
+    return this.engine ? this.engine.frameDecoderCount() : 0;
+  }
+
+  private frameHost(): FrameHost {
+    return {
+      ...this.mediaHost(),
+      isPublishing: (path) => this.rawStats().streams.some((s) => `${s.app}/${s.stream}` === path),
+      watchPublishing: (path, onChange) => {
+        const onPublish = (e: { path: string }): void => {
+          if (e.path === path) onChange(true);
+        };
+        const onUnpublish = (e: { path: string }): void => {
+          if (e.path === path) onChange(false);
+        };
+        this.on('publish', onPublish);
+        this.on('unpublish', onUnpublish);
+        return () => {
+          this.off('publish', onPublish);
+          this.off('unpublish', onUnpublish);
+        };
+      },
+    };
   }
 
   private mediaHost(): { engine: () => NativeEngine | undefined; subscriptions: SubscriptionSet } {

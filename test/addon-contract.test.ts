@@ -50,6 +50,11 @@ const ENGINE_METHODS = [
   'unsubscribePackets',
   'releasePackets',
   'packetSubscriptions',
+  'subscribeFrames',
+  'unsubscribeFrames',
+  'releaseFrame',
+  'frameSubscriptions',
+  'frameDecoderCount',
 ] as const satisfies ReadonlyArray<keyof NativeEngine>;
 const HEADER_KEYS = ['sessionId', 'ip', 'port', 'tls', 'app', 'stream', 'query'] as const satisfies ReadonlyArray<
   keyof NativeEventHeader

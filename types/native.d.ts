@@ -367,6 +367,102 @@ export interface NativeEngine {
   /** The consumer is done with `items` packets holding `bytes` data bytes. */
   releasePackets(id: number, items: number, bytes: number): boolean;
   packetSubscriptions(): NativePacketSubscriptionStats[];
+  /**
+   * Decodes "app/name" (one decoder per stream, on the decoder pool) into
+   * buffers allocated by JS. onItems gets every frame queued at a wake-up;
+   * each frame holds its pool buffer until releaseFrame(token). Returns the
+   * id, 0 when not running; throws an Error with `code` for options the
+   * engine refuses.
+   */
+  subscribeFrames(streamKey: string, options: NativeFrameOptions, onItems: (items: NativeFrameItem[]) => void): number;
+  /** Ends the subscription (frames JS holds stay readable until released). False if unknown. */
+  unsubscribeFrames(id: number): boolean;
+  /** JS is done with a frame: its buffer goes back to the pool. False if unknown or already released. */
+  releaseFrame(token: number): boolean;
+  frameSubscriptions(): NativeFrameSubscriptionStats[];
+  /** Streams being decoded now (one decoder each). */
+  frameDecoderCount(): number;
+}
+
+/** subscribeFrames options (validated by lib/media/frames.ts); 0 = the source's. */
+export interface NativeFrameOptions {
+  video: boolean;
+  audio: boolean;
+  pixelFormat: 'yuv420p' | 'nv12' | 'rgba' | 'bgra' | 'rgb24' | 'gray';
+  width: number;
+  height: number;
+  maxFps: number;
+  sampleFormat: 's16' | 'f32' | 's16p' | 'f32p';
+  sampleRate: number;
+  channels: number;
+  maxVideoFrames: number;
+  maxAudioMs: number;
+}
+
+export interface NativeFramePlane {
+  /** A view of a pool buffer: valid until the frame is released. */
+  data: Uint8Array;
+  /** Video: bytes per row; audio: the plane's byte length. */
+  stride: number;
+}
+
+interface NativeFrameBase {
+  /** ms, stream clock (64-bit, unwrapped). */
+  pts: number;
+  dts: number;
+  keyframe: boolean;
+  planes: NativeFramePlane[];
+  /** Bytes used in the buffer by all planes. */
+  byteLength: number;
+  droppedBefore: number;
+  discontinuity: boolean;
+  /** For releaseFrame(). */
+  token: number;
+}
+
+export interface NativeVideoFrame extends NativeFrameBase {
+  kind: 'video';
+  width: number;
+  height: number;
+  format: NativeFrameOptions['pixelFormat'];
+}
+
+export interface NativeAudioFrame extends NativeFrameBase {
+  kind: 'audio';
+  sampleRate: number;
+  channels: number;
+  /** Per channel. */
+  samples: number;
+  format: NativeFrameOptions['sampleFormat'];
+}
+
+/** A decode error (ERR_RTMP_MEDIA, ERR_RTMP_UNSUPPORTED), once per episode. */
+export interface NativeFrameError {
+  kind: 'error';
+  code: string;
+  message: string;
+}
+
+export type NativeFrameItem = NativeVideoFrame | NativeAudioFrame | NativeFrameError;
+
+export interface NativeFrameSubscriptionStats {
+  id: number;
+  stream: string;
+  videoDelivered: number;
+  audioDelivered: number;
+  /** Refused: engine queue full or no pool buffer free. */
+  videoDropped: number;
+  audioDropped: number;
+  /** Left out by maxFps. */
+  videoSkipped: number;
+  decodeErrors: number;
+  /** In the engine queue, not yet taken. */
+  queued: number;
+  /** Pool buffers (free or in use) and their bytes. */
+  poolBuffers: number;
+  poolBytes: number;
+  /** Frames JS holds (taken, not released). */
+  held: number;
 }
 
 // The HLS feed: the same shapes as lib/http/hls/feed.ts (HlsFeedItem), which

@@ -39,6 +39,11 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::unsubscribePackets>("unsubscribePackets"),
                          InstanceMethod<&EngineWrap::releasePackets>("releasePackets"),
                          InstanceMethod<&EngineWrap::packetSubscriptions>("packetSubscriptions"),
+                         InstanceMethod<&EngineWrap::subscribeFrames>("subscribeFrames"),
+                         InstanceMethod<&EngineWrap::unsubscribeFrames>("unsubscribeFrames"),
+                         InstanceMethod<&EngineWrap::releaseFrame>("releaseFrame"),
+                         InstanceMethod<&EngineWrap::frameSubscriptions>("frameSubscriptions"),
+                         InstanceMethod<&EngineWrap::frameDecoderCount>("frameDecoderCount"),
                      });
 }
 
@@ -103,6 +108,7 @@ Napi::Value EngineWrap::start(const Napi::CallbackInfo& info) {
   state_ = State::kRunning;
 
   base::Status status = engine_->start();
+  if (status.ok()) frames_.start(*engine_);
   if (!status.ok()) {
     // Undo everything; what start() logged is still delivered through the
     // pump's last queued call. A later start() may retry (e.g. another port).
@@ -122,6 +128,9 @@ std::vector<server::EngineEvent> EngineWrap::shutdown(Reason reason) {
     if (hls_) hls_->discard();
   }
 
+  // Decoded frames first: the service detaches its taps from the running
+  // engine, then the decoder pool is joined.
+  frames_.stop(reason == Reason::kTeardown);
   engine_->stop();  // joins the loop threads: no engine event after this
   packets_.closeAll(reason == Reason::kTeardown);
   exit_guard::remove(engine_.get());
@@ -245,6 +254,7 @@ Napi::Value EngineWrap::ref(const Napi::CallbackInfo& info) {
   if (pump_) pump_->ref(info.Env());
   if (hls_) hls_->ref(info.Env());
   packets_.ref(info.Env());
+  frames_.ref(info.Env());
   return info.This();
 }
 
@@ -253,6 +263,7 @@ Napi::Value EngineWrap::unref(const Napi::CallbackInfo& info) {
   if (pump_) pump_->unref(info.Env());
   if (hls_) hls_->unref(info.Env());
   packets_.unref(info.Env());
+  frames_.unref(info.Env());
   return info.This();
 }
 
@@ -307,6 +318,93 @@ Napi::Value EngineWrap::releasePackets(const Napi::CallbackInfo& info) {
 
 Napi::Value EngineWrap::packetSubscriptions(const Napi::CallbackInfo& info) {
   return packets_.stats(info.Env());
+}
+
+// ---- decoded frames (binding/frame_subscriptions.h) ----
+
+namespace {
+
+decode::PixelFormat pixelFormatFrom(Napi::Env env, const std::string& name) {
+  using decode::PixelFormat;
+  for (PixelFormat f : {PixelFormat::kYuv420p, PixelFormat::kNv12, PixelFormat::kRgba,
+                        PixelFormat::kBgra, PixelFormat::kRgb24, PixelFormat::kGray}) {
+    if (decode::pixelFormatName(f) == name) return f;
+  }
+  throwContractError(env, "subscribeFrames: unknown pixel format " + name);
+}
+
+decode::SampleFormat sampleFormatFrom(Napi::Env env, const std::string& name) {
+  using decode::SampleFormat;
+  for (SampleFormat f : {SampleFormat::kS16, SampleFormat::kF32, SampleFormat::kS16Planar,
+                         SampleFormat::kF32Planar}) {
+    if (decode::sampleFormatName(f) == name) return f;
+  }
+  throwContractError(env, "subscribeFrames: unknown sample format " + name);
+}
+
+}  // namespace
+
+Napi::Value EngineWrap::subscribeFrames(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string usage = "subscribeFrames(streamKey, options, onItems)";
+  if (!info[0].IsString() || !info[1].IsObject() || !info[2].IsFunction()) {
+    throwContractError(env, usage + ": expects (string, object, function)");
+  }
+  Napi::Object o = info[1].As<Napi::Object>();
+  auto number = [&](const char* key, double min, double max) {
+    Napi::Value v = o.Get(key);
+    const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+    if (!(d >= min && d <= max)) {
+      throwContractError(env, usage + ": " + key + " must be a number in [" + std::to_string(min) +
+                                  ", " + std::to_string(max) + "]");
+    }
+    return d;
+  };
+  auto text = [&](const char* key) {
+    Napi::Value v = o.Get(key);
+    if (!v.IsString()) throwContractError(env, usage + ": " + key + " must be a string");
+    return v.As<Napi::String>().Utf8Value();
+  };
+  decode::SubscriptionOptions options;
+  options.video = o.Get("video").ToBoolean().Value();
+  options.audio = o.Get("audio").ToBoolean().Value();
+  options.videoOutput.format = pixelFormatFrom(env, text("pixelFormat"));
+  options.videoOutput.width = static_cast<uint32_t>(number("width", 0, 1e9));
+  options.videoOutput.height = static_cast<uint32_t>(number("height", 0, 1e9));
+  options.maxFps = number("maxFps", 0, 1e9);
+  options.audioOutput.format = sampleFormatFrom(env, text("sampleFormat"));
+  options.audioOutput.sampleRate = static_cast<uint32_t>(number("sampleRate", 0, 1e9));
+  options.audioOutput.channels = static_cast<uint32_t>(number("channels", 0, 1e9));
+  options.maxVideoFrames = static_cast<uint32_t>(number("maxVideoFrames", 1, 1e6));
+  options.maxAudioMs = static_cast<uint32_t>(number("maxAudioMs", 1, 1e7));
+  if (state_ != State::kRunning) return Napi::Number::New(env, 0);
+  const uint64_t id = frames_.subscribe(env, info[0].As<Napi::String>().Utf8Value(), options,
+                                        info[2].As<Napi::Function>(), refed_);
+  return Napi::Number::New(env, static_cast<double>(id));
+}
+
+Napi::Value EngineWrap::unsubscribeFrames(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) throwContractError(env, "unsubscribeFrames(id): id must be a number");
+  const double id = info[0].As<Napi::Number>().DoubleValue();
+  if (!(id >= 1 && id <= kMaxSafeInteger)) return Napi::Boolean::New(env, false);
+  return Napi::Boolean::New(env, frames_.unsubscribe(static_cast<uint64_t>(id)));
+}
+
+Napi::Value EngineWrap::releaseFrame(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) throwContractError(env, "releaseFrame(token): token must be a number");
+  const double token = info[0].As<Napi::Number>().DoubleValue();
+  if (!(token >= 1 && token <= kMaxSafeInteger)) return Napi::Boolean::New(env, false);
+  return Napi::Boolean::New(env, frames_.release(static_cast<uint64_t>(token)));
+}
+
+Napi::Value EngineWrap::frameSubscriptions(const Napi::CallbackInfo& info) {
+  return frames_.stats(info.Env());
+}
+
+Napi::Value EngineWrap::frameDecoderCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(frames_.decoderCount()));
 }
 
 }  // namespace rtmp::binding

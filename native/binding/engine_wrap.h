@@ -19,6 +19,11 @@
 //   subscribePackets(streamKey, {video, audio, maxItems, maxBytes}, onItems) → id
 //                      (0: not running); unsubscribePackets(id), releasePackets(id,
 //                      items, bytes), packetSubscriptions(): packet_subscriptions.h
+//   subscribeFrames(streamKey, options, onItems) → id (0: not running; throws
+//                      Error{code} for options the engine refuses);
+//                      unsubscribeFrames(id), releaseFrame(token),
+//                      frameSubscriptions(), frameDecoderCount():
+//                      frame_subscriptions.h (decoded frames in JS-allocated buffers)
 //
 // Lifecycle: idle → running → stopped (a failed start returns to idle). While
 // running the wrapper holds a strong reference to its own JS object and its
@@ -35,6 +40,7 @@
 
 #include "binding/config_reader.h"
 #include "binding/event_pump.h"
+#include "binding/frame_subscriptions.h"
 #include "binding/hls_feed.h"
 #include "binding/packet_subscriptions.h"
 #include "server/engine.h"
@@ -73,6 +79,11 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value unsubscribePackets(const Napi::CallbackInfo& info);
   Napi::Value releasePackets(const Napi::CallbackInfo& info);
   Napi::Value packetSubscriptions(const Napi::CallbackInfo& info);
+  Napi::Value subscribeFrames(const Napi::CallbackInfo& info);
+  Napi::Value unsubscribeFrames(const Napi::CallbackInfo& info);
+  Napi::Value releaseFrame(const Napi::CallbackInfo& info);
+  Napi::Value frameSubscriptions(const Napi::CallbackInfo& info);
+  Napi::Value frameDecoderCount(const Napi::CallbackInfo& info);
 
   // Stops the engine and unhooks it from everything process- or
   // environment-wide. For kStop, returns the events not yet delivered to JS.
@@ -84,6 +95,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   std::shared_ptr<EventPump> pump_;
   std::shared_ptr<HlsChannel> hls_;  // while running with a feed
   PacketSubscriptions packets_;
+  // Declared after engine_: destroyed first (its service detaches from the engine).
+  FrameSubscriptions frames_;
   uint64_t cleanupToken_ = 0;
   bool refed_ = true;
 };

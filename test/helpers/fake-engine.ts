@@ -6,6 +6,9 @@ import type {
   NativeEngine,
   NativeEngineConfig,
   NativeEvent,
+  NativeFrameItem,
+  NativeFrameOptions,
+  NativeFrameSubscriptionStats,
   NativeHlsCounters,
   NativeHlsItem,
   NativePacketItem,
@@ -143,6 +146,44 @@ export class FakeEngine implements NativeEngine {
       delivered: 0,
       dropped: 0,
     }));
+  }
+
+  /** Open frame subscriptions by id; a test feeds them with `onItems`. */
+  readonly frameSubs = new Map<number, { key: string; options: NativeFrameOptions; onItems: (items: NativeFrameItem[]) => void }>();
+  /** Tokens given back with releaseFrame(), in order. */
+  readonly releasedFrames: number[] = [];
+  private nextFrameSub = 1;
+  subscribeFrames(streamKey: string, options: NativeFrameOptions, onItems: (items: NativeFrameItem[]) => void): number {
+    if (!this.started || this.stopped) return 0;
+    const id = this.nextFrameSub++;
+    this.frameSubs.set(id, { key: streamKey, options, onItems });
+    return id;
+  }
+  unsubscribeFrames(id: number): boolean {
+    return this.frameSubs.delete(id);
+  }
+  releaseFrame(token: number): boolean {
+    this.releasedFrames.push(token);
+    return true;
+  }
+  frameSubscriptions(): NativeFrameSubscriptionStats[] {
+    return [...this.frameSubs].map(([id, s]) => ({
+      id,
+      stream: s.key,
+      videoDelivered: 0,
+      audioDelivered: 0,
+      videoDropped: 0,
+      audioDropped: 0,
+      videoSkipped: 0,
+      decodeErrors: 0,
+      queued: 0,
+      poolBuffers: 0,
+      poolBytes: 0,
+      held: 0,
+    }));
+  }
+  frameDecoderCount(): number {
+    return new Set([...this.frameSubs.values()].map((s) => s.key)).size;
   }
 
   /** Delivers one batch as the event pump would. */

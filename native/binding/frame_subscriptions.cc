@@ -1,0 +1,472 @@
+#include "binding/frame_subscriptions.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "base/error.h"
+#include "binding/error_mapping.h"
+#include "decode/frame.h"
+#include "decode/frame_allocator.h"
+
+namespace rtmp::binding {
+
+namespace {
+
+// Frames JS may hold (taken, not yet released) on top of the engine queue's
+// bound before the pool is full: one being worked on, one waiting in an
+// iterator, one late release.
+constexpr size_t kJsHeldFrames = 3;
+// AAC frames last 21-23 ms: audio buffers for maxAudioMs in 20 ms steps.
+constexpr uint32_t kAudioFrameMs = 20;
+// A heap buffer's id has this bit set; a pool buffer's id is its slot index.
+constexpr uint64_t kHeapBit = uint64_t{1} << 63;
+constexpr size_t kHeapAlign = 64;
+
+Napi::Number num(Napi::Env env, double value) {
+  return Napi::Number::New(env, value);
+}
+
+size_t poolCap(const decode::SubscriptionOptions& o) {
+  size_t cap = 0;
+  if (o.video) cap += o.maxVideoFrames + kJsHeldFrames;
+  if (o.audio) cap += o.maxAudioMs / kAudioFrameMs + 1 + kJsHeldFrames;
+  return cap;
+}
+
+}  // namespace
+
+// The FrameAllocator of one subscription: slots backed by JS ArrayBuffers
+// (their memory; the references live in FrameSubscriptions::PoolRefs) plus,
+// while the pool is below its cap, heap buffers for sizes no slot fits.
+class FramePool : public decode::FrameAllocator {
+ public:
+  explicit FramePool(size_t cap) : cap_(cap) {}
+
+  std::optional<decode::FrameBuffer> acquire(size_t bytes) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (retired_) return std::nullopt;
+    std::optional<size_t> best;
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      const Slot& s = slots_[i];
+      if (s.state == State::kFree && s.size >= bytes && (!best || s.size < slots_[*best].size)) {
+        best = i;
+      }
+    }
+    if (best) {
+      slots_[*best].state = State::kBusy;
+      return decode::FrameBuffer{slots_[*best].data, slots_[*best].size, *best};
+    }
+    if (live_ + heap_ >= cap_) {
+      // Full: a free buffer too small for this frame (the picture grew)
+      // makes room; otherwise JS holds them all and the frame drops.
+      auto small = std::find_if(slots_.begin(), slots_.end(),
+                                [](const Slot& s) { return s.state == State::kFree; });
+      if (small == slots_.end()) return std::nullopt;
+      small->state = State::kDead;
+      --live_;
+    }
+    const size_t rounded = (std::max<size_t>(bytes, 1) + kHeapAlign - 1) / kHeapAlign * kHeapAlign;
+    auto* data = static_cast<uint8_t*>(std::aligned_alloc(kHeapAlign, rounded));
+    if (data == nullptr) return std::nullopt;
+    ++heap_;
+    return decode::FrameBuffer{data, bytes, kHeapBit | ++heapSeq_};
+  }
+
+  void release(const decode::FrameBuffer& buffer) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if ((buffer.id & kHeapBit) != 0) {
+      std::free(buffer.data);
+      --heap_;
+    } else {
+      freeLocked(buffer.id);
+    }
+  }
+
+  static bool isHeap(const decode::FrameBuffer& buffer) { return (buffer.id & kHeapBit) != 0; }
+
+  // JS thread: a new buffer, busy (JS holds the frame copied into it).
+  uint32_t adopt(uint8_t* data, size_t size) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    slots_.push_back(Slot{data, size, State::kBusy});
+    ++live_;
+    return static_cast<uint32_t>(slots_.size() - 1);
+  }
+
+  void freeSlot(uint32_t slot) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    freeLocked(slot);
+  }
+
+  // No buffer is handed out after this.
+  void retire() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    retired_ = true;
+  }
+
+  // JS thread: slots that will never be written again (given up for being
+  // too small, or free in a retired pool); they are forgotten here and their
+  // references may go.
+  std::vector<uint32_t> takeUnusable() {
+    std::vector<uint32_t> out;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      Slot& s = slots_[i];
+      if (s.state == State::kDead || (retired_ && s.state == State::kFree)) {
+        if (s.state == State::kFree) --live_;
+        s.state = State::kGone;
+        s.data = nullptr;
+        out.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    return out;
+  }
+
+  // Retired and every buffer gone.
+  bool drained() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return retired_ && live_ == 0;
+  }
+
+  size_t buffers() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return live_;
+  }
+  size_t bytes() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    size_t total = 0;
+    for (const Slot& s : slots_) {
+      if (s.state == State::kFree || s.state == State::kBusy) total += s.size;
+    }
+    return total;
+  }
+
+ private:
+  enum class State : uint8_t { kFree, kBusy, kDead, kGone };
+  struct Slot {
+    uint8_t* data = nullptr;
+    size_t size = 0;
+    State state = State::kFree;
+  };
+
+  void freeLocked(uint64_t slot) {
+    if (slot < slots_.size() && slots_[slot].state == State::kBusy) {
+      slots_[slot].state = State::kFree;
+    }
+  }
+
+  const size_t cap_;
+  mutable std::mutex mutex_;
+  std::vector<Slot> slots_;
+  size_t live_ = 0;  // slots free or busy
+  size_t heap_ = 0;  // heap buffers out
+  uint64_t heapSeq_ = 0;
+  bool retired_ = false;
+};
+
+// The subscription's FrameSink and its thread-safe function. A wake-up is
+// posted only when none is pending, so the TSFN queue never holds more than
+// one call and the decoder thread never waits.
+class FrameWake : public decode::FrameSink {
+ public:
+  static std::shared_ptr<FrameWake> create(Napi::Env env, Napi::Function onItems) {
+    std::shared_ptr<FrameWake> wake(new FrameWake());
+    auto* context = new std::shared_ptr<FrameWake>(wake);
+    napi_status status = napi_create_threadsafe_function(
+        env, onItems, nullptr, Napi::String::New(env, "rtmp-engine frames"), 0, 1, context,
+        &FrameWake::finalize, context, &FrameWake::callJs, &wake->tsfn_);
+    if (status != napi_ok) {
+      delete context;
+      throw Napi::Error::New(env);
+    }
+    return wake;
+  }
+
+  void framesReady() override { post(); }
+
+  void decodeError(const base::Error& error) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      errors_.push_back(error);
+    }
+    post();
+  }
+
+  std::vector<base::Error> takeErrors() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return std::exchange(errors_, {});
+  }
+
+  // JS thread.
+  void attach(FrameSubscriptions* owner, uint64_t id) {
+    owner_ = owner;
+    id_ = id;
+  }
+  void ref(Napi::Env env) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (tsfn_ != nullptr) napi_ref_threadsafe_function(env, tsfn_);
+  }
+  void unref(Napi::Env env) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (tsfn_ != nullptr) napi_unref_threadsafe_function(env, tsfn_);
+  }
+  // JS thread: no delivery after this (a wake-up already queued finds no owner).
+  void close() {
+    owner_ = nullptr;
+    napi_threadsafe_function tsfn = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      std::swap(tsfn, tsfn_);
+    }
+    if (tsfn != nullptr) napi_release_threadsafe_function(tsfn, napi_tsfn_release);
+  }
+
+ private:
+  FrameWake() = default;
+
+  void post() {
+    if (pending_.exchange(true)) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (tsfn_ != nullptr) napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking);
+  }
+
+  static void callJs(napi_env rawEnv, napi_value onItems, void* context, void* /*data*/) {
+    if (rawEnv == nullptr || onItems == nullptr) return;  // torn down
+    FrameWake& wake = **static_cast<std::shared_ptr<FrameWake>*>(context);
+    // Cleared before taking: a frame queued from here on posts a new call.
+    wake.pending_.store(false);
+    if (wake.owner_ == nullptr) return;
+    Napi::Env env(rawEnv);
+    try {
+      Napi::HandleScope scope(env);
+      wake.owner_->deliver(env, wake.id_, Napi::Function(env, onItems));
+    } catch (const Napi::Error& error) {
+      napi_fatal_exception(rawEnv, error.Value());
+    }
+  }
+
+  static void finalize(napi_env /*env*/, void* finalizeData, void* /*hint*/) {
+    delete static_cast<std::shared_ptr<FrameWake>*>(finalizeData);
+  }
+
+  std::atomic<bool> pending_{false};
+  std::mutex mutex_;  // guards tsfn_ and errors_
+  napi_threadsafe_function tsfn_ = nullptr;
+  std::vector<base::Error> errors_;
+  // JS thread only.
+  FrameSubscriptions* owner_ = nullptr;
+  uint64_t id_ = 0;
+};
+
+FrameSubscriptions::~FrameSubscriptions() {
+  stop(/*teardown=*/true);
+}
+
+void FrameSubscriptions::start(server::Engine& engine) {
+  pool_ = std::make_unique<decode::DecoderPool>();
+  service_ = std::make_unique<server::FrameService>(*pool_, server::engineTapHost(engine));
+}
+
+void FrameSubscriptions::stop(bool teardown) {
+  if (!service_) return;
+  // The service first (it detaches its taps from the running engine), then
+  // the workers: once they are joined nothing writes into a buffer again, so
+  // every reference may go.
+  service_.reset();
+  pool_->stop();
+  pool_.reset();
+  for (auto& [id, entry] : subs_) {
+    entry.wake->close();
+    entry.refs->pool->retire();
+    entry.refs->refs.clear();
+  }
+  for (auto& refs : retired_) refs->refs.clear();
+  subs_.clear();
+  retired_.clear();
+  held_.clear();
+  (void)teardown;  // the wakes' owner is cleared: no JS call either way
+}
+
+uint64_t FrameSubscriptions::subscribe(Napi::Env env, const std::string& streamKey,
+                                       const decode::SubscriptionOptions& options,
+                                       Napi::Function onItems, bool refed) {
+  if (!service_) return 0;
+  std::shared_ptr<FrameWake> wake = FrameWake::create(env, onItems);
+  auto refs = std::make_shared<PoolRefs>();
+  refs->pool = std::make_shared<FramePool>(poolCap(options));
+  base::Result<uint64_t> id = service_->subscribe(streamKey, options, refs->pool, wake);
+  if (!id.ok()) {
+    wake->close();
+    if (id.error().code() == base::ErrorCode::kClosed) return 0;
+    throw toJsError(env, id.error());
+  }
+  wake->attach(this, *id);
+  if (!refed) wake->unref(env);
+  subs_.emplace(*id, Entry{streamKey, std::move(wake), std::move(refs)});
+  return *id;
+}
+
+bool FrameSubscriptions::unsubscribe(uint64_t id) {
+  auto it = subs_.find(id);
+  if (it == subs_.end()) return false;
+  Entry entry = std::move(it->second);
+  subs_.erase(it);
+  if (service_) service_->unsubscribe(id);  // no sink call after this
+  entry.wake->close();
+  entry.refs->pool->retire();
+  sweep(*entry.refs);
+  // Buffers the engine or JS still hold keep their references until released.
+  if (!entry.refs->pool->drained()) retired_.push_back(std::move(entry.refs));
+  return true;
+}
+
+bool FrameSubscriptions::release(uint64_t token) {
+  auto it = held_.find(token);
+  if (it == held_.end()) return false;
+  Held held = std::move(it->second);
+  held_.erase(it);
+  if (held.frame) {
+    held.frame.reset();  // the last reference: its lease frees the slot
+  } else {
+    held.refs->pool->freeSlot(held.slot);
+  }
+  if (!retired_.empty()) sweepRetired();
+  return true;
+}
+
+void FrameSubscriptions::sweep(PoolRefs& refs) {
+  for (uint32_t slot : refs.pool->takeUnusable()) {
+    if (slot < refs.refs.size()) refs.refs[slot].Reset();
+  }
+}
+
+void FrameSubscriptions::sweepRetired() {
+  for (auto& refs : retired_) sweep(*refs);
+  retired_.erase(std::remove_if(retired_.begin(), retired_.end(),
+                                [](const auto& refs) { return refs->pool->drained(); }),
+                 retired_.end());
+}
+
+void FrameSubscriptions::deliver(Napi::Env env, uint64_t id, Napi::Function onItems) {
+  auto it = subs_.find(id);
+  if (it == subs_.end() || !service_) return;
+  std::shared_ptr<FrameWake> wake = it->second.wake;
+  std::shared_ptr<PoolRefs> refs = it->second.refs;
+  sweep(*refs);
+  if (!retired_.empty()) sweepRetired();
+  std::vector<base::Error> errors = wake->takeErrors();
+  std::vector<decode::DeliveredFrame> frames = service_->take(id);
+  if (errors.empty() && frames.empty()) return;
+  Napi::Array items = Napi::Array::New(env, errors.size() + frames.size());
+  uint32_t i = 0;
+  for (const base::Error& error : errors) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("kind", "error");
+    o.Set("code", std::string(base::errorCodeName(error.code())));
+    o.Set("message", error.message());
+    items.Set(i++, o);
+  }
+  for (const decode::DeliveredFrame& d : frames) items.Set(i++, frameToJs(env, refs, d));
+  onItems.Call({items});
+}
+
+Napi::Value FrameSubscriptions::frameToJs(Napi::Env env, const std::shared_ptr<PoolRefs>& shared,
+                                          const decode::DeliveredFrame& d) {
+  const decode::Frame& f = *d.frame;
+  PoolRefs& refs = *shared;
+  Held held;
+  held.refs = shared;
+  Napi::ArrayBuffer buffer;
+  const decode::FrameBuffer& fb = f.buffer.buffer();
+  if (FramePool::isHeap(fb)) {
+    // No pool buffer fitted yet: the one extra copy, into a new JS buffer that
+    // joins the pool (busy until JS releases this frame).
+    buffer = Napi::ArrayBuffer::New(env, std::max<size_t>(fb.size, 1));
+    std::memcpy(buffer.Data(), fb.data, f.byteLength);
+    held.slot = refs.pool->adopt(static_cast<uint8_t*>(buffer.Data()), buffer.ByteLength());
+    if (refs.refs.size() <= held.slot) refs.refs.resize(held.slot + 1);
+    refs.refs[held.slot] = Napi::Persistent(buffer);
+  } else {
+    held.slot = static_cast<uint32_t>(fb.id);
+    buffer = refs.refs.at(held.slot).Value();
+    held.frame = d.frame;
+  }
+
+  Napi::Object o = Napi::Object::New(env);
+  const bool video = f.kind == decode::FrameKind::kVideo;
+  o.Set("kind", video ? "video" : "audio");
+  o.Set("pts", num(env, static_cast<double>(f.pts)));
+  o.Set("dts", num(env, static_cast<double>(f.dts)));
+  o.Set("keyframe", Napi::Boolean::New(env, f.keyframe));
+  if (video) {
+    o.Set("width", num(env, f.width));
+    o.Set("height", num(env, f.height));
+    o.Set("format", std::string(decode::pixelFormatName(f.pixelFormat)));
+  } else {
+    o.Set("sampleRate", num(env, f.sampleRate));
+    o.Set("channels", num(env, f.channels));
+    o.Set("samples", num(env, f.samples));
+    o.Set("format", std::string(decode::sampleFormatName(f.sampleFormat)));
+  }
+  Napi::Array planes = Napi::Array::New(env, f.planeCount);
+  for (uint32_t p = 0; p < f.planeCount; ++p) {
+    const decode::FramePlane& plane = f.planes[p];
+    const size_t length = video ? size_t{plane.stride} * plane.rows : plane.stride;
+    Napi::Object po = Napi::Object::New(env);
+    po.Set("data", Napi::Uint8Array::New(env, length, buffer, plane.offset));
+    po.Set("stride", num(env, plane.stride));
+    planes.Set(p, po);
+  }
+  o.Set("planes", planes);
+  o.Set("byteLength", num(env, static_cast<double>(f.byteLength)));
+  o.Set("droppedBefore", num(env, static_cast<double>(d.droppedBefore)));
+  o.Set("discontinuity", Napi::Boolean::New(env, d.discontinuity));
+  const uint64_t token = nextToken_++;
+  o.Set("token", num(env, static_cast<double>(token)));
+  held_.emplace(token, std::move(held));
+  return o;
+}
+
+Napi::Array FrameSubscriptions::stats(Napi::Env env) const {
+  Napi::Array out = Napi::Array::New(env, subs_.size());
+  uint32_t i = 0;
+  for (const auto& [id, entry] : subs_) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("id", num(env, static_cast<double>(id)));
+    o.Set("stream", entry.stream);
+    decode::SubscriptionStats s;
+    if (service_) s = service_->stats(id).value_or(decode::SubscriptionStats{});
+    o.Set("videoDelivered", num(env, static_cast<double>(s.videoDelivered)));
+    o.Set("audioDelivered", num(env, static_cast<double>(s.audioDelivered)));
+    o.Set("videoDropped", num(env, static_cast<double>(s.videoDropped)));
+    o.Set("audioDropped", num(env, static_cast<double>(s.audioDropped)));
+    o.Set("videoSkipped", num(env, static_cast<double>(s.videoSkipped)));
+    o.Set("decodeErrors", num(env, static_cast<double>(s.decodeErrors)));
+    o.Set("queued", num(env, static_cast<double>(s.queued)));
+    o.Set("poolBuffers", num(env, static_cast<double>(entry.refs->pool->buffers())));
+    o.Set("poolBytes", num(env, static_cast<double>(entry.refs->pool->bytes())));
+    size_t held = 0;
+    for (const auto& [token, h] : held_) held += h.refs == entry.refs ? 1 : 0;
+    o.Set("held", num(env, static_cast<double>(held)));
+    out.Set(i++, o);
+  }
+  return out;
+}
+
+size_t FrameSubscriptions::decoderCount() const {
+  return service_ ? service_->decoderCount() : 0;
+}
+
+void FrameSubscriptions::ref(Napi::Env env) {
+  for (auto& [id, entry] : subs_) entry.wake->ref(env);
+}
+
+void FrameSubscriptions::unref(Napi::Env env) {
+  for (auto& [id, entry] : subs_) entry.wake->unref(env);
+}
+
+}  // namespace rtmp::binding

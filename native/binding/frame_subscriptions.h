@@ -1,0 +1,120 @@
+// FrameSubscriptions: the `engine.subscribeFrames()` side of EngineWrap —
+// decoded frames (server::FrameService on a decode::DecoderPool) delivered
+// into buffers that JS allocated.
+//
+//   decoder thread: FramePool::acquire ─▶ a free JS buffer (best fit)
+//                   │ none fits and the pool is below its cap: a heap buffer
+//                   │ (copied once on the JS thread, and the copy joins the pool)
+//                   │ at the cap with nothing free: no buffer → the frame drops
+//                   ▼
+//   Subscription queue ─framesReady()─▶ one TSFN call at a time (a flag:
+//                   never blocks, never queues more than one wake-up)
+//   JS thread: FrameService::take(id) ─▶ frame objects whose planes are
+//              Uint8Array views of pool buffers ─▶ onItems(items)
+//   JS: releaseFrame(token) (frame.release()/close(), or a FinalizationRegistry
+//       in lib/ when the frame is garbage) ─▶ the buffer is free again
+//
+// Why JS buffers: Electron (21+) refuses external ArrayBuffers, and a fresh
+// Buffer per frame costs milliseconds at 1080p (issue 12). The pool's
+// ArrayBuffers are made on the JS thread and kept alive by references held
+// here; the decoder threads write into their memory only while the engine
+// holds the buffer (FrameBufferLease), so a reference is deleted only once the
+// buffer can never be handed out again (the pool is retired and the buffer is
+// free, or the decoder pool has been joined).
+//
+// The bound: a pool holds at most `cap` buffers (video frames the queue may
+// hold plus the ones JS may keep, and the same for audio). A consumer that
+// keeps frames without releasing them makes the engine drop, never grow.
+//
+// JS thread only, except what the FrameService calls on the sink and the
+// allocator.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "decode/decoder_pool.h"
+#include "decode/subscription.h"
+#include "server/frame_service.h"
+
+namespace rtmp::server {
+class Engine;
+}
+
+namespace rtmp::binding {
+
+class FramePool;
+class FrameWake;
+
+class FrameSubscriptions {
+ public:
+  FrameSubscriptions() = default;
+  ~FrameSubscriptions();
+  FrameSubscriptions(const FrameSubscriptions&) = delete;
+  FrameSubscriptions& operator=(const FrameSubscriptions&) = delete;
+
+  // The decoder pool and the service (engine running).
+  void start(server::Engine& engine);
+  // Before the engine stops: every subscription ends, the decoder pool is
+  // joined and every buffer reference is let go (frames JS holds stay
+  // readable: their memory is JS's). teardown: no JS call any more.
+  void stop(bool teardown);
+  bool running() const { return service_ != nullptr; }
+
+  // Throws a JS Error with a code for options the engine refuses; returns 0
+  // when not running.
+  uint64_t subscribe(Napi::Env env, const std::string& streamKey,
+                     const decode::SubscriptionOptions& options, Napi::Function onItems,
+                     bool refed);
+  bool unsubscribe(uint64_t id);
+  // The consumer is done with the frame `token`: its buffer goes back.
+  bool release(uint64_t token);
+  // [{ id, stream, videoDelivered, ..., poolBuffers, poolBytes, held }]
+  Napi::Array stats(Napi::Env env) const;
+  size_t decoderCount() const;
+
+  void ref(Napi::Env env);
+  void unref(Napi::Env env);
+
+  // JS thread, from a wake-up: hands the subscription's queued frames to onItems.
+  void deliver(Napi::Env env, uint64_t id, Napi::Function onItems);
+
+ private:
+  // A pool's JS side: the references that keep its buffers alive.
+  struct PoolRefs {
+    std::shared_ptr<FramePool> pool;
+    std::vector<Napi::Reference<Napi::ArrayBuffer>> refs;  // by slot index
+  };
+  struct Entry {
+    std::string stream;
+    std::shared_ptr<FrameWake> wake;
+    std::shared_ptr<PoolRefs> refs;
+  };
+  // A frame JS holds: the engine frame (its lease keeps the slot busy), or
+  // for a copied heap frame, just the slot.
+  struct Held {
+    std::shared_ptr<PoolRefs> refs;
+    decode::FramePtr frame;
+    uint32_t slot = 0;
+  };
+
+  Napi::Value frameToJs(Napi::Env env, const std::shared_ptr<PoolRefs>& refs,
+                        const decode::DeliveredFrame& d);
+  // Deletes the references of buffers that can never be handed out again.
+  void sweep(PoolRefs& refs);
+  void sweepRetired();
+
+  std::unique_ptr<decode::DecoderPool> pool_;
+  std::unique_ptr<server::FrameService> service_;
+  std::unordered_map<uint64_t, Entry> subs_;
+  std::unordered_map<uint64_t, Held> held_;
+  std::vector<std::shared_ptr<PoolRefs>> retired_;  // unsubscribed, buffers still busy
+  uint64_t nextToken_ = 1;
+};
+
+}  // namespace rtmp::binding
