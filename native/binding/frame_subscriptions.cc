@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "base/error.h"
+#include "binding/callback_guard.h"
 #include "binding/error_mapping.h"
 #include "decode/frame.h"
 #include "decode/frame_allocator.h"
@@ -236,6 +237,7 @@ class FrameWake : public decode::FrameSink {
 
   static void callJs(napi_env rawEnv, napi_value onItems, void* context, void* /*data*/) {
     if (rawEnv == nullptr || onItems == nullptr) return;  // torn down
+    if (environmentStopping(rawEnv)) return;
     FrameWake& wake = **static_cast<std::shared_ptr<FrameWake>*>(context);
     // Cleared before taking: a frame queued from here on posts a new call.
     wake.pending_.store(false);
@@ -245,7 +247,7 @@ class FrameWake : public decode::FrameSink {
       Napi::HandleScope scope(env);
       wake.owner_->deliver(env, wake.id_, Napi::Function(env, onItems));
     } catch (const Napi::Error& error) {
-      napi_fatal_exception(rawEnv, error.Value());
+      reportCallbackError(rawEnv, error);
     }
   }
 
@@ -266,18 +268,28 @@ FrameSubscriptions::~FrameSubscriptions() {
   stop(/*teardown=*/true);
 }
 
-void FrameSubscriptions::start(server::Engine& engine) {
-  pool_ = std::make_unique<decode::DecoderPool>();
-  service_ = std::make_unique<server::FrameService>(*pool_, server::engineTapHost(engine));
+void FrameSubscriptions::start(server::Engine& engine, decode::PoolConfig config) {
+  engine_ = &engine;
+  poolConfig_ = config;
+}
+
+server::FrameService* FrameSubscriptions::service() {
+  if (engine_ == nullptr) return nullptr;
+  if (!service_) {
+    pool_ = std::make_unique<decode::DecoderPool>(poolConfig_);
+    service_ = std::make_unique<server::FrameService>(*pool_, server::engineTapHost(*engine_));
+  }
+  return service_.get();
 }
 
 void FrameSubscriptions::stop(bool teardown) {
-  if (!service_) return;
+  if (engine_ == nullptr) return;
+  engine_ = nullptr;
   // The service first (it detaches its taps from the running engine), then
   // the workers: once they are joined nothing writes into a buffer again, so
   // every reference may go.
   service_.reset();
-  pool_->stop();
+  if (pool_) pool_->stop();
   pool_.reset();
   for (auto& [id, entry] : subs_) {
     entry.wake->close();
@@ -294,11 +306,12 @@ void FrameSubscriptions::stop(bool teardown) {
 uint64_t FrameSubscriptions::subscribe(Napi::Env env, const std::string& streamKey,
                                        const decode::SubscriptionOptions& options,
                                        Napi::Function onItems, bool refed) {
-  if (!service_) return 0;
+  server::FrameService* frames = service();
+  if (frames == nullptr) return 0;
   std::shared_ptr<FrameWake> wake = FrameWake::create(env, onItems);
   auto refs = std::make_shared<PoolRefs>();
   refs->pool = std::make_shared<FramePool>(poolCap(options));
-  base::Result<uint64_t> id = service_->subscribe(streamKey, options, refs->pool, wake);
+  base::Result<uint64_t> id = frames->subscribe(streamKey, options, refs->pool, wake);
   if (!id.ok()) {
     wake->close();
     if (id.error().code() == base::ErrorCode::kClosed) return 0;

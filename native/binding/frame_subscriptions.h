@@ -58,13 +58,15 @@ class FrameSubscriptions {
   FrameSubscriptions(const FrameSubscriptions&) = delete;
   FrameSubscriptions& operator=(const FrameSubscriptions&) = delete;
 
-  // The decoder pool and the service (engine running).
-  void start(server::Engine& engine);
+  // Engine running: subscriptions are possible. The decoder pool's threads
+  // start with the first subscription, so a server that never decodes never
+  // has them.
+  void start(server::Engine& engine, decode::PoolConfig config = {});
   // Before the engine stops: every subscription ends, the decoder pool is
   // joined and every buffer reference is let go (frames JS holds stay
   // readable: their memory is JS's). teardown: no JS call any more.
   void stop(bool teardown);
-  bool running() const { return service_ != nullptr; }
+  bool running() const { return engine_ != nullptr; }
 
   // Throws a JS Error with a code for options the engine refuses; returns 0
   // when not running.
@@ -109,6 +111,11 @@ class FrameSubscriptions {
   void sweep(PoolRefs& refs);
   void sweepRetired();
 
+  // Creates the pool and the service on first use (engine running).
+  server::FrameService* service();
+
+  server::Engine* engine_ = nullptr;  // set while the engine runs
+  decode::PoolConfig poolConfig_;
   std::unique_ptr<decode::DecoderPool> pool_;
   std::unique_ptr<server::FrameService> service_;
   std::unordered_map<uint64_t, Entry> subs_;

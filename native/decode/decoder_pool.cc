@@ -1,5 +1,12 @@
 #include "decode/decoder_pool.h"
 
+#ifdef __linux__
+#include <pthread.h>
+#endif
+
+#include <algorithm>
+#include <string>
+
 #include "decode/ffmpeg_log.h"
 
 namespace rtmp::decode {
@@ -14,7 +21,17 @@ void PoolCore::schedule(std::shared_ptr<StreamDecoder> stream) {
 }
 
 void PoolCore::start(uint32_t threads) {
-  for (uint32_t i = 0; i < threads; ++i) workers_.emplace_back([this] { run(); });
+  for (uint32_t i = 0; i < threads; ++i) {
+    workers_.emplace_back([this, i] {
+#ifdef __linux__
+      // Named so an operator (top -H, /proc/<pid>/task) can tell them apart.
+      std::string name = "rtmp-decode-" + std::to_string(i);
+      name.resize(std::min<size_t>(name.size(), 15));  // kernel limit
+      pthread_setname_np(pthread_self(), name.c_str());
+#endif
+      run();
+    });
+  }
 }
 
 void PoolCore::stop() {

@@ -6,6 +6,7 @@
  * call into a dead environment), the port is freed and the publisher let go.
  */
 import { once } from 'events';
+import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 
@@ -18,6 +19,19 @@ import { startServer, waitUntil } from './helpers/server';
 
 const WORKER = path.join(__dirname, '..', 'helpers', 'frames-worker.js');
 
+/** Threads of this process named by the decoder pool (rtmp-decode-N). */
+function decoderThreads(): number {
+  let count = 0;
+  for (const task of fs.readdirSync('/proc/self/task')) {
+    try {
+      if (fs.readFileSync(`/proc/self/task/${task}/comm`, 'utf8').startsWith('rtmp-decode-')) count++;
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return count;
+}
+
 interface Report {
   port?: number;
   frames?: number;
@@ -26,6 +40,17 @@ interface Report {
 
 describeWithAddon('frames() lifecycle', () => {
   afterEach(() => stopAll());
+
+  it('starts decoder threads with the first subscription and joins them on close', async () => {
+    const { server } = await startServer();
+    expect(decoderThreads()).toBe(0);
+    const unsubscribe = server.onFrames('live/none', { wait: true }, () => {});
+    await waitUntil(() => server.frameSubscriptions().length === 1, 'the subscription');
+    expect(decoderThreads()).toBeGreaterThan(0);
+    unsubscribe();
+    await server.close({ graceMs: 500 });
+    expect(decoderThreads()).toBe(0);
+  });
 
   it('server.close() ends a pending iteration and frees the decoder', async () => {
     const { server } = await startServer();
