@@ -7,13 +7,14 @@
  * Needs nginx + libnginx-mod-rtmp, ffmpeg, /usr/bin/chromium, and the bench dependencies
  * (`npm install --prefix bench`: playwright-core, hls.js). The tools are compiled with
  * bench/hls/tsconfig.json into build/bench/js first; the engine is this checkout's dist/
- * (`npm run build`).
+ * (built here when stale, see test/helpers/dist.ts).
  */
 import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+import { ensureDist } from '../helpers/dist';
 import { makeClip } from './helpers/media';
 
 const root = path.join(__dirname, '../..');
@@ -61,6 +62,7 @@ describe('bench smoke: HLS tools', () => {
 
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hls-smoke-'));
+    ensureDist();
     execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'bench/hls/tsconfig.json')], {
       timeout: 120_000,
     });

@@ -5,12 +5,13 @@
  * playlist and from the MPD, and `ffmpeg -i …/index.m3u8 -c copy -f framemd5` gets the
  * published packets, byte for byte (video and audio). Every step time-boxed.
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from 'child_process';
+import { type ChildProcess, execFile, spawn } from 'child_process';
 import * as path from 'path';
 
 import { compareWithSource, framemd5OfFile, parseFramemd5, playFramemd5, publish, stopAll } from '../e2e/helpers/ffmpeg';
 import { makeClip } from '../e2e/helpers/media';
 import { describeWithAddon } from '../helpers/addon';
+import { ensureDist } from '../helpers/dist';
 
 const ROOT = path.join(__dirname, '..', '..');
 jest.setTimeout(180_000);
@@ -69,10 +70,7 @@ async function until200(url: string, timeoutMs = 30_000): Promise<string> {
 
 describeWithAddon('the start command (node dist/lib/cli.js)', () => {
   beforeAll(async () => {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: ROOT,
-      timeout: 120_000,
-    });
+    ensureDist();
     ports = await startCli();
   });
 
