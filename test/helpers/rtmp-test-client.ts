@@ -36,26 +36,35 @@ export interface Command {
   streamId: number;
 }
 
-/** Encodes one message as fmt-0 + fmt-3 chunks of OUT_CHUNK_SIZE bytes. */
-function encodeChunks(csid: number, typeId: number, streamId: number, payload: Buffer): Buffer {
-  const header = Buffer.alloc(12);
+/**
+ * Encodes one message as fmt-0 + fmt-3 chunks of OUT_CHUNK_SIZE bytes. A
+ * timestamp from 0xFFFFFF up goes in the extended field, repeated on every
+ * continuation chunk (§5.3.1.3).
+ */
+function encodeChunks(csid: number, typeId: number, streamId: number, payload: Buffer, timestamp = 0): Buffer {
+  const extended = timestamp >= 0xffffff;
+  const header = Buffer.alloc(extended ? 16 : 12);
   header[0] = csid; // fmt 0, one-byte basic header (csid 2..63)
-  header.writeUIntBE(0, 1, 3); // timestamp
+  header.writeUIntBE(extended ? 0xffffff : timestamp, 1, 3);
   header.writeUIntBE(payload.length, 4, 3); // message length
   header[7] = typeId;
   header.writeUInt32LE(streamId, 8); // message stream id: little-endian (§5.3.1.2.1)
+  if (extended) header.writeUInt32BE(timestamp >>> 0, 12);
   const parts: Buffer[] = [header];
   for (let off = 0; off < payload.length; off += OUT_CHUNK_SIZE) {
-    if (off > 0) parts.push(Buffer.from([0xc0 | csid])); // fmt 3: continuation
+    if (off > 0) {
+      parts.push(Buffer.from([0xc0 | csid])); // fmt 3: continuation
+      if (extended) parts.push(header.subarray(12, 16));
+    }
     parts.push(payload.subarray(off, off + OUT_CHUNK_SIZE));
   }
   return Buffer.concat(parts);
 }
 
 /** Media on the chunk streams FFmpeg uses: audio 4, data 5, video 6. */
-function mediaChunks(typeId: 8 | 9 | 18, streamId: number, body: Buffer): Buffer {
+function mediaChunks(typeId: 8 | 9 | 18, streamId: number, body: Buffer, timestamp = 0): Buffer {
   const csid = typeId === TYPE_AUDIO ? CSID_AUDIO : typeId === 18 ? 5 : 6;
-  return encodeChunks(csid, typeId, streamId, body);
+  return encodeChunks(csid, typeId, streamId, body, timestamp);
 }
 
 export class RtmpTestClient {
@@ -118,9 +127,9 @@ export class RtmpTestClient {
   }
 
   /** After publish(): one audio (type 8, csid 4) or video (type 9, csid 6) message with this FLV body. */
-  sendMedia(typeId: 8 | 9, body: Buffer): void {
+  sendMedia(typeId: 8 | 9, body: Buffer, timestamp = 0): void {
     if (this.publishStreamId < 0) throw new Error('sendMedia() before publish()');
-    this.socket.write(mediaChunks(typeId, this.publishStreamId, body));
+    this.socket.write(mediaChunks(typeId, this.publishStreamId, body, timestamp));
   }
 
   /**
