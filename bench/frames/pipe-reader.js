@@ -26,7 +26,9 @@ ffmpeg.stdout.on('data', (chunk) => {
   while (pendingBytes >= frameBytes) {
     const all = pending.length === 1 ? pending[0] : Buffer.concat(pending);
     const frame = all.subarray(0, frameBytes);
-    for (let i = 0; i < frame.length; i += 64) sum += frame[i];
+    let local = 0; // a local sum: the captured one would box a number per read
+    for (let i = 0; i < frame.length; i += 64) local += frame[i];
+    sum = (sum + local) & 0xffff;
     frames++;
     const rest = all.subarray(frameBytes);
     pending = rest.length ? [rest] : [];
