@@ -5,9 +5,10 @@
  * - video only: the first picture of the new publish is a keyframe at the
  *   new size with `discontinuity: true`, and it is the only frame so marked
  *   after the first one;
- * - video and audio: exactly one frame is marked after the first one, and it
- *   is the first frame of the new publish (the new publisher's clock restarts
- *   at 0, so its frames are the ones whose pts went back).
+ * - video and audio: the first frame of each kind of the new publish is
+ *   marked and no other after the first one (the new publisher's clock
+ *   restarts at 0, so its frames are the ones whose pts went back); the first
+ *   picture is the keyframe at the new size.
  */
 import type { Frame } from '../../lib';
 import { describeWithAddon } from '../helpers/addon';
@@ -42,7 +43,7 @@ const marked = (list: Seen[]) => list.flatMap((f, i) => (i > 0 && f.discontinuit
 describeWithAddon('frames() reconnect', () => {
   afterEach(() => stopAll());
 
-  it('a killed publisher comes back at another size: the iterations go on with one discontinuity', async () => {
+  it('a killed publisher comes back at another size: the iterations go on, the first frame of each kind marked', async () => {
     const before = makeClip({ seconds: 4, size: '320x240' });
     const after = makeClip({ seconds: 4, size: '640x360' });
     const { server, url } = await startServer();
@@ -88,12 +89,14 @@ describeWithAddon('frames() reconnect', () => {
       expect(videoOnly.slice(0, switchAt).every((f) => f.width === 320 && f.height === 240)).toBe(true);
       expect(videoOnly.slice(switchAt).every((f) => f.width === 640 && f.height === 360)).toBe(true);
 
-      // Video and audio: one mark, on the first frame of the new publish (its pts went back).
+      // Video and audio: the new publish starts where the pts went back; its
+      // first frame of each kind is marked, nothing else is.
       const restartAt = both.findIndex((f, i) => i > 0 && f.pts < both[i - 1]!.pts - 500);
       expect(restartAt).toBeGreaterThanOrEqual(firstRun.both);
-      expect(marked(both)).toEqual([restartAt]);
-      const firstVideo = both.slice(restartAt).find((f) => f.kind === 'video');
-      expect(firstVideo).toMatchObject({ width: 640, height: 360, keyframe: true });
+      const firstOf = (kind: 'video' | 'audio') => both.findIndex((f, i) => i >= restartAt && f.kind === kind);
+      expect(marked(both)).toEqual([firstOf('video'), firstOf('audio')].sort((x, y) => x - y));
+      expect(both[firstOf('video')]).toMatchObject({ width: 640, height: 360, keyframe: true, discontinuity: true });
+      expect(both.slice(0, restartAt).every((f) => f.kind === 'audio' || f.width === 320)).toBe(true);
 
       expect(server.frameSubscriptions()).toEqual([]);
       expect(server.frameDecoderCount()).toBe(0);
