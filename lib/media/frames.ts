@@ -110,7 +110,7 @@ abstract class DecodedFrame {
   readonly planes: FramePlane[];
   /** Frames of this kind the engine dropped for this subscription since the previous one. */
   readonly droppedBefore: number;
-  /** First frame after a republish or a change of the picture or sample format. */
+  /** First frame of its kind after a republish or a change of the picture or sample format. */
   readonly discontinuity: boolean;
   #held: Held | undefined;
 

@@ -13,6 +13,7 @@
 #include "binding/error_mapping.h"
 #include "decode/frame.h"
 #include "decode/frame_allocator.h"
+#include "decode/frame_pool.h"
 
 namespace rtmp::binding {
 
@@ -24,150 +25,19 @@ namespace {
 constexpr size_t kJsHeldFrames = 3;
 // AAC frames last 21-23 ms: audio buffers for maxAudioMs in 20 ms steps.
 constexpr uint32_t kAudioFrameMs = 20;
-// A heap buffer's id has this bit set; a pool buffer's id is its slot index.
-constexpr uint64_t kHeapBit = uint64_t{1} << 63;
-constexpr size_t kHeapAlign = 64;
 
 Napi::Number num(Napi::Env env, double value) {
   return Napi::Number::New(env, value);
 }
 
-size_t poolCap(const decode::SubscriptionOptions& o) {
-  size_t cap = 0;
-  if (o.video) cap += o.maxVideoFrames + kJsHeldFrames;
-  if (o.audio) cap += o.maxAudioMs / kAudioFrameMs + 1 + kJsHeldFrames;
-  return cap;
+decode::FramePool::Caps poolCaps(const decode::SubscriptionOptions& o) {
+  decode::FramePool::Caps caps;
+  if (o.video) caps.video = o.maxVideoFrames + kJsHeldFrames;
+  if (o.audio) caps.audio = o.maxAudioMs / kAudioFrameMs + 1 + kJsHeldFrames;
+  return caps;
 }
 
 }  // namespace
-
-// The FrameAllocator of one subscription: slots backed by JS ArrayBuffers
-// (their memory; the references live in FrameSubscriptions::PoolRefs) plus,
-// while the pool is below its cap, heap buffers for sizes no slot fits.
-class FramePool : public decode::FrameAllocator {
- public:
-  explicit FramePool(size_t cap) : cap_(cap) {}
-
-  std::optional<decode::FrameBuffer> acquire(size_t bytes) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (retired_) return std::nullopt;
-    std::optional<size_t> best;
-    for (size_t i = 0; i < slots_.size(); ++i) {
-      const Slot& s = slots_[i];
-      if (s.state == State::kFree && s.size >= bytes && (!best || s.size < slots_[*best].size)) {
-        best = i;
-      }
-    }
-    if (best) {
-      slots_[*best].state = State::kBusy;
-      return decode::FrameBuffer{slots_[*best].data, slots_[*best].size, *best};
-    }
-    if (live_ + heap_ >= cap_) {
-      // Full: a free buffer too small for this frame (the picture grew)
-      // makes room; otherwise JS holds them all and the frame drops.
-      auto small = std::find_if(slots_.begin(), slots_.end(),
-                                [](const Slot& s) { return s.state == State::kFree; });
-      if (small == slots_.end()) return std::nullopt;
-      small->state = State::kDead;
-      --live_;
-    }
-    const size_t rounded = (std::max<size_t>(bytes, 1) + kHeapAlign - 1) / kHeapAlign * kHeapAlign;
-    auto* data = static_cast<uint8_t*>(std::aligned_alloc(kHeapAlign, rounded));
-    if (data == nullptr) return std::nullopt;
-    ++heap_;
-    return decode::FrameBuffer{data, bytes, kHeapBit | ++heapSeq_};
-  }
-
-  void release(const decode::FrameBuffer& buffer) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if ((buffer.id & kHeapBit) != 0) {
-      std::free(buffer.data);
-      --heap_;
-    } else {
-      freeLocked(buffer.id);
-    }
-  }
-
-  static bool isHeap(const decode::FrameBuffer& buffer) { return (buffer.id & kHeapBit) != 0; }
-
-  // JS thread: a new buffer, busy (JS holds the frame copied into it).
-  uint32_t adopt(uint8_t* data, size_t size) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    slots_.push_back(Slot{data, size, State::kBusy});
-    ++live_;
-    return static_cast<uint32_t>(slots_.size() - 1);
-  }
-
-  void freeSlot(uint32_t slot) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    freeLocked(slot);
-  }
-
-  // No buffer is handed out after this.
-  void retire() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    retired_ = true;
-  }
-
-  // JS thread: slots that will never be written again (given up for being
-  // too small, or free in a retired pool); they are forgotten here and their
-  // references may go.
-  std::vector<uint32_t> takeUnusable() {
-    std::vector<uint32_t> out;
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (size_t i = 0; i < slots_.size(); ++i) {
-      Slot& s = slots_[i];
-      if (s.state == State::kDead || (retired_ && s.state == State::kFree)) {
-        if (s.state == State::kFree) --live_;
-        s.state = State::kGone;
-        s.data = nullptr;
-        out.push_back(static_cast<uint32_t>(i));
-      }
-    }
-    return out;
-  }
-
-  // Retired and every buffer gone.
-  bool drained() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return retired_ && live_ == 0;
-  }
-
-  size_t buffers() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return live_;
-  }
-  size_t bytes() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    size_t total = 0;
-    for (const Slot& s : slots_) {
-      if (s.state == State::kFree || s.state == State::kBusy) total += s.size;
-    }
-    return total;
-  }
-
- private:
-  enum class State : uint8_t { kFree, kBusy, kDead, kGone };
-  struct Slot {
-    uint8_t* data = nullptr;
-    size_t size = 0;
-    State state = State::kFree;
-  };
-
-  void freeLocked(uint64_t slot) {
-    if (slot < slots_.size() && slots_[slot].state == State::kBusy) {
-      slots_[slot].state = State::kFree;
-    }
-  }
-
-  const size_t cap_;
-  mutable std::mutex mutex_;
-  std::vector<Slot> slots_;
-  size_t live_ = 0;  // slots free or busy
-  size_t heap_ = 0;  // heap buffers out
-  uint64_t heapSeq_ = 0;
-  bool retired_ = false;
-};
 
 // The subscription's FrameSink and its thread-safe function. A wake-up is
 // posted only when none is pending, so the TSFN queue never holds more than
@@ -310,7 +180,7 @@ uint64_t FrameSubscriptions::subscribe(Napi::Env env, const std::string& streamK
   if (frames == nullptr) return 0;
   std::shared_ptr<FrameWake> wake = FrameWake::create(env, onItems);
   auto refs = std::make_shared<PoolRefs>();
-  refs->pool = std::make_shared<FramePool>(poolCap(options));
+  refs->pool = std::make_shared<FramePool>(poolCaps(options));
   base::Result<uint64_t> id = frames->subscribe(streamKey, options, refs->pool, wake);
   if (!id.ok()) {
     wake->close();
@@ -400,7 +270,7 @@ Napi::Value FrameSubscriptions::frameToJs(Napi::Env env, const std::shared_ptr<P
     // joins the pool (busy until JS releases this frame).
     buffer = Napi::ArrayBuffer::New(env, std::max<size_t>(fb.size, 1));
     std::memcpy(buffer.Data(), fb.data, f.byteLength);
-    held.slot = refs.pool->adopt(static_cast<uint8_t*>(buffer.Data()), buffer.ByteLength());
+    held.slot = refs.pool->adopt(f.kind, static_cast<uint8_t*>(buffer.Data()), buffer.ByteLength());
     if (refs.refs.size() <= held.slot) refs.refs.resize(held.slot + 1);
     refs.refs[held.slot] = Napi::Persistent(buffer);
   } else {

@@ -22,8 +22,9 @@
 // buffer can never be handed out again (the pool is retired and the buffer is
 // free, or the decoder pool has been joined).
 //
-// The bound: a pool holds at most `cap` buffers (video frames the queue may
-// hold plus the ones JS may keep, and the same for audio). A consumer that
+// The bound: a pool (decode/frame_pool.h) holds, per kind, at most the frames
+// the queue may hold plus the ones JS may keep; video and audio buffers are
+// apart, so one kind never takes, or starves, the other. A consumer that
 // keeps frames without releasing them makes the engine drop, never grow.
 //
 // JS thread only, except what the FrameService calls on the sink and the
@@ -46,9 +47,13 @@ namespace rtmp::server {
 class Engine;
 }
 
+namespace rtmp::decode {
+class FramePool;
+}
+
 namespace rtmp::binding {
 
-class FramePool;
+using decode::FramePool;
 class FrameWake;
 
 class FrameSubscriptions {

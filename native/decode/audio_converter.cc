@@ -80,7 +80,7 @@ base::Result<std::shared_ptr<Frame>> AudioConverter::convert(
   const uint32_t planes = planar ? dstChannels_ : 1;
   const size_t total = planeBytes * planes;
 
-  auto buffer = allocator->acquire(total);
+  auto buffer = allocator->acquireFor(FrameKind::kAudio, total);
   if (!buffer || buffer->size < total) {
     if (buffer) allocator->release(*buffer);
     return base::Error(base::ErrorCode::kLimitExceeded, "no frame buffer");

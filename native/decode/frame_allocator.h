@@ -14,6 +14,8 @@
 
 namespace rtmp::decode {
 
+enum class FrameKind : uint8_t;  // decode/frame.h
+
 struct FrameBuffer {
   uint8_t* data = nullptr;
   size_t size = 0;  // at least what was asked for
@@ -26,6 +28,12 @@ class FrameAllocator {
   // Decoder thread; must not block. nullopt = no buffer now (pool exhausted):
   // the frame is not delivered and counted as dropped.
   virtual std::optional<FrameBuffer> acquire(size_t bytes) = 0;
+  // The same for a frame of `kind` (what the converters call), so that an
+  // allocator can keep video and audio within budgets of their own (an audio
+  // block must not take a free picture-sized buffer). Default: acquire().
+  virtual std::optional<FrameBuffer> acquireFor(FrameKind kind, size_t bytes) {
+    return acquire(bytes);
+  }
   // Any thread, once per acquired buffer: the engine holds it no more.
   virtual void release(const FrameBuffer& buffer) = 0;
 };

@@ -232,9 +232,10 @@ void StreamDecoder::handleHeader(Track& track, const media::MediaPacket& packet)
   track.waitKey = true;
   openTrack(track, packet);
   if (hadDecoder) {
-    // New codec or new parameters (size, profile): say so on the next frame.
+    // New codec or new parameters (size, profile): say so on the next frame
+    // of this kind.
     for (Group& g : groups_) {
-      for (auto& s : g.subscriptions) s->markDiscontinuity();
+      for (auto& s : g.subscriptions) s->markDiscontinuity(track.kind);
     }
   }
 }

@@ -19,8 +19,8 @@
 //   unsupported codec ERR_RTMP_UNSUPPORTED), then the track waits for the
 //   next keyframe. A keyframe that decodes ends the episode.
 // - A new sequence header that differs from the current one reopens the
-//   decoder; the next frame of every subscription is marked discontinuous,
-//   as is the first after a republish.
+//   decoder; the next frame of that kind of every subscription is marked
+//   discontinuous, as is the first of each kind after a republish.
 // - Video with no video subscriber (audio-only subscriptions) is not decoded.
 #pragma once
 

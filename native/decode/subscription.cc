@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 namespace rtmp::decode {
 namespace {
@@ -73,8 +74,8 @@ void Subscription::push(const FramePtr& frame) {
   bool first = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    DeliveredFrame d{frame, 0, discontinuity_};
-    discontinuity_ = false;
+    bool& mark = discontinuity_[frame->kind == FrameKind::kVideo ? 0 : 1];
+    DeliveredFrame d{frame, 0, std::exchange(mark, false)};
     if (frame->kind == FrameKind::kVideo) {
       d.droppedBefore = std::exchange(videoDroppedSince_, 0);
       ++videoQueued_;
@@ -106,9 +107,18 @@ void Subscription::countDrop(FrameKind kind) {
 }
 
 void Subscription::markDiscontinuity() {
+  markDiscontinuity(FrameKind::kVideo);
+  markDiscontinuity(FrameKind::kAudio);
+}
+
+void Subscription::markDiscontinuity(FrameKind kind) {
   std::lock_guard<std::mutex> lock(mutex_);
-  discontinuity_ = true;
-  lastVideoPts_ = INT64_MIN;
+  if (kind == FrameKind::kVideo) {
+    discontinuity_[0] = true;
+    lastVideoPts_ = INT64_MIN;
+  } else {
+    discontinuity_[1] = true;
+  }
 }
 
 void Subscription::reportError(const base::Error& error) {

@@ -77,8 +77,11 @@ class Subscription {
   void push(const FramePtr& frame);
   // Counts a frame wants() accepted but that could not be built (no buffer).
   void countDrop(FrameKind kind);
-  // The next frame carries discontinuity = true.
+  // The next frame of each kind carries discontinuity = true (a republish:
+  // a consumer that routes video and audio apart hears it on both).
   void markDiscontinuity();
+  // The same for `kind` only (its codec parameters changed).
+  void markDiscontinuity(FrameKind kind);
   void reportError(const base::Error& error);
 
   // --- Consumer, any thread ---
@@ -102,7 +105,7 @@ class Subscription {
   uint64_t audioQueuedUs_ = 0;
   uint64_t videoDroppedSince_ = 0;
   uint64_t audioDroppedSince_ = 0;
-  bool discontinuity_ = false;
+  bool discontinuity_[2] = {false, false};  // per kind: [video, audio]
   int64_t lastVideoPts_ = INT64_MIN;
   SubscriptionStats stats_;
 

@@ -97,7 +97,7 @@ base::Result<std::shared_ptr<Frame>> VideoConverter::convert(
   }
   frame->byteLength = offset;
 
-  auto buffer = allocator->acquire(offset);
+  auto buffer = allocator->acquireFor(FrameKind::kVideo, offset);
   if (!buffer || buffer->size < offset) {
     if (buffer) allocator->release(*buffer);
     return base::Error(base::ErrorCode::kLimitExceeded, "no frame buffer");

@@ -15,7 +15,7 @@ export interface Proc {
   exited: Promise<number | string>;
 }
 
-function run(cmd: string, args: string[], timeoutMs: number): Proc {
+export function run(cmd: string, args: string[], timeoutMs: number): Proc {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let out = '';

@@ -108,6 +108,35 @@ TEST(SubscriptionTest, DiscontinuityMarksOnlyTheNextFrame) {
   EXPECT_FALSE(got[1].discontinuity);
 }
 
+// Regression (test/e2e/frames-reconnect.test.ts): one mark per subscription
+// went to whichever kind came first after a republish, usually an audio
+// block, and the first picture at the new size carried none.
+TEST(SubscriptionTest, ARepublishMarksTheNextFrameOfEachKind) {
+  Subscription s(1, SubscriptionOptions{}, nullptr, nullptr);
+  s.markDiscontinuity();
+  offer(s, audioFrame(0));
+  offer(s, audioFrame(21));
+  offer(s, videoFrame(33));
+  offer(s, videoFrame(66));
+  auto got = s.take();
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_TRUE(got[0].discontinuity);  // first audio
+  EXPECT_FALSE(got[1].discontinuity);
+  EXPECT_TRUE(got[2].discontinuity);  // first video
+  EXPECT_FALSE(got[3].discontinuity);
+}
+
+TEST(SubscriptionTest, ACodecChangeMarksOnlyItsKind) {
+  Subscription s(1, SubscriptionOptions{}, nullptr, nullptr);
+  s.markDiscontinuity(FrameKind::kVideo);
+  offer(s, audioFrame(0));
+  offer(s, videoFrame(33));
+  auto got = s.take();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_FALSE(got[0].discontinuity);
+  EXPECT_TRUE(got[1].discontinuity);
+}
+
 TEST(SubscriptionTest, NoSinkCallAfterClose) {
   auto sink = std::make_shared<CountingSink>();
   Subscription s(1, SubscriptionOptions{}, nullptr, sink);
