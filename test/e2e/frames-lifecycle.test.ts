@@ -6,11 +6,11 @@
  * call into a dead environment), the port is freed and the publisher let go.
  */
 import { once } from 'events';
-import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 
 import { describeWithAddon } from '../helpers/addon';
+import { collect, spawnTs } from '../helpers/child';
 import { connectionRefused } from '../helpers/servers';
 import { withTimeout } from '../helpers/wait';
 import { publish, stopAll } from './helpers/ffmpeg';
@@ -18,19 +18,6 @@ import { makeClip } from './helpers/media';
 import { startServer, waitUntil } from './helpers/server';
 
 const WORKER = path.join(__dirname, '..', 'helpers', 'frames-worker.js');
-
-/** Threads of this process named by the decoder pool (rtmp-decode-N). */
-function decoderThreads(): number {
-  let count = 0;
-  for (const task of fs.readdirSync('/proc/self/task')) {
-    try {
-      if (fs.readFileSync(`/proc/self/task/${task}/comm`, 'utf8').startsWith('rtmp-decode-')) count++;
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return count;
-}
 
 interface Report {
   port?: number;
@@ -42,14 +29,13 @@ describeWithAddon('frames() lifecycle', () => {
   afterEach(() => stopAll());
 
   it('starts decoder threads with the first subscription and joins them on close', async () => {
-    const { server } = await startServer();
-    expect(decoderThreads()).toBe(0);
-    const unsubscribe = server.onFrames('live/none', { wait: true }, () => {});
-    await waitUntil(() => server.frameSubscriptions().length === 1, 'the subscription');
-    expect(decoderThreads()).toBeGreaterThan(0);
-    unsubscribe();
-    await server.close({ graceMs: 500 });
-    expect(decoderThreads()).toBe(0);
+    const run = await collect(spawnTs([path.join(__dirname, '..', 'helpers', 'decoder-threads-child.ts')]), 60_000);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const counts = JSON.parse(run.stdout.trim()) as { before: number; during: number; after: number };
+    expect(counts.before).toBe(0);
+    expect(counts.during).toBeGreaterThan(0);
+    expect(counts.after).toBe(0);
   });
 
   it('server.close() ends a pending iteration and frees the decoder', async () => {
