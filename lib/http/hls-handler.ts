@@ -51,6 +51,7 @@ import {
   mintSessionId,
   requestSessionId,
   SESSION_PARAM,
+  type ViewerSession,
   type ViewerSessionOptions,
   ViewerSessions,
 } from './viewer-sessions';
@@ -92,6 +93,10 @@ export interface HlsHandler {
   viewers(stream: string): number;
   /** Viewer counts of every watched stream. */
   viewerCounts(): Map<string, number>;
+  /** Live viewer sessions (the admin API lists them). */
+  viewerSessions(): ViewerSession[];
+  /** Ends a viewer session: its next playlist or MPD request gets 403. False if unknown. */
+  kickViewer(id: string): boolean;
   /** Answers new requests with 503 and forgets sessions (the store answers requests still waiting). */
   close(): void;
 }
@@ -272,6 +277,7 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     const own = viewerQuery(query);
     const given = requestSessionId(query, req);
     const id = given ?? (kind === 'master' ? mintSessionId() : anonymous.of(req, target.stream, own));
+    if (sessions.isKicked(id)) return void kickedAnswer(req, res, cors);
     if (!sessions.find(id, target.stream)) {
       const allowed = await authorizeViewer(req, res, target, protocol, own, id, cors);
       if (!allowed) return;
@@ -323,6 +329,7 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     }
     const own = viewerQuery(query);
     const id = requestSessionId(query, req) ?? anonymous.of(req, target.stream, own);
+    if (sessions.isKicked(id)) return void kickedAnswer(req, res, cors);
     if (!sessions.find(id, target.stream)) {
       const allowed = await authorizeViewer(req, res, target, 'hls', own, id, cors);
       if (!allowed) return;
@@ -556,6 +563,10 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     return view;
   }
 
+  function kickedAnswer(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): void {
+    sendError(req, res, 403, HttpErrorCodes.FORBIDDEN, 'this viewer session was ended by an operator', cors);
+  }
+
   function notFound(req: IncomingMessage, res: ServerResponse, target: HlsTarget, cors: OutgoingHttpHeaders): void {
     sendError(req, res, 404, HttpErrorCodes.NOT_FOUND, `no stream ${target.stream}`, cors);
   }
@@ -563,6 +574,8 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
   const hlsHandler = handler as HlsHandler;
   hlsHandler.viewers = (stream) => sessions.viewers(stream);
   hlsHandler.viewerCounts = () => sessions.counts();
+  hlsHandler.viewerSessions = () => sessions.list();
+  hlsHandler.kickViewer = (id) => sessions.kick(id);
   hlsHandler.close = () => {
     closed = true;
     sessions.close();
