@@ -161,6 +161,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       throw new RtmpEngineError(ErrorCodes.SERVER_CLOSED, 'rtmp-engine: the server was closed; create a new one');
     }
     const { host, port } = this.options.rtmp;
+    // First: it may refuse a bad RTMP_ENGINE_ADMIN_TOKEN, and then nothing is started.
+    this.admin = this.options.http && this.options.admin.enabled ? createAdminHandler(this) : undefined;
     const keys = this.options.auth.publishKeys;
     if (keys) this.effectiveAuthorizer = withStaticKeys(keys, this.authorizer);
     else this.effectiveAuthorizer = this.authorizer;
@@ -202,6 +204,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     } catch (err) {
       this.store?.close();
       this.store = undefined;
+      this.admin?.close();
+      this.admin = undefined;
       const native = fromNativeError(err);
       throw new RtmpEngineError(native.code, `rtmp-engine: cannot listen on ${host}:${port}: ${native.message}`, {
         cause: err,
@@ -211,7 +215,6 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     this.engine = engine;
     if (this.options.http) {
       this.state = 'starting';
-      this.admin = this.options.admin.enabled ? createAdminHandler(this) : undefined;
       const http = new HttpService({
         ...(this.admin ? { more: [this.admin] } : {}),
         options: this.options,

@@ -12,6 +12,7 @@
 import { timingSafeEqual } from 'crypto';
 import type { IncomingMessage } from 'http';
 
+import { ErrorCodes, RtmpEngineError } from '../errors';
 import { type AdminTokens, MIN_ADMIN_TOKEN_LENGTH } from '../options/admin';
 import { AdminErrorCodes, AdminHttpError } from './json';
 
@@ -41,7 +42,8 @@ export function labelTokens(tokens: AdminTokens | undefined, env: string | undef
   }
   if (env !== undefined && env !== '') {
     if (env.length < MIN_ADMIN_TOKEN_LENGTH || /\s/.test(env)) {
-      throw new Error(
+      throw new RtmpEngineError(
+        ErrorCodes.INVALID_OPTIONS,
         `${ADMIN_TOKEN_ENV} must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters without spaces (got ${env.length})`,
       );
     }

@@ -307,6 +307,21 @@ describe('admin API: configuration', () => {
     expect(logs()).toContainEqual(expect.objectContaining({ msg: 'admin: session kicked', admin: 'loopback:127.0.0.1' }));
   });
 
+  it('refuses a short RTMP_ENGINE_ADMIN_TOKEN at listen(), before anything starts', async () => {
+    const { factory, engines } = fakeFactory();
+    const saved = process.env.RTMP_ENGINE_ADMIN_TOKEN;
+    process.env.RTMP_ENGINE_ADMIN_TOKEN = 'short';
+    try {
+      const refused = new RtmpServer({ rtmp: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, logLevel: 'silent' }, { createEngine: factory });
+      await expect(refused.listen()).rejects.toMatchObject({ code: 'ERR_RTMP_INVALID_OPTIONS' });
+      expect(engines).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.RTMP_ENGINE_ADMIN_TOKEN;
+      else process.env.RTMP_ENGINE_ADMIN_TOKEN = saved;
+    }
+    await start({});
+  });
+
   it('admin: false serves no API and does not turn the authorize step on', async () => {
     await start(false as unknown as object);
     const r = await get('/api/v1/server');
