@@ -23,6 +23,7 @@ import { ADMIN_ROUTES, type AdminOperation, type AdminRoute, API_PREFIX, matchRo
 import { getServer } from './server-route';
 import { kickSession, listSessions } from './session-routes';
 import { StatsSampler } from './stats-sampler';
+import { StreamInspector } from './stream-inspector';
 import { getStream, listStreams, stopStream } from './stream-routes';
 
 export interface AdminHandlerOptions {
@@ -75,6 +76,17 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
   const onDisconnect = (e: { bytesIn: number; bytesOut: number }): void => sampler.sessionEnded(e.bytesIn, e.bytesOut);
   server.on('disconnect', onDisconnect);
   sampler.start();
+  const inspector = new StreamInspector((path, onPacket, onEnd) => {
+    try {
+      // A small queue: past it the engine drops for this subscription only (counted), never waits.
+      return server.onPackets(path, { endOnUnpublish: true, queue: { maxPackets: 64 }, onEnd: () => onEnd() }, onPacket);
+    } catch {
+      onEnd();
+      return () => undefined;
+    }
+  });
+  const sweeper = setInterval(() => inspector.sweep(), 10_000);
+  sweeper.unref();
   if (tokens.length === 0) {
     logger.warn(
       { path: API_PREFIX },
@@ -98,7 +110,7 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
           Allow: allow,
         });
       }
-      const ctx: RouteContext = { req, caller, host, sampler, params: match.params, query: url.searchParams };
+      const ctx: RouteContext = { req, caller, host, sampler, inspector, params: match.params, query: url.searchParams };
       const result = operations[match.route.operation](ctx);
       sendJson(req, res, result.status ?? 200, result.body);
     } catch (err) {
@@ -110,6 +122,8 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
   Object.defineProperty(handler, 'routes', { value: ADMIN_ROUTES });
   handler.close = () => {
     sampler.stop();
+    clearInterval(sweeper);
+    inspector.close();
     server.off('disconnect', onDisconnect);
   };
   return handler;

@@ -4,12 +4,14 @@ import type { IncomingMessage } from 'http';
 import type { AdminCaller } from './admin-auth';
 import type { AdminHost } from './host';
 import type { StatsSampler } from './stats-sampler';
+import type { StreamInspector } from './stream-inspector';
 
 export interface RouteContext {
   req: IncomingMessage;
   caller: AdminCaller;
   host: AdminHost;
   sampler: StatsSampler;
+  inspector: StreamInspector;
   params: Record<string, string>;
   query: URLSearchParams;
 }

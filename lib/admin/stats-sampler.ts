@@ -110,6 +110,18 @@ export class StatsSampler {
     };
   }
 
+  /**
+   * Ingest bitrate of the last 10 s and of the 60 s before them; `earlierKbps`
+   * is null until the stream has 70 samples.
+   */
+  bitrateTrend(path: string): { recentKbps: number; earlierKbps: number | null; fpsSamples: number } | undefined {
+    const h = this.streams.get(path)?.history;
+    if (!h || h.size === 0) return undefined;
+    const recent = h.mean('bitrateInKbps', 10) ?? 0;
+    const earlier = h.size >= 70 ? ((h.mean('bitrateInKbps', 70) ?? 0) * 70 - recent * 10) / 60 : null;
+    return { recentKbps: round1(recent), earlierKbps: earlier === null ? null : round1(earlier), fpsSamples: h.size };
+  }
+
   /** One sample per second, oldest first. */
   history(path: string): ({ t: number[] } & Record<StreamColumn, number[]>) | undefined {
     return this.streams.get(path)?.history.series();

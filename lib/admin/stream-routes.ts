@@ -10,6 +10,8 @@ import type { RouteContext, RouteResult } from './context';
 import { AdminErrorCodes, AdminHttpError } from './json';
 import { intParam, onlyParams } from './query-params';
 import type { ViewerCounts } from './stats-sampler';
+import { streamHealth } from './stream-health';
+import type { TimingReport } from './stream-timing';
 
 /** The longest ban the API sets: 30 days. */
 const MAX_BAN_SECONDS = 30 * 24 * 3_600;
@@ -60,12 +62,26 @@ function snapshot(ctx: RouteContext): Snapshot {
   return { stats, sessions, players, viewers: ctx.host.viewerCounts() };
 }
 
-function summary(ctx: RouteContext, snap: Snapshot, s: StreamInfo): Record<string, unknown> {
+function summary(ctx: RouteContext, snap: Snapshot, s: StreamInfo, timing?: TimingReport): Record<string, unknown> {
   const publisher = snap.sessions.get(s.publisherId);
   const players = snap.players.get(s.path) ?? [];
   const hls = snap.viewers.get(s.path)?.hls ?? 0;
   const dash = snap.viewers.get(s.path)?.dash ?? 0;
   const rates = ctx.sampler.rates(s.path);
+  const trend = ctx.sampler.bitrateTrend(s.path);
+  const playerDroppedVideo = players.reduce((n, p) => n + p.droppedVideo, 0);
+  const health = streamHealth({
+    hasVideo: s.codec.video !== null,
+    declaredFps: s.codec.video?.fps ?? null,
+    measuredFps: rates?.fps ?? null,
+    samples: trend?.fpsSamples ?? 0,
+    recentKbps: trend?.recentKbps ?? null,
+    earlierKbps: trend?.earlierKbps ?? null,
+    keyframeIntervalMs: timing?.keyframeIntervalMs ?? null,
+    avSkewMs: timing?.avSkewMs ?? null,
+    ingestDrops: Object.values(s.ingestDrops).reduce((a, b) => a + b, 0),
+    playerDroppedVideo,
+  });
   return {
     app: s.app,
     name: s.stream,
@@ -87,13 +103,14 @@ function summary(ctx: RouteContext, snap: Snapshot, s: StreamInfo): Record<strin
     frames: { video: s.videoFrames, audio: s.audioFrames },
     dropped: {
       // Frames RTMP players were too slow for (players connected now).
-      playerVideoFrames: players.reduce((n, p) => n + p.droppedVideo, 0),
+      playerVideoFrames: playerDroppedVideo,
       playerAudioFrames: players.reduce((n, p) => n + p.droppedAudio, 0),
       ingest: s.ingestDrops,
       gopCacheOverflows: s.gopCache.overflows,
     },
     gopCache: { frames: s.gopCache.frames, bytes: s.gopCache.bytes },
     urls: urls(ctx, s),
+    health,
   };
 }
 
@@ -106,7 +123,8 @@ export function listStreams(ctx: RouteContext): RouteResult {
   onlyParams(ctx.query, []);
   const snap = snapshot(ctx);
   const streams = [...snap.stats.streams].sort((a, b) => a.path.localeCompare(b.path));
-  return { body: { streams: streams.map((s) => summary(ctx, snap, s)) } };
+  // Timing only where it is being measured already: listing starts no packet subscription.
+  return { body: { streams: streams.map((s) => summary(ctx, snap, s, ctx.inspector.peek(s.path))) } };
 }
 
 export function getStream(ctx: RouteContext): RouteResult {
@@ -115,9 +133,12 @@ export function getStream(ctx: RouteContext): RouteResult {
   const s = findStream(ctx, snap);
   if (!s) throw new AdminHttpError(404, AdminErrorCodes.NOT_FOUND, `no live stream ${ctx.params.app}/${ctx.params.name}`);
   const history = ctx.sampler.history(s.path);
+  // Asking for one stream measures its keyframes and A/V skew from its packets for a while.
+  const timing = ctx.inspector.inspect(s.path);
   return {
     body: {
-      ...summary(ctx, snap, s),
+      ...summary(ctx, snap, s, timing),
+      timing,
       history: {
         intervalMs: 1_000,
         t: history?.t ?? [],

@@ -94,6 +94,15 @@ describeWithAddon('admin API with real peers', () => {
     });
     expect(stream.history.t.length).toBeGreaterThan(0);
 
+    // Asking for the stream measured its keyframes from its packets: the clip has a keyframe every 30 frames at 30 fps.
+    const timing = await until('keyframe timing', async () => {
+      const r = await api('GET', '/streams/live/cam');
+      return r.body.timing.gopFrames !== null ? r.body.timing : undefined;
+    });
+    expect(timing).toMatchObject({ keyframeIntervalMs: 1000, gopFrames: 30 });
+    expect(Math.abs(timing.avSkewMs)).toBeLessThan(500);
+    expect(server.packetSubscriptions().map((p) => p.stream)).toEqual(['live/cam']);
+
     const list = await api('GET', '/streams');
     expect(list.body.streams.map((s: { path: string }) => s.path)).toEqual(['live/cam']);
     const totals = (await api('GET', '/server')).body.totals;
@@ -113,6 +122,29 @@ describeWithAddon('admin API with real peers', () => {
     await left;
     expect(await withTimeout('the ffmpeg publisher to exit', publisher.exited, 15_000)).not.toBe(0);
     expect((await api('GET', '/streams/live/cam')).status).toBe(404);
+    // The timing subscription ended with the publish.
+    await until('the packet subscription to end', async () => (server.packetSubscriptions().length === 0 ? true : undefined), 10_000);
+  });
+
+  it('says in words when keyframes are too far apart', async () => {
+    const clip = makeClip({ seconds: 12, gop: 150 });
+    const published = waitForEvent(server, 'publish', (e: { path: string }) => e.path === 'live/longgop');
+    publish(clip.file, rtmpUrl('live/longgop'), { loop: true, timeoutMs: 110_000 });
+    await published;
+    const health = await until(
+      'a keyframe interval note',
+      async () => {
+        const r = await api('GET', '/streams/live/longgop');
+        return r.body.timing.keyframeIntervalMs !== null ? r.body : undefined;
+      },
+      40_000,
+    );
+    expect(health.timing).toMatchObject({ keyframeIntervalMs: 5000, gopFrames: 150 });
+    expect(health.health.status).toBe('warning');
+    expect(health.health.notes).toContainEqual({
+      code: 'keyframe_interval_long',
+      message: "keyframes every 5 s: set the encoder's keyframe interval to 2 s",
+    });
   });
 
   it('stops a stream and refuses its re-publish while banned, then takes it again', async () => {
