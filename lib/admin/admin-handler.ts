@@ -15,7 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import type { AdminTokens } from '../options/admin';
 import type { LoggerLike } from '../logger';
 import type { RtmpServer } from '../server';
-import { ADMIN_TOKEN_ENV, authenticate, labelTokens } from './admin-auth';
+import { ADMIN_TOKEN_ENV, type AdminCaller, authenticate, labelTokens } from './admin-auth';
 import type { RouteContext, RouteResult } from './context';
 import { adminHost, type ViewerSource } from './host';
 import { AdminErrorCodes, AdminHttpError, sendAdminError, sendJson } from './json';
@@ -99,8 +99,9 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
   const handler = (async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://admin.invalid');
     if (!inPrefix(url.pathname)) return false;
+    let caller: AdminCaller | undefined;
     try {
-      const caller = authenticate(req, tokens);
+      caller = authenticate(req, tokens);
       const match = matchRoute(req.method ?? 'GET', url.pathname);
       if (match.kind === 'bad') throw new AdminHttpError(400, AdminErrorCodes.BAD_REQUEST, match.message);
       if (match.kind === 'none') throw new AdminHttpError(404, AdminErrorCodes.NOT_FOUND, `no admin route ${url.pathname}`);
@@ -116,6 +117,20 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
     } catch (err) {
       if (!(err instanceof AdminHttpError)) throw err;
       sendAdminError(req, res, err);
+      // Refused attempts to change something are logged too, with whoever we know made them.
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        logger.warn(
+          {
+            admin: caller?.who ?? 'unauthenticated',
+            ip: req.socket.remoteAddress,
+            method: req.method,
+            path: url.pathname,
+            status: err.status,
+            code: err.code,
+          },
+          'admin: request refused',
+        );
+      }
     }
     return true;
   }) as AdminHandler;

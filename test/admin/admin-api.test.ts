@@ -246,8 +246,16 @@ describe('admin API: routes', () => {
     );
   });
 
-  it('DELETE /api/v1/sessions/{id}: 404 unknown, 400 malformed', async () => {
+  it('DELETE /api/v1/sessions/{id}: 404 unknown, 400 malformed; refused attempts are logged', async () => {
     expect((await del('/api/v1/sessions/77')).status).toBe(404);
+    expect((await del('/api/v1/sessions/2', null)).status).toBe(401);
+    expect(logs()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ msg: 'admin: request refused', admin: 'token:ci', method: 'DELETE', path: '/api/v1/sessions/77', status: 404 }),
+        expect.objectContaining({ msg: 'admin: request refused', admin: 'unauthenticated', status: 401, code: 'token_required' }),
+      ]),
+    );
+    expect(engine.kicked).toEqual([{ id: 77, reason: 'kicked by an operator' }]);
     expect((await del('/api/v1/sessions/viewer:nobody-here')).status).toBe(404);
     const bad = await del('/api/v1/sessions/abc');
     expect([bad.status, bad.body.error.code]).toEqual([400, 'bad_request']);
