@@ -15,6 +15,7 @@ import { describeWithAddon } from '../helpers/addon';
 import { closeAllTestServers, testServer } from '../helpers/servers';
 import { withTimeout } from '../helpers/wait';
 import { adminRequest } from './admin-request';
+import { validateAnswer } from './openapi-schema';
 
 jest.setTimeout(120_000);
 
@@ -101,6 +102,11 @@ describeWithAddon('admin API with real peers', () => {
     });
     expect(timing).toMatchObject({ keyframeIntervalMs: 1000, gopFrames: 30 });
     expect(Math.abs(timing.avSkewMs)).toBeLessThan(500);
+    // Real answers, with every number filled in, match docs/openapi.json.
+    expect(validateAnswer('getStream', (await api('GET', '/streams/live/cam')).body)).toEqual([]);
+    expect(validateAnswer('listStreams', (await api('GET', '/streams')).body)).toEqual([]);
+    expect(validateAnswer('getServer', (await api('GET', '/server')).body)).toEqual([]);
+    expect(validateAnswer('listSessions', (await api('GET', '/sessions')).body)).toEqual([]);
     expect(server.packetSubscriptions().map((p) => p.stream)).toEqual(['live/cam']);
 
     const list = await api('GET', '/streams');
@@ -186,6 +192,7 @@ describeWithAddon('admin API with real peers', () => {
 
     // Every master request (the 503s before the first part too) opened a session of its own.
     const viewers = await api('GET', '/sessions?protocol=hls&stream=live/hls');
+    expect(validateAnswer('listSessions', viewers.body)).toEqual([]);
     const ours = viewers.body.sessions.filter((s: { id: string }) => s.id === `viewer:${id}`);
     expect(ours).toEqual([expect.objectContaining({ protocol: 'hls', role: 'player', stream: 'live/hls' })]);
     const detail = await api('GET', '/streams/live/hls');
