@@ -591,7 +591,9 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     if (outcome.error) this.logger.error({ ...where, err: outcome.error }, 'authorizer failed');
     const { decision } = outcome;
     if (decision.allow) {
-      this.logger.info({ ...where, ...(decision.name ? { as: decision.name } : {}) }, 'authorized');
+      // Only the admin ban check on the way (no authorizer of the user's): not worth an info line per play.
+      const level = this.effectiveAuthorizer ? 'info' : 'debug';
+      this.logger.log(level, { ...where, ...(decision.name ? { as: decision.name } : {}) }, 'authorized');
     } else {
       this.logger.warn({ ...where, reason: decision.reason }, 'not authorized');
     }
