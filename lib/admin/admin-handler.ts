@@ -24,7 +24,7 @@ import { getServer } from './server-route';
 import { kickSession, listSessions } from './session-routes';
 import { StatsSampler } from './stats-sampler';
 import { StreamInspector } from './stream-inspector';
-import { getStream, listStreams, stopStream } from './stream-routes';
+import { getStream, liftBan, listStreams, stopStream } from './stream-routes';
 
 export interface AdminHandlerOptions {
   /** Default: the server's `admin.tokens` (plus RTMP_ENGINE_ADMIN_TOKEN). */
@@ -58,6 +58,7 @@ const operations: Record<AdminOperation, (ctx: RouteContext) => RouteResult> = {
   stopStream,
   listSessions,
   kickSession,
+  liftBan,
 };
 
 function inPrefix(pathname: string): boolean {

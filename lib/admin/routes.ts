@@ -14,7 +14,8 @@ export type AdminOperation =
   | 'getStream'
   | 'stopStream'
   | 'listSessions'
-  | 'kickSession';
+  | 'kickSession'
+  | 'liftBan';
 
 export interface AdminRoute {
   method: AdminMethod;
@@ -30,6 +31,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = Object.freeze([
   { method: 'DELETE', path: `${API_PREFIX}/streams/{app}/{name}`, operation: 'stopStream' },
   { method: 'GET', path: `${API_PREFIX}/sessions`, operation: 'listSessions' },
   { method: 'DELETE', path: `${API_PREFIX}/sessions/{id}`, operation: 'kickSession' },
+  { method: 'DELETE', path: `${API_PREFIX}/bans/{app}/{name}`, operation: 'liftBan' },
 ]);
 
 export type RouteMatch =

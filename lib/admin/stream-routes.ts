@@ -2,7 +2,7 @@
  * GET /api/v1/streams, GET and DELETE /api/v1/streams/{app}/{name}: live
  * streams with what the engine knows (codecs, counters) and what the sampler
  * measured (bitrates, fps, history), and stopping a publisher (optionally
- * banning its stream for a while).
+ * banning its stream for a while); DELETE /api/v1/bans/{app}/{name} lifts a ban.
  */
 import type { ServerStats } from '../server';
 import type { SessionInfo, StreamInfo } from '../snapshots';
@@ -183,4 +183,17 @@ export function stopStream(ctx: RouteContext): RouteResult {
     'admin: stream stopped',
   );
   return { body: { stream: path, stopped, publisherSessionId: s?.publisherId ?? null, bannedUntilMs } };
+}
+
+/** Lifts a ban before it runs out. */
+export function liftBan(ctx: RouteContext): RouteResult {
+  onlyParams(ctx.query, []);
+  const path = `${ctx.params.app}/${ctx.params.name}`;
+  const { server, logger } = ctx.host;
+  if (server.streamBans.bannedUntil(path) === undefined) {
+    throw new AdminHttpError(404, AdminErrorCodes.NOT_FOUND, `stream ${path} is not banned`);
+  }
+  server.streamBans.lift(path);
+  logger.info({ admin: ctx.caller.who, ip: ctx.caller.ip, stream: path }, 'admin: ban lifted');
+  return { body: { stream: path, lifted: true } };
 }

@@ -274,6 +274,16 @@ describe('admin API: routes', () => {
     );
   });
 
+  it('DELETE /api/v1/bans/{app}/{name} lifts a ban (404 when there is none)', async () => {
+    server.streamBans.ban('live/cam', 600);
+    const r = await del('/api/v1/bans/live/cam');
+    expect([r.status, r.body]).toEqual([200, { stream: 'live/cam', lifted: true }]);
+    expect(server.streamBans.list()).toEqual([]);
+    expect(logs()).toContainEqual(expect.objectContaining({ msg: 'admin: ban lifted', admin: 'token:ci', stream: 'live/cam' }));
+    expect((await del('/api/v1/bans/live/cam')).status).toBe(404);
+    expect((await get('/api/v1/bans/live/cam')).status).toBe(405);
+  });
+
   it('DELETE /api/v1/streams/{app}/{name}: 404 when not live (without a ban), 400 for a bad ban', async () => {
     expect((await del('/api/v1/streams/live/nope')).status).toBe(404);
     const banned = await del('/api/v1/streams/live/nope?ban=5');

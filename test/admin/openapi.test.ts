@@ -96,6 +96,7 @@ describe('docs/openapi.json against a running server', () => {
     listSessions: '/api/v1/sessions?role=player&limit=1',
     kickSession: '/api/v1/sessions/3',
     stopStream: '/api/v1/streams/live/cam?ban=30',
+    liftBan: '/api/v1/bans/live/cam',
   };
 
   it.each(documentedOperations().map((o) => [o.op.operationId as string, o] as const))(
