@@ -273,7 +273,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   }
 
   /** HLS/DASH viewer sessions of the built-in HTTP server. */
-  viewerSessions(): ViewerSession[] {
+  viewerSessions(): readonly Readonly<ViewerSession>[] {
     return this.http?.hls?.viewerSessions() ?? [];
   }
 

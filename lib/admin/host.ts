@@ -14,13 +14,13 @@ export type ViewerSource = Pick<HlsHandler, 'viewerSessions' | 'kickViewer'>;
 export interface AdminHost {
   server: RtmpServer;
   logger: Pick<LoggerLike, 'info' | 'warn'>;
-  viewerSessions(): ViewerSession[];
+  viewerSessions(): readonly Readonly<ViewerSession>[];
   kickViewer(id: string): boolean;
   viewerCounts(): Map<string, ViewerCounts>;
 }
 
 export function adminHost(server: RtmpServer, logger: Pick<LoggerLike, 'info' | 'warn'>, viewers?: ViewerSource): AdminHost {
-  const sessions = (): ViewerSession[] => (viewers ? viewers.viewerSessions() : server.viewerSessions());
+  const sessions = (): readonly Readonly<ViewerSession>[] => (viewers ? viewers.viewerSessions() : server.viewerSessions());
   return {
     server,
     logger,

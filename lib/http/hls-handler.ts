@@ -94,7 +94,7 @@ export interface HlsHandler {
   /** Viewer counts of every watched stream. */
   viewerCounts(): Map<string, number>;
   /** Live viewer sessions (the admin API lists them). */
-  viewerSessions(): ViewerSession[];
+  viewerSessions(): readonly Readonly<ViewerSession>[];
   /** Ends a viewer session: its next playlist or MPD request gets 403. False if unknown. */
   kickViewer(id: string): boolean;
   /** Answers new requests with 503 and forgets sessions (the store answers requests still waiting). */

@@ -121,10 +121,10 @@ export class ViewerSessions {
     return new Map(this.perStream);
   }
 
-  /** Live sessions (a copy of each), least recently seen first. */
-  list(): ViewerSession[] {
+  /** Live sessions, least recently seen first (the objects themselves: read, do not keep). */
+  list(): readonly Readonly<ViewerSession>[] {
     const cutoff = this.now() - this.idleMs;
-    return [...this.sessions.values()].filter((s) => s.lastSeen >= cutoff).map((s) => ({ ...s }));
+    return [...this.sessions.values()].filter((s) => s.lastSeen >= cutoff);
   }
 
   /** Ends a session: its id is refused (isKicked) for the next 10 minutes. False if unknown. */
