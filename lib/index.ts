@@ -36,6 +36,8 @@ export type {
 } from './media/packets';
 export type {
   AccessOptions,
+  AdminOptions,
+  AdminTokens,
   GopCacheOptions,
   HttpOptions,
   IpRule,
@@ -100,6 +102,9 @@ export type {
   WebhookAuthorizer,
   WebhookAuthorizerOptions,
 } from './auth';
+
+export { ADMIN_ROUTES, ADMIN_TOKEN_ENV, AdminErrorCodes, API_PREFIX, createAdminHandler, StreamBans } from './admin';
+export type { AdminErrorCode, AdminHandler, AdminHandlerOptions, AdminRoute } from './admin';
 
 export { createPageHandler, listHlsStreams } from './http/page';
 export type { PageHandler, PageHandlerOptions, StreamSummary } from './http/page';

@@ -16,6 +16,8 @@ import type {
   NativePacketSubscriptionStats,
   NativeStats,
 } from '../types/native';
+import { type AdminHandler, createAdminHandler } from './admin/admin-handler';
+import { StreamBans, withStreamBans } from './admin/stream-bans';
 import { runAuthorizer, toAuthRequest } from './auth/run-authorizer';
 import { withStaticKeys } from './auth/static-keys';
 import type { Authorizer } from './auth/types';
@@ -26,6 +28,7 @@ import type { HlsFeedCounters } from './http/hls/feed';
 import { HlsStore } from './http/hls/store';
 import { attachHlsFolder, type HlsFolderWriter } from './hls-folder';
 import { HttpService } from './http/http-service';
+import type { ViewerSession } from './http/viewer-sessions';
 import { type LogFields, ServerLogger } from './logger';
 import { type Frame, type FrameHost, type FrameOptions, frames, type OnFramesOptions, onFrames } from './media/frames';
 import { type OnPacketsOptions, onPackets, type Packet, type PacketOptions, packets } from './media/packets';
@@ -108,7 +111,10 @@ function emptyStats(): NativeStats {
 export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   /** The resolved, frozen options. */
   readonly options: ResolvedOptions;
-  private readonly logger: ServerLogger;
+  /** @internal The server's logger (the admin API logs through it). */
+  readonly logger: ServerLogger;
+  /** Streams banned from publishing through the admin API (checked when bansEnforced()). */
+  readonly streamBans = new StreamBans();
   private readonly createEngine: EngineFactory;
   private readonly drainPollMs: number;
   /** packets() and frames() subscriptions, ended when the server closes. */
@@ -122,6 +128,10 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private authorizer: Authorizer | undefined;
   /** What answers authorize events: static keys and/or the hook (set at listen()). */
   private effectiveAuthorizer: Authorizer | undefined;
+  /** What answers the engine's authorize events: the effective one behind the admin bans. */
+  private engineAuthorizer: Authorizer | undefined;
+  private admin: AdminHandler | undefined;
+  private listenedAtMs: number | null = null;
   private http: HttpService | undefined;
   private store: HlsStore | undefined;
   private hlsCounters: HlsFeedCounters = { pushed: 0, dropped: 0, droppedBytes: 0 };
@@ -151,9 +161,15 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       throw new RtmpEngineError(ErrorCodes.SERVER_CLOSED, 'rtmp-engine: the server was closed; create a new one');
     }
     const { host, port } = this.options.rtmp;
+    // First: it may refuse a bad RTMP_ENGINE_ADMIN_TOKEN, and then nothing is started.
+    this.admin = this.options.http && this.options.admin.enabled ? createAdminHandler(this) : undefined;
     const keys = this.options.auth.publishKeys;
     if (keys) this.effectiveAuthorizer = withStaticKeys(keys, this.authorizer);
     else this.effectiveAuthorizer = this.authorizer;
+    // Admin bans need every publish to pass a JS step: free when one is there anyway, and
+    // worth turning the step on when the built-in server serves the admin API.
+    const bans = this.options.admin.enabled && (this.effectiveAuthorizer !== undefined || this.options.http !== false);
+    this.engineAuthorizer = bans ? withStreamBans(this.streamBans, this.effectiveAuthorizer) : this.effectiveAuthorizer;
     // The window of every stream's HLS/DASH segments, fed by the engine's segmenter.
     const hls = this.options.hls;
     this.store = hls.enabled
@@ -171,7 +187,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       this.store && hls.folder
         ? attachHlsFolder(this.store, { ...hls, vod: hls.folderVod, log: this.logger })
         : undefined;
-    const engine = this.createEngine(toNativeConfig(this.options, this.effectiveAuthorizer !== undefined), (batch) =>
+    const engine = this.createEngine(toNativeConfig(this.options, this.engineAuthorizer !== undefined), (batch) =>
       this.onEvents(batch),
     );
     if (!this.refed) engine.unref();
@@ -188,6 +204,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     } catch (err) {
       this.store?.close();
       this.store = undefined;
+      this.admin?.close();
+      this.admin = undefined;
       const native = fromNativeError(err);
       throw new RtmpEngineError(native.code, `rtmp-engine: cannot listen on ${host}:${port}: ${native.message}`, {
         cause: err,
@@ -198,6 +216,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     if (this.options.http) {
       this.state = 'starting';
       const http = new HttpService({
+        ...(this.admin ? { more: [this.admin] } : {}),
         options: this.options,
         logger: this.logger,
         authorizer: this.effectiveAuthorizer,
@@ -212,6 +231,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
         // Leave nothing bound: a failed listen() may be retried.
         this.engine = undefined;
         this.state = 'idle';
+        this.admin?.close();
+        this.admin = undefined;
         engine.stop();
         this.store?.close();
         this.store = undefined;
@@ -220,6 +241,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       this.http = http;
     }
     this.state = 'listening';
+    this.listenedAtMs = Date.now();
     this.boundPort = result.port;
     guardUntilClosed(this);
     const fields: LogFields = { host, port: this.boundPort };
@@ -248,6 +270,31 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   /** HLS/DASH viewer sessions of a stream ("app/name") active in the last 30 s. */
   viewers(stream: string): number {
     return this.http?.viewers(stream) ?? 0;
+  }
+
+  /** HLS/DASH viewer sessions of the built-in HTTP server. */
+  viewerSessions(): readonly Readonly<ViewerSession>[] {
+    return this.http?.hls?.viewerSessions() ?? [];
+  }
+
+  /** Ends an HLS/DASH viewer session: its next playlist request gets 403. False if unknown. */
+  kickViewer(id: string): boolean {
+    return this.http?.hls?.kickViewer(id) ?? false;
+  }
+
+  /** Whether publishes pass the admin ban check (streamBans); decided at listen(). */
+  bansEnforced(): boolean {
+    return this.engineAuthorizer !== this.effectiveAuthorizer;
+  }
+
+  /** Unix ms when listen() succeeded; null when not listening. */
+  listeningSince(): number | null {
+    return this.state === 'listening' ? this.listenedAtMs : null;
+  }
+
+  /** The bound RTMPS port, or null without RTMPS or when not listening. */
+  rtmpsPort(): number | null {
+    return this.options.rtmps && this.engine ? this.engine.boundTlsPort() : null;
   }
 
   /** The bound HTTP port, or null when HTTP is off or not listening. */
@@ -463,6 +510,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     const http = this.http;
     this.http = undefined;
     await http?.close(graceMs);
+    this.admin?.close();
+    this.admin = undefined;
     const roles = new Map(engine.stats().sessions.map((s) => [s.id, s.role]));
     engine.beginShutdown();
     await this.waitForDrain(engine, graceMs);
@@ -534,7 +583,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
 
   private async answerAuthorize(native: NativeAuthorizeEvent): Promise<void> {
     const request = toAuthRequest(native);
-    const authorizer = this.effectiveAuthorizer;
+    const authorizer = this.engineAuthorizer;
     const outcome = authorizer
       ? await runAuthorizer(authorizer, request, this.options.auth.onError)
       : { decision: { allow: false as const, reason: 'no authorizer' } };
@@ -542,7 +591,9 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     if (outcome.error) this.logger.error({ ...where, err: outcome.error }, 'authorizer failed');
     const { decision } = outcome;
     if (decision.allow) {
-      this.logger.info({ ...where, ...(decision.name ? { as: decision.name } : {}) }, 'authorized');
+      // Only the admin ban check on the way (no authorizer of the user's): not worth an info line per play.
+      const level = this.effectiveAuthorizer ? 'info' : 'debug';
+      this.logger.log(level, { ...where, ...(decision.name ? { as: decision.name } : {}) }, 'authorized');
     } else {
       this.logger.warn({ ...where, reason: decision.reason }, 'not authorized');
     }

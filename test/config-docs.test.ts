@@ -6,6 +6,7 @@ import { join } from 'path';
 
 import {
   ACCESS_DEFAULTS,
+  ADMIN_DEFAULTS,
   AUTH_DEFAULTS,
   DEFAULT_LOG_LEVEL,
   GOP_CACHE_DEFAULTS,
@@ -61,6 +62,7 @@ const sections: Array<{ heading: string; defaults: Record<string, unknown>; pref
   { heading: '`auth`', defaults: AUTH_DEFAULTS, noDefault: ['publishKeys'] },
   { heading: '`http`', defaults: HTTP_DEFAULTS, prefix: 'http.' },
   { heading: '`hls`', defaults: HLS_DEFAULTS, prefix: 'hls.' },
+  { heading: '`admin`', defaults: ADMIN_DEFAULTS, prefix: 'admin.', noDefault: ['tokens'] },
   { heading: 'Logging', defaults: { logLevel: DEFAULT_LOG_LEVEL }, noDefault: ['logger'] },
 ];
 

@@ -41,7 +41,7 @@ import type { HlsTarget } from './hls-routes';
 import { MediaHeaders, PlaylistBodies } from './media-headers';
 import { HttpErrorCodes, sendBody, sendError } from './responses';
 import type { ViewerAuthOptions } from './viewer-auth';
-import { type ViewerSessionOptions, ViewerSessions } from './viewer-sessions';
+import { type ViewerSession, type ViewerSessionOptions, ViewerSessions } from './viewer-sessions';
 
 export type { HlsStoreLike } from './hls-answers';
 
@@ -79,6 +79,10 @@ export interface HlsHandler {
   viewers(stream: string): number;
   /** Viewer counts of every watched stream. */
   viewerCounts(): Map<string, number>;
+  /** Every live viewer session (the admin API lists them). */
+  viewerSessions(): readonly Readonly<ViewerSession>[];
+  /** Ends a viewer session: its next playlist or manifest request gets 403. */
+  kickViewer(id: string): boolean;
   /** Answers new requests with 503 and forgets sessions (the store answers requests still waiting). */
   close(): void;
 }
@@ -198,6 +202,8 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
   const hlsHandler = handler as HlsHandler;
   hlsHandler.viewers = (stream) => sessions.viewers(stream);
   hlsHandler.viewerCounts = () => sessions.counts();
+  hlsHandler.viewerSessions = () => sessions.list();
+  hlsHandler.kickViewer = (id) => sessions.kick(id);
   hlsHandler.close = () => {
     closed = true;
     sessions.close();

@@ -188,6 +188,10 @@ export class HlsPlaylistResponder {
     cors: OutgoingHttpHeaders,
   ): Promise<boolean> {
     const { sessions } = this.options;
+    if (sessions.isKicked(id)) {
+      sendError(req, res, 403, HttpErrorCodes.FORBIDDEN, 'this viewer session was ended by an operator', cors);
+      return false;
+    }
     if (sessions.find(id, target.stream)) return true;
     const request = toViewerRequest(req, target, protocol, own, id);
     const decision = await decideViewer(this.options.authorize, request, this.options.auth);

@@ -22,6 +22,8 @@ export interface ViewerSession {
   protocol: AuthProtocol;
   /** Date.now() of the last playlist request. */
   lastSeen: number;
+  /** Date.now() when the session was authorized. */
+  since: number;
 }
 
 export interface ViewerSessionOptions {
@@ -38,6 +40,9 @@ export const SESSION_PARAM = 'session';
 const SESSION_BYTES = 12;
 /** A session id we accept from a client (ours, or a CMCD sid): bounded, URL-safe-ish. */
 const ACCEPTED_ID = /^[A-Za-z0-9_.:-]{8,64}$/;
+/** Kicked ids are refused (403) for this long, at most this many remembered. */
+const KICKED_MS = 600_000;
+const MAX_KICKED = 10_000;
 
 export function mintSessionId(): string {
   return randomBytes(SESSION_BYTES).toString('base64url');
@@ -68,6 +73,8 @@ export class ViewerSessions {
   /** Insertion order = least recently seen first (touch re-inserts). */
   private readonly sessions = new Map<string, ViewerSession>();
   private readonly perStream = new Map<string, number>();
+  /** Ids ended by kick() → Date.now() until which they are refused; oldest first. */
+  private readonly kicked = new Map<string, number>();
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: ViewerSessionOptions = {}) {
@@ -93,7 +100,7 @@ export class ViewerSessions {
   add(id: string, stream: string, protocol: AuthProtocol): ViewerSession {
     const old = this.sessions.get(id);
     if (old) this.remove(old);
-    const s: ViewerSession = { id, stream, protocol, lastSeen: this.now() };
+    const s: ViewerSession = { id, stream, protocol, lastSeen: this.now(), since: this.now() };
     this.sessions.set(id, s);
     this.perStream.set(stream, (this.perStream.get(stream) ?? 0) + 1);
     while (this.sessions.size > this.maxSessions) {
@@ -114,6 +121,32 @@ export class ViewerSessions {
     return new Map(this.perStream);
   }
 
+  /** Live sessions, least recently seen first (the objects themselves: read, do not keep). */
+  list(): readonly Readonly<ViewerSession>[] {
+    const cutoff = this.now() - this.idleMs;
+    return [...this.sessions.values()].filter((s) => s.lastSeen >= cutoff);
+  }
+
+  /** Ends a session: its id is refused (isKicked) for the next 10 minutes. False if unknown. */
+  kick(id: string): boolean {
+    const s = this.sessions.get(id);
+    if (!s) return false;
+    this.remove(s);
+    this.kicked.delete(id);
+    this.kicked.set(id, this.now() + KICKED_MS);
+    if (this.kicked.size > MAX_KICKED) this.kicked.delete(this.kicked.keys().next().value as string);
+    return true;
+  }
+
+  /** Whether requests carrying `id` are to be refused (it was kicked). */
+  isKicked(id: string): boolean {
+    const until = this.kicked.get(id);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.kicked.delete(id);
+    return false;
+  }
+
   /** Forgets idle sessions. */
   sweep(): void {
     const cutoff = this.now() - this.idleMs;
@@ -129,6 +162,7 @@ export class ViewerSessions {
     this.stopSweeper();
     this.sessions.clear();
     this.perStream.clear();
+    this.kicked.clear();
   }
 
   private touch(s: ViewerSession): void {

@@ -14,6 +14,7 @@ import { ErrorCodes, RtmpEngineError } from '../errors';
 import type { LoggerLike, LogLevelName } from '../logger';
 import { formatIssues } from '../option-errors';
 import { type AccessOptions, accessSchema, type IpRule } from './access';
+import { type AdminOptions, adminSchema } from './admin';
 import { type AuthOptions, authSchema } from './auth';
 import { type HlsOptions, hlsSchema } from './hls';
 import { type HttpOptions, httpSchema } from './http';
@@ -25,6 +26,8 @@ import { type RtmpsOptions, rtmpsSchema } from './rtmps';
 import { type GopCacheOptions, type StreamOptions, streamsSchema, type TimestampMode } from './streams';
 
 export type { AccessOptions, IpRule, IpRuleStep } from './access';
+export type { AdminOptions, AdminTokens } from './admin';
+export { ADMIN_DEFAULTS, MIN_ADMIN_TOKEN_LENGTH } from './admin';
 export { ACCESS_DEFAULTS, IP_RULE_DEFAULTS } from './access';
 export type { AuthOptions } from './auth';
 export { AUTH_DEFAULTS } from './auth';
@@ -57,6 +60,8 @@ export interface ServerOptions {
   http?: HttpOptions | false;
   /** HLS/LL-HLS/DASH segmenting; false turns it off. Default on for every app. */
   hls?: HlsOptions | false;
+  /** The HTTP admin API (/api/v1); false turns it off. Default on (loopback clients only without tokens). */
+  admin?: AdminOptions | false;
   /** Default "info" (or the given logger's own level). */
   logLevel?: LogLevelName;
   /** A pino-like logger; default: JSON lines on stdout. */
@@ -80,6 +85,8 @@ export interface ResolvedOptions {
   readonly http: false | Readonly<Required<HttpOptions>>;
   /** Always an object (`hls: false` resolves to `enabled: false`). */
   readonly hls: Readonly<Omit<Required<HlsOptions>, 'apps'>> & { readonly apps: readonly string[] };
+  /** Always an object (`admin: false` resolves to `enabled: false`). */
+  readonly admin: Readonly<Required<Omit<AdminOptions, 'tokens'>>> & { readonly tokens?: AdminOptions['tokens'] };
   readonly logLevel: LogLevelName;
   readonly logger: LoggerLike | undefined;
 }
@@ -95,6 +102,7 @@ export const serverOptionsSchema = z
     auth: authSchema,
     http: httpSchema,
     hls: hlsSchema,
+    admin: adminSchema,
     logLevel: logLevelSchema.optional(),
     logger: loggerSchema.optional(),
   })

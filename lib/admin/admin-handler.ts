@@ -1,0 +1,146 @@
+/**
+ * The admin API as one plain `(req, res) => Promise<boolean>` handler: it
+ * answers everything under /api/v1 (and only that: other paths resolve false,
+ * so the next handler or framework route runs). The built-in HTTP server
+ * mounts it (admin option); Express, Fastify or Koa mount it the same way:
+ *
+ *   const admin = createAdminHandler(server, { tokens: ['…'] });
+ *   app.use((req, res, next) => admin(req, res).then((done) => done || next(), next));
+ *
+ * Order per request: who is asking (401/403), which route (404/405), then the
+ * route (400 for bad input). Mutating calls are logged with the caller.
+ */
+import type { IncomingMessage, ServerResponse } from 'http';
+
+import type { AdminTokens } from '../options/admin';
+import type { LoggerLike } from '../logger';
+import type { RtmpServer } from '../server';
+import { ADMIN_TOKEN_ENV, type AdminCaller, authenticate, labelTokens } from './admin-auth';
+import type { RouteContext, RouteResult } from './context';
+import { adminHost, type ViewerSource } from './host';
+import { AdminErrorCodes, AdminHttpError, sendAdminError, sendJson } from './json';
+import { ADMIN_ROUTES, type AdminOperation, type AdminRoute, API_PREFIX, matchRoute } from './routes';
+import { getServer } from './server-route';
+import { kickSession, listSessions } from './session-routes';
+import { StatsSampler } from './stats-sampler';
+import { StreamInspector } from './stream-inspector';
+import { getStream, liftBan, listStreams, stopStream } from './stream-routes';
+
+export interface AdminHandlerOptions {
+  /** Default: the server's `admin.tokens` (plus RTMP_ENGINE_ADMIN_TOKEN). */
+  tokens?: AdminTokens;
+  /** Default: the server's `admin.historySeconds`. */
+  historySeconds?: number;
+  /** Default: the server's logger. */
+  logger?: Pick<LoggerLike, 'info' | 'warn'>;
+  /**
+   * Where HLS/DASH viewer sessions live when the HLS handler is mounted
+   * elsewhere (createHlsHandler in Express). Default: the built-in server's.
+   */
+  viewers?: ViewerSource;
+  /** Default: process.env.RTMP_ENGINE_ADMIN_TOKEN. */
+  envToken?: string;
+}
+
+export interface AdminHandler {
+  /** Resolves true when it answered (every /api/v1 path), false for other paths. */
+  (req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** The routes it serves (docs/openapi.json describes the same). */
+  readonly routes: readonly AdminRoute[];
+  /** Stops the once-a-second sampling. */
+  close(): void;
+}
+
+const operations: Record<AdminOperation, (ctx: RouteContext) => RouteResult> = {
+  getServer,
+  listStreams,
+  getStream,
+  stopStream,
+  listSessions,
+  kickSession,
+  liftBan,
+};
+
+function inPrefix(pathname: string): boolean {
+  return pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`);
+}
+
+export function createAdminHandler(server: RtmpServer, options: AdminHandlerOptions = {}): AdminHandler {
+  const admin = server.options.admin;
+  const tokens = labelTokens(options.tokens ?? admin.tokens, options.envToken ?? process.env[ADMIN_TOKEN_ENV]);
+  const logger = options.logger ?? server.logger;
+  const host = adminHost(server, logger, options.viewers);
+  const sampler = new StatsSampler(
+    { stats: () => server.stats(), viewerCounts: () => host.viewerCounts() },
+    options.historySeconds ?? admin.historySeconds,
+  );
+  const onDisconnect = (e: { bytesIn: number; bytesOut: number }): void => sampler.sessionEnded(e.bytesIn, e.bytesOut);
+  server.on('disconnect', onDisconnect);
+  sampler.start();
+  const inspector = new StreamInspector((path, onPacket, onEnd) => {
+    try {
+      // A small queue: past it the engine drops for this subscription only (counted), never waits.
+      return server.onPackets(path, { endOnUnpublish: true, queue: { maxPackets: 64 }, onEnd: () => onEnd() }, onPacket);
+    } catch {
+      onEnd();
+      return () => undefined;
+    }
+  });
+  const sweeper = setInterval(() => inspector.sweep(), 10_000);
+  sweeper.unref();
+  if (tokens.length === 0) {
+    logger.warn(
+      { path: API_PREFIX },
+      `admin API: no token configured (admin.tokens or ${ADMIN_TOKEN_ENV}); answering loopback clients only`,
+    );
+  } else {
+    logger.info({ path: API_PREFIX, tokens: tokens.map((t) => t.label) }, 'admin API: bearer tokens required');
+  }
+
+  const handler = (async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const url = new URL(req.url ?? '/', 'http://admin.invalid');
+    if (!inPrefix(url.pathname)) return false;
+    let caller: AdminCaller | undefined;
+    try {
+      caller = authenticate(req, tokens);
+      const match = matchRoute(req.method ?? 'GET', url.pathname);
+      if (match.kind === 'bad') throw new AdminHttpError(400, AdminErrorCodes.BAD_REQUEST, match.message);
+      if (match.kind === 'none') throw new AdminHttpError(404, AdminErrorCodes.NOT_FOUND, `no admin route ${url.pathname}`);
+      if (match.kind === 'method') {
+        const allow = [...new Set(match.allowed.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])))].join(', ');
+        throw new AdminHttpError(405, AdminErrorCodes.METHOD_NOT_ALLOWED, `${req.method} ${url.pathname}: use ${allow}`, {
+          Allow: allow,
+        });
+      }
+      const ctx: RouteContext = { req, caller, host, sampler, inspector, params: match.params, query: url.searchParams };
+      const result = operations[match.route.operation](ctx);
+      sendJson(req, res, result.status ?? 200, result.body);
+    } catch (err) {
+      if (!(err instanceof AdminHttpError)) throw err;
+      sendAdminError(req, res, err);
+      // Refused attempts to change something are logged too, with whoever we know made them.
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        logger.warn(
+          {
+            admin: caller?.who ?? 'unauthenticated',
+            ip: req.socket.remoteAddress,
+            method: req.method,
+            path: url.pathname,
+            status: err.status,
+            code: err.code,
+          },
+          'admin: request refused',
+        );
+      }
+    }
+    return true;
+  }) as AdminHandler;
+  Object.defineProperty(handler, 'routes', { value: ADMIN_ROUTES });
+  handler.close = () => {
+    sampler.stop();
+    clearInterval(sweeper);
+    inspector.close();
+    server.off('disconnect', onDisconnect);
+  };
+  return handler;
+}

@@ -1,0 +1,23 @@
+/** What every route gets: the request, who made it, and the state it reads. */
+import type { IncomingMessage } from 'http';
+
+import type { AdminCaller } from './admin-auth';
+import type { AdminHost } from './host';
+import type { StatsSampler } from './stats-sampler';
+import type { StreamInspector } from './stream-inspector';
+
+export interface RouteContext {
+  req: IncomingMessage;
+  caller: AdminCaller;
+  host: AdminHost;
+  sampler: StatsSampler;
+  inspector: StreamInspector;
+  params: Record<string, string>;
+  query: URLSearchParams;
+}
+
+/** A route's answer: a status (200 unless said) and the JSON body. */
+export interface RouteResult {
+  status?: number;
+  body: unknown;
+}

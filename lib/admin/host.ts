@@ -1,0 +1,40 @@
+/**
+ * What the admin API reads and does, gathered from one RtmpServer (and,
+ * when the HLS handler is mounted elsewhere, that handler's viewer sessions),
+ * so the routes depend on this small surface rather than on the server class.
+ */
+import type { HlsHandler } from '../http/hls-handler';
+import type { ViewerSession } from '../http/viewer-sessions';
+import type { LoggerLike } from '../logger';
+import type { RtmpServer } from '../server';
+import type { ViewerCounts } from './stats-sampler';
+
+export type ViewerSource = Pick<HlsHandler, 'viewerSessions' | 'kickViewer'>;
+
+export interface AdminHost {
+  server: RtmpServer;
+  logger: Pick<LoggerLike, 'info' | 'warn'>;
+  viewerSessions(): readonly Readonly<ViewerSession>[];
+  kickViewer(id: string): boolean;
+  viewerCounts(): Map<string, ViewerCounts>;
+}
+
+export function adminHost(server: RtmpServer, logger: Pick<LoggerLike, 'info' | 'warn'>, viewers?: ViewerSource): AdminHost {
+  const sessions = (): readonly Readonly<ViewerSession>[] => (viewers ? viewers.viewerSessions() : server.viewerSessions());
+  return {
+    server,
+    logger,
+    viewerSessions: sessions,
+    kickViewer: (id) => (viewers ? viewers.kickViewer(id) : server.kickViewer(id)),
+    viewerCounts: () => {
+      const counts = new Map<string, ViewerCounts>();
+      for (const s of sessions()) {
+        let c = counts.get(s.stream);
+        if (!c) counts.set(s.stream, (c = { hls: 0, dash: 0 }));
+        if (s.protocol === 'dash') c.dash++;
+        else c.hls++;
+      }
+      return counts;
+    },
+  };
+}
