@@ -93,7 +93,14 @@ const ANSWERED_NOT_OURS = Promise.resolve(false);
 export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
   const origins = options.cors?.origins ?? '*';
   const now = options.now ?? Date.now;
-  const sessions = new ViewerSessions({ now, ...options.sessions });
+  const sessions = new ViewerSessions({
+    now,
+    idleMsFor: (stream) => {
+      const view = options.store.get(stream);
+      return view ? 3 * view.targetDuration * 1_000 : undefined;
+    },
+    ...options.sessions,
+  });
   const timePath = options.timePath === undefined ? '/time' : options.timePath;
   const targets = new TargetCache();
   let closed = false;

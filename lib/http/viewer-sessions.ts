@@ -3,7 +3,11 @@
  * (or the MPD), carried in media playlist URLs only (`video.m3u8?session=…`;
  * never in segment or part URLs, which stay identical for every viewer and so
  * cacheable). A session remembers that its viewer was authorized for one
- * stream, and counts as a viewer while it keeps reloading playlists.
+ * stream, and counts as a viewer while it keeps reloading playlists:
+ *  - from its second request on (a player always asks for a media playlist
+ *    or reloads the MPD; a one-shot `curl` of the master is not a viewer);
+ *  - until it has been silent for max(3 × the stream's target duration,
+ *    `idleMs`), and every session past its time goes on each sweep.
  *
  * hls.js's CMCD session id (CTA-5004 `sid`, sent as the `CMCD` query
  * parameter or the `CMCD-Session` header) is accepted as the same thing.
@@ -24,11 +28,17 @@ export interface ViewerSession {
   lastSeen: number;
   /** Date.now() when the session was authorized. */
   since: number;
+  /** Playlist/manifest requests so far (the authorizing one included). */
+  requests: number;
+  /** Silence after which the session is gone. */
+  idleMs: number;
 }
 
 export interface ViewerSessionOptions {
-  /** A session with no playlist request for this long is gone. Default 30000. */
+  /** The shortest silence after which a session is gone. Default 10000. */
   idleMs?: number;
+  /** A stream's own idle time (the handler passes 3 × its target duration); the longer one wins. */
+  idleMsFor?: (stream: string) => number | undefined;
   /** Default 100000. */
   maxSessions?: number;
   now?: () => number;
@@ -43,6 +53,8 @@ const ACCEPTED_ID = /^[A-Za-z0-9_.:-]{8,64}$/;
 /** Kicked ids are refused (403) for this long, at most this many remembered. */
 const KICKED_MS = 600_000;
 const MAX_KICKED = 10_000;
+/** The request from which a session counts as a viewer. */
+const COUNTED_FROM = 2;
 
 export function mintSessionId(): string {
   return randomBytes(SESSION_BYTES).toString('base64url');
@@ -68,17 +80,20 @@ export function requestSessionId(query: URLSearchParams, req: IncomingMessage): 
 
 export class ViewerSessions {
   private readonly idleMs: number;
+  private readonly idleMsFor: ((stream: string) => number | undefined) | undefined;
   private readonly maxSessions: number;
   private readonly now: () => number;
   /** Insertion order = least recently seen first (touch re-inserts). */
   private readonly sessions = new Map<string, ViewerSession>();
+  /** Counted sessions (COUNTED_FROM requests or more) per stream. */
   private readonly perStream = new Map<string, number>();
   /** Ids ended by kick() → Date.now() until which they are refused; oldest first. */
   private readonly kicked = new Map<string, number>();
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: ViewerSessionOptions = {}) {
-    this.idleMs = options.idleMs ?? 30_000;
+    this.idleMs = options.idleMs ?? 10_000;
+    this.idleMsFor = options.idleMsFor;
     this.maxSessions = options.maxSessions ?? 100_000;
     this.now = options.now ?? Date.now;
   }
@@ -87,7 +102,7 @@ export class ViewerSessions {
   find(id: string, stream: string): ViewerSession | undefined {
     const s = this.sessions.get(id);
     if (!s) return undefined;
-    if (this.now() - s.lastSeen > this.idleMs) {
+    if (this.now() - s.lastSeen > s.idleMs) {
       this.remove(s);
       return undefined;
     }
@@ -100,9 +115,9 @@ export class ViewerSessions {
   add(id: string, stream: string, protocol: AuthProtocol): ViewerSession {
     const old = this.sessions.get(id);
     if (old) this.remove(old);
-    const s: ViewerSession = { id, stream, protocol, lastSeen: this.now(), since: this.now() };
+    const now = this.now();
+    const s: ViewerSession = { id, stream, protocol, lastSeen: now, since: now, requests: 1, idleMs: this.idleOf(stream) };
     this.sessions.set(id, s);
-    this.perStream.set(stream, (this.perStream.get(stream) ?? 0) + 1);
     while (this.sessions.size > this.maxSessions) {
       const oldest = this.sessions.values().next().value as ViewerSession;
       this.remove(oldest);
@@ -111,7 +126,7 @@ export class ViewerSessions {
     return s;
   }
 
-  /** Viewer sessions of a stream seen within the idle time (swept lazily: may lag by idleMs/2). */
+  /** Counted viewer sessions of a stream (swept every idleMs/2, so an ended one may linger that long). */
   viewers(stream: string): number {
     return this.perStream.get(stream) ?? 0;
   }
@@ -121,10 +136,10 @@ export class ViewerSessions {
     return new Map(this.perStream);
   }
 
-  /** Live sessions, least recently seen first (the objects themselves: read, do not keep). */
+  /** Live counted sessions, least recently seen first (the objects themselves: read, do not keep). */
   list(): readonly Readonly<ViewerSession>[] {
-    const cutoff = this.now() - this.idleMs;
-    return [...this.sessions.values()].filter((s) => s.lastSeen >= cutoff);
+    const now = this.now();
+    return [...this.sessions.values()].filter((s) => s.requests >= COUNTED_FROM && now - s.lastSeen <= s.idleMs);
   }
 
   /** Ends a session: its id is refused (isKicked) for the next 10 minutes. False if unknown. */
@@ -147,13 +162,11 @@ export class ViewerSessions {
     return false;
   }
 
-  /** Forgets idle sessions. */
+  /** Forgets every session past its idle time (all of them, not one per pass). */
   sweep(): void {
-    const cutoff = this.now() - this.idleMs;
-    // Least recently seen first: stop at the first one still live.
+    const now = this.now();
     for (const s of this.sessions.values()) {
-      if (s.lastSeen >= cutoff) break;
-      this.remove(s);
+      if (now - s.lastSeen > s.idleMs) this.remove(s);
     }
     if (this.sessions.size === 0) this.stopSweeper();
   }
@@ -167,13 +180,20 @@ export class ViewerSessions {
 
   private touch(s: ViewerSession): void {
     s.lastSeen = this.now();
+    s.idleMs = this.idleOf(s.stream);
+    if (++s.requests === COUNTED_FROM) this.perStream.set(s.stream, (this.perStream.get(s.stream) ?? 0) + 1);
     this.sessions.delete(s.id);
     this.sessions.set(s.id, s);
+  }
+
+  private idleOf(stream: string): number {
+    return Math.max(this.idleMs, this.idleMsFor?.(stream) ?? 0);
   }
 
   private remove(s: ViewerSession): void {
     if (this.sessions.get(s.id) !== s) return;
     this.sessions.delete(s.id);
+    if (s.requests < COUNTED_FROM) return;
     const n = (this.perStream.get(s.stream) ?? 1) - 1;
     if (n <= 0) this.perStream.delete(s.stream);
     else this.perStream.set(s.stream, n);

@@ -508,8 +508,10 @@ describe('authorization and viewer sessions', () => {
     }
     expect(seen).toHaveLength(1);
     expect(handler.viewers('live/cam')).toBe(1);
-    // A second viewer is a second session.
-    await fetch(`${base}/live/cam/index.m3u8?token=good`);
+    // A one-shot request of the master is not a viewer; a second player is a second session.
+    const second = sessionOf(await (await fetch(`${base}/live/cam/index.m3u8?token=good`)).text());
+    expect(handler.viewers('live/cam')).toBe(1);
+    await (await fetch(`${base}/live/cam/video.m3u8?token=good&session=${second}`)).text();
     expect(handler.viewers('live/cam')).toBe(2);
     expect(handler.viewers('live/other')).toBe(0);
     // Segments are not authorized (they carry no session, so caches share them).

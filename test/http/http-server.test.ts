@@ -76,7 +76,11 @@ describeWithAddon('built-in HTTP server', () => {
     const base = `http://127.0.0.1:${http}/live/x`;
     const master = await fetch(`${base}/index.m3u8`);
     expect(master.status).toBe(200);
-    expect(await master.text()).toContain('video.m3u8?session=');
+    const masterText = await master.text();
+    expect(masterText).toContain('video.m3u8?session=');
+    expect(server.viewers('live/x')).toBe(0); // one request: not a viewer yet
+    const session = /session=([A-Za-z0-9_-]+)/.exec(masterText)?.[1];
+    expect((await fetch(`${base}/video.m3u8?session=${session}`)).status).toBe(200);
     expect(server.viewers('live/x')).toBe(1);
     const blocked = fetch(`${base}/video.m3u8?_HLS_msn=2`);
     const deadline = Date.now() + 5_000;
