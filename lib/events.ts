@@ -94,6 +94,23 @@ export interface LogEvent {
 }
 
 /** Event name → listener arguments, for the typed EventEmitter. */
+/** A publish or play the authorizer (or static keys, or an admin ban) refused, RTMP or HTTP. */
+export interface AuthDeniedEvent {
+  action: 'publish' | 'play';
+  protocol: string;
+  app: string;
+  stream: string;
+  /** "app/stream". */
+  path: string;
+  ip: string;
+  port: number;
+  /** The RTMP session id; 0 for HLS/DASH. */
+  sessionId: number;
+  /** HLS/DASH: the viewer session id. */
+  viewerSession?: string;
+  reason: string;
+}
+
 export interface RtmpServerEventMap {
   connect: [ConnectEvent];
   publish: [PublishEvent];
@@ -104,6 +121,7 @@ export interface RtmpServerEventMap {
   metadata: [MetadataEvent];
   error: [SessionErrorEvent];
   log: [LogEvent];
+  authDenied: [AuthDeniedEvent];
 }
 
 export type RtmpServerEventName = keyof RtmpServerEventMap;

@@ -53,6 +53,7 @@ export type {
 export { resolveOptions } from './options';
 export type {
   AudioInfo,
+  AuthDeniedEvent,
   CodecInfo,
   ConnectEvent,
   DisconnectEvent,

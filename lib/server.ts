@@ -20,9 +20,9 @@ import { type AdminHandler, createAdminHandler } from './admin/admin-handler';
 import { StreamBans, withStreamBans } from './admin/stream-bans';
 import { runAuthorizer, toAuthRequest } from './auth/run-authorizer';
 import { withStaticKeys } from './auth/static-keys';
-import type { Authorizer } from './auth/types';
+import type { AuthRequest, Authorizer } from './auth/types';
 import { ErrorCodes, fromNativeError, RtmpEngineError } from './errors';
-import { type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
+import { type AuthDeniedEvent, type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
 import { guardUntilClosed, releaseGuard } from './exit-guard';
 import type { HlsFeedCounters } from './http/hls/feed';
 import { HlsStore } from './http/hls/store';
@@ -216,7 +216,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     if (this.options.http) {
       this.state = 'starting';
       const http = new HttpService({
-        ...(this.admin ? { more: [this.admin] } : {}),
+        ...(this.admin ? { more: [this.admin], upgrades: [this.admin.upgrade] } : {}),
+        onDenied: (req: AuthRequest, reason: string) => this.emit('authDenied', authDeniedEvent(req, reason)),
         options: this.options,
         logger: this.logger,
         authorizer: this.effectiveAuthorizer,
@@ -596,6 +597,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       this.logger.log(level, { ...where, ...(decision.name ? { as: decision.name } : {}) }, 'authorized');
     } else {
       this.logger.warn({ ...where, reason: decision.reason }, 'not authorized');
+      this.emit('authDenied', authDeniedEvent(request, decision.reason));
     }
     // The session may have gone (or timed out) meanwhile: the engine ignores a late answer.
     this.engine?.answerAuth(
@@ -674,4 +676,19 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
 /** Creates a server; nothing is bound until listen(). Throws ERR_RTMP_INVALID_OPTIONS. */
 export function createServer(options: ServerOptions = {}): RtmpServer {
   return new RtmpServer(options);
+}
+
+function authDeniedEvent(req: AuthRequest, reason: string): AuthDeniedEvent {
+  return {
+    action: req.action,
+    protocol: req.protocol,
+    app: req.app,
+    stream: req.name,
+    path: `${req.app}/${req.name}`,
+    ip: req.ip,
+    port: req.port,
+    sessionId: req.sessionId,
+    ...(req.viewerSession !== undefined ? { viewerSession: req.viewerSession } : {}),
+    reason,
+  };
 }

@@ -11,6 +11,7 @@
  * route (400 for bad input). Mutating calls are logged with the caller.
  */
 import type { IncomingMessage, ServerResponse } from 'http';
+import type { Duplex } from 'stream';
 
 import type { AdminTokens } from '../options/admin';
 import type { LoggerLike } from '../logger';
@@ -19,6 +20,7 @@ import { ADMIN_TOKEN_ENV, type AdminCaller, authenticate, labelTokens } from './
 import type { RouteContext, RouteResult } from './context';
 import { adminHost, type ViewerSource } from './host';
 import { AdminErrorCodes, AdminHttpError, sendAdminError, sendJson } from './json';
+import { LiveSocket } from './live-socket';
 import { ADMIN_ROUTES, type AdminOperation, type AdminRoute, API_PREFIX, matchRoute } from './routes';
 import { getServer } from './server-route';
 import { kickSession, listSessions } from './session-routes';
@@ -40,6 +42,10 @@ export interface AdminHandlerOptions {
   viewers?: ViewerSource;
   /** Default: process.env.RTMP_ENGINE_ADMIN_TOKEN. */
   envToken?: string;
+  /** Live stats: unsent bytes past which a WebSocket client is dropped. Default 1 MiB. */
+  liveMaxBufferedBytes?: number;
+  /** Live stats: how often the snapshot goes out. Default 1000 ms. */
+  liveIntervalMs?: number;
 }
 
 export interface AdminHandler {
@@ -47,7 +53,14 @@ export interface AdminHandler {
   (req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /** The routes it serves (docs/openapi.json describes the same). */
   readonly routes: readonly AdminRoute[];
-  /** Stops the once-a-second sampling. */
+  /**
+   * Live stats at /api/v1/ws: hand it the HTTP server's `upgrade` events
+   * (`httpServer.on('upgrade', admin.upgrade)`); true when the request was its own.
+   */
+  readonly upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+  /** Live stats clients connected now. */
+  liveClients(): number;
+  /** Stops the once-a-second sampling and closes live stats clients. */
   close(): void;
 }
 
@@ -86,6 +99,14 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
       return () => undefined;
     }
   });
+  const live = new LiveSocket({
+    host,
+    sampler,
+    tokens,
+    logger,
+    ...(options.liveMaxBufferedBytes !== undefined ? { maxBufferedBytes: options.liveMaxBufferedBytes } : {}),
+    ...(options.liveIntervalMs !== undefined ? { intervalMs: options.liveIntervalMs } : {}),
+  });
   const sweeper = setInterval(() => inspector.sweep(), 10_000);
   sweeper.unref();
   if (tokens.length === 0) {
@@ -112,7 +133,16 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
           Allow: allow,
         });
       }
-      const ctx: RouteContext = { req, caller, host, sampler, inspector, params: match.params, query: url.searchParams };
+      const ctx: RouteContext = {
+        req,
+        caller,
+        host,
+        sampler,
+        inspector,
+        params: match.params,
+        query: url.searchParams,
+        notify: (name, fields) => live.event(name, { ...fields, by: caller?.who }),
+      };
       const result = operations[match.route.operation](ctx);
       sendJson(req, res, result.status ?? 200, result.body);
     } catch (err) {
@@ -136,7 +166,10 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
     return true;
   }) as AdminHandler;
   Object.defineProperty(handler, 'routes', { value: ADMIN_ROUTES });
+  Object.defineProperty(handler, 'upgrade', { value: live.upgrade });
+  handler.liveClients = () => live.clientCount();
   handler.close = () => {
+    live.close();
     sampler.stop();
     clearInterval(sweeper);
     inspector.close();

@@ -14,6 +14,8 @@ export interface RouteContext {
   inspector: StreamInspector;
   params: Record<string, string>;
   query: URLSearchParams;
+  /** Tells live stats clients what a route did (kick, stopStream). */
+  notify(name: string, fields: Record<string, unknown> & { path?: string }): void;
 }
 
 /** A route's answer: a status (200 unless said) and the JSON body. */

@@ -102,5 +102,6 @@ export function kickSession(ctx: RouteContext): RouteResult {
   }
   if (!kicked) throw new AdminHttpError(404, AdminErrorCodes.NOT_FOUND, `no session ${id}`);
   logger.info({ admin: ctx.caller.who, ip: ctx.caller.ip, sessionId: id, protocol, reason }, 'admin: session kicked');
+  ctx.notify('kick', { sessionId: id, protocol, reason });
   return { body: { id, kicked: true } };
 }

@@ -182,6 +182,7 @@ export function stopStream(ctx: RouteContext): RouteResult {
     },
     'admin: stream stopped',
   );
+  ctx.notify('stopStream', { path, stopped, sessionId: s?.publisherId ?? null, bannedUntilMs, reason });
   return { body: { stream: path, stopped, publisherSessionId: s?.publisherId ?? null, bannedUntilMs } };
 }
 

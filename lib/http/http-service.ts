@@ -9,7 +9,7 @@ import type { ServerLogger } from '../logger';
 import type { ResolvedOptions } from '../options';
 import { createHlsHandler, type HlsHandler, type HlsRenderers, type HlsStoreLike } from './hls-handler';
 import { createPageHandler, listHlsStreams, type SummarizableStore } from './page';
-import { HttpServer, type RequestHandler } from './server';
+import { HttpServer, type RequestHandler, type UpgradeHandler } from './server';
 
 export interface HttpServiceDeps {
   options: ResolvedOptions;
@@ -20,6 +20,10 @@ export interface HttpServiceDeps {
   hls?: { store: HlsStoreLike & SummarizableStore & { close(): void }; render?: HlsRenderers };
   /** Handlers tried after HLS and before the player page. */
   more?: readonly RequestHandler[];
+  /** Told of every refused viewer (the server emits 'authDenied'). */
+  onDenied?: (req: AuthRequest, reason: string) => void;
+  /** WebSocket upgrade handlers (the admin API's live stats). */
+  upgrades?: readonly UpgradeHandler[];
 }
 
 /** The longest close() lets HTTP requests in flight finish before cutting them. */
@@ -45,7 +49,10 @@ export class HttpService {
           timeoutMs: options.auth.timeoutMs,
           onTimeout: options.auth.onTimeout,
           onError: options.auth.onError,
-          onDecision: (req, decision, error) => logDecision(logger, req, decision, error),
+          onDecision: (req, decision, error) => {
+            logDecision(logger, req, decision, error);
+            if (!decision.allow) deps.onDenied?.(req, decision.reason);
+          },
         },
         cors: { origins: http.corsOrigins },
         ...(http.blockingTimeoutMs > 0 ? { blockingTimeoutMs: http.blockingTimeoutMs } : {}),
@@ -60,6 +67,7 @@ export class HttpService {
       port: http.port,
       host: http.host,
       onError: (err, req) => logger.error({ url: req.url, err: String(err) }, 'HTTP handler failed'),
+      ...(deps.upgrades ? { upgrades: deps.upgrades } : {}),
     });
   }
 

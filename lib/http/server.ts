@@ -11,11 +11,14 @@
 import { once } from 'events';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import type { Duplex } from 'stream';
 
 import { ErrorCodes, RtmpEngineError } from '../errors';
 import { HttpErrorCodes, sendError } from './responses';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean> | boolean;
+/** An `upgrade` (WebSocket) handler: true when the request was its own (answered or refused). */
+export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 
 export interface HttpServerOptions {
   port: number;
@@ -28,6 +31,8 @@ export interface HttpServerOptions {
   keepAliveTimeoutMs?: number;
   /** Called when a handler throws (the request gets a 500). */
   onError?: (err: unknown, req: http.IncomingMessage) => void;
+  /** Tried in order for `Connection: Upgrade` requests; none: 404. */
+  upgrades?: readonly UpgradeHandler[];
 }
 
 const DEFAULT_KEEP_ALIVE_MS = 65_000;
@@ -49,6 +54,15 @@ export class HttpServer {
     this.server.keepAliveTimeout = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS;
     // Node requires headersTimeout > keepAliveTimeout, or a reused socket can be cut mid-request.
     this.server.headersTimeout = this.server.keepAliveTimeout + 1_000;
+    const upgrades = options.upgrades ?? [];
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      try {
+        for (const handle of upgrades) if (handle(req, socket, head)) return;
+      } catch (err) {
+        options.onError?.(err, req);
+      }
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
   }
 
   /** Binds; resolves with the port. ERR_RTMP_ADDRESS_IN_USE when it is taken. */
