@@ -52,6 +52,18 @@ function viewerRow(v: ViewerSession): SessionRow {
     stream: v.stream,
     sinceMs: v.since,
     lastSeenMs: v.lastSeen,
+    ip: v.ip,
+    requests: v.requests,
+    // What the player reported through CMCD, when it sends it (null otherwise).
+    cmcd: v.cmcd
+      ? {
+          bufferMs: v.cmcd.bufferMs ?? null,
+          bitrateKbps: v.cmcd.bitrateKbps ?? null,
+          throughputKbps: v.cmcd.throughputKbps ?? null,
+          stalls: v.cmcd.stalls,
+          reportedAtMs: v.cmcd.reportedAt,
+        }
+      : null,
   };
 }
 

@@ -29,6 +29,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'http';
 
 import type { Authorizer } from '../auth/types';
+import { hasCmcd, parseCmcd } from './cmcd';
 import { ANY_ORIGIN_HEADERS, corsHeaders, type CorsOrigins, preflightHeaders } from './cors';
 import type { HlsTrackKind } from './hls/feed';
 import type { HlsStreamView } from './hls/view';
@@ -132,6 +133,8 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     const isTime = timePath !== false && pathname === timePath;
     const target = isTime ? undefined : targets.get(pathname);
     if (!isTime && !target) return ANSWERED_NOT_OURS;
+    // CMCD (players that send it): buffer, bitrate and stalls onto the viewer's session.
+    if (target && hasCmcd(url, req)) sessions.noteCmcd(parseCmcd(new URLSearchParams(q === -1 ? '' : url.slice(q + 1)), req));
     try {
       if (target && mediaHeaders && !closed && bytes.answerNow(req, res, target, mediaHeaders)) return ANSWERED;
     } catch (err) {

@@ -199,7 +199,7 @@ export class HlsPlaylistResponder {
       sendError(req, res, 403, HttpErrorCodes.FORBIDDEN, decision.reason, cors);
       return false;
     }
-    sessions.add(id, target.stream, protocol);
+    sessions.add(id, target.stream, protocol, req.socket.remoteAddress ?? '');
     return true;
   }
 }

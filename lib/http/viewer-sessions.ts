@@ -19,6 +19,7 @@ import { randomBytes } from 'crypto';
 import type { IncomingMessage } from 'http';
 
 import type { AuthProtocol } from '../auth/types';
+import type { CmcdReport } from './cmcd';
 
 export interface ViewerSession {
   id: string;
@@ -32,6 +33,23 @@ export interface ViewerSession {
   requests: number;
   /** Silence after which the session is gone. */
   idleMs: number;
+  /** The address of the request that started the session. */
+  ip: string;
+  /** What the player reported through CMCD (CTA-5004), when it sends it. */
+  cmcd?: ViewerCmcd;
+}
+
+export interface ViewerCmcd {
+  /** Buffer length (bl), ms, as last reported. */
+  bufferMs?: number;
+  /** Encoded bitrate of the last object (br), kbps. */
+  bitrateKbps?: number;
+  /** Measured throughput (mtp), kbps. */
+  throughputKbps?: number;
+  /** Requests that said the buffer had starved since the one before (bs). */
+  stalls: number;
+  /** Date.now() of the last report. */
+  reportedAt: number;
 }
 
 export interface ViewerSessionOptions {
@@ -112,11 +130,11 @@ export class ViewerSessions {
   }
 
   /** Records an authorized session (replacing one with the same id). */
-  add(id: string, stream: string, protocol: AuthProtocol): ViewerSession {
+  add(id: string, stream: string, protocol: AuthProtocol, ip = ''): ViewerSession {
     const old = this.sessions.get(id);
     if (old) this.remove(old);
     const now = this.now();
-    const s: ViewerSession = { id, stream, protocol, lastSeen: now, since: now, requests: 1, idleMs: this.idleOf(stream) };
+    const s: ViewerSession = { id, stream, protocol, lastSeen: now, since: now, requests: 1, idleMs: this.idleOf(stream), ip };
     this.sessions.set(id, s);
     while (this.sessions.size > this.maxSessions) {
       const oldest = this.sessions.values().next().value as ViewerSession;
@@ -140,6 +158,28 @@ export class ViewerSessions {
   list(): readonly Readonly<ViewerSession>[] {
     const now = this.now();
     return [...this.sessions.values()].filter((s) => s.requests >= COUNTED_FROM && now - s.lastSeen <= s.idleMs);
+  }
+
+  /**
+   * A CMCD report from any request of a session's player (segments and parts
+   * included: they carry `sid`). Keeps the session alive; does not count as a
+   * playlist request. False when no live session has that id.
+   */
+  noteCmcd(report: CmcdReport): boolean {
+    if (report.sid === undefined) return false;
+    const s = this.sessions.get(report.sid);
+    if (!s) return false;
+    const now = this.now();
+    if (now - s.lastSeen > s.idleMs) return false;
+    s.lastSeen = now;
+    const c: ViewerCmcd = s.cmcd ?? { stalls: 0, reportedAt: now };
+    if (report.bufferMs !== undefined) c.bufferMs = report.bufferMs;
+    if (report.bitrateKbps !== undefined) c.bitrateKbps = report.bitrateKbps;
+    if (report.throughputKbps !== undefined) c.throughputKbps = report.throughputKbps;
+    if (report.starved) c.stalls++;
+    c.reportedAt = now;
+    s.cmcd = c;
+    return true;
   }
 
   /** Ends a session: its id is refused (isKicked) for the next 10 minutes. False if unknown. */
