@@ -41,6 +41,7 @@ export type {
   IpRule,
   IpRuleStep,
   LimitOptions,
+  MetricsOptions,
   PlayerOptions,
   ResolvedOptions,
   RtmpOptions,
@@ -102,6 +103,8 @@ export type {
 } from './auth';
 
 export { createPageHandler, listHlsStreams } from './http/page';
+export { createMetricsHandler, isLoopbackAddress, metricsRegistry, OTHER_STREAMS } from './metrics';
+export type { MetricsHandler, MetricsHandlerOptions, MetricsRegistryOptions } from './metrics';
 export type { PageHandler, PageHandlerOptions, StreamSummary } from './http/page';
 
 /** Version of the loaded native engine. */

@@ -30,6 +30,8 @@ import { type LogFields, ServerLogger } from './logger';
 import { type Frame, type FrameHost, type FrameOptions, frames, type OnFramesOptions, onFrames } from './media/frames';
 import { type OnPacketsOptions, onPackets, type Packet, type PacketOptions, packets } from './media/packets';
 import { SubscriptionSet } from './media/subscription';
+import { createMetricsHandler } from './metrics/handler';
+import { ServerMetrics } from './metrics/server-metrics';
 import { loadAddon } from './native';
 import { toNativeConfig } from './native-config';
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options';
@@ -108,6 +110,8 @@ function emptyStats(): NativeStats {
 export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   /** The resolved, frozen options. */
   readonly options: ResolvedOptions;
+  /** @internal What the metrics count between scrapes (lib/metrics/). */
+  readonly metricsState: ServerMetrics;
   private readonly logger: ServerLogger;
   private readonly createEngine: EngineFactory;
   private readonly drainPollMs: number;
@@ -132,6 +136,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   constructor(options: ServerOptions = {}, internals: ServerInternals = {}) {
     super();
     this.options = resolveOptions(options);
+    this.metricsState = new ServerMetrics(this.options);
     this.logger = new ServerLogger(this.options.logLevel, this.options.logger, internals.writeLog);
     this.createEngine = internals.createEngine ?? nativeFactory;
     this.drainPollMs = internals.drainPollMs ?? DEFAULT_DRAIN_POLL_MS;
@@ -179,7 +184,10 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     if (store) {
       // Segment items arrive in batches on this thread; the store keeps the window and wakes waiters.
       engine.setHlsFeed((items, counters) => {
-        for (const item of items) store.ingest(item);
+        for (const item of items) {
+          store.ingest(item);
+          this.metricsState.observeHlsItem(item.type);
+        }
         this.hlsCounters = counters;
       });
     }
@@ -202,6 +210,13 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
         logger: this.logger,
         authorizer: this.effectiveAuthorizer,
         ...(this.store ? { hls: { store: this.store } } : {}),
+        ...(this.options.metrics.enabled
+          ? {
+              first: [this.metricsState.http.handler],
+              more: [createMetricsHandler(this)],
+              onAuthDecision: (req, decision, error) => this.metricsState.observeViewerAuth(req, decision, error),
+            }
+          : {}),
       });
       if (!this.refed) http.unref();
       const bound = http.listen();
@@ -512,6 +527,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private onEvents(batch: NativeEvent[]): void {
     let failure: { error: unknown } | undefined;
     for (const native of batch) {
+      this.metricsState.observe(native);
       if (native.kind === 'authorize') {
         void this.answerAuthorize(native);
         continue;
@@ -541,6 +557,12 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     const where = { sessionId: request.sessionId, ip: request.ip, action: request.action, path: `${request.app}/${request.name}` };
     if (outcome.error) this.logger.error({ ...where, err: outcome.error }, 'authorizer failed');
     const { decision } = outcome;
+    this.metricsState.observeAuth({
+      protocol: native.tls ? 'rtmps' : 'rtmp',
+      action: request.action,
+      allow: decision.allow,
+      reason: authorizer ? (outcome.error ? 'error' : 'authorizer') : 'no_authorizer',
+    });
     if (decision.allow) {
       this.logger.info({ ...where, ...(decision.name ? { as: decision.name } : {}) }, 'authorized');
     } else {

@@ -12,6 +12,7 @@ import {
   HLS_DEFAULTS,
   HTTP_DEFAULTS,
   LIMITS_DEFAULTS,
+  METRICS_DEFAULTS,
   PLAYERS_DEFAULTS,
   RTMP_DEFAULTS,
   RTMPS_DEFAULTS,
@@ -60,6 +61,7 @@ const sections: Array<{ heading: string; defaults: Record<string, unknown>; pref
   { heading: '`access`', defaults: ACCESS_DEFAULTS },
   { heading: '`auth`', defaults: AUTH_DEFAULTS, noDefault: ['publishKeys'] },
   { heading: '`http`', defaults: HTTP_DEFAULTS, prefix: 'http.' },
+  { heading: '`metrics`', defaults: METRICS_DEFAULTS, prefix: 'metrics.' },
   { heading: '`hls`', defaults: HLS_DEFAULTS, prefix: 'hls.' },
   { heading: 'Logging', defaults: { logLevel: DEFAULT_LOG_LEVEL }, noDefault: ['logger'] },
 ];

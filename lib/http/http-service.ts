@@ -18,6 +18,10 @@ export interface HttpServiceDeps {
   authorizer: Authorizer | undefined;
   /** The HLS store and its writers, when HLS is on. */
   hls?: { store: HlsStoreLike & SummarizableStore & { close(): void }; render?: HlsRenderers };
+  /** Called after each HLS/DASH viewer authorization (after it is logged). */
+  onAuthDecision?: (req: AuthRequest, decision: AuthDecision, error?: string) => void;
+  /** Handlers tried before HLS (e.g. a request counter that answers nothing). */
+  first?: readonly RequestHandler[];
   /** Handlers tried after HLS and before the player page. */
   more?: readonly RequestHandler[];
 }
@@ -35,7 +39,7 @@ export class HttpService {
     if (http === false) throw new Error('HttpService needs the http option');
     this.deps = deps;
     const { logger, options } = deps;
-    const handlers: RequestHandler[] = [];
+    const handlers: RequestHandler[] = [...(deps.first ?? [])];
     if (deps.hls) {
       this.hls = createHlsHandler({
         store: deps.hls.store,
@@ -45,7 +49,10 @@ export class HttpService {
           timeoutMs: options.auth.timeoutMs,
           onTimeout: options.auth.onTimeout,
           onError: options.auth.onError,
-          onDecision: (req, decision, error) => logDecision(logger, req, decision, error),
+          onDecision: (req, decision, error) => {
+            logDecision(logger, req, decision, error);
+            deps.onAuthDecision?.(req, decision, error);
+          },
         },
         cors: { origins: http.corsOrigins },
         ...(http.blockingTimeoutMs > 0 ? { blockingTimeoutMs: http.blockingTimeoutMs } : {}),

@@ -19,6 +19,7 @@ import { type HlsOptions, hlsSchema } from './hls';
 import { type HttpOptions, httpSchema } from './http';
 import { type LimitOptions, limitsSchema } from './limits';
 import { effectiveLogLevel, loggerSchema, logLevelSchema } from './logging';
+import { type MetricsOptions, metricsSchema } from './metrics';
 import { type PlayerOptions, playersSchema } from './players';
 import { type RtmpOptions, rtmpSchema } from './rtmp';
 import { type RtmpsOptions, rtmpsSchema } from './rtmps';
@@ -35,6 +36,8 @@ export { HTTP_DEFAULTS } from './http';
 export type { LimitOptions } from './limits';
 export { LIMITS_DEFAULTS } from './limits';
 export { DEFAULT_LOG_LEVEL } from './logging';
+export type { MetricsOptions } from './metrics';
+export { METRICS_DEFAULTS } from './metrics';
 export type { PlayerOptions } from './players';
 export { LOW_LATENCY_QUEUE_MS, PLAYERS_DEFAULTS } from './players';
 export type { RtmpOptions } from './rtmp';
@@ -57,6 +60,8 @@ export interface ServerOptions {
   http?: HttpOptions | false;
   /** HLS/LL-HLS/DASH segmenting; false turns it off. Default on for every app. */
   hls?: HlsOptions | false;
+  /** Prometheus `GET /metrics` on the built-in HTTP server. Default on (loopback or bearer token); false: off. */
+  metrics?: MetricsOptions | false;
   /** Default "info" (or the given logger's own level). */
   logLevel?: LogLevelName;
   /** A pino-like logger; default: JSON lines on stdout. */
@@ -80,6 +85,8 @@ export interface ResolvedOptions {
   readonly http: false | Readonly<Required<HttpOptions>>;
   /** Always an object (`hls: false` resolves to `enabled: false`). */
   readonly hls: Readonly<Omit<Required<HlsOptions>, 'apps'>> & { readonly apps: readonly string[] };
+  /** Always an object (`metrics: false` resolves to `enabled: false`). */
+  readonly metrics: Readonly<Required<MetricsOptions>>;
   readonly logLevel: LogLevelName;
   readonly logger: LoggerLike | undefined;
 }
@@ -95,6 +102,7 @@ export const serverOptionsSchema = z
     auth: authSchema,
     http: httpSchema,
     hls: hlsSchema,
+    metrics: metricsSchema,
     logLevel: logLevelSchema.optional(),
     logger: loggerSchema.optional(),
   })
