@@ -4,7 +4,8 @@
  * `stream="_other"`. A stream keeps its label for as long as it is live, so a
  * series never flips between its own label and `_other` (which would make
  * both counters jump); a label is given back when its stream is gone, and the
- * next new stream may take it.
+ * next stream asking may take it (one summed under `_other` until then gets a
+ * series of its own from 0, while `_other` keeps what it counted).
  */
 export const OTHER_STREAMS = '_other';
 

@@ -86,6 +86,8 @@ export class TrafficLedger {
    * others are given back and their series forgotten.
    */
   update(sessions: readonly SessionInfo[], live: ReadonlySet<string>): void {
+    // Free the labels of ended streams first, so a waiting stream may take one in this scrape.
+    for (const path of this.labels.keepOnly(live)) this.streams.delete(path);
     const listed = new Set<number>();
     for (const s of sessions) {
       listed.add(s.id);
@@ -100,7 +102,6 @@ export class TrafficLedger {
       ingest.forEach((n, i) => (this.totals.ingestDrops[i]! += growth(n, before?.ingest[i] ?? 0)));
     }
     for (const id of this.ended) if (!listed.has(id)) this.ended.delete(id);
-    for (const path of this.labels.keepOnly(live)) this.streams.delete(path);
   }
 
   /** A disconnect: the session's last growth, from its final byte counts. */
