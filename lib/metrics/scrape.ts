@@ -26,7 +26,7 @@ export interface MetricsSource {
 
 export interface ScrapeData {
   stats: ServerStats;
-  /** Every stream path in use: published, or played/awaited by a session. */
+  /** Every stream path in use: published (oldest first), then played/awaited by a session. */
   live: Set<string>;
   frames: FrameSubscriptionInfo[];
   decoders: number;
@@ -66,8 +66,10 @@ export class Scraper {
   private fresh(): ScrapeData {
     const { source } = this;
     const stats = source.stats();
+    // Oldest publish first: when there are more streams than labels, the longest-lived keep theirs.
+    const published = [...stats.streams].sort((x, y) => x.startedAtMs - y.startedAtMs || x.publisherId - y.publisherId);
     const live = new Set<string>();
-    for (const s of stats.streams) live.add(s.path);
+    for (const s of published) live.add(s.path);
     for (const s of stats.sessions) if (s.stream !== '') live.add(s.path);
     source.metricsState.traffic.update(stats.sessions, live);
     const frames = source.frameSubscriptions();

@@ -82,12 +82,15 @@ export class TrafficLedger {
 
   /**
    * A scrape: adds each live session's growth. `live` is every stream path
-   * in use (published, or played/awaited by a session); the labels of the
-   * others are given back and their series forgotten.
+   * in use (published, or played/awaited by a session), in the order labels
+   * should be handed out; the labels of the others are given back and their
+   * series forgotten.
    */
   update(sessions: readonly SessionInfo[], live: ReadonlySet<string>): void {
     // Free the labels of ended streams first, so a waiting stream may take one in this scrape.
     for (const path of this.labels.keepOnly(live)) this.streams.delete(path);
+    // Then labels go to live streams in the order given (the scraper lists the oldest publish first).
+    for (const path of live) this.labels.labelOf(path);
     const listed = new Set<number>();
     for (const s of sessions) {
       listed.add(s.id);
