@@ -2,6 +2,8 @@
 // parses strictly and follows the naming rules, every family of the issue is
 // there, and the endpoint answers only as it should (method, access, off).
 import express from 'express';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import type { AddressInfo } from 'net';
 
 import { createMetricsHandler } from '../../lib';
@@ -77,6 +79,10 @@ describeWithAddon('GET /metrics', () => {
     // Idle server: no session, no stream.
     expect(families.get('rtmp_engine_sessions')?.samples).toEqual([]);
     expect(families.get('rtmp_engine_streams')?.samples[0]?.value).toBe(0);
+    // docs/operations.md lists every family of ours by its full name.
+    const docs = readFileSync(join(__dirname, '..', '..', 'docs', 'operations.md'), 'utf8');
+    const undocumented = [...families.keys()].filter((name) => name.startsWith('rtmp_engine_') && !docs.includes(`\`${name}\``));
+    expect(undocumented).toEqual([]);
   });
 
   it('answers HEAD without a body, other methods with 405', async () => {
