@@ -67,7 +67,8 @@ export type {
   UnpublishEvent,
   VideoInfo,
 } from './events';
-export type { IngestDropReason, IngestDrops, SessionInfo, SessionRole, StreamInfo } from './snapshots';
+export type { IngestDropReason, IngestDrops, LimitName, LimitRefusals, SessionInfo, SessionRole, StreamInfo } from './snapshots';
+export { LIMIT_NAMES } from './snapshots';
 export type { LoggerLike, LogLevelName } from './logger';
 export { parseQuery } from './query';
 export { createHlsHandler } from './http/hls-handler';

@@ -35,7 +35,14 @@ import { ServerMetrics } from './metrics/server-metrics';
 import { loadAddon } from './native';
 import { toNativeConfig } from './native-config';
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options';
-import { type SessionInfo, type StreamInfo, toSessionInfos, toStreamInfos } from './snapshots';
+import {
+  type LimitRefusals,
+  noLimitRefusals,
+  type SessionInfo,
+  type StreamInfo,
+  toSessionInfos,
+  toStreamInfos,
+} from './snapshots';
 
 export interface ListenResult {
   /** The RTMP port. */
@@ -80,6 +87,8 @@ export interface ServerStats {
   /** Connections accepted since listen(). */
   acceptedTotal: number;
   ioThreads: number;
+  /** Sessions turned away or closed by each configured limit since listen(). */
+  limitRefusals: LimitRefusals;
 }
 
 export type EngineFactory = (
@@ -104,7 +113,7 @@ const DEFAULT_DRAIN_POLL_MS = 25;
 const nativeFactory: EngineFactory = (config, onEvents) => new (loadAddon().Engine)(config, onEvents);
 
 function emptyStats(): NativeStats {
-  return { sessions: [], streams: [], acceptedTotal: 0, ioThreads: 0 };
+  return { sessions: [], streams: [], acceptedTotal: 0, ioThreads: 0, limitRefusals: noLimitRefusals() };
 }
 
 export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
@@ -361,6 +370,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       streams: toStreamInfos(raw),
       acceptedTotal: raw.acceptedTotal,
       ioThreads: raw.ioThreads,
+      limitRefusals: { ...raw.limitRefusals },
     };
   }
 

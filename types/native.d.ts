@@ -244,11 +244,26 @@ export interface NativeStreamSnapshot {
   ingestDrops: NativeIngestDrops;
 }
 
+/** Which configured limit turned a session away or closed it (names are stable; limits may be added). */
+export type NativeLimitName =
+  | 'connections'
+  | 'connectionsPerIp'
+  | 'publishers'
+  | 'playersPerStream'
+  | 'pendingConnections'
+  | 'pendingPerIp'
+  | 'ingestRate'
+  | 'partialMessageBytes'
+  | 'pendingOutputBytes'
+  | 'authBan';
+
 export interface NativeStats {
   sessions: NativeSessionSnapshot[];
   streams: NativeStreamSnapshot[];
   acceptedTotal: number;
   ioThreads: number;
+  /** Refusals and closes by a configured limit since start, every limit present. */
+  limitRefusals: Record<NativeLimitName, number>;
 }
 
 /** subscribePackets options (validated by lib/media/packets.ts). */

@@ -9,6 +9,7 @@ import { addFamily, type Row, single } from './family';
 import type { ScrapeData } from './scrape';
 import type { ServerMetrics } from './server-metrics';
 import { OTHER_STREAMS } from './stream-labels';
+import { LIMIT_NAMES } from '../snapshots';
 import { INGEST_DROP_REASONS } from './traffic-ledger';
 
 function rowsOf<L extends string>(counts: LabelCounts<L>): Row<L>[] {
@@ -89,6 +90,12 @@ export function addSessionFamilies(registry: Registry, read: () => ScrapeData, s
     help: 'Sessions closed by a failed handshake: RTMP version, digest or state; tls: an RTMPS session failing TLS before connect.',
     labelNames: ['protocol', 'reason'],
     rows: () => rowsOf(events.handshakeFailures),
+  });
+  counter({
+    name: 'rtmp_engine_limit_refusals_total',
+    help: 'Sessions turned away or closed by a configured limit, by limit (connections, publishers, pendingPerIp, ingestRate, authBan, ...).',
+    labelNames: ['limit'],
+    rows: (d) => LIMIT_NAMES.map((limit) => [{ limit }, d.stats.limitRefusals[limit] ?? 0] as const),
   });
   counter({
     name: 'rtmp_engine_auth_decisions_total',

@@ -214,6 +214,12 @@ Napi::Object toJsStats(Napi::Env env, const server::EngineStats& stats) {
   o.Set("streams", streams);
   o.Set("acceptedTotal", num(env, stats.acceptedTotal));
   o.Set("ioThreads", Napi::Number::New(env, stats.ioThreads));
+  Napi::Object refusals = Napi::Object::New(env);
+  for (size_t i = 0; i < server::kLimitKindCount; ++i) {
+    const auto kind = static_cast<server::LimitKind>(i);
+    refusals.Set(std::string(server::limitKindName(kind)), num(env, stats.limitRefusals[i]));
+  }
+  o.Set("limitRefusals", refusals);
   return o;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "server/engine_events.h"
+#include "server/limit_refusals.h"
 
 namespace rtmp::server {
 
@@ -103,6 +104,8 @@ struct EngineStats {
   std::vector<StreamSnapshot> streams;
   uint64_t acceptedTotal = 0;
   uint32_t ioThreads = 0;
+  // Refusals and closes by a configured limit, since start (LimitKind order).
+  LimitRefusalCounts limitRefusals{};
 };
 
 }  // namespace rtmp::server

@@ -24,6 +24,7 @@ const EXPECTED = [
   'rtmp_engine_plays_total',
   'rtmp_engine_session_closes_total',
   'rtmp_engine_handshake_failures_total',
+  'rtmp_engine_limit_refusals_total',
   'rtmp_engine_auth_decisions_total',
   'rtmp_engine_streams',
   'rtmp_engine_stream_players',
