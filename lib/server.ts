@@ -13,6 +13,7 @@ import type {
   NativeEngineConfig,
   NativeEvent,
   NativeFrameSubscriptionStats,
+  NativeLoopHealth,
   NativePacketSubscriptionStats,
   NativeStats,
 } from '../types/native';
@@ -89,7 +90,12 @@ export interface ServerStats {
   ioThreads: number;
   /** Sessions turned away or closed by each configured limit since listen(). */
   limitRefusals: LimitRefusals;
+  /** Each I/O loop's lag and utilisation (see docs/operations.md). */
+  loops: LoopHealth[];
 }
+
+/** One engine I/O loop, measured by its 1 s housekeeping timer. */
+export type LoopHealth = NativeLoopHealth;
 
 export type EngineFactory = (
   config: NativeEngineConfig,
@@ -113,7 +119,7 @@ const DEFAULT_DRAIN_POLL_MS = 25;
 const nativeFactory: EngineFactory = (config, onEvents) => new (loadAddon().Engine)(config, onEvents);
 
 function emptyStats(): NativeStats {
-  return { sessions: [], streams: [], acceptedTotal: 0, ioThreads: 0, limitRefusals: noLimitRefusals() };
+  return { sessions: [], streams: [], acceptedTotal: 0, ioThreads: 0, limitRefusals: noLimitRefusals(), loops: [] };
 }
 
 export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
@@ -371,6 +377,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       acceptedTotal: raw.acceptedTotal,
       ioThreads: raw.ioThreads,
       limitRefusals: { ...raw.limitRefusals },
+      loops: raw.loops.map((l) => ({ ...l })),
     };
   }
 

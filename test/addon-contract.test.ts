@@ -79,7 +79,7 @@ type EveryKindExhaustive = {
 }[NativeEventKind] extends true
   ? true
   : false;
-const STATS_KEYS = ['sessions', 'streams', 'acceptedTotal', 'ioThreads', 'limitRefusals'] as const satisfies ReadonlyArray<
+const STATS_KEYS = ['sessions', 'streams', 'acceptedTotal', 'ioThreads', 'limitRefusals', 'loops'] as const satisfies ReadonlyArray<
   keyof NativeStats
 >;
 const exhaustive: [
@@ -131,6 +131,7 @@ describeWithAddon('native addon contract', () => {
       acceptedTotal: 0,
       ioThreads: 0,
       limitRefusals: Object.fromEntries(LIMIT_NAMES.map((n) => [n, 0])),
+      loops: [],
     });
     expect(engine.stop()).toEqual([]);
     engine.beginShutdown();

@@ -39,6 +39,31 @@ export function addSessionFamilies(registry: Registry, read: () => ScrapeData, s
     labelNames: [],
     rows: (d) => single(d.stats.ioThreads),
   });
+  const measured = (d: ScrapeData) => d.stats.loops.filter((l) => l.samples > 0);
+  gauge({
+    name: 'rtmp_engine_io_loop_lag_seconds',
+    help: 'How late the last 1 s housekeeping tick of each I/O loop fired (a busy or starved loop is late).',
+    labelNames: ['loop'],
+    rows: (d) => measured(d).map((l) => [{ loop: String(l.index) }, l.lagMs / 1000] as const),
+  });
+  gauge({
+    name: 'rtmp_engine_io_loop_max_lag_seconds',
+    help: 'The largest lag of each I/O loop since the server started.',
+    labelNames: ['loop'],
+    rows: (d) => measured(d).map((l) => [{ loop: String(l.index) }, l.maxLagMs / 1000] as const),
+  });
+  gauge({
+    name: 'rtmp_engine_io_loop_utilisation_ratio',
+    help: 'Share of the last second each I/O loop was busy (not waiting for I/O), 0 to 1.',
+    labelNames: ['loop'],
+    rows: (d) => measured(d).map((l) => [{ loop: String(l.index) }, l.utilisation] as const),
+  });
+  counter({
+    name: 'rtmp_engine_io_loop_idle_seconds_total',
+    help: 'Time each I/O loop spent waiting for I/O (libuv idle time, sampled every second): 1 - rate() is its utilisation.',
+    labelNames: ['loop'],
+    rows: (d) => d.stats.loops.map((l) => [{ loop: String(l.index) }, l.idleMs / 1000] as const),
+  });
   counter({
     name: 'rtmp_engine_connections_accepted_total',
     help: 'TCP connections accepted on the RTMP and RTMPS listeners.',

@@ -189,6 +189,7 @@ class EngineImpl {
     s.limitRefusals = refusals_.snapshot();
     std::lock_guard<std::mutex> lock(lifecycle_);
     s.ioThreads = pool_ ? static_cast<uint32_t>(pool_->size()) : 0;
+    for (const auto& context : contexts_) s.loops.push_back(context->health());
     return s;
   }
 

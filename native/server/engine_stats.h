@@ -9,6 +9,7 @@
 
 #include "server/engine_events.h"
 #include "server/limit_refusals.h"
+#include "server/loop_health.h"
 
 namespace rtmp::server {
 
@@ -106,6 +107,8 @@ struct EngineStats {
   uint32_t ioThreads = 0;
   // Refusals and closes by a configured limit, since start (LimitKind order).
   LimitRefusalCounts limitRefusals{};
+  // Each I/O loop's lag and utilisation (empty when not running).
+  std::vector<LoopHealthSnapshot> loops;
 };
 
 }  // namespace rtmp::server

@@ -96,6 +96,7 @@ export class FakeEngine implements NativeEngine {
       acceptedTotal: this.sessions.length,
       ioThreads: 1,
       limitRefusals: { ...this.limitRefusals },
+      loops: [],
     };
   }
   sessionCount(): number {

@@ -17,6 +17,10 @@ const TOKEN = 'a-long-enough-scrape-token';
 /** The families the server must always expose (values may be 0). */
 const EXPECTED = [
   'rtmp_engine_io_threads',
+  'rtmp_engine_io_loop_lag_seconds',
+  'rtmp_engine_io_loop_max_lag_seconds',
+  'rtmp_engine_io_loop_utilisation_ratio',
+  'rtmp_engine_io_loop_idle_seconds_total',
   'rtmp_engine_connections_accepted_total',
   'rtmp_engine_sessions',
   'rtmp_engine_connects_total',

@@ -30,6 +30,7 @@ const MONOTONIC = [
   'rtmp_engine_session_closes_total',
   'rtmp_engine_hls_requests_total',
   'rtmp_engine_hls_items_total',
+  'rtmp_engine_io_loop_idle_seconds_total',
 ];
 
 describeWithAddon('metrics with real traffic', () => {
@@ -129,6 +130,13 @@ describeWithAddon('metrics with real traffic', () => {
     expect(sumOf(e, 'rtmp_engine_sessions')).toBe(0);
     expect(sumOf(e, 'rtmp_engine_received_bytes_total')).toBeGreaterThanOrEqual(sumOf(b, 'rtmp_engine_received_bytes_total'));
     expect(sumOf(e, 'rtmp_engine_session_closes_total')).toBeGreaterThanOrEqual(4);
+    // Each of the 2 I/O loops has been measured (the test ran for more than its 1 s period).
+    const busy = e.get('rtmp_engine_io_loop_utilisation_ratio')?.samples ?? [];
+    expect(busy.map((s) => s.labels.loop).sort()).toEqual(['0', '1']);
+    for (const s of busy) expect(s.value >= 0 && s.value <= 1).toBe(true);
+    expect(e.get('rtmp_engine_io_loop_lag_seconds')?.samples.length).toBe(2);
+    const idleNow = sumOf(e, 'rtmp_engine_io_loop_idle_seconds_total');
+    expect(idleNow).toBeGreaterThan(sumOf(idle, 'rtmp_engine_io_loop_idle_seconds_total'));
     // The ledger follows no session once they are all gone.
     expect(server.metricsState.traffic.followed()).toBe(0);
   });
