@@ -7,6 +7,10 @@
  * - With none, only loopback clients are answered: a server reachable from
  *   the network never shows its streams and sessions to strangers by default.
  *
+ * The address is the socket's: behind a reverse proxy on the same host every
+ * request is loopback (X-Forwarded-For is not trusted), so such a setup needs
+ * a token.
+ *
  * Tokens are compared in constant time (timingSafeEqual over SHA-256 digests,
  * so their lengths do not leak either).
  */
