@@ -43,6 +43,7 @@ export type {
   IpRule,
   IpRuleStep,
   LimitOptions,
+  MetricsOptions,
   PlayerOptions,
   ResolvedOptions,
   RtmpOptions,
@@ -69,7 +70,8 @@ export type {
   UnpublishEvent,
   VideoInfo,
 } from './events';
-export type { IngestDropReason, IngestDrops, SessionInfo, SessionRole, StreamInfo } from './snapshots';
+export type { IngestDropReason, IngestDrops, LimitName, LimitRefusals, SessionInfo, SessionRole, StreamInfo } from './snapshots';
+export { LIMIT_NAMES } from './snapshots';
 export type { LoggerLike, LogLevelName } from './logger';
 export { parseQuery } from './query';
 export { createHlsHandler } from './http/hls-handler';
@@ -108,6 +110,8 @@ export { ADMIN_ROUTES, ADMIN_TOKEN_ENV, AdminErrorCodes, API_PREFIX, createAdmin
 export type { AdminErrorCode, AdminHandler, AdminHandlerOptions, AdminRoute } from './admin';
 
 export { createPageHandler, listHlsStreams } from './http/page';
+export { createMetricsHandler, isLoopbackAddress, metricsRegistry, OTHER_STREAMS } from './metrics';
+export type { MetricsHandler, MetricsHandlerOptions, MetricsRegistryOptions } from './metrics';
 export type { PageHandler, PageHandlerOptions, StreamSummary } from './http/page';
 
 /** Version of the loaded native engine. */

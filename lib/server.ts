@@ -13,6 +13,7 @@ import type {
   NativeEngineConfig,
   NativeEvent,
   NativeFrameSubscriptionStats,
+  NativeLoopHealth,
   NativePacketSubscriptionStats,
   NativeStats,
 } from '../types/native';
@@ -33,10 +34,19 @@ import { type LogFields, ServerLogger } from './logger';
 import { type Frame, type FrameHost, type FrameOptions, frames, type OnFramesOptions, onFrames } from './media/frames';
 import { type OnPacketsOptions, onPackets, type Packet, type PacketOptions, packets } from './media/packets';
 import { SubscriptionSet } from './media/subscription';
+import { createMetricsHandler } from './metrics/handler';
+import { ServerMetrics } from './metrics/server-metrics';
 import { loadAddon } from './native';
 import { toNativeConfig } from './native-config';
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options';
-import { type SessionInfo, type StreamInfo, toSessionInfos, toStreamInfos } from './snapshots';
+import {
+  type LimitRefusals,
+  noLimitRefusals,
+  type SessionInfo,
+  type StreamInfo,
+  toSessionInfos,
+  toStreamInfos,
+} from './snapshots';
 
 export interface ListenResult {
   /** The RTMP port. */
@@ -81,7 +91,14 @@ export interface ServerStats {
   /** Connections accepted since listen(). */
   acceptedTotal: number;
   ioThreads: number;
+  /** Sessions turned away or closed by each configured limit since listen(). */
+  limitRefusals: LimitRefusals;
+  /** Each I/O loop's lag and utilisation (see docs/operations.md). */
+  loops: LoopHealth[];
 }
+
+/** One engine I/O loop, measured by its 1 s housekeeping timer. */
+export type LoopHealth = NativeLoopHealth;
 
 export type EngineFactory = (
   config: NativeEngineConfig,
@@ -105,7 +122,7 @@ const DEFAULT_DRAIN_POLL_MS = 25;
 const nativeFactory: EngineFactory = (config, onEvents) => new (loadAddon().Engine)(config, onEvents);
 
 function emptyStats(): NativeStats {
-  return { sessions: [], streams: [], acceptedTotal: 0, ioThreads: 0 };
+  return { sessions: [], streams: [], acceptedTotal: 0, ioThreads: 0, limitRefusals: noLimitRefusals(), loops: [] };
 }
 
 export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
@@ -115,6 +132,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   readonly logger: ServerLogger;
   /** Streams banned from publishing through the admin API (checked when bansEnforced()). */
   readonly streamBans = new StreamBans();
+  /** @internal What the metrics count between scrapes (lib/metrics/). */
+  readonly metricsState: ServerMetrics;
   private readonly createEngine: EngineFactory;
   private readonly drainPollMs: number;
   /** packets() and frames() subscriptions, ended when the server closes. */
@@ -142,6 +161,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   constructor(options: ServerOptions = {}, internals: ServerInternals = {}) {
     super();
     this.options = resolveOptions(options);
+    this.metricsState = new ServerMetrics(this.options);
     this.logger = new ServerLogger(this.options.logLevel, this.options.logger, internals.writeLog);
     this.createEngine = internals.createEngine ?? nativeFactory;
     this.drainPollMs = internals.drainPollMs ?? DEFAULT_DRAIN_POLL_MS;
@@ -195,7 +215,10 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     if (store) {
       // Segment items arrive in batches on this thread; the store keeps the window and wakes waiters.
       engine.setHlsFeed((items, counters) => {
-        for (const item of items) store.ingest(item);
+        for (const item of items) {
+          store.ingest(item);
+          this.metricsState.observeHlsItem(item.type);
+        }
         this.hlsCounters = counters;
       });
     }
@@ -215,13 +238,20 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     this.engine = engine;
     if (this.options.http) {
       this.state = 'starting';
+      const metrics = this.options.metrics.enabled;
+      const more = [...(this.admin ? [this.admin] : []), ...(metrics ? [createMetricsHandler(this)] : [])];
       const http = new HttpService({
-        ...(this.admin ? { more: [this.admin], upgrades: [this.admin.upgrade] } : {}),
-        onDenied: (req: AuthRequest, reason: string) => this.emit('authDenied', authDeniedEvent(req, reason)),
         options: this.options,
         logger: this.logger,
         authorizer: this.effectiveAuthorizer,
         ...(this.store ? { hls: { store: this.store } } : {}),
+        ...(metrics ? { first: [this.metricsState.http.handler] } : {}),
+        more,
+        ...(this.admin ? { upgrades: [this.admin.upgrade] } : {}),
+        onAuthDecision: (req, decision, error) => {
+          if (metrics) this.metricsState.observeViewerAuth(req, decision, error);
+          if (!decision.allow) this.emit('authDenied', authDeniedEvent(req, decision.reason));
+        },
       });
       if (!this.refed) http.unref();
       const bound = http.listen();
@@ -394,6 +424,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       streams: toStreamInfos(raw),
       acceptedTotal: raw.acceptedTotal,
       ioThreads: raw.ioThreads,
+      limitRefusals: { ...raw.limitRefusals },
+      loops: raw.loops.map((l) => ({ ...l })),
     };
   }
 
@@ -562,6 +594,7 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   private onEvents(batch: NativeEvent[]): void {
     let failure: { error: unknown } | undefined;
     for (const native of batch) {
+      this.metricsState.observe(native);
       if (native.kind === 'authorize') {
         void this.answerAuthorize(native);
         continue;
@@ -591,6 +624,12 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     const where = { sessionId: request.sessionId, ip: request.ip, action: request.action, path: `${request.app}/${request.name}` };
     if (outcome.error) this.logger.error({ ...where, err: outcome.error }, 'authorizer failed');
     const { decision } = outcome;
+    this.metricsState.observeAuth({
+      protocol: native.tls ? 'rtmps' : 'rtmp',
+      action: request.action,
+      allow: decision.allow,
+      reason: authorizer ? (outcome.error ? 'error' : 'authorizer') : 'no_authorizer',
+    });
     if (decision.allow) {
       // Only the admin ban check on the way (no authorizer of the user's): not worth an info line per play.
       const level = this.effectiveAuthorizer ? 'info' : 'debug';

@@ -1,8 +1,36 @@
 /** Typed snapshots of live state (server.sessions(), server.streams()). */
-import type { NativeIngestDropReason, NativeIngestDrops, NativeSessionRole, NativeStats } from '../types/native';
+import type {
+  NativeIngestDropReason,
+  NativeIngestDrops,
+  NativeLimitName,
+  NativeSessionRole,
+  NativeStats,
+} from '../types/native';
 import { type CodecInfo, streamPath, toCodecInfo } from './events';
 
 export type SessionRole = NativeSessionRole;
+
+/** A configured limit that turns sessions away or closes them (see docs/operations.md). */
+export type LimitName = NativeLimitName;
+/** Every limit, in the engine's order. */
+export const LIMIT_NAMES: readonly LimitName[] = [
+  'connections',
+  'connectionsPerIp',
+  'publishers',
+  'playersPerStream',
+  'pendingConnections',
+  'pendingPerIp',
+  'ingestRate',
+  'partialMessageBytes',
+  'pendingOutputBytes',
+  'authBan',
+];
+/** Refusals (or closes) by each limit since listen(); every limit present. */
+export type LimitRefusals = Record<LimitName, number>;
+
+export function noLimitRefusals(): LimitRefusals {
+  return Object.fromEntries(LIMIT_NAMES.map((n) => [n, 0])) as LimitRefusals;
+}
 
 /**
  * Why a publisher's audio/video/data message was not forwarded:

@@ -17,6 +17,7 @@ import { engineVersion } from '../lib';
 import { EXPECTED_ABI, loadAddon } from '../lib/native';
 import { toNativeConfig } from '../lib/native-config';
 import { resolveOptions } from '../lib/options';
+import { LIMIT_NAMES } from '../lib/snapshots';
 import { describeWithAddon } from './helpers/addon';
 import { RtmpTestClient } from './helpers/rtmp-test-client';
 import { waitFor } from './helpers/wait';
@@ -78,7 +79,7 @@ type EveryKindExhaustive = {
 }[NativeEventKind] extends true
   ? true
   : false;
-const STATS_KEYS = ['sessions', 'streams', 'acceptedTotal', 'ioThreads'] as const satisfies ReadonlyArray<
+const STATS_KEYS = ['sessions', 'streams', 'acceptedTotal', 'ioThreads', 'limitRefusals', 'loops'] as const satisfies ReadonlyArray<
   keyof NativeStats
 >;
 const exhaustive: [
@@ -124,7 +125,14 @@ describeWithAddon('native addon contract', () => {
     expect(engine.boundPort()).toBe(0);
     expect(engine.sessionCount()).toBe(0);
     expect(engine.kick(1, 'x')).toBe(false);
-    expect(engine.stats()).toEqual({ sessions: [], streams: [], acceptedTotal: 0, ioThreads: 0 });
+    expect(engine.stats()).toEqual({
+      sessions: [],
+      streams: [],
+      acceptedTotal: 0,
+      ioThreads: 0,
+      limitRefusals: Object.fromEntries(LIMIT_NAMES.map((n) => [n, 0])),
+      loops: [],
+    });
     expect(engine.stop()).toEqual([]);
     engine.beginShutdown();
   });

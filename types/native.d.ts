@@ -244,11 +244,41 @@ export interface NativeStreamSnapshot {
   ingestDrops: NativeIngestDrops;
 }
 
+/** Which configured limit turned a session away or closed it (names are stable; limits may be added). */
+export type NativeLimitName =
+  | 'connections'
+  | 'connectionsPerIp'
+  | 'publishers'
+  | 'playersPerStream'
+  | 'pendingConnections'
+  | 'pendingPerIp'
+  | 'ingestRate'
+  | 'partialMessageBytes'
+  | 'pendingOutputBytes'
+  | 'authBan';
+
 export interface NativeStats {
   sessions: NativeSessionSnapshot[];
   streams: NativeStreamSnapshot[];
   acceptedTotal: number;
   ioThreads: number;
+  /** Refusals and closes by a configured limit since start, every limit present. */
+  limitRefusals: Record<NativeLimitName, number>;
+  /** Each I/O loop's health, measured by its housekeeping timer (empty when not running). */
+  loops: NativeLoopHealth[];
+}
+
+export interface NativeLoopHealth {
+  index: number;
+  /** How late the last 1 s housekeeping tick fired, and the most since start. */
+  lagMs: number;
+  maxLagMs: number;
+  /** Time spent waiting for I/O since the loop started (libuv idle time). */
+  idleMs: number;
+  /** Busy share of the last period, 0..1. */
+  utilisation: number;
+  /** Periods measured; 0: lagMs and utilisation are not figures yet. */
+  samples: number;
 }
 
 /** subscribePackets options (validated by lib/media/packets.ts). */

@@ -18,10 +18,12 @@ export interface HttpServiceDeps {
   authorizer: Authorizer | undefined;
   /** The HLS store and its writers, when HLS is on. */
   hls?: { store: HlsStoreLike & SummarizableStore & { close(): void }; render?: HlsRenderers };
+  /** Called after each HLS/DASH viewer authorization (after it is logged). */
+  onAuthDecision?: (req: AuthRequest, decision: AuthDecision, error?: string) => void;
+  /** Handlers tried before HLS (e.g. a request counter that answers nothing). */
+  first?: readonly RequestHandler[];
   /** Handlers tried after HLS and before the player page. */
   more?: readonly RequestHandler[];
-  /** Told of every refused viewer (the server emits 'authDenied'). */
-  onDenied?: (req: AuthRequest, reason: string) => void;
   /** WebSocket upgrade handlers (the admin API's live stats). */
   upgrades?: readonly UpgradeHandler[];
 }
@@ -39,7 +41,7 @@ export class HttpService {
     if (http === false) throw new Error('HttpService needs the http option');
     this.deps = deps;
     const { logger, options } = deps;
-    const handlers: RequestHandler[] = [];
+    const handlers: RequestHandler[] = [...(deps.first ?? [])];
     if (deps.hls) {
       this.hls = createHlsHandler({
         store: deps.hls.store,
@@ -51,7 +53,7 @@ export class HttpService {
           onError: options.auth.onError,
           onDecision: (req, decision, error) => {
             logDecision(logger, req, decision, error);
-            if (!decision.allow) deps.onDenied?.(req, decision.reason);
+            deps.onAuthDecision?.(req, decision, error);
           },
         },
         cors: { origins: http.corsOrigins },

@@ -20,6 +20,7 @@ import { type HlsOptions, hlsSchema } from './hls';
 import { type HttpOptions, httpSchema } from './http';
 import { type LimitOptions, limitsSchema } from './limits';
 import { effectiveLogLevel, loggerSchema, logLevelSchema } from './logging';
+import { type MetricsOptions, metricsSchema } from './metrics';
 import { type PlayerOptions, playersSchema } from './players';
 import { type RtmpOptions, rtmpSchema } from './rtmp';
 import { type RtmpsOptions, rtmpsSchema } from './rtmps';
@@ -38,6 +39,8 @@ export { HTTP_DEFAULTS } from './http';
 export type { LimitOptions } from './limits';
 export { LIMITS_DEFAULTS } from './limits';
 export { DEFAULT_LOG_LEVEL } from './logging';
+export type { MetricsOptions } from './metrics';
+export { METRICS_DEFAULTS } from './metrics';
 export type { PlayerOptions } from './players';
 export { LOW_LATENCY_QUEUE_MS, PLAYERS_DEFAULTS } from './players';
 export type { RtmpOptions } from './rtmp';
@@ -62,6 +65,8 @@ export interface ServerOptions {
   hls?: HlsOptions | false;
   /** The HTTP admin API (/api/v1); false turns it off. Default on (loopback clients only without tokens). */
   admin?: AdminOptions | false;
+  /** Prometheus `GET /metrics` on the built-in HTTP server. Default on (loopback or bearer token); false: off. */
+  metrics?: MetricsOptions | false;
   /** Default "info" (or the given logger's own level). */
   logLevel?: LogLevelName;
   /** A pino-like logger; default: JSON lines on stdout. */
@@ -87,6 +92,8 @@ export interface ResolvedOptions {
   readonly hls: Readonly<Omit<Required<HlsOptions>, 'apps'>> & { readonly apps: readonly string[] };
   /** Always an object (`admin: false` resolves to `enabled: false`). */
   readonly admin: Readonly<Required<Omit<AdminOptions, 'tokens'>>> & { readonly tokens?: AdminOptions['tokens'] };
+  /** Always an object (`metrics: false` resolves to `enabled: false`). */
+  readonly metrics: Readonly<Required<MetricsOptions>>;
   readonly logLevel: LogLevelName;
   readonly logger: LoggerLike | undefined;
 }
@@ -103,6 +110,7 @@ export const serverOptionsSchema = z
     http: httpSchema,
     hls: hlsSchema,
     admin: adminSchema,
+    metrics: metricsSchema,
     logLevel: logLevelSchema.optional(),
     logger: loggerSchema.optional(),
   })

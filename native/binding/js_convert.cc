@@ -214,6 +214,25 @@ Napi::Object toJsStats(Napi::Env env, const server::EngineStats& stats) {
   o.Set("streams", streams);
   o.Set("acceptedTotal", num(env, stats.acceptedTotal));
   o.Set("ioThreads", Napi::Number::New(env, stats.ioThreads));
+  Napi::Object refusals = Napi::Object::New(env);
+  for (size_t i = 0; i < server::kLimitKindCount; ++i) {
+    const auto kind = static_cast<server::LimitKind>(i);
+    refusals.Set(std::string(server::limitKindName(kind)), num(env, stats.limitRefusals[i]));
+  }
+  o.Set("limitRefusals", refusals);
+  Napi::Array loops = Napi::Array::New(env, stats.loops.size());
+  for (uint32_t i = 0; i < stats.loops.size(); ++i) {
+    const server::LoopHealthSnapshot& l = stats.loops[i];
+    Napi::Object loop = Napi::Object::New(env);
+    loop.Set("index", Napi::Number::New(env, l.index));
+    loop.Set("lagMs", num(env, l.lagMs));
+    loop.Set("maxLagMs", num(env, l.maxLagMs));
+    loop.Set("idleMs", Napi::Number::New(env, static_cast<double>(l.idleNs) / 1e6));
+    loop.Set("utilisation", Napi::Number::New(env, l.utilisation));
+    loop.Set("samples", num(env, l.samples));
+    loops.Set(i, loop);
+  }
+  o.Set("loops", loops);
   return o;
 }
 

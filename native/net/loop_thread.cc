@@ -91,6 +91,9 @@ void LoopThread::threadMain(std::promise<base::Status>* ready) {
   int rc = uv_loop_init(&uv_->loop);
   if (rc == 0) {
     uv_->loop.data = this;
+    // Idle-time accounting (a clock read around each poll) for the loop's
+    // utilisation in stats; must be set before the loop runs.
+    uv_loop_configure(&uv_->loop, UV_METRICS_IDLE_TIME);
     rc = uv_async_init(&uv_->loop, &uv_->async,
                        [](uv_async_t* async) { static_cast<LoopThread*>(async->data)->onWake(); });
     if (rc == 0) {
@@ -235,6 +238,10 @@ size_t LoopThread::handleCount() const {
   size_t count = 0;
   uv_walk(&uv_->loop, countHandle, &count);
   return count;
+}
+
+uint64_t LoopThread::idleTimeNs() const {
+  return uv_metrics_idle_time(&uv_->loop);
 }
 
 uv_loop_s* LoopThread::uvLoop() {

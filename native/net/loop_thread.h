@@ -107,6 +107,9 @@ class LoopThread {
   // Loop thread: handles currently known to the loop (open or closing),
   // the mailbox's own wake-up handle included.
   size_t handleCount() const;
+  // Loop thread: nanoseconds the loop has spent waiting for I/O since it
+  // started (libuv's UV_METRICS_IDLE_TIME, enabled for every loop).
+  uint64_t idleTimeNs() const;
 
   // ---- net/ internals ------------------------------------------------------
   // Loop thread.

@@ -30,10 +30,12 @@ class EngineImpl {
              &ipRules_,       &authFailures_} {
     env_.publishTaps = &publishTaps_;
     env_.partialBytes = &partialBytes_;
-    env_.closeSession = [this](uint64_t sessionId, const base::Error& reason) {
-      onSession(sessionId, [reason](Session& session) { session.closeWithError(reason); });
+    env_.closeSession = [this](uint64_t sessionId, LimitKind limit, const base::Error& reason) {
+      onSession(sessionId,
+                [limit, reason](Session& session) { session.closeOverLimit(limit, reason); });
     };
     env_.pending = &pending_;
+    env_.refusals = &refusals_;
   }
 
   ~EngineImpl() { stop(); }
@@ -184,8 +186,10 @@ class EngineImpl {
     s.sessions = table_.snapshot();
     s.streams = registry_.snapshot();
     s.acceptedTotal = accepted_.load(std::memory_order_relaxed);
+    s.limitRefusals = refusals_.snapshot();
     std::lock_guard<std::mutex> lock(lifecycle_);
     s.ioThreads = pool_ ? static_cast<uint32_t>(pool_->size()) : 0;
+    for (const auto& context : contexts_) s.loops.push_back(context->health());
     return s;
   }
 
@@ -264,6 +268,7 @@ class EngineImpl {
     const int64_t remaining =
         authFailures_.banRemainingMs(*ip, static_cast<int64_t>(base::monotonicMs()));
     if (remaining <= 0) return true;
+    refusals_.count(LimitKind::kAuthBan);
     base::log(base::LogLevel::kWarn, "engine", base::LogContext{.ip = peer.ip, .port = peer.port},
               "refused " + peer.ip + " at accept: banned after failed authorizations (" +
                   std::to_string((remaining + 999) / 1000) + " s left)");
@@ -317,8 +322,10 @@ class EngineImpl {
                   "new one";
     // The budget only ever holds the engine's own loop contexts as executors.
     auto* context = static_cast<LoopContext*>(evicted.executor);
-    context->post([context, sessionId = evicted.sessionId, why] {
-      if (EngineConnection* c = context->find(sessionId)) c->session().closeIfPending(why);
+    const LimitKind limit =
+        evicted.perIp ? LimitKind::kPendingPerIp : LimitKind::kPendingConnections;
+    context->post([context, sessionId = evicted.sessionId, why, limit] {
+      if (EngineConnection* c = context->find(sessionId)) c->session().closeIfPending(why, limit);
     });
   }
 
@@ -330,6 +337,7 @@ class EngineImpl {
   PublishTaps publishTaps_;
   PartialBytesBudget partialBytes_{config_.maxPartialMessageBytes};
   PendingConnections pending_;  // accepted, not connected yet (engine-wide)
+  LimitRefusals refusals_;      // refusals by a configured limit, for stats
   SessionEnvironment env_;
 
   mutable std::mutex lifecycle_;

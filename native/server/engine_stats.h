@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "server/engine_events.h"
+#include "server/limit_refusals.h"
+#include "server/loop_health.h"
 
 namespace rtmp::server {
 
@@ -103,6 +105,10 @@ struct EngineStats {
   std::vector<StreamSnapshot> streams;
   uint64_t acceptedTotal = 0;
   uint32_t ioThreads = 0;
+  // Refusals and closes by a configured limit, since start (LimitKind order).
+  LimitRefusalCounts limitRefusals{};
+  // Each I/O loop's lag and utilisation (empty when not running).
+  std::vector<LoopHealthSnapshot> loops;
 };
 
 }  // namespace rtmp::server

@@ -24,6 +24,7 @@ EngineConnection* LoopContext::find(uint64_t sessionId) const {
 }
 
 void LoopContext::startHousekeeping(uint64_t periodMs) {
+  health_.begin(base::monotonicMs(), loop_.idleTimeNs(), periodMs);
   housekeeping_ = std::make_unique<net::Timer>(loop_);
   housekeeping_->start(
       std::chrono::milliseconds(periodMs), [this] { housekeep(); },
@@ -59,6 +60,7 @@ void LoopContext::flushHeldMedia() {
 
 void LoopContext::housekeep() {
   const uint64_t now = base::monotonicMs();
+  health_.sample(now, loop_.idleTimeNs());
   forEach([now](EngineConnection& c) { c.checkTimers(now); });
 }
 

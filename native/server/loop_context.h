@@ -13,6 +13,7 @@
 #include "net/loop_thread.h"
 #include "net/timer.h"
 #include "server/executor.h"
+#include "server/loop_health.h"
 #include "server/loop_services.h"
 #include "server/loop_taps.h"
 #include "server/stream.h"
@@ -52,8 +53,10 @@ class LoopContext : public Executor, public LoopServices {
     for (auto& [id, c] : connections_) all.push_back(c);
     for (auto* c : all) fn(*c);
   }
-  // Starts the housekeeping timer (loop thread).
+  // Starts the housekeeping timer (loop thread); it also measures the loop's health.
   void startHousekeeping(uint64_t periodMs);
+  // Any thread: lag and utilisation measured by the housekeeping timer.
+  LoopHealthSnapshot health() const { return health_.snapshot(index()); }
 
   // Write batching (loop thread). A connection holding media registers once;
   // with mergeMs == 0 every registered connection is flushed when the loop
@@ -71,6 +74,7 @@ class LoopContext : public Executor, public LoopServices {
   LoopTaps taps_;  // after fanouts_: destroyed first
   std::unordered_map<uint64_t, EngineConnection*> connections_;
   std::unique_ptr<net::Timer> housekeeping_;
+  LoopHealth health_;
   std::vector<EngineConnection*> toFlush_;
   std::vector<EngineConnection*> flushing_;  // reused by flushHeldMedia
   std::unique_ptr<net::IterationHook> iterationFlush_;

@@ -124,8 +124,10 @@ void Session::trackPartialBytes() {
                      "hold more than " +
                          std::to_string(env_.partialBytes->limit()) +
                          " (rtmp.maxPartialMessageBytes)");
-  if (victim == id_) return fail(std::move(reason));
-  if (victim != 0 && env_.closeSession) env_.closeSession(victim, reason);
+  if (victim == id_) return closeOverLimit(LimitKind::kPartialMessageBytes, std::move(reason));
+  if (victim != 0 && env_.closeSession) {
+    env_.closeSession(victim, LimitKind::kPartialMessageBytes, reason);
+  }
 }
 
 void Session::maybeAcknowledge() {
@@ -385,6 +387,7 @@ void Session::checkOutputBudget() {
   base::log(base::LogLevel::kWarn, "session", logContext(),
             [&] { return "closing: " + reason.toString(); });
   emit(ErrorEvent{std::string(base::errorCodeName(reason.code())), reason.message()});
+  countRefusal(LimitKind::kPendingOutputBytes);  // closing_ is false here (checked above)
   terminate(reason);
 }
 

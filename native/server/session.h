@@ -28,6 +28,7 @@
 #include "server/engine_config.h"
 #include "server/engine_events.h"
 #include "server/ingest_rate_meter.h"
+#include "server/limit_refusals.h"
 #include "server/loop_services.h"
 #include "server/media_sink.h"
 #include "server/partial_bytes_budget.h"
@@ -85,11 +86,15 @@ struct SessionEnvironment {
   AuthFailureLimiter* authFailures = nullptr;  // failed authorizations per IP; null = none kept
   const PublishTaps* publishTaps = nullptr;    // publish-scoped tap factories; null = none
   PartialBytesBudget* partialBytes = nullptr;  // engine-wide reassembly bound; null = none
-  // Ends another session (any loop) with a reason; set by the engine.
-  std::function<void(uint64_t sessionId, const base::Error& reason)> closeSession = nullptr;
+  // Ends another session (any loop) that is over `limit` (Session::closeOverLimit
+  // on its loop); set by the engine.
+  std::function<void(uint64_t sessionId, LimitKind limit, const base::Error& reason)> closeSession =
+      nullptr;
   // Connections not connected yet (engine-wide budget); a session leaves it at
   // connect or close. Null = not tracked.
   PendingConnections* pending = nullptr;
+  // Refusals by a configured limit (engine-wide, for metrics); null = not counted.
+  LimitRefusals* refusals = nullptr;
 };
 
 struct PeerInfo {
@@ -117,10 +122,18 @@ class Session : private PlayerHost {
   void terminate(const base::Error& reason);
   // Evicted from the pending-connection budget (the engine posts it here):
   // closes with `why` (logged) unless the session connected meanwhile.
-  void closeIfPending(const std::string& why);
+  // `limit` says which pending budget it was, for the refusal counts.
+  void closeIfPending(const std::string& why, LimitKind limit = LimitKind::kPendingConnections);
   // Ends it because of a fault below RTMP (e.g. TLS): logged, reported as an
   // error event, then closed.
   void closeWithError(base::Error error) { fail(std::move(error)); }
+  // Ends it because it is over a configured limit: counted as a refusal by
+  // `limit` unless the session was already closing, then as closeWithError.
+  void closeOverLimit(LimitKind limit, base::Error error) {
+    if (closing_) return;
+    countRefusal(limit);
+    fail(std::move(error));
+  }
 
   bool handshakeDone() const { return handshake_.done(); }
   // An RTMP connect was accepted (the door let it through).
@@ -161,6 +174,9 @@ class Session : private PlayerHost {
   // Takes the connected place (maxConnections) when it lets the client in.
   std::optional<base::Error> refuseConnect();
   std::optional<base::Error> refuseByIpRule(IpAction action) const;
+  void countRefusal(LimitKind kind) const {
+    if (env_.refusals != nullptr) env_.refusals->count(kind);
+  }
   // Publisher over maxIngestKbps: a warning, or (dropOverIngestLimit) the error to close with.
   base::Status checkIngestRate(size_t payloadBytes);
   // onMetaData over config.maxMetadataBytes: counted as an ingest drop, logged

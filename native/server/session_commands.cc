@@ -201,6 +201,7 @@ base::Status Session::startPublish(const std::string& streamName, const std::str
   // Take a publisher place before the stream: the limit holds across loops.
   if (!env_.table.describeWithin(*info_, SessionRole::kPublisher, app_, name.name,
                                  env_.config.maxPublishers)) {
+    countRefusal(LimitKind::kPublishers);
     const std::string why =
         "server is at its publisher limit (" + std::to_string(env_.config.maxPublishers) + ")";
     sendStatus(streamId, protocol::status::kPublishDenied, why);
@@ -284,6 +285,7 @@ base::Status Session::startPlay(const std::string& streamName, const std::string
   const NameAndQuery name{streamName, query};
   if (!env_.table.describeWithin(*info_, SessionRole::kPlayer, app_, name.name,
                                  env_.config.maxPlayersPerStream, /*sameStream=*/true)) {
+    countRefusal(LimitKind::kPlayersPerStream);
     const std::string why = app_ + "/" + name.name + " is at its player limit (" +
                             std::to_string(env_.config.maxPlayersPerStream) + ")";
     sendStatus(streamId, protocol::status::kPlayFailed, why);

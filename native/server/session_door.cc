@@ -39,10 +39,12 @@ std::optional<base::Error> Session::refuseConnect() {
     case SessionTable::ConnectPlace::kTaken:
       break;
     case SessionTable::ConnectPlace::kServerFull:
+      countRefusal(LimitKind::kConnections);
       return base::Error(
           base::ErrorCode::kLimitExceeded,
           "server is at its connection limit (" + std::to_string(config.maxConnections) + ")");
     case SessionTable::ConnectPlace::kAddressFull:
+      countRefusal(LimitKind::kConnectionsPerIp);
       return base::Error(base::ErrorCode::kLimitExceeded,
                          peer_.ip + " is at its connection limit (" +
                              std::to_string(config.maxConnectionsPerIp) + " per address)");
@@ -51,8 +53,9 @@ std::optional<base::Error> Session::refuseConnect() {
   return std::nullopt;
 }
 
-void Session::closeIfPending(const std::string& why) {
+void Session::closeIfPending(const std::string& why, LimitKind limit) {
   if (closing_ || connected_) return;  // it connected meanwhile: no longer pending
+  countRefusal(limit);
   base::log(base::LogLevel::kInfo, "session", logContext(), [&] { return "closing: " + why; });
   terminate(base::Error(base::ErrorCode::kLimitExceeded, why));
 }
@@ -68,6 +71,7 @@ base::Status Session::checkIngestRate(size_t payloadBytes) {
                            " kbit/s is over the limit of " + std::to_string(config.maxIngestKbps) +
                            " kbit/s";
   if (config.dropOverIngestLimit) {
+    countRefusal(LimitKind::kIngestRate);
     sendStatus(publishStreamId_, protocol::status::kStreamFailed, what);
     return base::Error(base::ErrorCode::kLimitExceeded, what);
   }

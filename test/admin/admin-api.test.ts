@@ -5,6 +5,7 @@
  */
 import { RtmpServer } from '../../lib/server';
 import type { NativeSessionSnapshot, NativeStats, NativeStreamSnapshot } from '../../types/native';
+import { noLimitRefusals } from '../../lib/snapshots';
 import { type FakeEngine, fakeFactory } from '../helpers/fake-engine';
 import { emptyCodec, nativeEvent } from '../helpers/native-event';
 import { adminRequest } from './admin-request';
@@ -73,6 +74,8 @@ async function start(admin: object = { tokens: { ops: OTHER, ci: TOKEN } }): Pro
     streams: [stream('cam', 1, 2, { bytesIn: 1_000, videoFrames: 30 }), stream('two', 5, 0)],
     acceptedTotal: 9,
     ioThreads: 2,
+    limitRefusals: noLimitRefusals(),
+    loops: [],
   };
   engine.stats = () => stats;
   engine.kick = (id: number, reason: string) => {

@@ -15,7 +15,7 @@ import { StreamBans, withStreamBans } from '../../lib/admin/stream-bans';
 import type { AuthRequest } from '../../lib/auth/types';
 import { resolveOptions } from '../../lib/options';
 import type { ServerStats } from '../../lib/server';
-import type { SessionInfo, StreamInfo } from '../../lib/snapshots';
+import { noLimitRefusals, type SessionInfo, type StreamInfo } from '../../lib/snapshots';
 
 describe('History', () => {
   it('keeps the newest samples, oldest first, and averages the newest n', () => {
@@ -56,7 +56,7 @@ describe('StatsSampler', () => {
   beforeEach(() => {
     now = 10_000;
     viewers = new Map();
-    stats = { sessions: [], streams: [], acceptedTotal: 0, ioThreads: 1 };
+    stats = { sessions: [], streams: [], acceptedTotal: 0, ioThreads: 1, limitRefusals: noLimitRefusals(), loops: [] };
   });
 
   it('measures bitrates and fps from counter differences, per stream and server-wide', () => {

@@ -18,6 +18,7 @@ import type {
   NativeStats,
 } from '../../types/native';
 import type { EngineFactory } from '../../lib/server';
+import { noLimitRefusals } from '../../lib/snapshots';
 
 export class FakeEngine implements NativeEngine {
   started = false;
@@ -26,6 +27,8 @@ export class FakeEngine implements NativeEngine {
   refed = true;
   startError: (Error & { code?: string }) | undefined;
   sessions: NativeSessionSnapshot[] = [];
+  /** What stats() reports as limitRefusals; a test may raise counts. */
+  limitRefusals = noLimitRefusals();
   /** Events the engine "emits during stop()", handed back by stop(). */
   pendingAtStop: NativeEvent[] = [];
   /** Called by beginShutdown(): a test can make sessions leave. */
@@ -87,7 +90,14 @@ export class FakeEngine implements NativeEngine {
     return this.sessions.some((s) => s.id === sessionId);
   }
   stats(): NativeStats {
-    return { sessions: [...this.sessions], streams: [], acceptedTotal: this.sessions.length, ioThreads: 1 };
+    return {
+      sessions: [...this.sessions],
+      streams: [],
+      acceptedTotal: this.sessions.length,
+      ioThreads: 1,
+      limitRefusals: { ...this.limitRefusals },
+      loops: [],
+    };
   }
   sessionCount(): number {
     return this.sessions.length;

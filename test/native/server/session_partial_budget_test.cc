@@ -16,9 +16,9 @@ class PartialBudgetTest : public SessionTest {
  protected:
   void SetUp() override {
     h().env.partialBytes = &budget_;
-    h().env.closeSession = [this](uint64_t id, const base::Error& reason) {
+    h().env.closeSession = [this](uint64_t id, LimitKind limit, const base::Error& reason) {
       for (TestClient* c : clients_) {
-        if (c->id() == id) c->session().closeWithError(reason);
+        if (c->id() == id) c->session().closeOverLimit(limit, reason);
       }
     };
   }
