@@ -7,6 +7,7 @@ import { join } from 'path';
 import {
   ACCESS_DEFAULTS,
   AUTH_DEFAULTS,
+  FRAMES_DEFAULTS,
   DEFAULT_LOG_LEVEL,
   GOP_CACHE_DEFAULTS,
   HLS_DEFAULTS,
@@ -61,6 +62,7 @@ const sections: Array<{ heading: string; defaults: Record<string, unknown>; pref
   { heading: '`auth`', defaults: AUTH_DEFAULTS, noDefault: ['publishKeys'] },
   { heading: '`http`', defaults: HTTP_DEFAULTS, prefix: 'http.' },
   { heading: '`hls`', defaults: HLS_DEFAULTS, prefix: 'hls.' },
+  { heading: '`frames`', defaults: FRAMES_DEFAULTS, prefix: 'frames.' },
   { heading: 'Logging', defaults: { logLevel: DEFAULT_LOG_LEVEL }, noDefault: ['logger'] },
 ];
 

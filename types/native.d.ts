@@ -71,6 +71,8 @@ export interface NativeEngineConfig {
   /** 0 = no LL-HLS parts. */
   hlsPartDurationMs: number;
   hlsMaxSegmentBytes: number;
+  /** Decoder pool threads; 0 = one per core. */
+  decoderThreads: number;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
   logLevel: number;
 }

@@ -15,6 +15,7 @@ import type { LoggerLike, LogLevelName } from '../logger';
 import { formatIssues } from '../option-errors';
 import { type AccessOptions, accessSchema, type IpRule } from './access';
 import { type AuthOptions, authSchema } from './auth';
+import { type FramesOptions, framesSchema } from './frames';
 import { type HlsOptions, hlsSchema } from './hls';
 import { type HttpOptions, httpSchema } from './http';
 import { type LimitOptions, limitsSchema } from './limits';
@@ -28,6 +29,8 @@ export type { AccessOptions, IpRule, IpRuleStep } from './access';
 export { ACCESS_DEFAULTS, IP_RULE_DEFAULTS } from './access';
 export type { AuthOptions } from './auth';
 export { AUTH_DEFAULTS } from './auth';
+export type { FramesOptions } from './frames';
+export { FRAMES_DEFAULTS } from './frames';
 export type { HlsFormat, HlsOptions } from './hls';
 export { HLS_DEFAULTS } from './hls';
 export type { HttpOptions } from './http';
@@ -57,6 +60,8 @@ export interface ServerOptions {
   http?: HttpOptions | false;
   /** HLS/LL-HLS/DASH segmenting; false turns it off. Default on for every app. */
   hls?: HlsOptions | false;
+  /** The decoder pool of frames() and snapshot(). */
+  frames?: FramesOptions;
   /** Default "info" (or the given logger's own level). */
   logLevel?: LogLevelName;
   /** A pino-like logger; default: JSON lines on stdout. */
@@ -80,6 +85,7 @@ export interface ResolvedOptions {
   readonly http: false | Readonly<Required<HttpOptions>>;
   /** Always an object (`hls: false` resolves to `enabled: false`). */
   readonly hls: Readonly<Omit<Required<HlsOptions>, 'apps'>> & { readonly apps: readonly string[] };
+  readonly frames: Readonly<Required<FramesOptions>>;
   readonly logLevel: LogLevelName;
   readonly logger: LoggerLike | undefined;
 }
@@ -95,6 +101,7 @@ export const serverOptionsSchema = z
     auth: authSchema,
     http: httpSchema,
     hls: hlsSchema,
+    frames: framesSchema,
     logLevel: logLevelSchema.optional(),
     logger: loggerSchema.optional(),
   })

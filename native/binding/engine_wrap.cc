@@ -110,7 +110,11 @@ Napi::Value EngineWrap::start(const Napi::CallbackInfo& info) {
   state_ = State::kRunning;
 
   base::Status status = engine_->start();
-  if (status.ok()) frames_.start(*engine_);
+  if (status.ok()) {
+    decode::PoolConfig pool;
+    pool.threads = config_.engine.decoderThreads;
+    frames_.start(*engine_, pool);
+  }
   if (!status.ok()) {
     // Undo everything; what start() logged is still delivered through the
     // pump's last queued call. A later start() may retry (e.g. another port).

@@ -88,6 +88,15 @@ describeWithAddon('snapshot() e2e', () => {
     await expect(server.snapshot('live/nobody')).rejects.toMatchObject({ code: 'ERR_RTMP_SERVER_CLOSED' });
   });
 
+  it('a snapshot pending at server.close() rejects with ERR_RTMP_SERVER_CLOSED and frees its decoder', async () => {
+    const { server } = await startServer();
+    const pending = server.snapshot('live/later', { wait: true });
+    await waitUntil(() => server.frameDecoderCount() === 1, 'the snapshot decoder');
+    await server.close({ graceMs: 500 });
+    await expect(pending).rejects.toMatchObject({ code: 'ERR_RTMP_SERVER_CLOSED' });
+    expect(server.frameDecoderCount()).toBe(0);
+  });
+
   it('a snapshot while frames() decodes the stream joins its decoder and leaves it running', async () => {
     const clip = makeClip({ seconds: 4 });
     const { server, url } = await startServer();
