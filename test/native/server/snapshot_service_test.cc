@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <map>
+#include <optional>
 
 #include "decode/decode_test_util.h"
 #include "server/decode_tap.h"
@@ -32,6 +33,8 @@ class TapRecorder {
           const size_t slash = key.find('/');
           taps[id] = factory(TapPlace{id, key.substr(0, slash), key.substr(slash + 1), 0});
           ++attached;
+          // A loop that starts the tap before attach() has returned.
+          if (startAtOnce) taps[id]->onStart(*startAtOnce);
           return id;
         },
         [this](uint64_t id) {
@@ -46,6 +49,7 @@ class TapRecorder {
   StreamTap* only() { return taps.size() == 1 ? taps.begin()->second.get() : nullptr; }
 
   bool refuse = false;
+  std::optional<JoinSnapshot> startAtOnce;
   uint64_t lastId = 0;
   int attached = 0;
   int detached = 0;
@@ -135,14 +139,18 @@ class SnapshotMediaTest : public SnapshotServiceTest {
   // after it (live media).
   size_t joinAt2400(StreamTap& tap) {
     JoinSnapshot snapshot;
+    const size_t live = snapshotAt2400(&snapshot);
+    tap.onStart(snapshot);
+    return live;
+  }
+
+  size_t snapshotAt2400(JoinSnapshot* out) {
+    JoinSnapshot& snapshot = *out;
     snapshot.publishing = true;
     uint64_t seq = 0;
     for (size_t i = 0; i < packets_.size(); ++i) {
       const auto& p = packets_[i];
-      if (p->dts >= 2400) {
-        tap.onStart(snapshot);
-        return i;
-      }
+      if (p->dts >= 2400) return i;
       if (p->sequenceHeader) {
         (p->kind == media::MediaKind::kVideo ? snapshot.videoHeader : snapshot.audioHeader) =
             shared(p, ++seq);
@@ -152,7 +160,6 @@ class SnapshotMediaTest : public SnapshotServiceTest {
         snapshot.gop.push_back(shared(p, ++seq));
       }
     }
-    tap.onStart(snapshot);
     return packets_.size();
   }
 
@@ -189,6 +196,25 @@ TEST_F(SnapshotMediaTest, AStreamNobodyDecodesGivesItsCachedKeyframeAndNoDecoder
   EXPECT_EQ(frames_.decoderCount(), 0u);
   EXPECT_EQ(taps_.detached, 1);
   EXPECT_EQ(ready.load(), 1);  // once
+}
+
+// Regression: the first subscriber of a stream was added to the new decoder
+// after its tap was attached, so a loop quick to push the join snapshot had
+// the cached keyframe skipped (no subscriber yet) and the picture waited for
+// the next keyframe — here, with no more media, forever.
+TEST_F(SnapshotMediaTest, ATapStartedBeforeAttachReturnsStillGivesTheCachedKeyframe) {
+  JoinSnapshot snapshot;
+  snapshotAt2400(&snapshot);
+  taps_.startAtOnce = snapshot;
+  SnapshotService service(frames_);
+  std::atomic<int> ready{0};
+  auto id = service.request("live/cam", jpegAt(0), [&] { ++ready; });
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(waitUntil([&] { return ready.load() == 1; }));
+  auto result = service.finish(*id);
+  ASSERT_TRUE(result.has_value() && result->ok());
+  EXPECT_TRUE(result->value().keyframe);
+  EXPECT_EQ(result->value().pts, 2080);
 }
 
 TEST_F(SnapshotMediaTest, ASnapshotJoinsARunningDecoderAndLeavesItRunning) {
