@@ -5,6 +5,7 @@
  * wait timeout, abort, server close) cancelling the native request once.
  * No addon needed.
  */
+import type { ImageFormat, Snapshot, SnapshotOptions } from '../../lib';
 import { RtmpServer } from '../../lib/server';
 import { type FakeEngine, fakeFactory } from '../helpers/fake-engine';
 import { nativeEvent } from '../helpers/native-event';
@@ -128,5 +129,28 @@ describe('snapshot() endings', () => {
     await expect(pending).rejects.toMatchObject({ code: 'ERR_RTMP_SERVER_CLOSED' });
     expect(engine.snapshots.size).toBe(0);
     await expect(server.snapshot('live/cam')).rejects.toMatchObject({ code: 'ERR_RTMP_SERVER_CLOSED' });
+  });
+});
+
+describe('snapshot() public types', () => {
+  it('types the options and the image (checked by tsc)', async () => {
+    const { server, engine, only } = await setup();
+    const options: SnapshotOptions = { format: 'jpeg', width: 320, quality: 80, wait: 1000, timeoutMs: 5000 };
+    const pending: Promise<Snapshot> = server.snapshot('live/cam', options);
+    const request = only();
+    engine.snapshots.delete(request.id);
+    request.onDone(null, { data: Buffer.alloc(4), format: 'jpeg', width: 320, height: 240, pts: 0, keyframe: true });
+    const shot = await pending;
+    const data: Buffer = shot.data;
+    const format: ImageFormat = shot.format;
+    const size: [number, number, number, boolean] = [shot.width, shot.height, shot.timestamp, shot.keyframe];
+    expect([data.length, format, ...size]).toEqual([4, 'jpeg', 320, 240, 0, true]);
+    // @ts-expect-error: not an image format
+    const gif: SnapshotOptions = { format: 'gif' };
+    // @ts-expect-error: quality is a number
+    const quality: SnapshotOptions = { quality: 'high' };
+    void gif;
+    void quality;
+    await server.close({ graceMs: 0 });
   });
 });
