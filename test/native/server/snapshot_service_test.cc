@@ -116,6 +116,29 @@ TEST_F(SnapshotServiceTest, CancelledAndDestroyedRequestsLeaveNothingRunning) {
   EXPECT_TRUE(taps_.taps.empty());
 }
 
+TEST_F(SnapshotServiceTest, ACodecWithNoDecoderEndsWithUnsupported) {
+  SnapshotService service(frames_);
+  std::atomic<int> ready{0};
+  auto id = service.request("live/odd", jpegAt(0), [&] { ++ready; });
+  ASSERT_TRUE(id.ok());
+  // An FLV video tag: frame type 1 (key) | codec id 13 (reserved: no decoder).
+  const uint8_t tag[] = {0x1D, 0x00, 0x01, 0x02, 0x03};
+  auto packet = media::makeMediaPacket(media::kMessageTypeVideo, 0,
+                                       base::Bytes::copyOf(std::span<const uint8_t>(tag)));
+  ASSERT_TRUE(packet.ok()) << packet.error().toString();
+  JoinSnapshot join;
+  join.publishing = true;
+  join.gop.push_back(shared(std::make_shared<const media::MediaPacket>(*packet), 1));
+  ASSERT_NE(taps_.only(), nullptr);
+  taps_.only()->onStart(join);
+  ASSERT_TRUE(waitUntil([&] { return ready.load() == 1; }));
+  auto result = service.finish(*id);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_FALSE(result->ok());
+  EXPECT_EQ(result->error().code(), base::ErrorCode::kUnsupported);
+  EXPECT_EQ(frames_.decoderCount(), 0u);
+}
+
 class SnapshotMediaTest : public SnapshotServiceTest {
  protected:
   static void SetUpTestSuite() {
