@@ -60,9 +60,9 @@ const sections: Array<{ heading: string; defaults: Record<string, unknown>; pref
   { heading: '`limits`', defaults: LIMITS_DEFAULTS },
   { heading: '`access`', defaults: ACCESS_DEFAULTS },
   { heading: '`auth`', defaults: AUTH_DEFAULTS, noDefault: ['publishKeys'] },
+  { heading: '`frames`', defaults: FRAMES_DEFAULTS, prefix: 'frames.' },
   { heading: '`http`', defaults: HTTP_DEFAULTS, prefix: 'http.' },
   { heading: '`hls`', defaults: HLS_DEFAULTS, prefix: 'hls.' },
-  { heading: '`frames`', defaults: FRAMES_DEFAULTS, prefix: 'frames.' },
   { heading: 'Logging', defaults: { logLevel: DEFAULT_LOG_LEVEL }, noDefault: ['logger'] },
 ];
 

@@ -56,12 +56,12 @@ export interface ServerOptions {
   limits?: LimitOptions;
   access?: AccessOptions;
   auth?: AuthOptions;
+  /** The decoder pool of frames() and snapshot(). */
+  frames?: FramesOptions;
   /** The built-in HTTP server (HLS/LL-HLS/DASH, player page). Default on at 0.0.0.0:8000; false: off. */
   http?: HttpOptions | false;
   /** HLS/LL-HLS/DASH segmenting; false turns it off. Default on for every app. */
   hls?: HlsOptions | false;
-  /** The decoder pool of frames() and snapshot(). */
-  frames?: FramesOptions;
   /** Default "info" (or the given logger's own level). */
   logLevel?: LogLevelName;
   /** A pino-like logger; default: JSON lines on stdout. */
@@ -82,10 +82,10 @@ export interface ResolvedOptions {
   readonly limits: Readonly<Required<LimitOptions>>;
   readonly access: Readonly<{ rules: readonly Readonly<Required<IpRule>>[]; default: 'allow' | 'deny' }>;
   readonly auth: Readonly<Required<Omit<AuthOptions, 'publishKeys'>>> & { readonly publishKeys?: AuthOptions['publishKeys'] };
+  readonly frames: Readonly<Required<FramesOptions>>;
   readonly http: false | Readonly<Required<HttpOptions>>;
   /** Always an object (`hls: false` resolves to `enabled: false`). */
   readonly hls: Readonly<Omit<Required<HlsOptions>, 'apps'>> & { readonly apps: readonly string[] };
-  readonly frames: Readonly<Required<FramesOptions>>;
   readonly logLevel: LogLevelName;
   readonly logger: LoggerLike | undefined;
 }
@@ -99,9 +99,9 @@ export const serverOptionsSchema = z
     limits: limitsSchema,
     access: accessSchema,
     auth: authSchema,
+    frames: framesSchema,
     http: httpSchema,
     hls: hlsSchema,
-    frames: framesSchema,
     logLevel: logLevelSchema.optional(),
     logger: loggerSchema.optional(),
   })
