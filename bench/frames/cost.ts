@@ -22,7 +22,7 @@ import * as path from 'path';
 import { createServer, type RtmpServer } from '../../lib';
 import { spawnTracked, type Tracked } from '../fanout/children';
 import { makeClip, publishLoop } from './clip';
-import { arg, machine, processCpuSeconds, selfCpuSeconds, sleep } from './proc';
+import { arg, machine, processCpuSeconds, runBench, selfCpuSeconds, sleep } from './proc';
 
 interface Result {
   approach: string;
@@ -193,10 +193,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${text}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`frames-cost: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench('frames-cost', main);

@@ -14,7 +14,7 @@ import * as path from 'path';
 
 import { createServer, type VideoFrame } from '../../lib';
 import { STAMP_BITS, STAMP_BOX, startPublisher } from '../hls/publisher';
-import { arg, machine, sleep } from './proc';
+import { arg, machine, runBench, sleep } from './proc';
 
 /** The low 32 bits of Unix ms in the frame's barcode, or null when a bit and its complement disagree. */
 export function readStamp(f: VideoFrame): number | null {
@@ -97,10 +97,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${text}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`frames-latency: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench('frames-latency', main);

@@ -14,7 +14,7 @@ import * as fs from 'fs';
 
 import { createServer } from '../../lib';
 import { makeClip, publishLoop } from './clip';
-import { arg, machine, rssBytes, sleep } from './proc';
+import { arg, machine, rssBytes, runBench, sleep } from './proc';
 
 const MiB = 1024 * 1024;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -102,10 +102,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${text}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`frames-memory: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench('frames-memory', main);

@@ -1,0 +1,139 @@
+/**
+ * What operating the server costs (issue 13, "Cost of metrics and stats"): the engine (this
+ * checkout's dist/lib/cli.js) relays one 720p30 publish to N RTMP players (rtmp-bench, which
+ * samples the server's CPU from /proc over its window), once with nobody watching the
+ * operator side and once with what an open dashboard and a Prometheus server do: a live stats
+ * WebSocket (/api/v1/ws), GET /api/v1/streams and /api/v1/server every 2 s, GET /metrics every
+ * second. The runs alternate; the report gives the server's CPU (% of one core) for each and
+ * the difference (goal: < 2 % of one core added).
+ *
+ *   npx tsc -p tsconfig.build.json && node -r ./test/helpers/register-ts.js bench/admin/overhead.ts \
+ *     [--players 1000] [--duration 30] [--reps 2] [--bench-bin build-native/release/bench/rtmp-bench] [--out FILE]
+ */
+import { execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as readline from 'readline';
+import { WebSocket } from 'ws';
+
+import { makeClip } from '../frames/clip';
+import { arg, machine, runBench, sleep } from '../frames/proc';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+interface Engine {
+  pid: number;
+  rtmp: number;
+  http: number;
+  stop(): Promise<void>;
+}
+
+async function startEngine(configFile: string): Promise<Engine> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/lib/cli.js'), '--host', '127.0.0.1', '--port', '0', '--http-host', '127.0.0.1', '--http-port', '0', '--config', configFile, '--log-level', 'warn'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ports = await new Promise<{ rtmp: number; http: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the engine did not listen within 15 s')), 15_000);
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const rec = JSON.parse(line) as { msg?: string; port?: number; httpPort?: number };
+        if (rec.msg === 'listening' && rec.port && rec.httpPort) {
+          clearTimeout(timer);
+          resolve({ rtmp: rec.port, http: rec.httpPort });
+        }
+      } catch {
+        /* not JSON */
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the engine exited (${code}) before listening`)));
+  });
+  return {
+    pid: child.pid as number,
+    ...ports,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await Promise.race([new Promise((r) => child.once('exit', r)), sleep(10_000)]);
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+/** The operator side of an open dashboard plus a Prometheus scrape; returns a stop function and counters. */
+function operatorLoad(httpPort: number): { stop: () => void; counts: { messages: number; requests: number; failures: number } } {
+  const counts = { messages: 0, requests: 0, failures: 0 };
+  const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/api/v1/ws`);
+  ws.on('message', () => counts.messages++);
+  ws.on('error', () => counts.failures++);
+  const get = (p: string) =>
+    fetch(`http://127.0.0.1:${httpPort}${p}`)
+      .then(async (r) => {
+        await r.arrayBuffer();
+        if (r.ok) counts.requests++;
+        else counts.failures++;
+      })
+      .catch(() => counts.failures++);
+  const everySecond = setInterval(() => void get('/metrics'), 1_000);
+  const everyTwo = setInterval(() => {
+    void get('/api/v1/streams');
+    void get('/api/v1/server');
+  }, 2_000);
+  return {
+    counts,
+    stop: () => {
+      clearInterval(everySecond);
+      clearInterval(everyTwo);
+      ws.terminate();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const players = Number(arg('players', '1000'));
+  const duration = Number(arg('duration', '30'));
+  const reps = Number(arg('reps', '2'));
+  const benchBin = path.resolve(arg('bench-bin', path.join(ROOT, 'build-native/release/bench/rtmp-bench')));
+  const out = arg('out', '');
+  if (!fs.existsSync(path.join(ROOT, 'dist/lib/cli.js'))) throw new Error('dist/ missing: npx tsc -p tsconfig.build.json');
+  const clip = makeClip('1280x720', '2500k');
+  const configFile = path.join(os.tmpdir(), `admin-overhead-${process.pid}.json`);
+  fs.writeFileSync(configFile, JSON.stringify({ limits: { maxConnections: 5000, maxPendingConnections: 5000, maxPendingPerIp: 5000 } }));
+  const before = machine();
+  const runs: Array<{ variant: string; cpuPercent: number | null; playersOnTime: unknown; load?: unknown }> = [];
+  for (let rep = 0; rep < reps; rep++) {
+    for (const variant of rep % 2 === 0 ? ['off', 'on'] : ['on', 'off']) {
+      const engine = await startEngine(configFile);
+      const load = variant === 'on' ? operatorLoad(engine.http) : undefined;
+      try {
+        const text = execFileSync(benchBin, [
+          ...['--url', `rtmp://127.0.0.1:${engine.rtmp}/live/bench`, '--players', String(players), '--ramp', '500'],
+          ...['--publish', clip, '--duration', String(duration), '--server-pid', String(engine.pid)],
+        ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: (duration + 120) * 1000 });
+        const report = JSON.parse(text) as { server?: { cpuPercent?: number }; players?: Record<string, unknown> };
+        runs.push({ variant, cpuPercent: report.server?.cpuPercent ?? null, playersOnTime: report.players, ...(load ? { load: { ...load.counts } } : {}) });
+        process.stderr.write(`admin-overhead: ${variant} ${report.server?.cpuPercent?.toFixed(1)}% CPU\n`);
+      } finally {
+        load?.stop();
+        await engine.stop();
+      }
+    }
+  }
+  const mean = (v: string) => {
+    const xs = runs.filter((r) => r.variant === v && r.cpuPercent !== null).map((r) => r.cpuPercent as number);
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+  };
+  const report = {
+    bench: 'admin-overhead',
+    date: new Date().toISOString(),
+    machine: { ...before, loadavgAfter: machine().loadavg },
+    config: { players, duration, reps, clip: '1280x720 30 fps 2.5 Mbit/s' },
+    runs,
+    meanCpuPercent: { off: Math.round(mean('off') * 10) / 10, on: Math.round(mean('on') * 10) / 10 },
+    addedPercentOfOneCore: Math.round((mean('on') - mean('off')) * 10) / 10,
+  };
+  const text = JSON.stringify(report);
+  if (out) fs.writeFileSync(out, `${text}\n`);
+  process.stdout.write(`${text}\n`);
+}
+
+runBench('admin-overhead', main);
