@@ -34,6 +34,7 @@ export type {
   VideoDecoderConfigInit,
   VideoPacket,
 } from './media/packets';
+export type { ImageFormat, Snapshot, SnapshotOptions } from './media/snapshot';
 export type {
   AccessOptions,
   AdminOptions,

@@ -75,6 +75,8 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     hlsSegmentDurationMs: Math.round(options.hls.segmentDuration * 1000),
     hlsPartDurationMs: Math.round(options.hls.partDuration * 1000),
     hlsMaxSegmentBytes: options.hls.maxSegmentBytes,
+    // Decoder pool (issue 12): frames() and snapshot().
+    decoderThreads: options.frames.decoderThreads,
     logLevel: LOG_LEVEL_VALUES[options.logLevel],
   };
 }

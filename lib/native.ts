@@ -10,7 +10,7 @@ import type { NativeAddon } from '../types/native';
 import { ErrorCodes, RtmpEngineError } from './errors';
 
 /** Must equal kBindingAbi in native/binding/version.h. */
-export const EXPECTED_ABI = 8;
+export const EXPECTED_ABI = 9;
 
 const packageRoot = path.resolve(__dirname, fs.existsSync(path.join(__dirname, '..', 'package.json')) ? '..' : '../..');
 

@@ -32,6 +32,7 @@ import type { ViewerSession } from './http/viewer-sessions';
 import { type LogFields, ServerLogger } from './logger';
 import { type Frame, type FrameHost, type FrameOptions, frames, type OnFramesOptions, onFrames } from './media/frames';
 import { type OnPacketsOptions, onPackets, type Packet, type PacketOptions, packets } from './media/packets';
+import { type Snapshot, type SnapshotOptions, snapshot } from './media/snapshot';
 import { SubscriptionSet } from './media/subscription';
 import { loadAddon } from './native';
 import { toNativeConfig } from './native-config';
@@ -459,6 +460,19 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   /** Streams being decoded now (one decoder each, shared by their subscriptions). */
   frameDecoderCount(): number {
     return this.engine ? this.engine.frameDecoderCount() : 0;
+  }
+
+  /**
+   * One still image of a live stream ("app/name"): JPEG, PNG or raw RGBA of
+   * its latest keyframe (or, while frames() decodes it, its next picture),
+   * decoded and encoded on the decoder threads; no decoder stays running for
+   * it (see lib/media/snapshot.ts and docs/frames.md). Rejects with
+   * ERR_RTMP_INVALID_OPTIONS, ERR_RTMP_STREAM_NOT_FOUND (not published and not
+   * waiting), ERR_RTMP_TIMEOUT, ERR_RTMP_UNSUPPORTED (no decoder for the codec)
+   * or ERR_RTMP_SERVER_CLOSED.
+   */
+  snapshot(path: string, options?: SnapshotOptions): Promise<Snapshot> {
+    return snapshot(this.frameHost(), path, options);
   }
 
   private frameHost(): FrameHost {

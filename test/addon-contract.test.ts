@@ -55,6 +55,8 @@ const ENGINE_METHODS = [
   'releaseFrame',
   'frameSubscriptions',
   'frameDecoderCount',
+  'snapshot',
+  'cancelSnapshot',
 ] as const satisfies ReadonlyArray<keyof NativeEngine>;
 const HEADER_KEYS = ['sessionId', 'ip', 'port', 'tls', 'app', 'stream', 'query'] as const satisfies ReadonlyArray<
   keyof NativeEventHeader

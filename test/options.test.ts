@@ -365,6 +365,7 @@ describe('options → native config', () => {
         'hlsSegmentDurationMs',
         'hlsPartDurationMs',
         'hlsMaxSegmentBytes',
+        'decoderThreads',
         'logLevel',
       ].sort(),
     );

@@ -71,6 +71,8 @@ export interface NativeEngineConfig {
   /** 0 = no LL-HLS parts. */
   hlsPartDurationMs: number;
   hlsMaxSegmentBytes: number;
+  /** Decoder pool threads; 0 = one per core. */
+  decoderThreads: number;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
   logLevel: number;
 }
@@ -382,6 +384,45 @@ export interface NativeEngine {
   frameSubscriptions(): NativeFrameSubscriptionStats[];
   /** Streams being decoded now (one decoder each). */
   frameDecoderCount(): number;
+  /**
+   * One still image of "app/name", decoded and encoded on the decoder pool:
+   * the latest keyframe, or the next picture of a decoder already running.
+   * onDone is called once on the JS thread, after the engine let go of the
+   * decoder it used: (Error with `code`) or (null, image). Returns the id,
+   * 0 when not running; throws an Error with `code` for a refused request.
+   */
+  snapshot(
+    streamKey: string,
+    options: NativeSnapshotOptions,
+    onDone: (error: NativeCodedError | null, image?: NativeSnapshot) => void,
+  ): number;
+  /** Ends a pending snapshot; onDone is not called. False if unknown or done. */
+  cancelSnapshot(id: number): boolean;
+}
+
+/** snapshot options (validated by lib/media/snapshot.ts); 0 = from the aspect or the source. */
+export interface NativeSnapshotOptions {
+  format: 'jpeg' | 'png' | 'rgba';
+  width: number;
+  height: number;
+  /** 1-100 (JPEG). */
+  quality: number;
+}
+
+export interface NativeSnapshot {
+  /** JPEG or PNG file bytes, or packed RGBA rows (width × 4 bytes each). */
+  data: Buffer;
+  format: NativeSnapshotOptions['format'];
+  width: number;
+  height: number;
+  /** ms, stream clock. */
+  pts: number;
+  keyframe: boolean;
+}
+
+/** An engine error as the binding makes it (message plus the stable code). */
+export interface NativeCodedError extends Error {
+  code: string;
 }
 
 /** subscribeFrames options (validated by lib/media/frames.ts); 0 = the source's. */

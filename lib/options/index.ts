@@ -16,6 +16,7 @@ import { formatIssues } from '../option-errors';
 import { type AccessOptions, accessSchema, type IpRule } from './access';
 import { type AdminOptions, adminSchema } from './admin';
 import { type AuthOptions, authSchema } from './auth';
+import { type FramesOptions, framesSchema } from './frames';
 import { type HlsOptions, hlsSchema } from './hls';
 import { type HttpOptions, httpSchema } from './http';
 import { type LimitOptions, limitsSchema } from './limits';
@@ -31,6 +32,8 @@ export { ADMIN_DEFAULTS, MIN_ADMIN_TOKEN_LENGTH } from './admin';
 export { ACCESS_DEFAULTS, IP_RULE_DEFAULTS } from './access';
 export type { AuthOptions } from './auth';
 export { AUTH_DEFAULTS } from './auth';
+export type { FramesOptions } from './frames';
+export { FRAMES_DEFAULTS } from './frames';
 export type { HlsFormat, HlsOptions } from './hls';
 export { HLS_DEFAULTS } from './hls';
 export type { HttpOptions } from './http';
@@ -56,6 +59,8 @@ export interface ServerOptions {
   limits?: LimitOptions;
   access?: AccessOptions;
   auth?: AuthOptions;
+  /** The decoder pool of frames() and snapshot(). */
+  frames?: FramesOptions;
   /** The built-in HTTP server (HLS/LL-HLS/DASH, player page). Default on at 0.0.0.0:8000; false: off. */
   http?: HttpOptions | false;
   /** HLS/LL-HLS/DASH segmenting; false turns it off. Default on for every app. */
@@ -82,6 +87,7 @@ export interface ResolvedOptions {
   readonly limits: Readonly<Required<LimitOptions>>;
   readonly access: Readonly<{ rules: readonly Readonly<Required<IpRule>>[]; default: 'allow' | 'deny' }>;
   readonly auth: Readonly<Required<Omit<AuthOptions, 'publishKeys'>>> & { readonly publishKeys?: AuthOptions['publishKeys'] };
+  readonly frames: Readonly<Required<FramesOptions>>;
   readonly http: false | Readonly<Required<HttpOptions>>;
   /** Always an object (`hls: false` resolves to `enabled: false`). */
   readonly hls: Readonly<Omit<Required<HlsOptions>, 'apps'>> & { readonly apps: readonly string[] };
@@ -100,6 +106,7 @@ export const serverOptionsSchema = z
     limits: limitsSchema,
     access: accessSchema,
     auth: authSchema,
+    frames: framesSchema,
     http: httpSchema,
     hls: hlsSchema,
     admin: adminSchema,

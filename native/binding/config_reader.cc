@@ -182,6 +182,7 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.hls.segmentDurationMs = r.u32("hlsSegmentDurationMs", 100, 600'000);
   c.hls.partDurationMs = r.u32("hlsPartDurationMs", 0, 60'000);
   c.hls.maxSegmentBytes = r.u32("hlsMaxSegmentBytes", 1);
+  c.decoderThreads = r.u32("decoderThreads", 0, 256);
 
   out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
   return out;

@@ -44,6 +44,8 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::releaseFrame>("releaseFrame"),
                          InstanceMethod<&EngineWrap::frameSubscriptions>("frameSubscriptions"),
                          InstanceMethod<&EngineWrap::frameDecoderCount>("frameDecoderCount"),
+                         InstanceMethod<&EngineWrap::snapshot>("snapshot"),
+                         InstanceMethod<&EngineWrap::cancelSnapshot>("cancelSnapshot"),
                      });
 }
 
@@ -108,7 +110,11 @@ Napi::Value EngineWrap::start(const Napi::CallbackInfo& info) {
   state_ = State::kRunning;
 
   base::Status status = engine_->start();
-  if (status.ok()) frames_.start(*engine_);
+  if (status.ok()) {
+    decode::PoolConfig pool;
+    pool.threads = config_.engine.decoderThreads;
+    frames_.start(*engine_, pool);
+  }
   if (!status.ok()) {
     // Undo everything; what start() logged is still delivered through the
     // pump's last queued call. A later start() may retry (e.g. another port).
@@ -128,8 +134,9 @@ std::vector<server::EngineEvent> EngineWrap::shutdown(Reason reason) {
     if (hls_) hls_->discard();
   }
 
-  // Decoded frames first: the service detaches its taps from the running
-  // engine, then the decoder pool is joined.
+  // Decoded frames first: snapshots end (no JS call), the service detaches
+  // its taps from the running engine, then the decoder pool is joined.
+  snapshots_.stop();
   frames_.stop(reason == Reason::kTeardown);
   engine_->stop();  // joins the loop threads: no engine event after this
   packets_.closeAll(reason == Reason::kTeardown);
@@ -255,6 +262,7 @@ Napi::Value EngineWrap::ref(const Napi::CallbackInfo& info) {
   if (hls_) hls_->ref(info.Env());
   packets_.ref(info.Env());
   frames_.ref(info.Env());
+  snapshots_.ref(info.Env());
   return info.This();
 }
 
@@ -264,6 +272,7 @@ Napi::Value EngineWrap::unref(const Napi::CallbackInfo& info) {
   if (hls_) hls_->unref(info.Env());
   packets_.unref(info.Env());
   frames_.unref(info.Env());
+  snapshots_.unref(info.Env());
   return info.This();
 }
 
@@ -405,6 +414,54 @@ Napi::Value EngineWrap::frameSubscriptions(const Napi::CallbackInfo& info) {
 
 Napi::Value EngineWrap::frameDecoderCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(frames_.decoderCount()));
+}
+
+// ---- snapshots (binding/snapshot_requests.h) ----
+
+Napi::Value EngineWrap::snapshot(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string usage = "snapshot(streamKey, options, onDone)";
+  if (!info[0].IsString() || !info[1].IsObject() || !info[2].IsFunction()) {
+    throwContractError(env, usage + ": expects (string, object, function)");
+  }
+  Napi::Object o = info[1].As<Napi::Object>();
+  auto number = [&](const char* key, double min, double max) {
+    Napi::Value v = o.Get(key);
+    const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+    if (!(d >= min && d <= max)) {
+      throwContractError(env, usage + ": " + key + " must be a number in [" + std::to_string(min) +
+                                  ", " + std::to_string(max) + "]");
+    }
+    return d;
+  };
+  Napi::Value format = o.Get("format");
+  const std::string name = format.IsString() ? format.As<Napi::String>().Utf8Value() : "";
+  server::SnapshotOptions options;
+  bool known = false;
+  for (decode::ImageFormat f :
+       {decode::ImageFormat::kJpeg, decode::ImageFormat::kPng, decode::ImageFormat::kRgba}) {
+    if (decode::imageFormatName(f) == name) {
+      options.image.format = f;
+      known = true;
+    }
+  }
+  if (!known) throwContractError(env, usage + ": unknown image format " + name);
+  options.width = static_cast<uint32_t>(number("width", 0, decode::kMaxFrameSide));
+  options.height = static_cast<uint32_t>(number("height", 0, decode::kMaxFrameSide));
+  options.image.quality = static_cast<int>(number("quality", 1, 100));
+  if (state_ != State::kRunning) return Napi::Number::New(env, 0);
+  const uint64_t id =
+      snapshots_.request(env, frames_.service(), info[0].As<Napi::String>().Utf8Value(), options,
+                         info[2].As<Napi::Function>(), refed_);
+  return Napi::Number::New(env, static_cast<double>(id));
+}
+
+Napi::Value EngineWrap::cancelSnapshot(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) throwContractError(env, "cancelSnapshot(id): id must be a number");
+  const double id = info[0].As<Napi::Number>().DoubleValue();
+  if (!(id >= 1 && id <= kMaxSafeInteger)) return Napi::Boolean::New(env, false);
+  return Napi::Boolean::New(env, snapshots_.cancel(static_cast<uint64_t>(id)));
 }
 
 }  // namespace rtmp::binding

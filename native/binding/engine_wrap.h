@@ -24,6 +24,10 @@
 //                      unsubscribeFrames(id), releaseFrame(token),
 //                      frameSubscriptions(), frameDecoderCount():
 //                      frame_subscriptions.h (decoded frames in JS-allocated buffers)
+//   snapshot(streamKey, {format, width, height, quality}, onDone) → id (0: not
+//                      running; throws Error{code} for a refused request); onDone
+//                      once: (Error{code}) or (null, image); cancelSnapshot(id):
+//                      snapshot_requests.h (one still image, decoded on demand)
 //
 // Lifecycle: idle → running → stopped (a failed start returns to idle). While
 // running the wrapper holds a strong reference to its own JS object and its
@@ -43,6 +47,7 @@
 #include "binding/frame_subscriptions.h"
 #include "binding/hls_feed.h"
 #include "binding/packet_subscriptions.h"
+#include "binding/snapshot_requests.h"
 #include "server/engine.h"
 
 namespace rtmp::binding {
@@ -84,6 +89,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value releaseFrame(const Napi::CallbackInfo& info);
   Napi::Value frameSubscriptions(const Napi::CallbackInfo& info);
   Napi::Value frameDecoderCount(const Napi::CallbackInfo& info);
+  Napi::Value snapshot(const Napi::CallbackInfo& info);
+  Napi::Value cancelSnapshot(const Napi::CallbackInfo& info);
 
   // Stops the engine and unhooks it from everything process- or
   // environment-wide. For kStop, returns the events not yet delivered to JS.
@@ -97,6 +104,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   PacketSubscriptions packets_;
   // Declared after engine_: destroyed first (its service detaches from the engine).
   FrameSubscriptions frames_;
+  // After frames_: destroyed before it (its requests are frame subscriptions).
+  SnapshotRequests snapshots_;
   uint64_t cleanupToken_ = 0;
   bool refed_ = true;
 };

@@ -91,6 +91,10 @@ class FrameSubscriptions {
   // JS thread, from a wake-up: hands the subscription's queued frames to onItems.
   void deliver(Napi::Env env, uint64_t id, Napi::Function onItems);
 
+  // Creates the pool and the service on first use (engine running; else null).
+  // Snapshots (snapshot_requests.h) share them.
+  server::FrameService* service();
+
  private:
   // A pool's JS side: the references that keep its buffers alive.
   struct PoolRefs {
@@ -115,9 +119,6 @@ class FrameSubscriptions {
   // Deletes the references of buffers that can never be handed out again.
   void sweep(PoolRefs& refs);
   void sweepRetired();
-
-  // Creates the pool and the service on first use (engine running).
-  server::FrameService* service();
 
   server::Engine* engine_ = nullptr;  // set while the engine runs
   decode::PoolConfig poolConfig_;

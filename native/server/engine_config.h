@@ -108,6 +108,10 @@ struct EngineConfig {
   // HLS/DASH segmenter (issue 11): a publish tap per enabled publish
   // (server/hls_tap.h), registered by the host that consumes its records.
   HlsOptions hls;
+
+  // Decoder pool (issue 12) behind frames() and snapshot(): its threads,
+  // started with the first subscription. 0 = one per core.
+  uint32_t decoderThreads = 0;
 };
 
 }  // namespace rtmp::server

@@ -35,10 +35,17 @@ base::Result<uint64_t> FrameService::subscribe(const std::string& streamKey,
   if (!allocator) return base::Error(base::ErrorCode::kInvalidArgument, "no frame allocator");
 
   std::lock_guard<std::mutex> lock(mutex_);
+  const uint64_t id = nextId_++;
+  auto subscription =
+      std::make_shared<decode::Subscription>(id, options, std::move(allocator), std::move(sink));
   auto it = streams_.find(streamKey);
   if (it == streams_.end()) {
     StreamEntry entry;
     entry.decoder = pool_.createStream(streamKey);
+    // The subscription goes in before the tap is attached: the tap's loop
+    // pushes the join snapshot as soon as it has the tap, and a decoder with
+    // no subscriber yet would skip the cached keyframe and wait for the next.
+    entry.decoder->addSubscription(subscription);
     std::shared_ptr<decode::StreamDecoder> decoder = entry.decoder;
     entry.tapId = host_.attach(
         streamKey, [decoder](const TapPlace&) { return std::make_unique<DecodeTap>(decoder); });
@@ -47,11 +54,9 @@ base::Result<uint64_t> FrameService::subscribe(const std::string& streamKey,
       return base::Error(base::ErrorCode::kClosed, "engine is not running");
     }
     it = streams_.emplace(streamKey, std::move(entry)).first;
+  } else {
+    it->second.decoder->addSubscription(subscription);
   }
-  const uint64_t id = nextId_++;
-  auto subscription =
-      std::make_shared<decode::Subscription>(id, options, std::move(allocator), std::move(sink));
-  it->second.decoder->addSubscription(subscription);
   ++it->second.subscribers;
   subscriptions_.emplace(id, SubEntry{streamKey, std::move(subscription)});
   return id;

@@ -9,6 +9,9 @@ import type {
   NativeFrameItem,
   NativeFrameOptions,
   NativeFrameSubscriptionStats,
+  NativeCodedError,
+  NativeSnapshot,
+  NativeSnapshotOptions,
   NativeHlsCounters,
   NativeHlsItem,
   NativePacketItem,
@@ -184,6 +187,30 @@ export class FakeEngine implements NativeEngine {
   }
   frameDecoderCount(): number {
     return new Set([...this.frameSubs.values()].map((s) => s.key)).size;
+  }
+
+  /** Pending snapshot requests by id; a test answers with `onDone`. */
+  readonly snapshots = new Map<
+    number,
+    { key: string; options: NativeSnapshotOptions; onDone: (error: NativeCodedError | null, image?: NativeSnapshot) => void }
+  >();
+  /** Ids given to cancelSnapshot() that were pending. */
+  readonly cancelledSnapshots: number[] = [];
+  private nextSnapshot = 1;
+  snapshot(
+    streamKey: string,
+    options: NativeSnapshotOptions,
+    onDone: (error: NativeCodedError | null, image?: NativeSnapshot) => void,
+  ): number {
+    if (!this.started || this.stopped) return 0;
+    const id = this.nextSnapshot++;
+    this.snapshots.set(id, { key: streamKey, options, onDone });
+    return id;
+  }
+  cancelSnapshot(id: number): boolean {
+    if (!this.snapshots.delete(id)) return false;
+    this.cancelledSnapshots.push(id);
+    return true;
   }
 
   /** Delivers one batch as the event pump would. */
