@@ -103,6 +103,7 @@ class Dashboard {
     this.selected = '';
     this.detail = null;
     this.server = server;
+    this.liveTotals = false;
     this.cards = new StreamCards($('streams'), { base, api, onSelect: (p) => this.select(p, true) });
     this.charts = new StreamCharts();
     this.player = new StreamPlayer($('video'), $('overlay'), () => {});
@@ -156,7 +157,10 @@ class Dashboard {
     const t = s.totals || {};
     setText(document.querySelector('[data-total=connections]'), String(t.connections));
     setText(document.querySelector('[data-total=uptime]'), duration(s.uptimeSeconds));
-    this.showTotals({ streams: t.streams, viewers: t.players ? t.players.total : 0, bitrateInKbps: t.bitrateInKbps, bitrateOutKbps: t.bitrateOutKbps });
+    // Until the WebSocket's first numbers; then they come from there only (one source, no flicker).
+    if (!this.liveTotals) {
+      this.showTotals({ streams: t.streams, viewers: t.players ? t.players.total : 0, bitrateInKbps: t.bitrateInKbps, bitrateOutKbps: t.bitrateOutKbps });
+    }
     publishHint(s.listeners && s.listeners.rtmp);
   }
 
@@ -276,6 +280,7 @@ class Dashboard {
   }
 
   onStats(m) {
+    this.liveTotals = true;
     this.showTotals(m.server);
     const paths = new Set();
     for (const s of m.streams) {
