@@ -63,7 +63,7 @@ export function renderDashboardPage(ctx: PageContext, streams: StreamSummary[]):
     '<p id="token-error" class="error" hidden></p>',
     '</form>',
     '<p id="notice" class="notice" hidden></p>',
-    '<div class="layout">',
+    '<div class="layout single">',
     '<section class="streams-panel" aria-labelledby="streams-title">',
     '<h1 id="streams-title">Live streams <span id="stream-count" class="count"></span></h1>',
     `<ul id="streams" class="streams cards"${streams.length ? '' : ' hidden'}>${cards}</ul>`,

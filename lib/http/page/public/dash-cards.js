@@ -5,6 +5,8 @@
 
 import { audioLine, bitrate, encodePath, setText, since, videoLine, viewersLine } from './dash-format.js';
 
+// Each picture is a decode on the server (shared by every dashboard for a second):
+// only cards on screen ask for one.
 const THUMB_EVERY_MS = 2000;
 const THUMB_WIDTH = 320;
 
@@ -27,6 +29,19 @@ export class StreamCards {
     this.onSelect = onSelect;
     this.cards = new Map();
     this.selected = '';
+    this.onScreen = new WeakSet();
+    this.observer = api
+      ? new IntersectionObserver((entries) => {
+          for (const e of entries) {
+            if (e.isIntersecting) this.onScreen.add(e.target);
+            else this.onScreen.delete(e.target);
+            const path = e.target.getAttribute('data-path');
+            const card = this.cards.get(path);
+            // Just scrolled into view with no picture yet: ask now.
+            if (e.isIntersecting && card && !card.thumbUrl) this.refreshThumb(path, card);
+          }
+        })
+      : null;
     for (const li of list.querySelectorAll('li.stream')) this.cards.set(li.getAttribute('data-path'), { li, thumbUrl: '' });
     if (api) {
       list.addEventListener('click', (e) => this.onClick(e));
@@ -36,7 +51,10 @@ export class StreamCards {
           this.onSelect(e.target.getAttribute('data-path'));
         }
       });
-      for (const { li } of this.cards.values()) this.makeSelectable(li);
+      for (const { li } of this.cards.values()) {
+        this.makeSelectable(li);
+        this.observer.observe(li);
+      }
       this.thumbTimer = setInterval(() => this.refreshThumbs(), THUMB_EVERY_MS);
     }
   }
@@ -88,7 +106,7 @@ export class StreamCards {
       if (!card) {
         card = { li: this.build(s.path), thumbUrl: '' };
         this.cards.set(s.path, card);
-        if (this.api) this.refreshThumb(s.path, card);
+        if (this.observer) this.observer.observe(card.li);
       }
       describe(card.li, s);
       card.li.classList.toggle('selected', s.path === this.selected);
@@ -98,6 +116,7 @@ export class StreamCards {
     for (const [path, card] of this.cards) {
       if (seen.has(path)) continue;
       if (card.thumbUrl) URL.revokeObjectURL(card.thumbUrl);
+      if (this.observer) this.observer.unobserve(card.li);
       this.cards.delete(path);
     }
     this.list.replaceChildren(...items);
@@ -148,7 +167,7 @@ export class StreamCards {
 
   refreshThumbs() {
     if (document.hidden) return;
-    for (const [path, card] of this.cards) this.refreshThumb(path, card);
+    for (const [path, card] of this.cards) if (this.onScreen.has(card.li)) this.refreshThumb(path, card);
   }
 
   /** Fetches the picture with the token and swaps it in once decoded (no blank between two). */

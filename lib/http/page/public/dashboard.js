@@ -210,6 +210,7 @@ class Dashboard {
     this.charts.clear();
     this.sessions.clear();
     $('detail').hidden = !path;
+    document.querySelector('.layout').classList.toggle('single', !path);
     if (byUser) history.replaceState(null, '', '#' + encodePath(path));
     if (!path) {
       this.player.play('', 'No stream selected');
