@@ -127,6 +127,25 @@ test('a live stream: a card with a thumbnail, a bitrate graph that gains points,
   expect(o.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
 }, 45_000);
 
+test('a second stream: a click on its card selects it (player, graphs, URL), a reload keeps the choice', async () => {
+  await ensurePublishing();
+  publish(makeClip({ seconds: 4 }).file, `rtmp://127.0.0.1:${rtmpPort}/live/two`, { loop: true, timeoutMs: 120_000 });
+  const o = await open(`${base}/`);
+  const two = o.page.locator('li.stream[data-path="live/two"]');
+  await two.waitFor({ state: 'visible', timeout: 15_000 });
+  // Sorted by path: live/cam is first, so it is the one selected at first.
+  expect(await o.page.evaluate(`window.rtmpEngineDashboard.selected`)).toBe('live/cam');
+  await two.locator('.thumb').click();
+  expect(await o.page.evaluate(`window.rtmpEngineDashboard.selected`)).toBe('live/two');
+  expect(await o.page.evaluate(`location.hash`)).toBe('#live/two');
+  expect(await o.page.textContent('#detail-title')).toBe('live/two');
+  expect(await two.getAttribute('aria-pressed')).toBe('true');
+  await waitForExpression(o.page, `document.getElementById('video').videoWidth === 320`, 20_000);
+  await waitForExpression(o.page, `document.querySelector('[data-stat=video]').textContent.startsWith('320×240')`);
+  await o.page.reload();
+  await waitForExpression(o.page, `window.rtmpEngineDashboard.selected === 'live/two'`);
+}, 45_000);
+
 test('kick: an ffmpeg RTMP player is listed, kicked from the page, gone from the list, its process ended', async () => {
   await ensurePublishing();
   const player = run('ffmpeg', ['-v', 'error', '-i', `rtmp://127.0.0.1:${rtmpPort}/live/cam`, '-f', 'null', '-'], 60_000);

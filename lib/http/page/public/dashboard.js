@@ -256,7 +256,8 @@ class Dashboard {
     );
     notes.hidden = items.length === 0;
     const stat = (key, text) => setText(document.querySelector('[data-stat=' + key + ']'), text);
-    stat('source', videoLine(d.video) + ' · ' + audioLine(d.audio));
+    stat('video', videoLine(d.video));
+    stat('audio', audioLine(d.audio));
     const declared = d.video && d.video.fps ? ' (declared ' + d.video.fps + ')' : '';
     stat('fps', d.measured ? d.measured.fps + ' fps' + declared : '–');
     if (d.measured) stat('bitrate', bitrate(d.measured.bitrateInKbps.avg10s) + ' / ' + bitrate(d.measured.bitrateOutKbps.avg10s));
