@@ -46,6 +46,15 @@ function publishHint(rtmp) {
   setText($('publish-server'), 'rtmp://' + host + ':' + port + '/live');
 }
 
+/** The stream named by the URL's #app/name ('' when none or malformed). */
+function hashPath() {
+  try {
+    return decodeURIComponent(location.hash.slice(1));
+  } catch (err) {
+    return '';
+  }
+}
+
 function showEmpty(empty) {
   $('empty').hidden = !empty;
   $('streams').hidden = empty;
@@ -128,7 +137,7 @@ class Dashboard {
     this.every(DETAIL_EVERY_MS, () => this.refreshDetail(false));
     this.every(SESSIONS_EVERY_MS, () => this.refreshSessions());
     setInterval(() => this.tick(), TICK_MS);
-    window.addEventListener('hashchange', () => this.select(decodeURIComponent(location.hash.slice(1)), false));
+    window.addEventListener('hashchange', () => this.select(hashPath(), false));
   }
 
   every(ms, fn) {
@@ -194,7 +203,7 @@ class Dashboard {
     showEmpty(paths.length === 0);
     setText($('stream-count'), paths.length ? String(paths.length) : '');
     // Keep the selection while its stream is live; else the one in the URL, else the first.
-    const wanted = decodeURIComponent(location.hash.slice(1));
+    const wanted = hashPath();
     if (!paths.includes(this.selected)) {
       this.select(paths.includes(wanted) ? wanted : paths[0] || '', false);
     }
