@@ -43,7 +43,8 @@ export class ThumbnailCache {
     const key = `${width} ${path}`;
     const cached = this.entries.get(key);
     if (cached) return cached.picture;
-    const entry: Entry = { picture: this.snap(path, { format: 'jpeg', width, quality: 75, timeoutMs: PICTURE_TIMEOUT_MS }), madeAt: undefined };
+    const picture = this.snap(path, { format: 'jpeg', width, quality: 75, timeoutMs: PICTURE_TIMEOUT_MS });
+    const entry: Entry = { picture, madeAt: undefined };
     this.entries.set(key, entry);
     entry.picture.then(
       () => (entry.madeAt = this.now()),

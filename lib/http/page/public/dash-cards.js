@@ -140,12 +140,16 @@ export class StreamCards {
   renderBasic(streams) {
     return this.render(streams, (li, s) => {
       li.classList.toggle('offline', s.live === false);
-      const video = s.video;
-      const audio = s.audio;
-      const vparts = video ? [video.width && video.height ? video.width + '×' + video.height : '', video.codec, video.frameRate ? Math.round(video.frameRate * 100) / 100 + ' fps' : ''] : ['no video'];
-      const aparts = audio ? [audio.codec, audio.sampleRate ? audio.sampleRate / 1000 + ' kHz' : '', audio.channels ? audio.channels + ' ch' : ''] : ['no audio'];
-      setText(li.querySelector('[data-field=video]'), vparts.filter(Boolean).join(' · '));
-      setText(li.querySelector('[data-field=audio]'), aparts.filter(Boolean).join(' · '));
+      const v = s.video;
+      const a = s.audio;
+      const video = v
+        ? [v.width && v.height ? v.width + '×' + v.height : '', v.codec, v.frameRate ? Math.round(v.frameRate * 100) / 100 + ' fps' : '']
+        : ['no video'];
+      const audio = a
+        ? [a.codec, a.sampleRate ? a.sampleRate / 1000 + ' kHz' : '', a.channels ? a.channels + ' ch' : '']
+        : ['no audio'];
+      setText(li.querySelector('[data-field=video]'), video.filter(Boolean).join(' · '));
+      setText(li.querySelector('[data-field=audio]'), audio.filter(Boolean).join(' · '));
     });
   }
 

@@ -168,7 +168,12 @@ class Dashboard {
     setText(document.querySelector('[data-total=uptime]'), duration(s.uptimeSeconds));
     // Until the WebSocket's first numbers; then they come from there only (one source, no flicker).
     if (!this.liveTotals) {
-      this.showTotals({ streams: t.streams, viewers: t.players ? t.players.total : 0, bitrateInKbps: t.bitrateInKbps, bitrateOutKbps: t.bitrateOutKbps });
+      this.showTotals({
+        streams: t.streams,
+        viewers: t.players ? t.players.total : 0,
+        bitrateInKbps: t.bitrateInKbps,
+        bitrateOutKbps: t.bitrateOutKbps,
+      });
     }
     publishHint(s.listeners && s.listeners.rtmp);
   }
@@ -271,7 +276,8 @@ class Dashboard {
     stat('fps', d.measured ? d.measured.fps + ' fps' + declared : '–');
     if (d.measured) stat('bitrate', bitrate(d.measured.bitrateInKbps.avg10s) + ' / ' + bitrate(d.measured.bitrateOutKbps.avg10s));
     const t = d.timing || {};
-    stat('keyframes', t.keyframeIntervalMs ? 'every ' + (t.keyframeIntervalMs / 1000).toFixed(1) + ' s' + (t.gopFrames ? ' · ' + t.gopFrames + ' frames' : '') : 'measuring…');
+    const gop = t.gopFrames ? ' · ' + t.gopFrames + ' frames' : '';
+    stat('keyframes', t.keyframeIntervalMs ? 'every ' + (t.keyframeIntervalMs / 1000).toFixed(1) + ' s' + gop : 'measuring…');
     const p = d.publisher || {};
     stat('publisher', (p.ip || '–') + ' · ' + since(p.sinceMs));
     const dropped = d.dropped || {};
@@ -325,9 +331,13 @@ async function boot() {
   } catch (err) {
     if (err.status === 401) return askToken(err.code === 'token_invalid');
     if (err.status === 403) {
-      return startBasic('The admin API answers loopback clients only: set admin.tokens or RTMP_ENGINE_ADMIN_TOKEN on the server to see the dashboard from here.');
+      return startBasic(
+        'The admin API answers loopback clients only: set admin.tokens or RTMP_ENGINE_ADMIN_TOKEN on the server ' +
+          'to see the dashboard from here.',
+      );
     }
-    return startBasic(err.status === 404 ? '' : 'The admin API did not answer (' + err.message + '): showing the stream list only.');
+    const why = err.status === 404 ? '' : 'The admin API did not answer (' + err.message + '): showing the stream list only.';
+    return startBasic(why);
   }
   new Dashboard(server);
 }
