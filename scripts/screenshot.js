@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 /**
  * Takes docs/img/player.png: the watch page playing a live stream, in Debian's
- * chromium (playwright-core, headless, no browser download).
+ * chromium (playwright-core, headless, no browser download); with --dashboard,
+ * docs/img/dashboard.png: the dashboard at "/" with the stream selected, its
+ * graphs filled for a while and an RTMP player beside the browser's own HLS.
  *
  *   npm run build:ts && node scripts/screenshot.js [--out docs/img/player.png] [--source engine|ffmpeg]
  *     [--viewport 1280x600] [--scheme dark|light] [--path /]
+ *   node scripts/screenshot.js --dashboard [--out docs/img/dashboard.png] [--viewport 1280x900]
+ *     [--scheme dark|light] [--wait-s 25]
  *
  * --source engine (default): starts the server from dist/ (RTMP + HTTP on free
  *   loopback ports, HLS on), publishes a 1280x720 test pattern with ffmpeg to
@@ -28,9 +32,10 @@ const opt = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
-const out = path.resolve(opt('out', path.join(root, 'docs', 'img', 'player.png')));
-const source = opt('source', 'engine');
-const [vw, vh] = opt('viewport', '1280x600').split('x').map(Number);
+const dashboard = args.includes('--dashboard');
+const out = path.resolve(opt('out', path.join(root, 'docs', 'img', dashboard ? 'dashboard.png' : 'player.png')));
+const source = dashboard ? 'engine' : opt('source', 'engine');
+const [vw, vh] = opt('viewport', dashboard ? '1280x900' : '1280x600').split('x').map(Number);
 const STREAM = 'live/demo';
 const children = [];
 const cleanups = [];
@@ -65,6 +70,8 @@ async function startEngine() {
   const httpPort = listening.http?.port ?? listening.http ?? listening.httpPort;
   if (!httpPort) throw new Error(`listen() reported no HTTP port: ${JSON.stringify(listening)}`);
   ffmpeg([...SOURCE_ARGS, '-f', 'flv', `rtmp://127.0.0.1:${rtmpPort}/${STREAM}`]);
+  // The dashboard shows sessions and viewers by protocol: an RTMP player besides the page's HLS.
+  if (dashboard) setTimeout(() => ffmpeg(['-i', `rtmp://127.0.0.1:${rtmpPort}/${STREAM}`, '-f', 'null', '-']), 2000);
   return `http://127.0.0.1:${httpPort}`;
 }
 
@@ -129,6 +136,7 @@ async function main() {
   cleanups.unshift(() => browser.close());
   const context = await browser.newContext({ viewport: { width: vw, height: vh }, colorScheme: opt('scheme', 'dark') });
   const page = await context.newPage();
+  if (dashboard) return shootDashboard(base, page);
   const target = opt('path', `/${STREAM}`);
   await page.goto(`${base}${target}`);
   if (target !== `/${STREAM}`) {
@@ -146,6 +154,23 @@ async function main() {
   await waitFor('the playing state', () => page.evaluate("document.querySelector('[data-stat=state]').textContent === 'playing'"), 15_000);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   await page.screenshot({ path: out });
+  const stats = await page.evaluate(
+    "Object.fromEntries([...document.querySelectorAll('[data-stat]')].map((e) => [e.dataset.stat, e.textContent]))",
+  );
+  console.log(JSON.stringify({ out: path.relative(process.cwd(), out), stats }));
+}
+
+/** The dashboard once its thumbnail, video and graphs are there (the graphs for --wait-s seconds). */
+async function shootDashboard(base, page) {
+  await page.goto(`${base}/`);
+  const card = `li.stream[data-path="${STREAM}"]`;
+  await waitFor('the thumbnail', () => page.evaluate(`!!document.querySelector('${card} .thumb img') && document.querySelector('${card} .thumb img').naturalWidth > 0`), 20_000);
+  await waitFor('playback', () => page.evaluate("document.getElementById('video').currentTime > 1"), 20_000);
+  const waitS = Number(opt('wait-s', '25'));
+  await waitFor(`${waitS} points on the graph`, () => page.evaluate(`Number(document.getElementById('chart-bitrate').dataset.points) >= ${waitS}`), (waitS + 20) * 1000);
+  await waitFor('the playing state', () => page.evaluate("document.getElementById('overlay').hidden"), 15_000);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  await page.screenshot({ path: out, fullPage: true });
   const stats = await page.evaluate(
     "Object.fromEntries([...document.querySelectorAll('[data-stat]')].map((e) => [e.dataset.stat, e.textContent]))",
   );

@@ -19,7 +19,7 @@ import type { RtmpServer } from '../server';
 import { ADMIN_TOKEN_ENV, type AdminCaller, authenticate, labelTokens } from './admin-auth';
 import type { RouteContext, RouteResult } from './context';
 import { adminHost, type ViewerSource } from './host';
-import { AdminErrorCodes, AdminHttpError, sendAdminError, sendJson } from './json';
+import { AdminErrorCodes, AdminHttpError, sendAdminError, sendImage, sendJson } from './json';
 import { LiveSocket } from './live-socket';
 import { ADMIN_ROUTES, type AdminOperation, type AdminRoute, API_PREFIX, matchRoute } from './routes';
 import { getServer } from './server-route';
@@ -27,6 +27,7 @@ import { kickSession, listSessions } from './session-routes';
 import { StatsSampler } from './stats-sampler';
 import { StreamInspector } from './stream-inspector';
 import { getStream, liftBan, listStreams, stopStream } from './stream-routes';
+import { getThumbnail, ThumbnailCache } from './thumbnails';
 
 export interface AdminHandlerOptions {
   /** Default: the server's `admin.tokens` (plus RTMP_ENGINE_ADMIN_TOKEN). */
@@ -64,7 +65,7 @@ export interface AdminHandler {
   close(): void;
 }
 
-const operations: Record<AdminOperation, (ctx: RouteContext) => RouteResult> = {
+const operations: Record<AdminOperation, (ctx: RouteContext) => RouteResult | Promise<RouteResult>> = {
   getServer,
   listStreams,
   getStream,
@@ -72,6 +73,7 @@ const operations: Record<AdminOperation, (ctx: RouteContext) => RouteResult> = {
   listSessions,
   kickSession,
   liftBan,
+  getThumbnail,
 };
 
 function inPrefix(pathname: string): boolean {
@@ -107,6 +109,7 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
     ...(options.liveMaxBufferedBytes !== undefined ? { maxBufferedBytes: options.liveMaxBufferedBytes } : {}),
     ...(options.liveIntervalMs !== undefined ? { intervalMs: options.liveIntervalMs } : {}),
   });
+  const thumbnails = new ThumbnailCache((path, o) => server.snapshot(path, o));
   const sweeper = setInterval(() => inspector.sweep(), 10_000);
   sweeper.unref();
   if (tokens.length === 0) {
@@ -139,12 +142,14 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
         host,
         sampler,
         inspector,
+        thumbnails,
         params: match.params,
         query: url.searchParams,
         notify: (name, fields) => live.event(name, { ...fields, by: caller?.who }),
       };
-      const result = operations[match.route.operation](ctx);
-      sendJson(req, res, result.status ?? 200, result.body);
+      const result = await operations[match.route.operation](ctx);
+      if (result.image) sendImage(req, res, result.image);
+      else sendJson(req, res, result.status ?? 200, result.body);
     } catch (err) {
       if (!(err instanceof AdminHttpError)) throw err;
       sendAdminError(req, res, err);

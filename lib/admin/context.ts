@@ -5,6 +5,7 @@ import type { AdminCaller } from './admin-auth';
 import type { AdminHost } from './host';
 import type { StatsSampler } from './stats-sampler';
 import type { StreamInspector } from './stream-inspector';
+import type { ThumbnailCache } from './thumbnails';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -12,14 +13,16 @@ export interface RouteContext {
   host: AdminHost;
   sampler: StatsSampler;
   inspector: StreamInspector;
+  thumbnails: ThumbnailCache;
   params: Record<string, string>;
   query: URLSearchParams;
   /** Tells live stats clients what a route did (kick, stopStream). */
   notify(name: string, fields: Record<string, unknown> & { path?: string }): void;
 }
 
-/** A route's answer: a status (200 unless said) and the JSON body. */
+/** A route's answer: a status (200 unless said) and the JSON body, or an image instead. */
 export interface RouteResult {
   status?: number;
   body: unknown;
+  image?: { contentType: string; data: Buffer; cacheControl: string };
 }

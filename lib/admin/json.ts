@@ -48,6 +48,21 @@ export function sendJson(req: IncomingMessage, res: ServerResponse, status: numb
   res.end(req.method === 'HEAD' ? undefined : text);
 }
 
+/** An image answer (thumbnails): the bytes with their type and how long a client may keep them. */
+export function sendImage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  image: { contentType: string; data: Buffer; cacheControl: string },
+): void {
+  res.writeHead(200, {
+    'Content-Type': image.contentType,
+    'Cache-Control': image.cacheControl,
+    'Content-Length': image.data.length,
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : image.data);
+}
+
 export function sendAdminError(req: IncomingMessage, res: ServerResponse, error: AdminHttpError): void {
   sendError(req, res, error.status, error.code, error.message, error.headers);
 }

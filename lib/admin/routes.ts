@@ -15,7 +15,8 @@ export type AdminOperation =
   | 'stopStream'
   | 'listSessions'
   | 'kickSession'
-  | 'liftBan';
+  | 'liftBan'
+  | 'getThumbnail';
 
 export interface AdminRoute {
   method: AdminMethod;
@@ -29,6 +30,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = Object.freeze([
   { method: 'GET', path: `${API_PREFIX}/streams`, operation: 'listStreams' },
   { method: 'GET', path: `${API_PREFIX}/streams/{app}/{name}`, operation: 'getStream' },
   { method: 'DELETE', path: `${API_PREFIX}/streams/{app}/{name}`, operation: 'stopStream' },
+  { method: 'GET', path: `${API_PREFIX}/streams/{app}/{name}/thumbnail.jpg`, operation: 'getThumbnail' },
   { method: 'GET', path: `${API_PREFIX}/sessions`, operation: 'listSessions' },
   { method: 'DELETE', path: `${API_PREFIX}/sessions/{id}`, operation: 'kickSession' },
   { method: 'DELETE', path: `${API_PREFIX}/bans/{app}/{name}`, operation: 'liftBan' },

@@ -84,7 +84,8 @@ describe('routing', () => {
     const get = await serve();
     const r = await get('/');
     expect(r.text).toMatch(/id="streams"[^>]* hidden/);
-    expect(r.text).toContain('No stream is live');
+    expect(r.text).toContain('No live streams.');
+    expect(r.text).toContain('ffmpeg -re -i input.mp4 -c copy -f flv rtmp://HOST:1935/live/NAME');
   });
 
   test('listStreams may be async', async () => {
@@ -196,7 +197,7 @@ describe('escaping (stream names are user input)', () => {
     streams = [{ path: EVIL, video: { codec: '<b>avc1</b>' } }];
     const get = await serve();
     const r = await get('/');
-    expect(r.text).not.toContain('<img');
+    expect(r.text).not.toContain('<img src');
     expect(r.text).not.toContain('<b>avc1');
     expect(r.text).toContain('live/&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;');
     // The link is percent-encoded, then HTML-escaped.
@@ -226,7 +227,11 @@ describe('static files', () => {
     ['hls.min.js', 'text/javascript; charset=utf-8', 'Hls'],
     ['dash.all.min.js', 'text/javascript; charset=utf-8', 'dashjs'],
     ['page.css', 'text/css; charset=utf-8', '--bg'],
-    ['list.js', 'text/javascript; charset=utf-8', 'streams.json'],
+    ['dashboard.js', 'text/javascript; charset=utf-8', 'streams.json'],
+    ['dash-cards.js', 'text/javascript; charset=utf-8', 'thumbnail.jpg'],
+    ['dashboard.css', 'text/css; charset=utf-8', '--chart-1'],
+    ['uPlot.iife.min.js', 'text/javascript; charset=utf-8', 'uPlot'],
+    ['uPlot.min.css', 'text/css; charset=utf-8', '.uplot'],
     ['player.js', 'text/javascript; charset=utf-8', 'lowLatencyMode'],
   ])('/static/%s', async (name, type, marker) => {
     const get = await serve();
@@ -234,7 +239,8 @@ describe('static files', () => {
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe(type);
     expect(r.headers.etag).toMatch(/^"[0-9a-f]{16}"$/);
-    expect(r.headers['cache-control']).toBe('public, max-age=3600');
+    // The dashboard's modules import each other without ?v=: always revalidated.
+    expect(r.headers['cache-control']).toBe(name === 'dashboard.js' || name.startsWith('dash-') ? 'no-cache' : 'public, max-age=3600');
     expect(r.text).toContain(marker);
   });
 
@@ -276,6 +282,6 @@ test('a stream whose publisher is gone is marked offline on the list', async () 
   streams = [{ path: 'live/away', live: false }, { path: 'live/here' }];
   const get = await serve();
   const r = await get('/');
-  expect(r.text).toMatch(/<li class="stream offline"><a class="stream-link" href="\/live\/away"/);
-  expect(r.text).toMatch(/<li class="stream"><a class="stream-link" href="\/live\/here"/);
+  expect(r.text).toMatch(/<li class="stream offline" data-path="live\/away">.*?<a class="stream-link" href="\/live\/away"/);
+  expect(r.text).toMatch(/<li class="stream" data-path="live\/here">.*?<a class="stream-link" href="\/live\/here"/);
 });

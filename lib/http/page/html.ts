@@ -26,11 +26,13 @@ export interface PageContext {
   basePath: string;
   /** Prefix of the HLS/DASH URLs ('' = this server's root). */
   mediaBase: string;
+  /** Where the admin API answers ('/api/v1'). */
+  adminBase: string;
   /** /static/<name>?v=<hash> for an asset. */
   asset: (name: string) => string;
 }
 
-function head(ctx: PageContext, title: string): string {
+export function head(ctx: PageContext, title: string, styles: readonly string[] = ['page.css']): string {
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -41,12 +43,12 @@ function head(ctx: PageContext, title: string): string {
     `<title>${escapeHtml(title)}</title>`,
     // No /favicon.ico request (it is not ours: it would reach the HLS handler).
     '<link rel="icon" href="data:,">',
-    `<link rel="stylesheet" href="${escapeHtml(ctx.asset('page.css'))}">`,
+    ...styles.map((name) => `<link rel="stylesheet" href="${escapeHtml(ctx.asset(name))}">`),
     '</head>',
   ].join('\n');
 }
 
-function header(ctx: PageContext, crumb?: string): string {
+export function header(ctx: PageContext, crumb?: string): string {
   const home = `${ctx.basePath}/`;
   const crumbHtml = crumb ? ` <span class="crumb">/ ${escapeHtml(crumb)}</span>` : '';
   return `<header class="bar"><a class="brand" href="${escapeHtml(home)}">${escapeHtml(ctx.title)}</a>${crumbHtml}</header>`;
@@ -76,38 +78,6 @@ export function describeAudio(s: StreamSummary): string {
 /** The page URL of a stream: each path segment percent-encoded. */
 export function playerHref(ctx: PageContext, streamPath: string): string {
   return `${ctx.basePath}/${streamPath.split('/').map(encodeURIComponent).join('/')}`;
-}
-
-function streamRow(ctx: PageContext, s: StreamSummary): string {
-  const video = describeVideo(s);
-  const audio = describeAudio(s);
-  return [
-    `<li class="stream${s.live === false ? ' offline' : ''}">`,
-    `<a class="stream-link" href="${escapeHtml(playerHref(ctx, s.path))}">${escapeHtml(s.path)}</a>`,
-    `<span class="stream-meta">${escapeHtml(video || 'no video')}</span>`,
-    `<span class="stream-meta">${escapeHtml(audio || 'no audio')}</span>`,
-    '</li>',
-  ].join('');
-}
-
-/** `/`: the live streams, rendered now and then refreshed by list.js from the JSON endpoint. */
-export function renderListPage(ctx: PageContext, streams: StreamSummary[]): string {
-  const rows = streams.map((s) => streamRow(ctx, s)).join('\n');
-  return [
-    head(ctx, ctx.title),
-    `<body class="list-page" data-base="${escapeHtml(ctx.basePath)}">`,
-    header(ctx),
-    '<main>',
-    '<h1>Live streams</h1>',
-    `<ul id="streams" class="streams"${streams.length ? '' : ' hidden'}>${rows}</ul>`,
-    `<p id="empty" class="empty"${streams.length ? ' hidden' : ''}>No stream is live. Publish one, for example:<br>`,
-    '<code id="publish-hint">ffmpeg -re -i input.mp4 -c copy -f flv rtmp://HOST/live/test</code></p>',
-    '</main>',
-    `<script src="${escapeHtml(ctx.asset('list.js'))}"></script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
 }
 
 /** `/<app>/<name>`: the player (hls.js by default, dash.js with ?player=dash or ?dash=1). */

@@ -3,9 +3,11 @@
  *
  * Routes (under basePath, GET and HEAD only; anything else resolves false so
  * the next handler, e.g. HLS, or Express's next() gets it):
- *   /                    the list of live streams
- *   /api/streams.json    the same list as JSON (the list page polls it)
- *   /static/<file>       the page's CSS/JS, hls.min.js, dash.all.min.js
+ *   /                    the dashboard (dashboard-html.ts): live streams, the
+ *                        selected one's player, graphs and sessions, from the
+ *                        admin API; without it, the list of live streams
+ *   /api/streams.json    the list as JSON (what the dashboard polls without the admin API)
+ *   /static/<file>       the page's CSS/JS, hls.min.js, dash.all.min.js, uPlot
  *   /<app>/<name>        the player; ?player=dash (or ?dash=1) uses dash.js
  * Every other query parameter of the player URL (a token) is passed on to the
  * playlist/MPD URL by the page script. HLS URLs have three or more segments
@@ -15,8 +17,9 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 
 import { ErrorCodes, RtmpEngineError } from '../../errors';
-import { type PageContext, renderListPage, renderPlayerPage } from './html';
-import { gzipOf, type StaticAsset, staticAsset } from './static-assets';
+import { renderDashboardPage } from './dashboard-html';
+import { type PageContext, renderPlayerPage } from './html';
+import { DASHBOARD_MODULES, gzipOf, type StaticAsset, staticAsset } from './static-assets';
 import type { PageHandler, PageHandlerOptions, StreamSummary } from './types';
 
 const YEAR_S = 365 * 24 * 3600;
@@ -32,6 +35,7 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
     title: options.title ?? 'rtmp-engine',
     basePath,
     mediaBase,
+    adminBase: normalizeBasePath(options.adminBase ?? '/api/v1', 'adminBase'),
     asset: (name) => `${basePath}/static/${name}?v=${staticAsset(name)?.hash ?? ''}`,
   };
   const csp = contentSecurityPolicy(mediaBase);
@@ -49,7 +53,7 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
 
     if (rest === '/') {
       const streams = await listSorted(options);
-      sendHtml(req, res, renderListPage(ctx, streams), csp);
+      sendHtml(req, res, renderDashboardPage(ctx, streams), csp);
       return true;
     }
     if (rest === '/api/streams.json') {
@@ -63,7 +67,8 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
     if (rest.startsWith('/static/')) {
       const asset = staticAsset(rest.slice('/static/'.length));
       if (!asset) return false;
-      sendAsset(req, res, asset, url.searchParams.get('v') === asset.hash);
+      const name = rest.slice('/static/'.length);
+      sendAsset(req, res, asset, url.searchParams.get('v') === asset.hash ? 'versioned' : DASHBOARD_MODULES.includes(name) ? 'module' : 'plain');
       return true;
     }
     const stream = streamFromPath(rest);
@@ -108,11 +113,11 @@ export function streamFromPath(pathname: string): string | undefined {
   return decoded.join('/');
 }
 
-function normalizeBasePath(base: string): string {
+function normalizeBasePath(base: string, name = 'basePath'): string {
   if (typeof base !== 'string' || (base !== '' && !base.startsWith('/')) || /[?#\s]/.test(base)) {
     throw new RtmpEngineError(
       ErrorCodes.INVALID_OPTIONS,
-      `createPageHandler: basePath must be '' or a path starting with '/', got ${JSON.stringify(base)}`,
+      `createPageHandler: ${name} must be '' or a path starting with '/', got ${JSON.stringify(base)}`,
     );
   }
   return base.replace(/\/+$/, '');
@@ -139,7 +144,8 @@ function contentSecurityPolicy(mediaBase: string): string {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    // blob: the dashboard's thumbnails, fetched with the admin token and shown from memory.
+    "img-src 'self' data: blob:",
     `media-src 'self' blob:${media}`,
     `connect-src 'self'${media}`,
     "worker-src 'self' blob:",
@@ -164,13 +170,15 @@ function sendAsset(
   req: IncomingMessage,
   res: ServerResponse,
   asset: StaticAsset,
-  versioned: boolean,
+  /** versioned: `?v=` is the current hash; module: a dashboard module imported by its plain URL. */
+  kind: 'versioned' | 'module' | 'plain',
 ): void {
   const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
   const etag = `"${asset.hash}${gzip ? '-gz' : ''}"`;
   const headers: Record<string, string> = {
     'content-type': asset.contentType,
-    'cache-control': versioned ? `public, max-age=${YEAR_S}, immutable` : `public, max-age=${HOUR_S}`,
+    'cache-control':
+      kind === 'versioned' ? `public, max-age=${YEAR_S}, immutable` : kind === 'module' ? 'no-cache' : `public, max-age=${HOUR_S}`,
     etag,
     vary: 'Accept-Encoding',
     'x-content-type-options': 'nosniff',

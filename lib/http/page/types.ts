@@ -26,6 +26,12 @@ export interface PageHandlerOptions {
    * for this server's root, a path, or an absolute http(s) URL of another origin.
    */
   mediaBase?: string;
+  /**
+   * Where the admin API (createAdminHandler) answers, for the dashboard at `/`:
+   * default '/api/v1'. Without it there (404) the dashboard shows the list of
+   * streams from `listStreams` only.
+   */
+  adminBase?: string;
   /** Shown in the header and the title. Default 'rtmp-engine'. */
   title?: string;
 }
