@@ -9,7 +9,7 @@
  * guess tells nothing about how close it was. The caller's label (never the
  * token itself) is what mutating calls are logged with.
  */
-import { timingSafeEqual } from 'crypto';
+import { createHash, timingSafeEqual } from 'crypto';
 import type { IncomingMessage } from 'http';
 
 import { ErrorCodes, RtmpEngineError } from '../errors';
@@ -20,7 +20,12 @@ export const ADMIN_TOKEN_ENV = 'RTMP_ENGINE_ADMIN_TOKEN';
 
 export interface LabelledToken {
   label: string;
-  token: Buffer;
+  /** SHA-256 of the token: equal-length digests, so a comparison leaks no length either. */
+  digest: Buffer;
+}
+
+function digestOf(token: string | Buffer): Buffer {
+  return createHash('sha256').update(token).digest();
 }
 
 /** Who made a request: a token's label, or the loopback address it came from. */
@@ -34,10 +39,10 @@ export interface AdminCaller {
 export function labelTokens(tokens: AdminTokens | undefined, env: string | undefined): LabelledToken[] {
   const out: LabelledToken[] = [];
   if (Array.isArray(tokens)) {
-    (tokens as readonly string[]).forEach((t, i) => out.push({ label: `token-${i + 1}`, token: Buffer.from(t) }));
+    (tokens as readonly string[]).forEach((t, i) => out.push({ label: `token-${i + 1}`, digest: digestOf(t) }));
   } else if (tokens) {
     for (const [label, t] of Object.entries(tokens as Readonly<Record<string, string>>)) {
-      out.push({ label, token: Buffer.from(t) });
+      out.push({ label, digest: digestOf(t) });
     }
   }
   if (env !== undefined && env !== '') {
@@ -47,7 +52,7 @@ export function labelTokens(tokens: AdminTokens | undefined, env: string | undef
         `${ADMIN_TOKEN_ENV} must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters without spaces (got ${env.length})`,
       );
     }
-    out.push({ label: 'env', token: Buffer.from(env) });
+    out.push({ label: 'env', digest: digestOf(env) });
   }
   return out;
 }
@@ -60,9 +65,11 @@ export function isLoopback(ip: string | undefined): boolean {
 }
 
 function matchToken(tokens: readonly LabelledToken[], given: Buffer): string | undefined {
+  const digest = digestOf(given);
   let found: string | undefined;
+  // Every token is compared, so the time does not tell which one matched.
   for (const t of tokens) {
-    if (t.token.length === given.length && timingSafeEqual(t.token, given) && found === undefined) found = t.label;
+    if (timingSafeEqual(t.digest, digest) && found === undefined) found = t.label;
   }
   return found;
 }

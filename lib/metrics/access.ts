@@ -1,6 +1,6 @@
 /**
- * Who may read operator endpoints (/metrics now, the admin API later): the
- * same rule for both, kept here so they cannot drift apart.
+ * Who may read /metrics: the admin API's rule and code (lib/admin/admin-auth.ts),
+ * with the metrics option's own tokens, so the two cannot drift apart.
  *
  * - With bearer tokens configured (options, or RTMP_ENGINE_ADMIN_TOKEN), a
  *   request must carry `Authorization: Bearer <one of them>`, from any address.
@@ -11,84 +11,51 @@
  * request is loopback (X-Forwarded-For is not trusted), so such a setup needs
  * a token.
  *
- * Tokens are compared in constant time (timingSafeEqual over SHA-256 digests,
- * so their lengths do not leak either).
+ * Tokens are compared in constant time (see admin-auth.ts).
  */
-import { createHash, timingSafeEqual } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 
+import { ADMIN_TOKEN_ENV, authenticate, isLoopback, labelTokens } from '../admin/admin-auth';
+import { AdminHttpError } from '../admin/json';
 import { sendError } from '../http/responses';
 
-/** The environment variable that adds one bearer token to the configured ones. */
-export const ADMIN_TOKEN_ENV = 'RTMP_ENGINE_ADMIN_TOKEN';
+export { ADMIN_TOKEN_ENV };
 
-/** Stable `code` values of the JSON errors below. */
-export const AccessErrorCodes = {
-  UNAUTHORIZED: 'unauthorized',
-  FORBIDDEN: 'forbidden',
-} as const;
+/** The same check as the admin API's (lib/admin/admin-auth.ts). */
+export const isLoopbackAddress = isLoopback;
 
 export type AccessVerdict =
   | { allowed: true }
-  | { allowed: false; status: 401 | 403; code: string; message: string };
+  | { allowed: false; status: number; code: string; message: string; headers: Record<string, string> };
 
-/** The configured tokens plus RTMP_ENGINE_ADMIN_TOKEN when set (read when called). */
+/** The configured tokens plus RTMP_ENGINE_ADMIN_TOKEN when set. */
 export function operatorTokens(configured: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
   const fromEnv = env[ADMIN_TOKEN_ENV];
   return fromEnv ? [...configured, fromEnv] : [...configured];
 }
 
-/** 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return v4.startsWith('127.') || address === '::1';
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
 /**
- * Builds the check once per endpoint (tokens hashed once). The verdict says
- * what to answer; sendAccessDenied writes it.
+ * The admin API's rule for another operator endpoint: with no token only
+ * loopback clients (403 otherwise); with tokens a bearer token from every
+ * address (401 otherwise). Same codes and constant-time comparison.
  */
 export function createOperatorAccess(tokens: readonly string[]): (req: IncomingMessage) => AccessVerdict {
-  const digests = tokens.map(digest);
+  const labelled = labelTokens(tokens, undefined);
   return (req) => {
-    if (digests.length === 0) {
-      if (isLoopbackAddress(req.socket.remoteAddress)) return { allowed: true };
-      return {
-        allowed: false,
-        status: 403,
-        code: AccessErrorCodes.FORBIDDEN,
-        message: `only loopback clients are answered when no token is configured (set ${ADMIN_TOKEN_ENV})`,
-      };
+    try {
+      authenticate(req, labelled);
+      return { allowed: true };
+    } catch (err) {
+      if (!(err instanceof AdminHttpError)) throw err;
+      return { allowed: false, status: err.status, code: err.code, message: err.message, headers: err.headers as Record<string, string> };
     }
-    const header = req.headers.authorization ?? '';
-    const m = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-    if (m?.[1]) {
-      const given = digest(m[1]);
-      // Every token is compared, so the time does not tell which one matched.
-      let ok = false;
-      for (const d of digests) ok = timingSafeEqual(d, given) || ok;
-      if (ok) return { allowed: true };
-    }
-    return {
-      allowed: false,
-      status: 401,
-      code: AccessErrorCodes.UNAUTHORIZED,
-      message: header ? 'the bearer token is not valid' : 'an Authorization: Bearer <token> header is required',
-    };
   };
 }
 
-/** Writes a refusal as JSON (401 also names the scheme, RFC 6750 §3). */
 export function sendAccessDenied(
   req: IncomingMessage,
   res: ServerResponse,
   verdict: Extract<AccessVerdict, { allowed: false }>,
 ): void {
-  const headers = verdict.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="rtmp-engine"' } : {};
-  sendError(req, res, verdict.status, verdict.code, verdict.message, headers);
+  sendError(req, res, verdict.status, verdict.code, verdict.message, verdict.headers);
 }

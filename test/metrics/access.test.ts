@@ -20,14 +20,14 @@ describe('operator access', () => {
   it('without tokens answers loopback only (403 otherwise, whatever the header)', () => {
     const check = createOperatorAccess([]);
     expect(check(request('127.0.0.1'))).toEqual({ allowed: true });
-    expect(check(request('192.0.2.7', `Bearer ${TOKEN}`))).toMatchObject({ allowed: false, status: 403, code: 'forbidden' });
+    expect(check(request('192.0.2.7', `Bearer ${TOKEN}`))).toMatchObject({ allowed: false, status: 403, code: 'loopback_only' });
   });
 
   it('with tokens wants one of them from every address, loopback too', () => {
     const check = createOperatorAccess(['another-token-abcdefgh', TOKEN]);
     expect(check(request('192.0.2.7', `Bearer ${TOKEN}`))).toEqual({ allowed: true });
     expect(check(request('192.0.2.7', `bearer ${TOKEN}`))).toEqual({ allowed: true });
-    expect(check(request('127.0.0.1'))).toMatchObject({ allowed: false, status: 401, code: 'unauthorized' });
+    expect(check(request('127.0.0.1'))).toMatchObject({ allowed: false, status: 401, code: 'token_required' });
     expect(check(request('192.0.2.7', `Bearer ${TOKEN}x`))).toMatchObject({ status: 401 });
     expect(check(request('192.0.2.7', `Basic ${TOKEN}`))).toMatchObject({ status: 401 });
     expect(check(request('192.0.2.7', 'Bearer '))).toMatchObject({ status: 401 });

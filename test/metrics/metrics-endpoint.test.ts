@@ -108,7 +108,7 @@ describeWithAddon('GET /metrics', () => {
     const none = await httpGet(url);
     expect(none.status).toBe(401);
     expect(none.headers['www-authenticate']).toMatch(/^Bearer /);
-    expect(JSON.parse(none.body)).toMatchObject({ error: { code: 'unauthorized' } });
+    expect(JSON.parse(none.body)).toMatchObject({ error: { code: 'token_required' } });
     const wrong = await httpGet(url, { headers: { Authorization: 'Bearer not-the-token-at-all' } });
     expect(wrong.status).toBe(401);
     await expect(scrape(http as number, { Authorization: `Bearer ${TOKEN}` })).resolves.toBeInstanceOf(Map);
