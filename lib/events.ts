@@ -37,6 +37,8 @@ export interface AudioInfo {
 export interface CodecInfo {
   video: VideoInfo | null;
   audio: AudioInfo | null;
+  /** The publisher's software, from its onMetaData "encoder" (e.g. "obs-output module (libobs version 30.1.2)"). */
+  encoder: string | null;
 }
 
 export interface SessionEventBase {
@@ -157,6 +159,7 @@ export function toCodecInfo(c: NativeCodec): CodecInfo {
             profile: orNull(c.audioProfile, ''),
             bitrateKbps: orNull(c.audioBitrateKbps, 0),
           },
+    encoder: orNull(c.encoder ?? '', ''),
   };
 }
 

@@ -66,7 +66,7 @@ describe('toServerEvent', () => {
 
   it('gives null tracks while codecs are unknown', () => {
     const ev = toServerEvent(nativeEvent({ kind: 'metadata', stream: 'cam' }));
-    expect(ev.name === 'metadata' && ev.payload.codec).toEqual({ video: null, audio: null });
+    expect(ev.name === 'metadata' && ev.payload.codec).toEqual({ video: null, audio: null, encoder: null });
   });
 
   it('maps disconnect with reason and byte counts', () => {

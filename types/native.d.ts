@@ -91,6 +91,8 @@ export interface NativeCodec {
   audioChannels: number;
   audioProfile: string;
   audioBitrateKbps: number;
+  /** onMetaData's "encoder" (at most 128 bytes); "" when not sent. */
+  encoder: string;
 }
 
 /** Common to every session event: who, and which stream. */

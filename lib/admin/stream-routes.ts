@@ -91,6 +91,8 @@ function summary(ctx: RouteContext, snap: Snapshot, s: StreamInfo, timing?: Timi
       ip: publisher?.ip ?? null,
       port: publisher?.port ?? null,
       sinceMs: s.startedAtMs,
+      // From the publisher's onMetaData, when it sends one.
+      encoder: s.codec.encoder,
     },
     video: s.codec.video,
     audio: s.codec.audio,

@@ -39,6 +39,7 @@ Napi::Object toJsCodec(Napi::Env env, const server::CodecSummary& c) {
   o.Set("audioChannels", Napi::Number::New(env, c.audioChannels));
   o.Set("audioProfile", c.audioProfile);
   o.Set("audioBitrateKbps", Napi::Number::New(env, c.audioBitrateKbps));
+  o.Set("encoder", c.encoder);
   return o;
 }
 

@@ -12,6 +12,16 @@ double numberField(const protocol::AmfValue& map, std::string_view key) {
   return v ? v->numberOr(0) : 0;
 }
 
+// A metadata string is the publisher's to choose: keep at most this many bytes.
+constexpr size_t kMaxMetadataString = 128;
+
+std::string stringField(const protocol::AmfValue& map, std::string_view key) {
+  const protocol::AmfValue* v = map.get(key);
+  if (!v || !v->isString()) return {};
+  std::string_view text = v->stringOr({});
+  return std::string(text.substr(0, kMaxMetadataString));
+}
+
 }  // namespace
 
 bool CodecTracker::isOnMetaData(const base::Bytes& payload) {
@@ -56,12 +66,13 @@ bool CodecTracker::onMetadata(const base::Bytes& payload) {
   m.audioChannels = static_cast<uint32_t>(numberField(*meta, "audiochannels"));
   if (m.audioChannels == 0 && stereo && stereo->isBoolean())
     m.audioChannels = stereo->boolOr(false) ? 2 : 1;
+  m.encoder = stringField(*meta, "encoder");
   fromMetadata_ = m;
   CodecSummary before = summary_;
   rebuild();
   return before.width != summary_.width || before.height != summary_.height ||
          before.fps != summary_.fps || before.videoBitrateKbps != summary_.videoBitrateKbps ||
-         before.audioBitrateKbps != summary_.audioBitrateKbps;
+         before.audioBitrateKbps != summary_.audioBitrateKbps || before.encoder != summary_.encoder;
 }
 
 void CodecTracker::rebuild() {

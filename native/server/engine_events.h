@@ -44,6 +44,7 @@ struct CodecSummary {
   uint32_t audioChannels = 0;
   std::string audioProfile;  // e.g. "LC"
   double audioBitrateKbps = 0;
+  std::string encoder;  // onMetaData "encoder" (e.g. "Lavf59.27.100", "obs-output module"), bounded
 };
 
 // Common to every event. Engine-wide events (log lines outside a session)

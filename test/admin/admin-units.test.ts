@@ -42,7 +42,7 @@ function sess(id: number, role: SessionInfo['role'], bytesIn: number, bytesOut: 
 function strm(publisherId: number, bytesIn: number, videoFrames: number, players = 0): StreamInfo {
   return {
     app: 'live', stream: 'cam', path: 'live/cam', publisherId, startedAtMs: 0, players,
-    codec: { video: null, audio: null }, bytesIn, videoFrames, audioFrames: 0,
+    codec: { video: null, audio: null, encoder: null }, bytesIn, videoFrames, audioFrames: 0,
     gopCache: { frames: 0, bytes: 0, overflows: 0 }, ingestDrops: { ...drops },
   };
 }

@@ -14,6 +14,7 @@ export function emptyCodec(overrides: Partial<NativeCodec> = {}): NativeCodec {
     audioChannels: 0,
     audioProfile: '',
     audioBitrateKbps: 0,
+    encoder: '',
     ...overrides,
   };
 }

@@ -64,6 +64,22 @@ TEST(CodecTrackerTest, MetadataFillsBitratesAndBitstreamWinsDimensions) {
   EXPECT_EQ(t.summary().videoBitrateKbps, 2500);
 }
 
+TEST(CodecTrackerTest, MetadataEncoderIsKeptBoundedAndReportedAsAChange) {
+  CodecTracker t;
+  EXPECT_TRUE(t.onMetadata(
+      onMetaData(AmfValue::ecmaArray({{"encoder", AmfValue::string("Lavf59.27.100")}}))));
+  EXPECT_EQ(t.summary().encoder, "Lavf59.27.100");
+  // The same metadata again is no change; a different encoder is.
+  EXPECT_FALSE(t.onMetadata(
+      onMetaData(AmfValue::ecmaArray({{"encoder", AmfValue::string("Lavf59.27.100")}}))));
+  EXPECT_TRUE(t.onMetadata(
+      onMetaData(AmfValue::ecmaArray({{"encoder", AmfValue::string(std::string(1000, 'x'))}}))));
+  EXPECT_EQ(t.summary().encoder, std::string(128, 'x'));
+  // Not a string: ignored.
+  EXPECT_TRUE(t.onMetadata(onMetaData(AmfValue::ecmaArray({{"encoder", AmfValue::number(5)}}))));
+  EXPECT_EQ(t.summary().encoder, "");
+}
+
 TEST(CodecTrackerTest, MalformedMetadataChangesNothing) {
   CodecTracker t;
   EXPECT_FALSE(t.onMetadata(base::Bytes::copyOf(ByteVec{0x02, 0x00, 0x0A, 'o', 'n'})));
