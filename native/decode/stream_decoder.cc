@@ -21,11 +21,12 @@ bool sameVideo(const VideoOutput& a, const VideoOutput& b) {
 }  // namespace
 
 StreamDecoder::StreamDecoder(std::shared_ptr<PoolCore> core, std::string name, InputLimits limits,
-                             int threadsPerDecoder)
+                             int threadsPerDecoder, std::shared_ptr<HwDevice> hw)
     : core_(std::move(core)),
       name_(std::move(name)),
       limits_(limits),
-      threadsPerDecoder_(threadsPerDecoder) {
+      threadsPerDecoder_(threadsPerDecoder),
+      hw_(std::move(hw)) {
   video_.kind = FrameKind::kVideo;
   audio_.kind = FrameKind::kAudio;
 }
@@ -246,6 +247,7 @@ bool StreamDecoder::openTrack(Track& track, const media::MediaPacket& packet) {
   params.codec = packet.codec;
   params.config = track.config;
   params.threads = threadsPerDecoder_;
+  if (track.kind == FrameKind::kVideo) params.hw = hw_;
   if (track.kind == FrameKind::kAudio && !packet.payload.empty()) {
     params.legacyAudio = legacyAudioFormat(packet.codec, packet.payload[0]);
   }
@@ -294,6 +296,7 @@ void StreamDecoder::decodeOn(Track& track, const media::MediaPacket& packet) {
 
 void StreamDecoder::takeFrames(Track& track) {
   if (!track.decoder) return;
+  uint64_t hardware = track.decoder->hardwareFrames();
   while (const AVFrame* frame = track.decoder->receive()) {
     deliver(track.kind, *frame);
     decodedAny_ = true;
@@ -301,6 +304,8 @@ void StreamDecoder::takeFrames(Track& track) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (track.kind == FrameKind::kVideo) {
       ++counters_.videoFrames;
+      counters_.hardwareFrames += track.decoder->hardwareFrames() - hardware;
+      hardware = track.decoder->hardwareFrames();
       counters_.width = static_cast<uint32_t>(frame->width);
       counters_.height = static_cast<uint32_t>(frame->height);
     } else {

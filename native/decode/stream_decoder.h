@@ -33,6 +33,7 @@
 
 #include "decode/audio_converter.h"
 #include "decode/decoder.h"
+#include "decode/hw_device.h"
 #include "decode/subscription.h"
 #include "decode/video_converter.h"
 #include "media/media_packet.h"
@@ -52,6 +53,7 @@ struct StreamDecoderStats {
   uint64_t bytesDropped = 0;
   uint64_t videoFrames = 0;  // decoded
   uint64_t audioFrames = 0;
+  uint64_t hardwareFrames = 0;  // of videoFrames, decoded on the hardware device
   uint64_t decodeErrors = 0;
   uint64_t waitedForKeyframe = 0;  // video packets skipped while waiting for a keyframe
   uint32_t width = 0;              // latest decoded picture
@@ -66,8 +68,9 @@ struct StreamDecoderStats {
 
 class StreamDecoder : public std::enable_shared_from_this<StreamDecoder> {
  public:
+  // `hw`: the pool's hardware device, null for software only (hw_device.h).
   StreamDecoder(std::shared_ptr<PoolCore> core, std::string name, InputLimits limits,
-                int threadsPerDecoder);
+                int threadsPerDecoder, std::shared_ptr<HwDevice> hw = nullptr);
   ~StreamDecoder();
   StreamDecoder(const StreamDecoder&) = delete;
   StreamDecoder& operator=(const StreamDecoder&) = delete;
@@ -144,6 +147,7 @@ class StreamDecoder : public std::enable_shared_from_this<StreamDecoder> {
   const std::string name_;
   const InputLimits limits_;
   const int threadsPerDecoder_;
+  const std::shared_ptr<HwDevice> hw_;
 
   // Input queue and counters, under mutex_.
   mutable std::mutex mutex_;
