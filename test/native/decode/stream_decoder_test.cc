@@ -190,6 +190,39 @@ TEST_F(StreamDecoderTest, SameOutputWithOtherAllocatorsConvertsOnceAndCopies) {
   }
 }
 
+TEST_F(StreamDecoderTest, SameAudioOutputWithOtherAllocatorsResamplesOnce) {
+  DecoderPool pool(poolOf(1));
+  auto stream = pool.createStream("live/audio-copies");
+  SubscriptionOptions o;
+  o.video = false;
+  o.maxAudioMs = 1000000;
+  o.audioOutput = AudioOutput{SampleFormat::kF32Planar, 48000, 1};
+  auto a = subscribe(*stream, 1, o, std::make_shared<HeapAllocator>());
+  auto b = subscribe(*stream, 2, o, std::make_shared<HeapAllocator>());
+  ASSERT_TRUE(feed(*stream, 0, packets_.size()));
+  stream->publisherGone();
+  ASSERT_TRUE(waitUntil([&] { return stream->stats().idle(); }));
+
+  const auto fa = a->take();
+  const auto fb = b->take();
+  ASSERT_GT(fa.size(), 100u);
+  ASSERT_EQ(fa.size(), fb.size());
+  // One resampler run per block (it keeps samples between calls: a second
+  // run on the same input would not give the same samples), one copy each.
+  EXPECT_EQ(stream->stats().conversions, stream->stats().audioFrames);
+  EXPECT_EQ(stream->stats().frameCopies, fa.size());
+  for (size_t i = 0; i < fa.size(); ++i) {
+    const Frame& x = *fa[i].frame;
+    const Frame& y = *fb[i].frame;
+    ASSERT_NE(x.buffer.data(), y.buffer.data());
+    ASSERT_EQ(x.samples, y.samples);
+    ASSERT_EQ(x.pts, y.pts);
+    ASSERT_EQ(x.sampleRate, 48000u);
+    ASSERT_EQ(std::string(reinterpret_cast<const char*>(x.plane(0)), x.planes[0].stride),
+              std::string(reinterpret_cast<const char*>(y.plane(0)), y.planes[0].stride));
+  }
+}
+
 // A subscriber whose pool is dry drops alone, even when it is the first of
 // its group: the conversion goes to the next subscriber's buffer instead.
 TEST_F(StreamDecoderTest, ADrySharedPoolDropsOnlyItsSubscriber) {
