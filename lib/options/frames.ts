@@ -37,10 +37,13 @@ export interface FramesOptions {
    * `'auto'`: the first device that opens, else software (logged at info).
    * A device type (`'vaapi'`, `'cuda'`, ...): that one; if it cannot be opened,
    * software with a warning. Decoded pictures are copied to system memory
-   * before conversion, so frames look the same either way.
+   * before conversion, so frames have the same formats and layout either way.
    */
   hwaccel?: Hwaccel;
-  /** Which device of that type (`'/dev/dri/renderD128'`, a CUDA index, ...). Default `''`: FFmpeg's default. */
+  /**
+   * Which device of that type (`'/dev/dri/renderD128'`, a CUDA index, ...).
+   * Default `''`: FFmpeg's default device of the type.
+   */
   hwaccelDevice?: string;
 }
 
