@@ -77,6 +77,8 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     hlsMaxSegmentBytes: options.hls.maxSegmentBytes,
     // Decoder pool (issue 12): frames() and snapshot().
     decoderThreads: options.frames.decoderThreads,
+    hwaccel: options.frames.hwaccel,
+    hwaccelDevice: options.frames.hwaccelDevice,
     logLevel: LOG_LEVEL_VALUES[options.logLevel],
   };
 }

@@ -366,6 +366,8 @@ describe('options → native config', () => {
         'hlsPartDurationMs',
         'hlsMaxSegmentBytes',
         'decoderThreads',
+        'hwaccel',
+        'hwaccelDevice',
         'logLevel',
       ].sort(),
     );

@@ -73,6 +73,10 @@ export interface NativeEngineConfig {
   hlsMaxSegmentBytes: number;
   /** Decoder pool threads; 0 = one per core. */
   decoderThreads: number;
+  /** 'none', 'auto' or an FFmpeg hardware device type name (validated by the SDK). */
+  hwaccel: string;
+  /** '' = FFmpeg's default device of that type. */
+  hwaccelDevice: string;
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
   logLevel: number;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "binding/error_mapping.h"
+#include "decode/hw_device.h"
 
 namespace rtmp::binding {
 
@@ -183,6 +184,12 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.hls.partDurationMs = r.u32("hlsPartDurationMs", 0, 60'000);
   c.hls.maxSegmentBytes = r.u32("hlsMaxSegmentBytes", 1);
   c.decoderThreads = r.u32("decoderThreads", 0, 256);
+  c.hwaccel = r.string("hwaccel");
+  c.hwaccelDevice = r.string("hwaccelDevice");
+  if (base::Status hw = decode::validate(decode::HwAccelConfig{c.hwaccel, c.hwaccelDevice});
+      !hw.ok()) {
+    throwContractError(env, "engine config `hwaccel`: " + hw.error().message());
+  }
 
   out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
   return out;

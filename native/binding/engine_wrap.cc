@@ -113,6 +113,7 @@ Napi::Value EngineWrap::start(const Napi::CallbackInfo& info) {
   if (status.ok()) {
     decode::PoolConfig pool;
     pool.threads = config_.engine.decoderThreads;
+    pool.hwaccel = decode::HwAccelConfig{config_.engine.hwaccel, config_.engine.hwaccelDevice};
     frames_.start(*engine_, pool);
   }
   if (!status.ok()) {

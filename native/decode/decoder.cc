@@ -3,11 +3,15 @@
 #include <cstring>
 #include <string>
 
+#include "base/log.h"
+
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/error.h>
+#include <libavutil/hwcontext.h>
 #include <libavutil/mem.h>
+#include <libavutil/pixdesc.h>
 }
 
 namespace rtmp::decode {
@@ -17,6 +21,22 @@ std::string averr(int code) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {};
   av_strerror(code, text, sizeof(text));
   return text;
+}
+
+// get_format with a hardware device: the device's format when FFmpeg offers
+// it, else the first software format (FFmpeg drops the hardware format from
+// the list and asks again when it cannot use it for this stream). The wanted
+// format is reached through `opaque`, which points at Decoder::hwFormat_.
+AVPixelFormat pickFormat(AVCodecContext* context, const AVPixelFormat* offered) {
+  const int wanted = *static_cast<const int*>(context->opaque);
+  for (const AVPixelFormat* f = offered; *f != AV_PIX_FMT_NONE; ++f) {
+    if (*f == wanted) return *f;
+  }
+  for (const AVPixelFormat* f = offered; *f != AV_PIX_FMT_NONE; ++f) {
+    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(*f);
+    if (desc != nullptr && (desc->flags & AV_PIX_FMT_FLAG_HWACCEL) == 0) return *f;
+  }
+  return AV_PIX_FMT_NONE;
 }
 
 }  // namespace
@@ -32,7 +52,9 @@ base::Result<std::unique_ptr<Decoder>> Decoder::open(const DecoderParams& params
   d->context_ = avcodec_alloc_context3(codec);
   d->packet_ = av_packet_alloc();
   d->frame_ = av_frame_alloc();
-  if (d->context_ == nullptr || d->packet_ == nullptr || d->frame_ == nullptr) {
+  d->swFrame_ = av_frame_alloc();
+  if (d->context_ == nullptr || d->packet_ == nullptr || d->frame_ == nullptr ||
+      d->swFrame_ == nullptr) {
     return base::Error(base::ErrorCode::kInternal, "decoder: out of memory");
   }
   AVCodecContext* c = d->context_;
@@ -52,6 +74,7 @@ base::Result<std::unique_ptr<Decoder>> Decoder::open(const DecoderParams& params
   c->thread_count = params.threads > 0 ? params.threads : 1;
   // Frame threading adds a frame of delay per thread; slices do not.
   c->thread_type = FF_THREAD_SLICE;
+  if (params.hw && codec->type == AVMEDIA_TYPE_VIDEO) d->attachHardware(params.hw->choose(*codec));
   const int rc = avcodec_open2(c, codec, nullptr);
   if (rc < 0) {
     return base::Error(base::ErrorCode::kMedia,
@@ -60,7 +83,17 @@ base::Result<std::unique_ptr<Decoder>> Decoder::open(const DecoderParams& params
   return d;
 }
 
+void Decoder::attachHardware(const HwDecodeChoice& choice) {
+  if (!choice) return;
+  context_->hw_device_ctx = av_buffer_ref(choice.device);
+  if (context_->hw_device_ctx == nullptr) return;  // out of memory: software
+  hwFormat_ = choice.pixelFormat;
+  context_->opaque = &hwFormat_;
+  context_->get_format = pickFormat;
+}
+
 Decoder::~Decoder() {
+  av_frame_free(&swFrame_);
   av_frame_free(&frame_);
   av_packet_free(&packet_);
   avcodec_free_context(&context_);
@@ -98,13 +131,33 @@ void Decoder::drain() {
 }
 
 const AVFrame* Decoder::receive() {
-  av_frame_unref(frame_);
-  const int rc = avcodec_receive_frame(context_, frame_);
-  return rc >= 0 ? frame_ : nullptr;
+  for (;;) {
+    av_frame_unref(frame_);
+    if (avcodec_receive_frame(context_, frame_) < 0) return nullptr;
+    if (frame_->format != hwFormat_ || hwFormat_ < 0) return frame_;
+    // A surface in device memory: copied to system memory in the first
+    // format the device offers, with the timestamps and flags.
+    av_frame_unref(swFrame_);
+    int rc = av_hwframe_transfer_data(swFrame_, frame_, 0);
+    if (rc >= 0) rc = av_frame_copy_props(swFrame_, frame_);
+    if (rc >= 0) {
+      ++hardwareFrames_;
+      return swFrame_;
+    }
+    // Lost (the next picture may still come through); said once.
+    if (!transferFailed_) {
+      transferFailed_ = true;
+      base::log(base::LogLevel::kWarn, "decode", [&] {
+        return "hwaccel: a decoded picture could not be copied from the device (" + averr(rc) +
+               "); such pictures are dropped";
+      });
+    }
+  }
 }
 
 void Decoder::flush() {
   av_frame_unref(frame_);
+  av_frame_unref(swFrame_);
   avcodec_flush_buffers(context_);
   draining_ = false;
 }

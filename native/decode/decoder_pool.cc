@@ -72,6 +72,8 @@ void PoolCore::run() {
 }
 
 DecoderPool::DecoderPool(PoolConfig config) : config_(config), core_(std::make_shared<PoolCore>()) {
+  routeFfmpegLogs();  // e.g. a hardware device that does not open says why at error level
+  if (config_.hwaccel.type != "none") hw_ = std::make_shared<HwDevice>(config_.hwaccel);
   threads_ = config.threads != 0 ? config.threads : std::thread::hardware_concurrency();
   if (threads_ == 0) threads_ = 1;
   core_->start(threads_);
@@ -83,7 +85,7 @@ DecoderPool::~DecoderPool() {
 
 std::shared_ptr<StreamDecoder> DecoderPool::createStream(std::string name) {
   return std::make_shared<StreamDecoder>(core_, std::move(name), config_.input,
-                                         config_.threadsPerDecoder);
+                                         config_.threadsPerDecoder, hw_);
 }
 
 void DecoderPool::stop() {

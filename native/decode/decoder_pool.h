@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "decode/hw_device.h"
 #include "decode/stream_decoder.h"
 
 namespace rtmp::decode {
@@ -31,6 +32,7 @@ struct PoolConfig {
   uint32_t threads = 0;  // 0: one per core (at least 1)
   InputLimits input;
   int threadsPerDecoder = 1;  // libavcodec slice threads per decoder
+  HwAccelConfig hwaccel;      // default "none": software only
 };
 
 // Shared by the pool and its streams (streams may outlive the pool object).
@@ -65,11 +67,14 @@ class DecoderPool {
   void stop();
 
   uint32_t threads() const { return threads_; }
+  // The pool's hardware device (one for every stream); null for "none".
+  const std::shared_ptr<HwDevice>& hwDevice() const { return hw_; }
 
  private:
   PoolConfig config_;
   uint32_t threads_ = 0;
   std::shared_ptr<PoolCore> core_;
+  std::shared_ptr<HwDevice> hw_;
 };
 
 }  // namespace rtmp::decode

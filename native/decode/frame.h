@@ -2,7 +2,8 @@
 // plain struct. Its planes lie in one buffer from the subscription's
 // FrameAllocator (FrameBufferLease gives it back when the frame dies). Frames
 // are immutable once built and shared (FramePtr) by every subscription that
-// asked for the same output format.
+// asked for the same output format with the same allocator (another
+// allocator gets a copy: copyFrame).
 #pragma once
 
 #include <array>
@@ -10,6 +11,7 @@
 #include <memory>
 #include <string_view>
 
+#include "base/error.h"
 #include "decode/frame_allocator.h"
 
 namespace rtmp::decode {
@@ -59,6 +61,13 @@ struct Frame {
 };
 
 using FramePtr = std::shared_ptr<const Frame>;
+
+// A copy of `src` (every field, and its buffer's used bytes: one memcpy) in a
+// buffer from `allocator`: how a subscriber whose buffers come from another
+// pool gets a frame converted once for its group. kLimitExceeded when the
+// allocator has no buffer.
+base::Result<std::shared_ptr<Frame>> copyFrame(const Frame& src,
+                                               const std::shared_ptr<FrameAllocator>& allocator);
 
 // What a subscription hands out: the shared frame plus what is particular to
 // this subscriber.

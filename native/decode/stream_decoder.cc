@@ -21,11 +21,12 @@ bool sameVideo(const VideoOutput& a, const VideoOutput& b) {
 }  // namespace
 
 StreamDecoder::StreamDecoder(std::shared_ptr<PoolCore> core, std::string name, InputLimits limits,
-                             int threadsPerDecoder)
+                             int threadsPerDecoder, std::shared_ptr<HwDevice> hw)
     : core_(std::move(core)),
       name_(std::move(name)),
       limits_(limits),
-      threadsPerDecoder_(threadsPerDecoder) {
+      threadsPerDecoder_(threadsPerDecoder),
+      hw_(std::move(hw)) {
   video_.kind = FrameKind::kVideo;
   audio_.kind = FrameKind::kAudio;
 }
@@ -246,6 +247,7 @@ bool StreamDecoder::openTrack(Track& track, const media::MediaPacket& packet) {
   params.codec = packet.codec;
   params.config = track.config;
   params.threads = threadsPerDecoder_;
+  if (track.kind == FrameKind::kVideo) params.hw = hw_;
   if (track.kind == FrameKind::kAudio && !packet.payload.empty()) {
     params.legacyAudio = legacyAudioFormat(packet.codec, packet.payload[0]);
   }
@@ -294,6 +296,7 @@ void StreamDecoder::decodeOn(Track& track, const media::MediaPacket& packet) {
 
 void StreamDecoder::takeFrames(Track& track) {
   if (!track.decoder) return;
+  uint64_t hardware = track.decoder->hardwareFrames();
   while (const AVFrame* frame = track.decoder->receive()) {
     deliver(track.kind, *frame);
     decodedAny_ = true;
@@ -301,6 +304,8 @@ void StreamDecoder::takeFrames(Track& track) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (track.kind == FrameKind::kVideo) {
       ++counters_.videoFrames;
+      counters_.hardwareFrames += track.decoder->hardwareFrames() - hardware;
+      hardware = track.decoder->hardwareFrames();
       counters_.width = static_cast<uint32_t>(frame->width);
       counters_.height = static_cast<uint32_t>(frame->height);
     } else {
@@ -309,9 +314,16 @@ void StreamDecoder::takeFrames(Track& track) {
   }
 }
 
+// Per output group: the subscriptions with room (wants(): a full one is
+// skipped before any work), one conversion into the buffer of the first of
+// them whose allocator has one, then per subscriber the frame built for its
+// allocator, or a copy of it into a buffer of its own allocator. A
+// subscriber whose allocator has no buffer drops (counted) alone.
 void StreamDecoder::deliver(FrameKind kind, const AVFrame& frame) {
   const int64_t pts =
       frame.best_effort_timestamp != AV_NOPTS_VALUE ? frame.best_effort_timestamp : frame.pts;
+  uint64_t conversions = 0;
+  uint64_t copies = 0;
   for (Group& g : groups_) {
     if (g.kind != kind) continue;
     accepting_.clear();
@@ -319,15 +331,55 @@ void StreamDecoder::deliver(FrameKind kind, const AVFrame& frame) {
       if (s->wants(kind, pts)) accepting_.push_back(s.get());
     }
     if (accepting_.empty()) continue;  // nobody has room: no conversion at all
-    auto built = kind == FrameKind::kVideo ? g.videoConverter->convert(frame, g.allocator)
-                                           : g.audioConverter->convert(frame, g.allocator);
-    if (!built.ok()) {
-      for (Subscription* s : accepting_) s->countDrop(kind);
-      continue;
+    built_.clear();
+    FramePtr converted;
+    size_t next = 0;  // subscriptions before it dropped or got the frame
+    while (next < accepting_.size() && !converted) {
+      Subscription* s = accepting_[next++];
+      auto built = kind == FrameKind::kVideo ? g.videoConverter->convert(frame, s->allocator())
+                                             : g.audioConverter->convert(frame, s->allocator());
+      if (built.ok()) ++conversions;
+      if (!built.ok() && built.error().code() == base::ErrorCode::kLimitExceeded) {
+        s->countDrop(kind);  // no buffer in its pool: the next subscriber's may have one
+        continue;
+      }
+      if (!built.ok()) {
+        for (size_t i = next - 1; i < accepting_.size(); ++i) accepting_[i]->countDrop(kind);
+        next = accepting_.size();
+        break;
+      }
+      if (!*built) {
+        next = accepting_.size();  // the resampler kept the samples for the next frame
+        break;
+      }
+      converted = std::move(built).value();
+      built_.emplace_back(s->allocator().get(), converted);
+      s->push(converted);
     }
-    if (!*built) continue;  // the resampler kept the samples for the next frame
-    const FramePtr shared = std::move(built).value();
-    for (Subscription* s : accepting_) s->push(shared);
+    for (; next < accepting_.size(); ++next) {
+      Subscription* s = accepting_[next];
+      FrameAllocator* allocator = s->allocator().get();
+      auto same = std::find_if(built_.begin(), built_.end(),
+                               [&](const auto& b) { return b.first == allocator; });
+      if (same != built_.end()) {
+        s->push(same->second);
+        continue;
+      }
+      auto copy = copyFrame(*converted, s->allocator());
+      if (!copy.ok()) {
+        s->countDrop(kind);
+        continue;
+      }
+      ++copies;
+      built_.emplace_back(allocator, std::move(copy).value());
+      s->push(built_.back().second);
+    }
+    built_.clear();  // the frames live on in the queues only
+  }
+  if (conversions + copies != 0) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    counters_.conversions += conversions;
+    counters_.frameCopies += copies;
   }
 }
 
@@ -362,7 +414,7 @@ void StreamDecoder::add(std::shared_ptr<Subscription> subscription) {
     for (Group& g : groups_) {
       const bool same =
           kind == FrameKind::kVideo ? sameVideo(g.video, o.videoOutput) : g.audio == o.audioOutput;
-      if (g.kind == kind && same && g.allocator == subscription->allocator()) {
+      if (g.kind == kind && same) {
         g.subscriptions.push_back(subscription);
         return;
       }
@@ -371,7 +423,6 @@ void StreamDecoder::add(std::shared_ptr<Subscription> subscription) {
     g.kind = kind;
     g.video = o.videoOutput;
     g.audio = o.audioOutput;
-    g.allocator = subscription->allocator();
     if (kind == FrameKind::kVideo) {
       g.videoConverter = std::make_unique<VideoConverter>(o.videoOutput);
     } else {

@@ -1,9 +1,12 @@
 // StreamDecoder: everything decoded for one stream, whatever the number of
 // subscribers — one decoder per track, one converter per distinct output
-// format (subscribers asking for the same format and allocator share the
-// converted frame), and the subscriptions. Its work is a serial queue run by
-// the pool's workers (decoder_pool.h), one batch at a time; all decoder state
-// below `private` is touched by the running worker only.
+// format, and the subscriptions. Subscribers asking for the same output share
+// one conversion: it is written into the buffer of the first of them with
+// room, those with the same allocator share that frame, and each other
+// allocator (the binding gives every subscription its own JS pool) gets one
+// copy of it (a memcpy: far cheaper than swscale, e.g. to rgba at 1080p). Its work is a serial
+// queue run by the pool's workers (decoder_pool.h), one batch at a time; all decoder state below
+// `private` is touched by the running worker only.
 //
 // Input: the stream's packets as shared, immutable MediaPackets (the tap keeps
 // the engine's reference: no copy). The queue is bounded in packets and bytes;
@@ -33,6 +36,7 @@
 
 #include "decode/audio_converter.h"
 #include "decode/decoder.h"
+#include "decode/hw_device.h"
 #include "decode/subscription.h"
 #include "decode/video_converter.h"
 #include "media/media_packet.h"
@@ -52,7 +56,10 @@ struct StreamDecoderStats {
   uint64_t bytesDropped = 0;
   uint64_t videoFrames = 0;  // decoded
   uint64_t audioFrames = 0;
+  uint64_t hardwareFrames = 0;  // of videoFrames, decoded on the hardware device
   uint64_t decodeErrors = 0;
+  uint64_t conversions = 0;  // converter runs (one per output group per frame someone took)
+  uint64_t frameCopies = 0;  // converted frames copied for a subscriber with another allocator
   uint64_t waitedForKeyframe = 0;  // video packets skipped while waiting for a keyframe
   uint32_t width = 0;              // latest decoded picture
   uint32_t height = 0;
@@ -66,8 +73,9 @@ struct StreamDecoderStats {
 
 class StreamDecoder : public std::enable_shared_from_this<StreamDecoder> {
  public:
+  // `hw`: the pool's hardware device, null for software only (hw_device.h).
   StreamDecoder(std::shared_ptr<PoolCore> core, std::string name, InputLimits limits,
-                int threadsPerDecoder);
+                int threadsPerDecoder, std::shared_ptr<HwDevice> hw = nullptr);
   ~StreamDecoder();
   StreamDecoder(const StreamDecoder&) = delete;
   StreamDecoder& operator=(const StreamDecoder&) = delete;
@@ -116,7 +124,6 @@ class StreamDecoder : public std::enable_shared_from_this<StreamDecoder> {
     FrameKind kind = FrameKind::kVideo;
     VideoOutput video;
     AudioOutput audio;
-    std::shared_ptr<FrameAllocator> allocator;
     std::unique_ptr<VideoConverter> videoConverter;
     std::unique_ptr<AudioConverter> audioConverter;
     std::vector<std::shared_ptr<Subscription>> subscriptions;
@@ -144,6 +151,7 @@ class StreamDecoder : public std::enable_shared_from_this<StreamDecoder> {
   const std::string name_;
   const InputLimits limits_;
   const int threadsPerDecoder_;
+  const std::shared_ptr<HwDevice> hw_;
 
   // Input queue and counters, under mutex_.
   mutable std::mutex mutex_;
@@ -160,6 +168,8 @@ class StreamDecoder : public std::enable_shared_from_this<StreamDecoder> {
   Track audio_;
   std::vector<Group> groups_;
   std::vector<Subscription*> accepting_;  // scratch for deliver()
+  // Scratch for deliver(): the frame built for each allocator of the group.
+  std::vector<std::pair<FrameAllocator*, FramePtr>> built_;
   bool haveTimestamp_ = false;
   uint32_t lastRawDts_ = 0;
   int64_t lastDts_ = 0;

@@ -112,6 +112,11 @@ struct EngineConfig {
   // Decoder pool (issue 12) behind frames() and snapshot(): its threads,
   // started with the first subscription. 0 = one per core.
   uint32_t decoderThreads = 0;
+  // Hardware video decode (decode/hw_device.h): "none", "auto" or an FFmpeg
+  // device type name; never required (a device that does not open means
+  // software). `hwaccelDevice` picks the device; empty = FFmpeg's default.
+  std::string hwaccel = "none";
+  std::string hwaccelDevice;
 };
 
 }  // namespace rtmp::server

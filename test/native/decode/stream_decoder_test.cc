@@ -1,6 +1,7 @@
 // StreamDecoder on the pool with a real H.264 + AAC stream (ffmpeg-made FLV):
 // slow subscribers drop and count without holding more buffers than their
-// bound, two subscribers share one decoder and one conversion, a mid-stream
+// bound, two subscribers share one decoder and one conversion (copied into
+// the pools of subscribers with other allocators; a dry pool drops alone), a mid-stream
 // start waits for a keyframe, an input overflow resumes at a keyframe, decode
 // errors are reported once and resync, and the pool stops cleanly with live
 // subscriptions and queued work. Skipped when ffmpeg is not on PATH.
@@ -143,6 +144,104 @@ TEST_F(StreamDecoderTest, TwoSubscribersShareOneDecoderAndOneConversion) {
   EXPECT_EQ(fc[0].frame->width, 160u);
   EXPECT_EQ(fc[0].frame->height, 120u);
   EXPECT_EQ(allocator->acquired(), 2 * pictures_);  // one per picture per format
+}
+
+// The binding gives every subscription its own allocator (its JS pool): the
+// same output is still converted once, and copied into the other pools.
+TEST_F(StreamDecoderTest, SameOutputWithOtherAllocatorsConvertsOnceAndCopies) {
+  DecoderPool pool(poolOf(2));
+  auto stream = pool.createStream("live/copies");
+  SubscriptionOptions rgba = videoOnly();
+  rgba.videoOutput = VideoOutput{PixelFormat::kRgba, 160, 0};
+  SubscriptionOptions gray = videoOnly();
+  gray.videoOutput = VideoOutput{PixelFormat::kGray, 0, 0};
+  std::vector<std::shared_ptr<HeapAllocator>> allocators;
+  std::vector<std::shared_ptr<Subscription>> subs;
+  for (uint64_t id = 1; id <= 4; ++id) {
+    allocators.push_back(std::make_shared<HeapAllocator>());
+    subs.push_back(subscribe(*stream, id, id <= 3 ? rgba : gray, allocators.back()));
+  }
+  ASSERT_TRUE(feed(*stream, 0, packets_.size()));
+  ASSERT_TRUE(finish(*stream, pictures_));
+
+  const StreamDecoderStats stats = stream->stats();
+  EXPECT_EQ(stats.conversions, 2 * pictures_);  // one per picture per distinct output
+  EXPECT_EQ(stats.frameCopies, 2 * pictures_);  // subscribers 2 and 3
+  for (const auto& a : allocators) EXPECT_EQ(a->acquired(), pictures_);
+  std::vector<std::vector<DeliveredFrame>> got;
+  for (const auto& sub : subs) got.push_back(sub->take());
+  for (const auto& frames : got) ASSERT_EQ(frames.size(), pictures_);
+  for (size_t i = 0; i < pictures_; ++i) {
+    const Frame& first = *got[0][i].frame;
+    ASSERT_EQ(first.width, 160u);
+    const std::string md5 = visibleMd5(first, {160 * 4});
+    for (size_t k = 1; k < 3; ++k) {
+      const Frame& other = *got[k][i].frame;
+      ASSERT_NE(other.buffer.data(), first.buffer.data());  // its own pool's buffer
+      EXPECT_EQ(other.pts, first.pts);
+      EXPECT_EQ(other.keyframe, first.keyframe);
+      EXPECT_EQ(other.width, first.width);
+      EXPECT_EQ(other.height, first.height);
+      EXPECT_EQ(other.planes[0].stride, first.planes[0].stride);
+      EXPECT_EQ(visibleMd5(other, {160 * 4}), md5) << "picture " << i;
+    }
+    EXPECT_EQ(got[3][i].frame->pixelFormat, PixelFormat::kGray);  // converted apart
+    EXPECT_EQ(got[3][i].frame->width, 320u);
+  }
+}
+
+TEST_F(StreamDecoderTest, SameAudioOutputWithOtherAllocatorsResamplesOnce) {
+  DecoderPool pool(poolOf(1));
+  auto stream = pool.createStream("live/audio-copies");
+  SubscriptionOptions o;
+  o.video = false;
+  o.maxAudioMs = 1000000;
+  o.audioOutput = AudioOutput{SampleFormat::kF32Planar, 48000, 1};
+  auto a = subscribe(*stream, 1, o, std::make_shared<HeapAllocator>());
+  auto b = subscribe(*stream, 2, o, std::make_shared<HeapAllocator>());
+  ASSERT_TRUE(feed(*stream, 0, packets_.size()));
+  stream->publisherGone();
+  ASSERT_TRUE(waitUntil([&] { return stream->stats().idle(); }));
+
+  const auto fa = a->take();
+  const auto fb = b->take();
+  ASSERT_GT(fa.size(), 100u);
+  ASSERT_EQ(fa.size(), fb.size());
+  // One resampler run per block (it keeps samples between calls: a second
+  // run on the same input would not give the same samples), one copy each.
+  EXPECT_EQ(stream->stats().conversions, stream->stats().audioFrames);
+  EXPECT_EQ(stream->stats().frameCopies, fa.size());
+  for (size_t i = 0; i < fa.size(); ++i) {
+    const Frame& x = *fa[i].frame;
+    const Frame& y = *fb[i].frame;
+    ASSERT_NE(x.buffer.data(), y.buffer.data());
+    ASSERT_EQ(x.samples, y.samples);
+    ASSERT_EQ(x.pts, y.pts);
+    ASSERT_EQ(x.sampleRate, 48000u);
+    ASSERT_EQ(std::string(reinterpret_cast<const char*>(x.plane(0)), x.planes[0].stride),
+              std::string(reinterpret_cast<const char*>(y.plane(0)), y.planes[0].stride));
+  }
+}
+
+// A subscriber whose pool is dry drops alone, even when it is the first of
+// its group: the conversion goes to the next subscriber's buffer instead.
+TEST_F(StreamDecoderTest, ADrySharedPoolDropsOnlyItsSubscriber) {
+  DecoderPool pool(poolOf(1));
+  auto stream = pool.createStream("live/dry");
+  auto dry = std::make_shared<HeapAllocator>(1);  // one buffer, kept by the queued frame
+  auto roomy = std::make_shared<HeapAllocator>();
+  auto a = subscribe(*stream, 1, videoOnly(), dry);
+  auto b = subscribe(*stream, 2, videoOnly(), roomy);
+  ASSERT_TRUE(feed(*stream, 0, packets_.size()));
+  ASSERT_TRUE(finish(*stream, pictures_));
+
+  EXPECT_EQ(a->stats().videoDelivered, 1u);
+  EXPECT_EQ(a->stats().videoDropped, pictures_ - 1);
+  EXPECT_EQ(b->stats().videoDelivered, pictures_);
+  EXPECT_EQ(b->stats().videoDropped, 0u);
+  EXPECT_EQ(stream->stats().conversions, pictures_);  // a dry pool runs no conversion
+  EXPECT_EQ(stream->stats().frameCopies, 1u);         // the first picture, for b
+  EXPECT_EQ(b->take().size(), pictures_);
 }
 
 TEST_F(StreamDecoderTest, UnsubscribedStreamStopsDelivering) {

@@ -45,7 +45,7 @@ constexpr size_t fieldCount() {
 constexpr const char* kAddFieldHint =
     "a field was added or removed: write it in flatDefaults() (the key lib/native-config.ts "
     "sends) or in engineOnly(), and update config_reader.cc";
-static_assert(fieldCount<EngineConfig>() == 44, "EngineConfig changed");
+static_assert(fieldCount<EngineConfig>() == 46, "EngineConfig changed");
 static_assert(fieldCount<HlsOptions>() == 6, "HlsOptions changed");
 static_assert(fieldCount<StreamOptions>() == 4, "StreamOptions changed");
 static_assert(fieldCount<GopCacheLimits>() == 3, "GopCacheLimits changed");
@@ -149,6 +149,8 @@ Fields flatDefaults(const EngineConfig& c) {
       {"hlsPartDurationMs", num(c.hls.partDurationMs)},
       {"hlsMaxSegmentBytes", num(c.hls.maxSegmentBytes)},
       {"decoderThreads", num(c.decoderThreads)},
+      {"hwaccel", str(c.hwaccel)},
+      {"hwaccelDevice", str(c.hwaccelDevice)},
   };
 }
 
