@@ -54,6 +54,7 @@ describe('toServerEvent', () => {
           audioChannels: 2,
           audioProfile: 'LC',
           audioBitrateKbps: 128,
+          encoder: 'obs-output module (libobs version 30.1.2)',
         }),
       }),
     );
@@ -61,6 +62,7 @@ describe('toServerEvent', () => {
     expect(ev.name === 'publish' && ev.payload.codec).toEqual({
       video: { codec: 'H264', width: 1280, height: 720, fps: 30, profile: 'High', level: '3.1', bitrateKbps: null },
       audio: { codec: 'AAC', sampleRate: 48000, channels: 2, profile: 'LC', bitrateKbps: 128 },
+      encoder: 'obs-output module (libobs version 30.1.2)',
     });
   });
 
