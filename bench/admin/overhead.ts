@@ -10,7 +10,7 @@
  *   npx tsc -p tsconfig.build.json && node -r ./test/helpers/register-ts.js bench/admin/overhead.ts \
  *     [--players 1000] [--duration 30] [--reps 2] [--bench-bin build-native/release/bench/rtmp-bench] [--out FILE]
  */
-import { execFileSync, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -30,7 +30,7 @@ interface Engine {
 }
 
 async function startEngine(configFile: string): Promise<Engine> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/lib/cli.js'), '--host', '127.0.0.1', '--port', '0', '--http-host', '127.0.0.1', '--http-port', '0', '--config', configFile, '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/lib/cli.js'), '--host', '127.0.0.1', '--port', '0', '--http-host', '127.0.0.1', '--http-port', '0', '--config', configFile, '--log-level', 'info'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ports = await new Promise<{ rtmp: number; http: number }>((resolve, reject) => {
@@ -88,6 +88,21 @@ function operatorLoad(httpPort: number): { stop: () => void; counts: { messages:
   };
 }
 
+/** Runs rtmp-bench without blocking this process (the operator load runs meanwhile); its JSON report. */
+function runRtmpBench(bin: string, args: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`rtmp-bench exited ${code}`));
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const players = Number(arg('players', '1000'));
   const duration = Number(arg('duration', '30'));
@@ -105,10 +120,10 @@ async function main(): Promise<void> {
       const engine = await startEngine(configFile);
       const load = variant === 'on' ? operatorLoad(engine.http) : undefined;
       try {
-        const text = execFileSync(benchBin, [
+        const text = await runRtmpBench(benchBin, [
           ...['--url', `rtmp://127.0.0.1:${engine.rtmp}/live/bench`, '--players', String(players), '--ramp', '500'],
           ...['--publish', clip, '--duration', String(duration), '--server-pid', String(engine.pid)],
-        ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: (duration + 120) * 1000 });
+        ], (duration + 120) * 1000);
         const report = JSON.parse(text) as { server?: { cpuPercent?: number }; players?: Record<string, unknown> };
         runs.push({ variant, cpuPercent: report.server?.cpuPercent ?? null, playersOnTime: report.players, ...(load ? { load: { ...load.counts } } : {}) });
         process.stderr.write(`admin-overhead: ${variant} ${report.server?.cpuPercent?.toFixed(1)}% CPU\n`);
