@@ -444,6 +444,9 @@ void Segmenter::closeSegment(int64_t endMs, bool forced, std::vector<SegmenterRe
   SegmentRecord segment;
   if (parts()) {
     if (partOpen_) {
+      // Timestamps that went backwards can put the end before the open part's
+      // start: the part then ends where it starts, and the segment with it.
+      endMs = std::max(endMs, partStartMs_);
       closePart(endMs, out);
     } else if (early_) {
       endMs = early_->endMs;  // its last part was closed early and ended there
