@@ -373,7 +373,9 @@ void Segmenter::openSegment(int64_t ms, uint64_t wallMs, bool independent) {
 
 void Segmenter::openPart(int64_t ms, bool independent) {
   partOpen_ = true;
-  partStartMs_ = ms;
+  // Parts of a segment are contiguous even when timestamps went backwards:
+  // a part never starts before the previous one ended.
+  partStartMs_ = part_ > 0 ? std::max(ms, partEndMs_) : ms;
   partIndependent_ = primary_ == kAudio || independent;
 }
 
@@ -423,6 +425,8 @@ uint64_t Segmenter::pdt(int64_t ms) const {
 }
 
 void Segmenter::closePart(int64_t endMs, std::vector<SegmenterRecord>& out) {
+  endMs = std::max(endMs, partStartMs_);
+  partEndMs_ = endMs;
   takeSecondary(endMs);
   PartRecord part;
   part.initId = initId_;

@@ -248,6 +248,7 @@ class Segmenter {
   uint64_t segmentArrivedAt_ = 0;    // the latest arrival among the closed parts' samples
   int64_t segmentStartMs_ = 0;
   int64_t partStartMs_ = 0;
+  int64_t partEndMs_ = 0;  // where the last closed part ended
   bool segmentIndependent_ = false;
   bool partIndependent_ = false;
   size_t segmentBytes_ = 0;
