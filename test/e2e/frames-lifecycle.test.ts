@@ -29,7 +29,7 @@ describeWithAddon('frames() lifecycle', () => {
   afterEach(() => stopAll());
 
   it('starts decoder threads with the first subscription and joins them on close', async () => {
-    const run = await collect(spawnTs([path.join(__dirname, '..', 'helpers', 'decoder-threads-child.ts')]), 60_000);
+    const run = await collect(spawnTs([path.join(__dirname, '..', 'helpers', 'decoder-pool-size-child.ts'), '2']), 60_000);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const counts = JSON.parse(run.stdout.trim()) as { before: number; during: number; after: number };
