@@ -334,6 +334,18 @@ Napi::Value EngineWrap::packetSubscriptions(const Napi::CallbackInfo& info) {
 
 namespace {
 
+// A number option the SDK must have checked: outside [min, max] is a contract error.
+double numberOption(Napi::Env env, const Napi::Object& o, const std::string& usage, const char* key,
+                    double min, double max) {
+  Napi::Value v = o.Get(key);
+  const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+  if (!(d >= min && d <= max)) {
+    throwContractError(env, usage + ": " + key + " must be a number in [" + std::to_string(min) +
+                                ", " + std::to_string(max) + "]");
+  }
+  return d;
+}
+
 decode::PixelFormat pixelFormatFrom(Napi::Env env, const std::string& name) {
   using decode::PixelFormat;
   for (PixelFormat f : {PixelFormat::kYuv420p, PixelFormat::kNv12, PixelFormat::kRgba,
@@ -362,13 +374,7 @@ Napi::Value EngineWrap::subscribeFrames(const Napi::CallbackInfo& info) {
   }
   Napi::Object o = info[1].As<Napi::Object>();
   auto number = [&](const char* key, double min, double max) {
-    Napi::Value v = o.Get(key);
-    const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
-    if (!(d >= min && d <= max)) {
-      throwContractError(env, usage + ": " + key + " must be a number in [" + std::to_string(min) +
-                                  ", " + std::to_string(max) + "]");
-    }
-    return d;
+    return numberOption(env, o, usage, key, min, max);
   };
   auto text = [&](const char* key) {
     Napi::Value v = o.Get(key);
@@ -427,13 +433,7 @@ Napi::Value EngineWrap::snapshot(const Napi::CallbackInfo& info) {
   }
   Napi::Object o = info[1].As<Napi::Object>();
   auto number = [&](const char* key, double min, double max) {
-    Napi::Value v = o.Get(key);
-    const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
-    if (!(d >= min && d <= max)) {
-      throwContractError(env, usage + ": " + key + " must be a number in [" + std::to_string(min) +
-                                  ", " + std::to_string(max) + "]");
-    }
-    return d;
+    return numberOption(env, o, usage, key, min, max);
   };
   Napi::Value format = o.Get("format");
   const std::string name = format.IsString() ? format.As<Napi::String>().Utf8Value() : "";
