@@ -16,9 +16,11 @@
  */
 import { spawn } from 'child_process';
 import { createHash } from 'crypto';
+import { once } from 'events';
 import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
+import { Worker } from 'worker_threads';
 
 import type { Frame, RtmpServer, VideoFrame } from '../../lib';
 import { describeWithAddon } from '../helpers/addon';
@@ -31,6 +33,15 @@ import { startServer, waitUntil } from './helpers/server';
 // may hold (native/binding/frame_subscriptions.cc).
 const VIDEO_CAP = 2 + 3;
 const REFUSED_CHILD = path.join(__dirname, '..', 'helpers', 'external-refused-child.ts');
+const WORKER = path.join(__dirname, '..', 'helpers', 'frames-worker.js');
+
+function withTimeout<T>(what: string, p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
 
 function visibleHash(f: Frame): string {
   const h = createHash('md5');
@@ -195,4 +206,49 @@ describeWithAddon('frames.buffers external', () => {
     // One warning per server, whatever the number of subscriptions.
     expect(out.warnings.filter((l) => l.includes('napi_no_external_buffers_allowed'))).toHaveLength(1);
   }, 90_000);
+
+  it('frames JS holds at server.close() stay readable; release() after close is harmless', async () => {
+    const gc = gcFunction();
+    const clip = makeClip({ seconds: 4 });
+    const { server, url } = await startServer({ frames: { buffers: 'external' } });
+    const kept: Frame[] = [];
+    let off: (() => void) | undefined;
+    try {
+      publish(clip.file, url('live/close'), { loop: true, timeoutMs: 60_000 });
+      await waitUntil(() => server.streams().some((s) => s.path === 'live/close' && s.videoFrames > 0), 'the publish');
+      off = server.onFrames('live/close', { audio: false, video: { format: 'rgba' } }, (f) => void kept.push(f));
+      await waitUntil(() => kept.length >= 3, 'three held frames');
+    } finally {
+      off?.();
+      await server.close({ graceMs: 2000 });
+    }
+    // The decoder is joined; the memory stays the frames' until they are finalized.
+    const hashes = kept.map((f) => visibleHash(f));
+    expect(kept.every((f) => f.planes[0]!.data.byteLength > 0)).toBe(true);
+    for (const f of kept) f.release();
+    expect(kept.map((f) => visibleHash(f))).toEqual(hashes); // not detached once the engine is gone
+    kept.length = 0;
+    gc();
+    await new Promise((r) => setImmediate(r));
+  }, 90_000);
+
+  for (const how of ['terminate', 'exit'] as const) {
+    it(`a worker ${how === 'terminate' ? 'terminated' : 'exiting'} while JS holds external frames`, async () => {
+      const clip = makeClip({ seconds: 4 });
+      const worker = new Worker(WORKER, { workerData: { path: 'live/w', count: 20, buffers: 'external' } });
+      const next = () => withTimeout('a worker report', once(worker, 'message'), 30_000).then(([m]) => m as { port?: number; frames?: number; error?: string });
+      const exited = withTimeout('the worker exit', once(worker, 'exit'), 60_000).then(([code]) => code as number);
+      try {
+        const { port, error } = await next();
+        expect(error).toBeUndefined();
+        publish(clip.file, `rtmp://127.0.0.1:${port}/live/w`, { loop: true, timeoutMs: 30_000 });
+        await expect(next()).resolves.toEqual({ frames: 20 });
+        if (how === 'terminate') await worker.terminate();
+        else worker.postMessage('exit');
+        await expect(exited).resolves.toBe(how === 'terminate' ? 1 : 0);
+      } finally {
+        await worker.terminate();
+      }
+    }, 90_000);
+  }
 });
