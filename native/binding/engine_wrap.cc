@@ -412,7 +412,7 @@ Napi::Value EngineWrap::releaseFrame(const Napi::CallbackInfo& info) {
   if (!info[0].IsNumber()) throwContractError(env, "releaseFrame(token): token must be a number");
   const double token = info[0].As<Napi::Number>().DoubleValue();
   if (!(token >= 1 && token <= kMaxSafeInteger)) return Napi::Boolean::New(env, false);
-  return Napi::Boolean::New(env, frames_.release(env, static_cast<uint64_t>(token)));
+  return Napi::Boolean::New(env, frames_.release(static_cast<uint64_t>(token)));
 }
 
 Napi::Value EngineWrap::frameSubscriptions(const Napi::CallbackInfo& info) {

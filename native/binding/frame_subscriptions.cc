@@ -264,7 +264,7 @@ bool FrameSubscriptions::unsubscribe(uint64_t id) {
   return true;
 }
 
-bool FrameSubscriptions::release(Napi::Env env, uint64_t token) {
+bool FrameSubscriptions::release(uint64_t token) {
   auto it = held_.find(token);
   if (it == held_.end()) return false;
   Held held = std::move(it->second);
@@ -275,7 +275,6 @@ bool FrameSubscriptions::release(Napi::Env env, uint64_t token) {
     // A buffer that is already garbage is finalized by the GC.
     Napi::ArrayBuffer buffer = held.external.Value();
     if (!buffer.IsEmpty() && !buffer.IsDetached()) buffer.Detach();
-    (void)env;
     return true;
   }
   if (held.frame) {

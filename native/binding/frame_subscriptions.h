@@ -93,7 +93,7 @@ class FrameSubscriptions {
   bool unsubscribe(uint64_t id);
   // The consumer is done with the frame `token`: its buffer goes back (an
   // external one once its detached ArrayBuffer is finalized).
-  bool release(Napi::Env env, uint64_t token);
+  bool release(uint64_t token);
   // [{ id, stream, videoDelivered, ..., buffers, poolBuffers, poolBytes, poolBusy, held }]
   Napi::Array stats(Napi::Env env) const;
   size_t decoderCount() const;
