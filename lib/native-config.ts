@@ -79,6 +79,7 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     decoderThreads: options.frames.decoderThreads,
     hwaccel: options.frames.hwaccel,
     hwaccelDevice: options.frames.hwaccelDevice,
+    frameBuffers: options.frames.buffers,
     logLevel: LOG_LEVEL_VALUES[options.logLevel],
   };
 }

@@ -11,7 +11,7 @@ import type { NativeEngineConfig } from '../types/native';
 import cppDefaults from './native/server/engine_config_defaults.json';
 
 /** Sent by the SDK but read into BindingConfig, not EngineConfig (no C++ default in use). */
-const BINDING_ONLY: ReadonlyArray<keyof NativeEngineConfig> = ['logLevel'];
+const BINDING_ONLY: ReadonlyArray<keyof NativeEngineConfig> = ['logLevel', 'frameBuffers'];
 
 /** The TypeScript defaults as the flat struct, with RTMPS fields as an `rtmps` object gets them. */
 function tsDefaults(): Record<string, unknown> {

@@ -9,7 +9,8 @@ import { HWACCEL_DEVICE_TYPES } from '../lib/options/frames';
 describe('frames options', () => {
   it('defaults to one decoder thread per core (0), software decode, and sends them to the engine', () => {
     const o = resolveOptions({});
-    expect(o.frames).toEqual({ decoderThreads: 0, hwaccel: 'none', hwaccelDevice: '' });
+    expect(o.frames).toEqual({ decoderThreads: 0, hwaccel: 'none', hwaccelDevice: '', buffers: 'pool' });
+    expect(toNativeConfig(o).frameBuffers).toBe('pool');
     expect(FRAMES_DEFAULTS.decoderThreads).toBe(0);
     expect(toNativeConfig(o).decoderThreads).toBe(0);
     expect(toNativeConfig(o).hwaccel).toBe('none');
@@ -54,6 +55,20 @@ describe('frames options', () => {
     for (const bad of [0, null, 'a\0b']) {
       expect(() => resolveOptions({ frames: { hwaccel: 'vaapi', hwaccelDevice: bad } })).toThrow(
         expect.objectContaining({ code: 'ERR_RTMP_INVALID_OPTIONS', message: expect.stringMatching(/frames\.hwaccelDevice/) }),
+      );
+    }
+  });
+
+  it('takes buffers "pool" or "external" and refuses anything else with both names', () => {
+    for (const buffers of ['pool', 'external'] as const) {
+      expect(toNativeConfig(resolveOptions({ frames: { buffers } })).frameBuffers).toBe(buffers);
+    }
+    for (const bad of ['External', 'heap', '', true, 0, null]) {
+      expect(() => resolveOptions({ frames: { buffers: bad } })).toThrow(
+        expect.objectContaining({
+          code: 'ERR_RTMP_INVALID_OPTIONS',
+          message: expect.stringMatching(/frames\.buffers.*"pool" or "external"/),
+        }),
       );
     }
   });

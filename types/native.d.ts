@@ -77,6 +77,8 @@ export interface NativeEngineConfig {
   hwaccel: string;
   /** '' = FFmpeg's default device of that type. */
   hwaccelDevice: string;
+  /** Where decoded frames are delivered: the pool of JS buffers, or external ArrayBuffers where N-API allows them. */
+  frameBuffers: 'pool' | 'external';
   /** Lowest native log level forwarded (10 trace … 50 error); 100 forwards nothing. */
   logLevel: number;
 }
@@ -535,9 +537,13 @@ export interface NativeFrameSubscriptionStats {
   decodeErrors: number;
   /** In the engine queue, not yet taken. */
   queued: number;
+  /** What this subscription delivers into: 'external' unless N-API refuses external ArrayBuffers. */
+  buffers: 'pool' | 'external';
   /** Pool buffers (free or in use) and their bytes. */
   poolBuffers: number;
   poolBytes: number;
+  /** Pool buffers in use: queued in the engine or held by JS (external: until finalized). */
+  poolBusy: number;
   /** Frames JS holds (taken, not released). */
   held: number;
 }

@@ -9,7 +9,8 @@
  *
  * The engine side is FrameService (native/server/frame_service.h); the
  * binding (native/binding/frame_subscriptions.h) writes frames into a pool of
- * JS-allocated buffers per subscription. A frame's planes are views of one
+ * JS-allocated buffers per subscription (or, with the server option
+ * `frames.buffers: 'external'`, into native memory lent as external ArrayBuffers). A frame's planes are views of one
  * pool buffer, valid until the frame is released: release() / close(), or,
  * when the frame becomes garbage, the FinalizationRegistry below. The pool is
  * bounded: a consumer that keeps frames makes the engine drop (counted, and
@@ -78,7 +79,11 @@ export interface OnFramesOptions extends FrameOptions {
 }
 
 export interface FramePlane {
-  /** A view of the frame's pool buffer: read it before release() (copy what you keep). */
+  /**
+   * A view of the frame's buffer: read it before release() (copy what you keep). With
+   * `frames.buffers: 'pool'` the buffer is reused after release(); with `'external'` release()
+   * detaches it (the view then has no bytes).
+   */
   data: Uint8Array;
   /** Video: bytes per row (rows are padded to 32 bytes); audio: the plane's byte length. */
   stride: number;

@@ -29,6 +29,9 @@ export type Hwaccel = 'none' | 'auto' | HwaccelDeviceType;
 
 const HWACCEL_VALUES = ['none', 'auto', ...HWACCEL_DEVICE_TYPES] as const;
 
+export const FRAME_BUFFER_KINDS = ['pool', 'external'] as const;
+export type FrameBuffers = (typeof FRAME_BUFFER_KINDS)[number];
+
 export interface FramesOptions {
   /** Decoder pool threads (one stream decodes on one thread at a time). Default 0: one per CPU core. */
   decoderThreads?: number;
@@ -45,12 +48,21 @@ export interface FramesOptions {
    * Default `''`: FFmpeg's default device of the type.
    */
   hwaccelDevice?: string;
+  /**
+   * Where decoded frames are delivered. `'pool'` (default): a recycled pool of
+   * buffers allocated by JS. `'external'`: native memory handed to JS as
+   * external ArrayBuffers (release() detaches them); measured no faster than
+   * the pool (docs/PERF.md), so not recommended. Runtimes that refuse external
+   * ArrayBuffers (Electron 21+) use the pool, with one warning.
+   */
+  buffers?: FrameBuffers;
 }
 
 export const FRAMES_DEFAULTS: Readonly<Required<FramesOptions>> = Object.freeze({
   decoderThreads: 0,
   hwaccel: 'none',
   hwaccelDevice: '',
+  buffers: 'pool',
 });
 
 const hwaccelMessage = `must be one of ${HWACCEL_VALUES.map((v) => `"${v}"`).join(', ')}`;
@@ -66,6 +78,9 @@ export const framesSchema = z
       .max(4096, { message: 'must be at most 4096 characters' })
       .refine((s) => !s.includes('\0'), { message: 'must not contain a NUL character' })
       .default(FRAMES_DEFAULTS.hwaccelDevice),
+    buffers: z
+      .enum(FRAME_BUFFER_KINDS, { errorMap: () => ({ message: 'must be "pool" or "external"' }) })
+      .default(FRAMES_DEFAULTS.buffers),
   })
   .strict()
   .default({});

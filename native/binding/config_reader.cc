@@ -191,6 +191,13 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
     throwContractError(env, "engine config `hwaccel`: " + hw.error().message());
   }
 
+  const std::string frameBuffers = r.string("frameBuffers");
+  if (frameBuffers != "pool" && frameBuffers != "external") {
+    throwContractError(
+        env, "engine config `frameBuffers`: 'pool' or 'external', got '" + frameBuffers + "'");
+  }
+  out.externalFrameBuffers = frameBuffers == "external";
+
   out.logThreshold = static_cast<int>(r.u32("logLevel", 0, kLogSilent));
   return out;
 }

@@ -15,6 +15,9 @@ struct BindingConfig {
   // Lowest native log level forwarded to this engine's JS logger, in
   // base::LogLevel units (10 trace … 50 error); kLogSilent forwards nothing.
   int logThreshold = 30;
+  // frames.buffers 'external': decoded frames in external ArrayBuffers where
+  // N-API allows them (binding/frame_subscriptions.h); false: the JS pool.
+  bool externalFrameBuffers = false;
 };
 
 inline constexpr int kLogSilent = 100;

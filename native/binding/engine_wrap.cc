@@ -114,7 +114,7 @@ Napi::Value EngineWrap::start(const Napi::CallbackInfo& info) {
     decode::PoolConfig pool;
     pool.threads = config_.engine.decoderThreads;
     pool.hwaccel = decode::HwAccelConfig{config_.engine.hwaccel, config_.engine.hwaccelDevice};
-    frames_.start(*engine_, pool);
+    frames_.start(*engine_, pool, config_.externalFrameBuffers);
   }
   if (!status.ok()) {
     // Undo everything; what start() logged is still delivered through the

@@ -9,11 +9,13 @@
 #include <utility>
 
 #include "base/error.h"
+#include "base/log.h"
 #include "binding/callback_guard.h"
 #include "binding/error_mapping.h"
 #include "decode/frame.h"
 #include "decode/frame_allocator.h"
 #include "decode/frame_pool.h"
+#include "decode/owned_frame_pool.h"
 
 namespace rtmp::binding {
 
@@ -35,6 +37,16 @@ decode::FramePool::Caps poolCaps(const decode::SubscriptionOptions& o) {
   if (o.video) caps.video = o.maxVideoFrames + kJsHeldFrames;
   if (o.audio) caps.audio = o.maxAudioMs / kAudioFrameMs + 1 + kJsHeldFrames;
   return caps;
+}
+
+// Test-only: set, the environment is taken to refuse external ArrayBuffers
+// as Electron's does, so the fallback to the pool can be tested in Node.
+constexpr const char* kRefuseExternalEnv = "RTMP_ENGINE_TEST_REFUSE_EXTERNAL_BUFFERS";
+
+// An external ArrayBuffer's finalizer (JS thread, or environment teardown):
+// the frame goes, and with it the buffer's lease.
+void finalizeExternal(napi_env /*env*/, void* /*data*/, void* hint) {
+  delete static_cast<decode::FramePtr*>(hint);
 }
 
 }  // namespace
@@ -138,9 +150,36 @@ FrameSubscriptions::~FrameSubscriptions() {
   stop(/*teardown=*/true);
 }
 
-void FrameSubscriptions::start(server::Engine& engine, decode::PoolConfig config) {
+void FrameSubscriptions::start(server::Engine& engine, decode::PoolConfig config,
+                               bool externalBuffers) {
   engine_ = &engine;
   poolConfig_ = config;
+  externalBuffers_ = externalBuffers;
+}
+
+bool FrameSubscriptions::externalAllowed(Napi::Env env) {
+  if (external_ == External::kUnknown) {
+    // A one-byte probe: what N-API answers for it, it answers for frames.
+    static uint8_t probe = 0;
+    napi_value value = nullptr;
+    const char* refuse = std::getenv(kRefuseExternalEnv);
+    const napi_status status =
+        refuse != nullptr && *refuse != '\0' && std::strcmp(refuse, "0") != 0
+            ? napi_no_external_buffers_allowed
+            : napi_create_external_arraybuffer(env, &probe, 1, nullptr, nullptr, &value);
+    external_ = status == napi_ok ? External::kAllowed : External::kRefused;
+    if (external_ == External::kRefused) {
+      base::log(base::LogLevel::kWarn, "frames", [&] {
+        return std::string("frames.buffers 'external': this runtime refuses external ") +
+               "ArrayBuffers (" +
+               (status == napi_no_external_buffers_allowed
+                    ? "napi_no_external_buffers_allowed"
+                    : "N-API status " + std::to_string(status)) +
+               "); frames use the pool of JS buffers";
+      });
+    }
+  }
+  return external_ == External::kAllowed;
 }
 
 server::FrameService* FrameSubscriptions::service() {
@@ -163,8 +202,12 @@ void FrameSubscriptions::stop(bool teardown) {
   pool_.reset();
   for (auto& [id, entry] : subs_) {
     entry.wake->close();
-    entry.refs->pool->retire();
-    entry.refs->refs.clear();
+    if (entry.refs) {
+      entry.refs->pool->retire();
+      entry.refs->refs.clear();
+    } else {
+      entry.owned->retire();  // frames JS holds keep their buffers until finalized
+    }
   }
   for (auto& refs : retired_) refs->refs.clear();
   subs_.clear();
@@ -179,9 +222,19 @@ uint64_t FrameSubscriptions::subscribe(Napi::Env env, const std::string& streamK
   server::FrameService* frames = service();
   if (frames == nullptr) return 0;
   std::shared_ptr<FrameWake> wake = FrameWake::create(env, onItems);
-  auto refs = std::make_shared<PoolRefs>();
-  refs->pool = std::make_shared<FramePool>(poolCaps(options));
-  base::Result<uint64_t> id = frames->subscribe(streamKey, options, refs->pool, wake);
+  Entry entry{streamKey, wake, nullptr, nullptr};
+  std::shared_ptr<decode::FrameAllocator> allocator;
+  if (externalBuffers_ && externalAllowed(env)) {
+    const decode::FramePool::Caps caps = poolCaps(options);
+    entry.owned = std::make_shared<decode::OwnedFramePool>(
+        decode::OwnedFramePool::Caps{caps.video, caps.audio});
+    allocator = entry.owned;
+  } else {
+    entry.refs = std::make_shared<PoolRefs>();
+    entry.refs->pool = std::make_shared<FramePool>(poolCaps(options));
+    allocator = entry.refs->pool;
+  }
+  base::Result<uint64_t> id = frames->subscribe(streamKey, options, allocator, wake);
   if (!id.ok()) {
     wake->close();
     if (id.error().code() == base::ErrorCode::kClosed) return 0;
@@ -189,7 +242,7 @@ uint64_t FrameSubscriptions::subscribe(Napi::Env env, const std::string& streamK
   }
   wake->attach(this, *id);
   if (!refed) wake->unref(env);
-  subs_.emplace(*id, Entry{streamKey, std::move(wake), std::move(refs)});
+  subs_.emplace(*id, std::move(entry));
   return *id;
 }
 
@@ -200,6 +253,10 @@ bool FrameSubscriptions::unsubscribe(uint64_t id) {
   subs_.erase(it);
   if (service_) service_->unsubscribe(id);  // no sink call after this
   entry.wake->close();
+  if (entry.owned) {
+    entry.owned->retire();  // buffers still busy are freed as they come back
+    return true;
+  }
   entry.refs->pool->retire();
   sweep(*entry.refs);
   // Buffers the engine or JS still hold keep their references until released.
@@ -212,6 +269,14 @@ bool FrameSubscriptions::release(uint64_t token) {
   if (it == held_.end()) return false;
   Held held = std::move(it->second);
   held_.erase(it);
+  if (!held.external.IsEmpty()) {
+    // Detached, the ArrayBuffer has no bytes for any view of it, and V8 lets
+    // its memory go: the finalizer (soon, on this thread) frees the buffer.
+    // A buffer that is already garbage is finalized by the GC.
+    Napi::ArrayBuffer buffer = held.external.Value();
+    if (!buffer.IsEmpty() && !buffer.IsDetached()) buffer.Detach();
+    return true;
+  }
   if (held.frame) {
     held.frame.reset();  // the last reference: its lease frees the slot
   } else {
@@ -237,9 +302,9 @@ void FrameSubscriptions::sweepRetired() {
 void FrameSubscriptions::deliver(Napi::Env env, uint64_t id, Napi::Function onItems) {
   auto it = subs_.find(id);
   if (it == subs_.end() || !service_) return;
-  std::shared_ptr<FrameWake> wake = it->second.wake;
-  std::shared_ptr<PoolRefs> refs = it->second.refs;
-  sweep(*refs);
+  const Entry entry = it->second;  // onItems may unsubscribe
+  std::shared_ptr<FrameWake> wake = entry.wake;
+  if (entry.refs) sweep(*entry.refs);
   if (!retired_.empty()) sweepRetired();
   std::vector<base::Error> errors = wake->takeErrors();
   std::vector<decode::DeliveredFrame> frames = service_->take(id);
@@ -253,19 +318,42 @@ void FrameSubscriptions::deliver(Napi::Env env, uint64_t id, Napi::Function onIt
     o.Set("message", error.message());
     items.Set(i++, o);
   }
-  for (const decode::DeliveredFrame& d : frames) items.Set(i++, frameToJs(env, refs, d));
+  for (const decode::DeliveredFrame& d : frames) items.Set(i++, frameToJs(env, id, entry, d));
   onItems.Call({items});
 }
 
-Napi::Value FrameSubscriptions::frameToJs(Napi::Env env, const std::shared_ptr<PoolRefs>& shared,
+Napi::ArrayBuffer FrameSubscriptions::externalBuffer(Napi::Env env, const decode::FramePtr& frame) {
+  auto* hint = new decode::FramePtr(frame);
+  napi_value value = nullptr;
+  const napi_status status = napi_create_external_arraybuffer(
+      env, frame->buffer.data(), std::max<size_t>(frame->byteLength, 1), &finalizeExternal, hint,
+      &value);
+  if (status != napi_ok) {
+    delete hint;
+    return Napi::ArrayBuffer();
+  }
+  return Napi::ArrayBuffer(env, value);
+}
+
+Napi::Value FrameSubscriptions::frameToJs(Napi::Env env, uint64_t id, const Entry& entry,
                                           const decode::DeliveredFrame& d) {
   const decode::Frame& f = *d.frame;
-  PoolRefs& refs = *shared;
   Held held;
-  held.refs = shared;
+  held.sub = id;
+  held.refs = entry.refs;
   Napi::ArrayBuffer buffer;
   const decode::FrameBuffer& fb = f.buffer.buffer();
-  if (FramePool::isHeap(fb)) {
+  if (entry.owned) {
+    buffer = externalBuffer(env, d.frame);
+    if (buffer.IsEmpty()) {
+      // Refused after the probe said yes: this one frame is copied.
+      buffer = Napi::ArrayBuffer::New(env, std::max<size_t>(f.byteLength, 1));
+      std::memcpy(buffer.Data(), fb.data, f.byteLength);
+    } else {
+      held.external = Napi::Weak(buffer);
+    }
+  } else if (FramePool::isHeap(fb)) {
+    PoolRefs& refs = *entry.refs;
     // No pool buffer fitted yet: the one extra copy, into a new JS buffer that
     // joins the pool (busy until JS releases this frame).
     buffer = Napi::ArrayBuffer::New(env, std::max<size_t>(fb.size, 1));
@@ -275,7 +363,7 @@ Napi::Value FrameSubscriptions::frameToJs(Napi::Env env, const std::shared_ptr<P
     refs.refs[held.slot] = Napi::Persistent(buffer);
   } else {
     held.slot = static_cast<uint32_t>(fb.id);
-    buffer = refs.refs.at(held.slot).Value();
+    buffer = entry.refs->refs.at(held.slot).Value();
     held.frame = d.frame;
   }
 
@@ -330,10 +418,18 @@ Napi::Array FrameSubscriptions::stats(Napi::Env env) const {
     o.Set("videoSkipped", num(env, static_cast<double>(s.videoSkipped)));
     o.Set("decodeErrors", num(env, static_cast<double>(s.decodeErrors)));
     o.Set("queued", num(env, static_cast<double>(s.queued)));
-    o.Set("poolBuffers", num(env, static_cast<double>(entry.refs->pool->buffers())));
-    o.Set("poolBytes", num(env, static_cast<double>(entry.refs->pool->bytes())));
+    o.Set("buffers", entry.owned ? "external" : "pool");
+    if (entry.owned) {
+      o.Set("poolBuffers", num(env, static_cast<double>(entry.owned->buffers())));
+      o.Set("poolBytes", num(env, static_cast<double>(entry.owned->bytes())));
+      o.Set("poolBusy", num(env, static_cast<double>(entry.owned->busy())));
+    } else {
+      o.Set("poolBuffers", num(env, static_cast<double>(entry.refs->pool->buffers())));
+      o.Set("poolBytes", num(env, static_cast<double>(entry.refs->pool->bytes())));
+      o.Set("poolBusy", num(env, static_cast<double>(entry.refs->pool->busy())));
+    }
     size_t held = 0;
-    for (const auto& [token, h] : held_) held += h.refs == entry.refs ? 1 : 0;
+    for (const auto& [token, h] : held_) held += h.sub == id ? 1 : 0;
     o.Set("held", num(env, static_cast<double>(held)));
     out.Set(i++, o);
   }

@@ -27,6 +27,16 @@
 // apart, so one kind never takes, or starves, the other. A consumer that
 // keeps frames without releasing them makes the engine drop, never grow.
 //
+// External buffers (frames option `buffers: 'external'`, opt-in; measured no
+// faster than the pool, docs/PERF.md): the decoder writes into an
+// OwnedFramePool buffer (decode/owned_frame_pool.h, the same bounds) and JS
+// gets it as an external ArrayBuffer whose finalizer lets the frame go, so the
+// buffer is written again only once V8 has dropped it. release() detaches the
+// ArrayBuffer (every view of it becomes empty) so the finalizer runs soon
+// instead of at the next GC. Where N-API answers
+// napi_no_external_buffers_allowed (Electron 21+) subscriptions use the pool,
+// with one warning per server.
+//
 // JS thread only, except what the FrameService calls on the sink and the
 // allocator.
 #pragma once
@@ -49,7 +59,8 @@ class Engine;
 
 namespace rtmp::decode {
 class FramePool;
-}
+class OwnedFramePool;
+}  // namespace rtmp::decode
 
 namespace rtmp::binding {
 
@@ -66,7 +77,8 @@ class FrameSubscriptions {
   // Engine running: subscriptions are possible. The decoder pool's threads
   // start with the first subscription, so a server that never decodes never
   // has them.
-  void start(server::Engine& engine, decode::PoolConfig config = {});
+  // externalBuffers: deliver into external ArrayBuffers where N-API allows.
+  void start(server::Engine& engine, decode::PoolConfig config = {}, bool externalBuffers = false);
   // Before the engine stops: every subscription ends, the decoder pool is
   // joined and every buffer reference is let go (frames JS holds stay
   // readable: their memory is JS's). teardown: no JS call any more.
@@ -79,9 +91,10 @@ class FrameSubscriptions {
                      const decode::SubscriptionOptions& options, Napi::Function onItems,
                      bool refed);
   bool unsubscribe(uint64_t id);
-  // The consumer is done with the frame `token`: its buffer goes back.
+  // The consumer is done with the frame `token`: its buffer goes back (an
+  // external one once its detached ArrayBuffer is finalized).
   bool release(uint64_t token);
-  // [{ id, stream, videoDelivered, ..., poolBuffers, poolBytes, held }]
+  // [{ id, stream, videoDelivered, ..., buffers, poolBuffers, poolBytes, poolBusy, held }]
   Napi::Array stats(Napi::Env env) const;
   size_t decoderCount() const;
 
@@ -101,27 +114,38 @@ class FrameSubscriptions {
     std::shared_ptr<FramePool> pool;
     std::vector<Napi::Reference<Napi::ArrayBuffer>> refs;  // by slot index
   };
+  // One of refs (the pool of JS buffers) and owned (external buffers) is set.
   struct Entry {
     std::string stream;
     std::shared_ptr<FrameWake> wake;
     std::shared_ptr<PoolRefs> refs;
+    std::shared_ptr<decode::OwnedFramePool> owned;
   };
   // A frame JS holds: the engine frame (its lease keeps the slot busy), or
-  // for a copied heap frame, just the slot.
+  // for a copied heap frame, just the slot; or for an external frame, a weak
+  // reference to its ArrayBuffer (the finalizer holds the frame).
   struct Held {
+    uint64_t sub = 0;
     std::shared_ptr<PoolRefs> refs;
     decode::FramePtr frame;
     uint32_t slot = 0;
+    Napi::Reference<Napi::ArrayBuffer> external;
   };
 
-  Napi::Value frameToJs(Napi::Env env, const std::shared_ptr<PoolRefs>& refs,
+  Napi::Value frameToJs(Napi::Env env, uint64_t id, const Entry& entry,
                         const decode::DeliveredFrame& d);
+  // The frame's memory as an external ArrayBuffer (empty if N-API refuses).
+  static Napi::ArrayBuffer externalBuffer(Napi::Env env, const decode::FramePtr& frame);
+  // Whether this environment takes external ArrayBuffers (asked once).
+  bool externalAllowed(Napi::Env env);
   // Deletes the references of buffers that can never be handed out again.
   void sweep(PoolRefs& refs);
   void sweepRetired();
 
   server::Engine* engine_ = nullptr;  // set while the engine runs
   decode::PoolConfig poolConfig_;
+  bool externalBuffers_ = false;
+  enum class External : uint8_t { kUnknown, kAllowed, kRefused } external_ = External::kUnknown;
   std::unique_ptr<decode::DecoderPool> pool_;
   std::unique_ptr<server::FrameService> service_;
   std::unordered_map<uint64_t, Entry> subs_;

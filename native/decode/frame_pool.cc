@@ -114,6 +114,13 @@ size_t FramePool::buffers() const {
   return live_[0] + live_[1];
 }
 
+size_t FramePool::busy() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  size_t n = heap_[0] + heap_[1];
+  for (const Slot& s : slots_) n += s.state == State::kBusy ? 1 : 0;
+  return n;
+}
+
 size_t FramePool::bytes() const {
   std::lock_guard<std::mutex> lock(mutex_);
   size_t total = 0;

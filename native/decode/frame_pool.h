@@ -58,6 +58,7 @@ class FramePool : public FrameAllocator {
   // Retired and every buffer gone.
   bool drained() const;
   size_t buffers() const;  // free or busy, both kinds
+  size_t busy() const;     // handed out (heap ones too) and not released
   size_t bytes() const;
 
  private:

@@ -190,8 +190,10 @@ export class FakeEngine implements NativeEngine {
       videoSkipped: 0,
       decodeErrors: 0,
       queued: 0,
+      buffers: 'pool' as const,
       poolBuffers: 0,
       poolBytes: 0,
+      poolBusy: 0,
       held: 0,
     }));
   }
