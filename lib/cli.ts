@@ -19,6 +19,7 @@ import { type CliFlags, buildOptions } from './cli/build-options';
 import { UsageError } from './cli/config-file';
 import { readEnv } from './cli/env';
 import { parseFlags } from './cli/flags';
+import { unservedSections } from './cli/unserved';
 import { ErrorCodes, RtmpEngineError } from './errors';
 import { writeStderr } from './log-sink';
 import { ServerLogger } from './logger';
@@ -66,17 +67,26 @@ function installSignalHandlers(server: RtmpServer, logger: ServerLogger): void {
 
 export async function main(argv: string[] = process.argv, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let server: RtmpServer;
+  let unserved: string[];
   try {
     const flags: CliFlags = parseFlags(argv);
     // Loaded after the flags: --help and --version answer without the SDK and its addon.
     const { createServer } = await import('./server');
-    server = createServer(buildOptions(flags, readEnv(env)));
+    const options = buildOptions(flags, readEnv(env));
+    server = createServer(options);
+    unserved = unservedSections(options);
   } catch (err) {
     if (!(err instanceof UsageError) && !(err instanceof RtmpEngineError)) throw err;
     writeStderr(failureSentence(err));
     process.exit(2);
   }
   const logger = new ServerLogger(server.options.logLevel, server.options.logger);
+  if (unserved.length > 0) {
+    logger.warn(
+      { sections: unserved },
+      `http is off, so nothing serves ${unserved.join(', ')}: turn http on, or set ${unserved.map((s) => `"${s}": false`).join(', ')}`,
+    );
+  }
   installSignalHandlers(server, logger);
   try {
     await server.listen(); // logs {"msg":"listening","port":…}

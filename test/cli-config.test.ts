@@ -16,6 +16,7 @@ import { readEnv } from '../lib/cli/env';
 import { parseFlags } from '../lib/cli/flags';
 import { serverOptionsSchema } from '../lib/options';
 import { FILE_OPTIONS } from '../lib/cli/config-file';
+import { unservedSections } from '../lib/cli/unserved';
 import { describeWithAddon } from './helpers/addon';
 import { collect, CRASH_PATTERN, REGISTER_TS, REPO_ROOT, runTs, waitForJsonLine } from './helpers/child';
 import { holdPort } from './helpers/servers';
@@ -277,5 +278,21 @@ describeWithAddon('cli: listening from the environment and a config folder', () 
     } finally {
       await release();
     }
+  });
+});
+
+describe('cli: sections nothing would serve', () => {
+  it('names admin, metrics and hls set explicitly while http is off', () => {
+    expect(unservedSections({ http: false, admin: { tokens: ['x'.repeat(16)] }, metrics: {}, hls: { segmentDuration: 4 } })).toEqual([
+      'admin',
+      'metrics',
+      'hls',
+    ]);
+  });
+
+  it('says nothing when http is on, the section is off or defaulted, or hls writes to a folder', () => {
+    expect(unservedSections({ admin: {}, metrics: {}, hls: {} })).toEqual([]);
+    expect(unservedSections({ http: false })).toEqual([]);
+    expect(unservedSections({ http: false, admin: false, metrics: { enabled: false }, hls: { folder: '/srv/hls' } })).toEqual([]);
   });
 });
