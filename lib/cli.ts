@@ -31,13 +31,16 @@ const SHUTDOWN_GRACE_MS = 5_000;
 
 /**
  * One line for a person: "rtmp-engine: " once (messages of the SDK already
- * start with it), the engine's repeated "listen H:P: EADDRINUSE (…)" tail
- * shortened to its words, and the error code last, for searching the docs.
+ * start with it), the engine's repeated "listen H:P: EADDRINUSE (…)" tail and
+ * OpenSSL's error queue for a missing file shortened to their words, and the
+ * error code last, for searching the docs.
  */
 export function failureSentence(err: unknown): string {
   let text = err instanceof Error ? err.message : String(err);
   while (text.startsWith('rtmp-engine: ')) text = text.slice('rtmp-engine: '.length);
   text = text.replace(/: listen \S+: E[A-Z]+ \(([^)]+)\)$/, ': $1');
+  // OpenSSL's queue for a file it could not open: the system's words are the useful part.
+  text = text.replace(/: error:[0-9A-F]+:system library::([^;]+)(?:; error:[0-9A-F]+:[^;]*)*/, ': $1');
   const code = err instanceof RtmpEngineError ? err.code : undefined;
   if (code === ErrorCodes.ADDRESS_IN_USE) text += '; another program holds that port';
   if (code && code !== ErrorCodes.INVALID_OPTIONS && !text.includes(code)) text += ` (${code})`;

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { buildOptions } from '../lib/cli';
+import { buildOptions, failureSentence } from '../lib/cli';
+import { RtmpEngineError } from '../lib/errors';
 import { FILE_OPTIONS } from '../lib/cli/config-file';
 import { ENV } from '../lib/cli/env';
 import { helpText } from '../lib/cli/flags';
@@ -187,5 +188,32 @@ describe('cli: docs', () => {
   it('docs/cli.md lists exactly the options whose relative paths follow the config file', () => {
     const listed = /The options this applies to: (.*?)\.(?:\s|$)/.exec(docs.replace(/\n/g, ' '))?.[1] ?? '';
     expect(listed.match(/`[^`]+`/g)).toEqual(FILE_OPTIONS.map(([s, k]) => `\`${s}.${k}\``));
+  });
+});
+
+describe('cli: failure sentences', () => {
+  it('prefixes once and ends with the code', () => {
+    const err = new RtmpEngineError(
+      'ERR_RTMP_ADDRESS_IN_USE',
+      'rtmp-engine: cannot listen on 0.0.0.0:1935: listen 0.0.0.0:1935: EADDRINUSE (address already in use)',
+    );
+    expect(failureSentence(err)).toBe(
+      'rtmp-engine: cannot listen on 0.0.0.0:1935: address already in use; another program holds that port (ERR_RTMP_ADDRESS_IN_USE)\n',
+    );
+  });
+
+  it('keeps the system\'s words of an OpenSSL file error', () => {
+    const err = new RtmpEngineError(
+      'ERR_RTMP_TLS',
+      "rtmp-engine: cannot listen on 127.0.0.1:0: rtmps: certificate chain file '/x/c.pem': error:80000002:system library::No such file or directory; error:10080002:BIO routines::system lib; error:0A080002:SSL routines::system lib",
+    );
+    expect(failureSentence(err)).toBe(
+      "rtmp-engine: cannot listen on 127.0.0.1:0: rtmps: certificate chain file '/x/c.pem': No such file or directory (ERR_RTMP_TLS)\n",
+    );
+  });
+
+  it('adds no code to an option list (it says what is wrong line by line)', () => {
+    const err = new RtmpEngineError('ERR_RTMP_INVALID_OPTIONS', 'Invalid rtmp-engine options:\n  - rtmp.port: bad');
+    expect(failureSentence(err)).toBe('rtmp-engine: Invalid rtmp-engine options:\n  - rtmp.port: bad\n');
   });
 });
