@@ -7,6 +7,12 @@
  * reason to drop every RTMP session, so each stream gets one 'error' listener:
  * after the first error the sink is marked broken and further lines to it are
  * dropped (one note goes to the other stream, if it still works).
+ *
+ * The listener is attached to the process's stream at the first log line, so
+ * in an app that embeds the server it also keeps the app's own console.log
+ * from crashing on EPIPE (those writes are lost the same way). A server that
+ * logs to stdout by default has to own that choice; an app that wants its
+ * own policy passes a `logger`, and then nothing here is attached.
  */
 import type { Writable } from 'stream';
 

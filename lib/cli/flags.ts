@@ -43,7 +43,7 @@ ${ENV_ROWS.map(([name, text]) => `  ${name.padEnd(25)}${text}`).join('\n')}
 Relative paths inside a config file (rtmps.cert, rtmps.key, hls.folder) are
 resolved from the config file's folder. Startup failures are one sentence on
 stderr (exit 1; 2 for bad usage or options); logs are JSON lines on stdout.
-Docs: docs/configuration.md (CLI section).`;
+Docs: docs/cli.md (and docs/configuration.md for every option).`;
 
 function program(): Command {
   return new Command()
