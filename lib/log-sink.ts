@@ -6,7 +6,7 @@
  * is an uncaught exception and the process exits. A log sink failing is no
  * reason to drop every RTMP session, so each stream gets one 'error' listener:
  * after the first error the sink is marked broken and further lines to it are
- * dropped (one note goes to the other stream, if it still works).
+ * dropped (for stdout, one note goes to stderr if that still works).
  *
  * The listener is attached to the process's stream at the first log line, so
  * in an app that embeds the server it also keeps the app's own console.log
@@ -22,10 +22,6 @@ interface SinkState {
 
 const states = new WeakMap<Writable, SinkState>();
 
-function nameOf(stream: Writable): string {
-  return stream === process.stderr ? 'stderr' : stream === process.stdout ? 'stdout' : 'log stream';
-}
-
 function stateOf(stream: Writable): SinkState {
   const known = states.get(stream);
   if (known) return known;
@@ -34,8 +30,10 @@ function stateOf(stream: Writable): SinkState {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (state.broken) return;
     state.broken = true;
-    const other = stream === process.stdout ? process.stderr : process.stdout;
-    writeTo(other, `rtmp-engine: ${nameOf(stream)} closed (${err.code ?? err.message}); its log lines are dropped, the server keeps running\n`);
+    // Said on stderr only: stdout carries JSON lines, and a plain line there would break them.
+    if (stream === process.stdout) {
+      writeTo(process.stderr, `rtmp-engine: stdout closed (${err.code ?? err.message}); its log lines are dropped, the server keeps running\n`);
+    }
   });
   return state;
 }

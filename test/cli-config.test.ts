@@ -71,6 +71,8 @@ describe('cli: precedence (flags > environment > config file > defaults)', () =>
 });
 
 describe('cli: environment variables', () => {
+  jest.setTimeout(120_000);
+
   it('reads the four settings, ignoring empty ones', () => {
     expect(
       readEnv({
@@ -162,7 +164,7 @@ describe('cli: RTMPS flags', () => {
   });
 });
 
-function runWithEnv(args: string[], env: Record<string, string>, timeoutMs = 60_000) {
+function runWithEnv(args: string[], env: Record<string, string>, timeoutMs = 100_000) {
   const { spawn } = require('child_process') as typeof import('child_process');
   const child = spawn(process.execPath, ['-r', REGISTER_TS, ...args], {
     cwd: REPO_ROOT,

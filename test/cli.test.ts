@@ -60,58 +60,63 @@ describe('cli: options', () => {
   });
 });
 
+/** Time box of a child that exits at once: generous, since the shared machine can be slow to start Node. */
+const CHILD_MS = 100_000;
+
 describe('cli: process', () => {
+  jest.setTimeout(120_000);
+
   it('prints the version', async () => {
-    const r = await runTs(['lib/cli.ts', '--version']);
+    const r = await runTs(['lib/cli.ts', '--version'], CHILD_MS);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
   it('exits 2 and names the option for a bad port', async () => {
-    const r = await runTs(['lib/cli.ts', '--port', '70000']);
+    const r = await runTs(['lib/cli.ts', '--port', '70000'], CHILD_MS);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('rtmp.port: must be a port number');
   });
 
   it('exits 2 for a flag that is not a number', async () => {
-    const r = await runTs(['lib/cli.ts', '--port', 'abc']);
+    const r = await runTs(['lib/cli.ts', '--port', 'abc'], CHILD_MS);
     expect(r.code).toBe(2);
   });
 
   it('exits 2 for a missing config file', async () => {
-    const r = await runTs(['lib/cli.ts', '--config', path.join(os.tmpdir(), 'no-such-rtmp-engine.json')]);
+    const r = await runTs(['lib/cli.ts', '--config', path.join(os.tmpdir(), 'no-such-rtmp-engine.json')], CHILD_MS);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot read config file');
   });
 
   it('exits 2 for two different config files', async () => {
-    const r = await runTs(['lib/cli.ts', tempConfig('{}'), '--config', tempConfig('{}')]);
+    const r = await runTs(['lib/cli.ts', tempConfig('{}'), '--config', tempConfig('{}')], CHILD_MS);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^rtmp-engine: two config files given/);
   });
 
   it('exits 2 for more than one plain argument', async () => {
-    const r = await runTs(['lib/cli.ts', 'a.json', 'b.json']);
+    const r = await runTs(['lib/cli.ts', 'a.json', 'b.json'], CHILD_MS);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^rtmp-engine: too many arguments/);
   });
 
   it('exits 2 for a plain-argument config file that does not exist, naming it', async () => {
     const missing = path.join(os.tmpdir(), 'no-such-rtmp-engine-positional.json');
-    const r = await runTs(['lib/cli.ts', missing]);
+    const r = await runTs(['lib/cli.ts', missing], CHILD_MS);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`cannot read config file ${missing}`);
   });
 
   it('says "not available in this version" for record and relay', async () => {
-    const r = await runTs(['lib/cli.ts', tempConfig('{"record":{"path":"/tmp"},"relay":{}}')]);
+    const r = await runTs(['lib/cli.ts', tempConfig('{"record":{"path":"/tmp"},"relay":{}}')], CHILD_MS);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('record: not available in this version');
     expect(r.stderr).toContain('relay: not available in this version');
   });
 
   it('exits 2 for a misspelled key in the config file', async () => {
-    const r = await runTs(['lib/cli.ts', '--config', tempConfig('{"rtmp":{"prot":1}}')]);
+    const r = await runTs(['lib/cli.ts', '--config', tempConfig('{"rtmp":{"prot":1}}')], CHILD_MS);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('did you mean "rtmp.port"');
   });
@@ -146,7 +151,7 @@ describeWithAddon('cli: serving', () => {
     async (extra) => {
       const { port, release } = await holdPort();
       try {
-        const r = await runTs(['lib/cli.ts', '--host', '127.0.0.1', '--port', String(port), '--no-http', ...extra], 60_000);
+        const r = await runTs(['lib/cli.ts', '--host', '127.0.0.1', '--port', String(port), '--no-http', ...extra], CHILD_MS);
         expect(r.code).toBe(1);
         expect(r.stdout).toBe('');
         const lines = r.stderr.trimEnd().split('\n');
@@ -163,7 +168,7 @@ describeWithAddon('cli: serving', () => {
     const { port, release } = await holdPort();
     try {
       const file = tempConfig(JSON.stringify({ rtmp: { host: '127.0.0.1', port }, http: false }));
-      const r = await runTs(['lib/cli.ts', file], 60_000);
+      const r = await runTs(['lib/cli.ts', file], CHILD_MS);
       // The file's port was used (and is taken): not the default 0.0.0.0:1935.
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`cannot listen on 127.0.0.1:${port}`);
