@@ -1,117 +1,50 @@
 #!/usr/bin/env node
 /**
- * rtmp-engine [--host H] [--port N] [--http-port N] [--http-host H] [--no-http]
- *             [--config file.json] [--log-level L] [--io-threads N] [--version]
+ * rtmp-engine [options] [config.json]   (`rtmp-engine --help` lists the flags)
  *
  * Runs a server (RTMP on :1935, HTTP with HLS/DASH and the player page on
  * :8000) with JSON-line logs on stdout. The config file holds the same
- * ServerOptions as createServer() (JSON); flags override it. SIGINT/SIGTERM
- * close gracefully (5 s grace), then exit 0; a second signal exits at once.
+ * ServerOptions as createServer() (JSON); the environment overrides it and
+ * flags override both (lib/cli/). SIGINT/SIGTERM close gracefully (5 s grace),
+ * then exit 0; a second signal exits at once.
+ *
+ * Output: logs of a running server are JSON lines on stdout. What stops the
+ * server from starting (bad usage, bad options, a port taken) is one plain
+ * sentence on stderr, prefixed once with "rtmp-engine: ", because a person at
+ * a terminal reads it and a JSON line there hides it. A closed stdout (a
+ * pipe whose reader went away) never stops the server (lib/log-sink.ts).
  * Exit codes: 0 clean stop, 1 runtime failure (e.g. port taken), 2 bad usage/options.
  */
-import { Command, InvalidArgumentError } from 'commander';
-import * as fs from 'fs';
-import * as path from 'path';
+import { type CliFlags, buildOptions } from './cli/build-options';
+import { UsageError } from './cli/config-file';
+import { readEnv } from './cli/env';
+import { parseFlags } from './cli/flags';
+import { unservedSections } from './cli/unserved';
+import { ErrorCodes, RtmpEngineError } from './errors';
+import { writeStderr } from './log-sink';
+import { ServerLogger } from './logger';
+import type { RtmpServer } from './server';
 
-import { RtmpEngineError } from './errors';
-import { LOG_LEVEL_NAMES, type LogLevelName, ServerLogger } from './logger';
-import type { ServerOptions } from './options';
-import { createServer, type RtmpServer } from './server';
+export { buildOptions, type CliFlags } from './cli/build-options';
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
-interface CliFlags {
-  host?: string;
-  port?: number;
-  config?: string;
-  logLevel?: string;
-  ioThreads?: number;
-  mergeWritesMs?: number;
-  httpPort?: number;
-  httpHost?: string;
-  /** false with --no-http. */
-  http?: boolean;
-}
-
-function packageVersion(): string {
-  for (const dir of [path.join(__dirname, '..'), path.join(__dirname, '..', '..')]) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
-  }
-  return 'unknown';
-}
-
-function nonNegativeInt(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative integer');
-  return Number(value);
-}
-
-class UsageError extends Error {}
-
-function readConfig(file: string): ServerOptions {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read config file ${file}: ${(err as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UsageError(`config file ${file} must hold a JSON object (ServerOptions)`);
-  }
-  return value as ServerOptions;
-}
-
-/** Config file, then flags on top. Validation happens in createServer(). */
-export function buildOptions(flags: CliFlags): ServerOptions {
-  const base: ServerOptions = flags.config ? readConfig(flags.config) : {};
-  const rtmp = { ...(base.rtmp ?? {}) };
-  if (flags.host !== undefined) rtmp.host = flags.host;
-  if (flags.port !== undefined) rtmp.port = flags.port;
-  if (flags.ioThreads !== undefined) rtmp.ioThreads = flags.ioThreads;
-  const options: ServerOptions = { ...base, rtmp };
-  if (flags.mergeWritesMs !== undefined) {
-    options.players = { ...(base.players ?? {}), mergeWritesMs: flags.mergeWritesMs };
-  }
-  if (flags.http === false) options.http = false;
-  else if (flags.httpPort !== undefined || flags.httpHost !== undefined) {
-    // A port or host given on the command line turns HTTP on even if the config file had it off.
-    const http = { ...(base.http || {}) };
-    if (flags.httpPort !== undefined) http.port = flags.httpPort;
-    if (flags.httpHost !== undefined) http.host = flags.httpHost;
-    options.http = http;
-  }
-  if (flags.logLevel !== undefined) options.logLevel = flags.logLevel as LogLevelName;
-  return options;
-}
-
-function parseFlags(argv: string[]): CliFlags {
-  const program = new Command()
-    .name('rtmp-engine')
-    .description('Live-video server: RTMP in, RTMP/HLS/DASH out (C++ engine, JSON-line logs on stdout)')
-    .version(packageVersion(), '-v, --version', 'print the version and exit')
-    .option('--host <host>', 'address to listen on (default 0.0.0.0)')
-    .option('--port <port>', 'RTMP port, 0 picks a free one (default 1935)', nonNegativeInt)
-    .option('--http-port <port>', 'HTTP port for HLS/DASH and the player page, 0 picks a free one (default 8000)', nonNegativeInt)
-    .option('--http-host <host>', 'address for HTTP to listen on (default 0.0.0.0)')
-    .option('--no-http', 'no HTTP server (RTMP only)')
-    .option('--config <file>', 'JSON file with ServerOptions; flags override it')
-    .option('--log-level <level>', `one of ${LOG_LEVEL_NAMES.join(', ')} (default info)`)
-    .option('--io-threads <n>', 'I/O threads, 0 = one per core (default 0)', nonNegativeInt)
-    .option(
-      '--merge-writes-ms <ms>',
-      'gather each player\'s media for up to this many ms per write, 0 = send at once (default 0)',
-      nonNegativeInt,
-    )
-    .showHelpAfterError()
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
-  program.parse(argv);
-  return program.opts<CliFlags>();
+/**
+ * One line for a person: "rtmp-engine: " once (messages of the SDK already
+ * start with it), the engine's repeated "listen H:P: EADDRINUSE (…)" tail and
+ * OpenSSL's error queue for a missing file shortened to their words, and the
+ * error code last, for searching the docs.
+ */
+export function failureSentence(err: unknown): string {
+  let text = err instanceof Error ? err.message : String(err);
+  while (text.startsWith('rtmp-engine: ')) text = text.slice('rtmp-engine: '.length);
+  text = text.replace(/: listen \S+: E[A-Z]+ \(([^)]+)\)$/, ': $1');
+  // OpenSSL's queue for a file it could not open: the system's words are the useful part.
+  text = text.replace(/: error:[0-9A-F]+:system library::([^;]+)(?:; error:[0-9A-F]+:[^;]*)*/, ': $1');
+  const code = err instanceof RtmpEngineError ? err.code : undefined;
+  if (code === ErrorCodes.ADDRESS_IN_USE) text += '; another program holds that port';
+  if (code && code !== ErrorCodes.INVALID_OPTIONS && !text.includes(code)) text += ` (${code})`;
+  return `rtmp-engine: ${text}\n`;
 }
 
 function installSignalHandlers(server: RtmpServer, logger: ServerLogger): void {
@@ -135,30 +68,40 @@ function installSignalHandlers(server: RtmpServer, logger: ServerLogger): void {
   process.on('SIGTERM', onSignal);
 }
 
-export async function main(argv: string[] = process.argv): Promise<void> {
-  const flags = parseFlags(argv);
+export async function main(argv: string[] = process.argv, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let server: RtmpServer;
+  let unserved: string[];
   try {
-    server = createServer(buildOptions(flags));
+    const flags: CliFlags = parseFlags(argv);
+    // Loaded after the flags: --help and --version answer without the SDK and its addon.
+    const { createServer } = await import('./server');
+    const options = buildOptions(flags, readEnv(env));
+    server = createServer(options);
+    unserved = unservedSections(options);
   } catch (err) {
-    process.stderr.write(`rtmp-engine: ${(err as Error).message}\n`);
+    if (!(err instanceof UsageError) && !(err instanceof RtmpEngineError)) throw err;
+    writeStderr(failureSentence(err));
     process.exit(2);
   }
   const logger = new ServerLogger(server.options.logLevel, server.options.logger);
+  if (unserved.length > 0) {
+    logger.warn(
+      { sections: unserved },
+      `http is off, so nothing serves ${unserved.join(', ')}: turn http on, or set ${unserved.map((s) => `"${s}": false`).join(', ')}`,
+    );
+  }
   installSignalHandlers(server, logger);
   try {
     await server.listen(); // logs {"msg":"listening","port":…}
   } catch (err) {
-    const code = err instanceof RtmpEngineError ? err.code : undefined;
-    if (logger.enabled('error')) logger.error({ code }, (err as Error).message);
-    else process.stderr.write(`rtmp-engine: ${(err as Error).message}\n`);
+    writeStderr(failureSentence(err));
     process.exit(1);
   }
 }
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    process.stderr.write(`rtmp-engine: ${String((err as Error)?.stack ?? err)}\n`);
+    writeStderr(`rtmp-engine: ${String((err as Error)?.stack ?? err)}\n`);
     process.exit(1);
   });
 }

@@ -4,8 +4,12 @@
  * ms, `pid`, `hostname`, `msg`, plus fields such as `sessionId`, `stream`,
  * `reason`), so pino-pretty and log shippers read it as they read pino. A
  * user's pino (or any object with the same methods) can be passed instead.
+ * stdout is written through lib/log-sink.ts: a reader that went away (EPIPE)
+ * costs the log lines, never the server.
  */
 import { hostname } from 'os';
+
+import { writeStdout } from './log-sink';
 
 export const LOG_LEVEL_NAMES = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevelName = (typeof LOG_LEVEL_NAMES)[number];
@@ -72,7 +76,7 @@ export class ServerLogger {
   constructor(level: LogLevelName, target?: LoggerLike, write?: (line: string) => void) {
     this.threshold = LOG_LEVEL_VALUES[level];
     this.target = target;
-    this.write = write ?? ((line) => process.stdout.write(line));
+    this.write = write ?? writeStdout;
   }
 
   enabled(level: LogMethodName): boolean {

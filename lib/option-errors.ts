@@ -114,12 +114,41 @@ function describe(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/**
+ * Sections other media servers have and this version does not yet (DESIGN.md
+ * lists them as later work), with what to use meanwhile. "unknown option"
+ * would read as a typo; "not available" says the name is right.
+ */
+const NOT_AVAILABLE: Readonly<Record<string, string>> = {
+  record: 'to keep streams on disk meanwhile, set hls.folder with hls.folderVod: true',
+  relay: 'to push or pull a stream meanwhile, run ffmpeg with -c copy between the servers',
+};
+
+/**
+ * Listeners are switched by their section's type, not by an `enabled` key
+ * (which hls, admin and metrics have): one spelling for "off", so a config
+ * can never hold an HTTP port that looks on while nothing listens.
+ */
+const LISTENER_SWITCH: Readonly<Record<string, string>> = {
+  http: 'the HTTP server is on unless "http": false',
+  rtmps: 'RTMPS is on when "rtmps" is an object with cert and key, off with "rtmps": false',
+};
+
+function unknownKeyLine(key: string, path: Path, schema: z.ZodTypeAny): string {
+  const where = formatPath([...path, key]);
+  const notYet = path.length === 0 ? NOT_AVAILABLE[key] : undefined;
+  if (notYet) return `${where}: not available in this version of rtmp-engine; ${notYet}`;
+  const section = path.length === 1 ? String(path[0]) : undefined;
+  if (key === 'enabled' && section !== undefined && LISTENER_SWITCH[section]) {
+    return `${where}: not an option; ${LISTENER_SWITCH[section]}`;
+  }
+  const hint = suggestKey(key, path, schema);
+  return `${where}: unknown option${hint ? `; did you mean "${hint}"?` : ''}`;
+}
+
 function issueLines(issue: z.ZodIssue, input: unknown, schema: z.ZodTypeAny): string[] {
   if (issue.code === z.ZodIssueCode.unrecognized_keys) {
-    return issue.keys.map((key) => {
-      const hint = suggestKey(key, issue.path, schema);
-      return `${formatPath([...issue.path, key])}: unknown option${hint ? `; did you mean "${hint}"?` : ''}`;
-    });
+    return issue.keys.map((key) => unknownKeyLine(key, issue.path, schema));
   }
   if (issue.code === z.ZodIssueCode.invalid_union) {
     // The branch that accepted the value's type (an object given to
