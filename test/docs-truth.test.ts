@@ -114,3 +114,36 @@ describe('README and docs name only what exists', () => {
     expect(known(`${API_PREFIX}/nope`)).toBe(false);
   });
 });
+
+describe('docs/api.md and RtmpServer', () => {
+  const api = readFileSync(join(ROOT, 'docs', 'api.md'), 'utf8');
+  const source = readFileSync(join(ROOT, 'lib', 'server.ts'), 'utf8').split('\n');
+  /** Methods of the class that are neither private nor marked @internal. */
+  const publicMethods = source
+    .map((line, i) => ({ m: /^ {2}(?:public |async )*([a-z]\w*)(?:<[^>]*>)?\(/.exec(line), before: source[i - 1] ?? '' }))
+    .filter(({ m, before }) => m && m[1] !== 'constructor' && !before.includes('@internal'))
+    .map(({ m }) => m![1]!);
+
+  it('names every public method', () => {
+    expect(publicMethods.length).toBeGreaterThan(20);
+    expect(publicMethods.filter((name) => !api.includes(`\`${name}(`) && !api.includes(` ${name}(`))).toEqual([]);
+  });
+
+  it('heads sections only with methods the server has', () => {
+    const section = api.slice(api.indexOf('## `RtmpServer`'), api.indexOf('\n## Events'));
+    const named = [...section.matchAll(/^### (.*)$/gm)].flatMap((h) => [...h[1]!.matchAll(/`(\w+)(?:\(|`|:)/g)].map((m) => m[1]!));
+    const members = new Set([...publicMethods, 'streamBans', 'options']);
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter((n) => !members.has(n))).toEqual([]);
+  });
+
+  it('lists every event of RtmpServerEventMap in the events table, and no other', () => {
+    const events = readFileSync(join(ROOT, 'lib', 'events.ts'), 'utf8');
+    const map = events.slice(events.indexOf('export interface RtmpServerEventMap'));
+    const names = [...map.slice(0, map.indexOf('}')).matchAll(/^ {2}(\w+):/gm)].map((m) => m[1]!).sort();
+    const table = api.slice(api.indexOf('| event | extra fields | when |'));
+    const rows = [...table.slice(0, table.indexOf('\n\n')).matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]!).sort();
+    expect(names.length).toBeGreaterThan(5);
+    expect(rows).toEqual(names);
+  });
+});
