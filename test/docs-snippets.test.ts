@@ -63,6 +63,40 @@ function snippets(): Snippet[] {
   return found;
 }
 
+const SECTIONS = ['rtmp', 'rtmps', 'streams', 'players', 'limits', 'access', 'auth', 'frames', 'http', 'hls', 'admin', 'metrics'];
+
+function optionMention(source: string, line: number, column: number, section: string, key: string): Snippet {
+  const type = `NonNullable<Exclude<import('rtmp-engine').ServerOptions['${section}'], boolean>>`;
+  return {
+    source,
+    line,
+    file: join(SNIPPETS, `${source.replace(/[^\w]/g, '_')}_option_${line}_${column}.ts`),
+    text: `export type Mentioned = Pick<${type}, '${key}'>;\n`,
+  };
+}
+
+/**
+ * Options named in prose as `section.key` (`hls.folder`, `limits.maxPublishers`):
+ * one line each, `Pick` of that key from the section's option type, so a key
+ * that does not exist fails to compile at its doc line.
+ */
+function optionMentions(): Snippet[] {
+  const found: Snippet[] = [];
+  // http-api.md names fields of API answers (`players.rtmp`), checked against openapi.json instead.
+  const files = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md') && f !== 'http-api.md').map((f) => join('docs', f))];
+  for (const source of files) {
+    readFileSync(join(ROOT, source), 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        for (const m of line.matchAll(new RegExp(`\`(${SECTIONS.join('|')})\\.([a-z]\\w*)(?![\\w(])`, 'g'))) {
+          if (['ts', 'js', 'json', 'md'].includes(m[2]!)) continue; // a file: `rtmp.ts`
+          found.push(optionMention(source, i + 1, m.index!, m[1]!, m[2]!));
+        }
+      });
+  }
+  return found;
+}
+
 function typeCheck(blocks: Snippet[]): string[] {
   const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
     ...ts.sys,
@@ -98,6 +132,7 @@ function typeCheck(blocks: Snippet[]): string[] {
 
 describe('the TypeScript blocks of README and docs', () => {
   const blocks = snippets();
+  const options = optionMentions();
   // A block that must fail, checked in the same program (one type-check of lib/ for both).
   const bad: Snippet = {
     source: 'bad.md',
@@ -108,7 +143,7 @@ describe('the TypeScript blocks of README and docs', () => {
   let errors: string[] = [];
 
   beforeAll(() => {
-    errors = typeCheck([...blocks, bad]);
+    errors = typeCheck([...blocks, ...options, bad, optionMention('bad.md', 3, 0, 'hls', 'folderr')]);
   }, 120_000);
 
   it('are found (README has its two)', () => {
@@ -120,9 +155,15 @@ describe('the TypeScript blocks of README and docs', () => {
     expect(errors.filter((e) => !e.startsWith('bad.md:'))).toEqual([]);
   });
 
+  it('options named as `section.key` in prose exist', () => {
+    expect(options.length).toBeGreaterThan(20);
+    // (their errors, if any, are among those of the previous test, at their doc line)
+  });
+
   it('a block that names an option or event field that does not exist fails', () => {
     const own = errors.filter((e) => e.startsWith('bad.md:')).join('\n');
     expect(own).toMatch(/bad\.md:1: TS2353/);
     expect(own).toMatch(/bad\.md:2: TS2339/);
+    expect(own).toMatch(/bad\.md:3: TS2344 .*folderr/);
   });
 });
