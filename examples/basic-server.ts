@@ -49,9 +49,14 @@ async function main(): Promise<void> {
   const { rtmp, http } = await server.listen();
   console.log(`RTMP on rtmp://127.0.0.1:${rtmp}/live/<name>?key=${streamKey}`);
   console.log(`HTTP on http://127.0.0.1:${http}/ (dashboard; players at /live/<name>)`);
+  // process.on, not once: Ctrl-C under npm arrives twice (from the terminal and forwarded by
+  // npm), and a second signal must not kill the process halfway through its close.
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      server.close({ graceMs: 5000 }).then((r) => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void server.close({ graceMs: 5000 }).then((r) => {
         console.log(`closed: ${r.publishers} publisher(s) and ${r.players} player(s) left, ${r.forced} forced`);
         process.exit(0);
       });

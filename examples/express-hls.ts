@@ -53,10 +53,12 @@ async function main(): Promise<void> {
     console.log(`RTMP on rtmp://127.0.0.1:${rtmp}/live/<name>`);
     console.log(`HLS at http://127.0.0.1:${port}/live/<name>/index.m3u8?token=…`);
   });
+  // process.on, not once: Ctrl-C under npm arrives twice (from the terminal and forwarded by
+  // npm), and a second signal must not kill the process halfway through its close.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      http.close();
-      void server.close({ graceMs: 5_000 });
+    process.on(signal, () => {
+      if (http.listening) http.close();
+      void server.close({ graceMs: 5_000 }); // idempotent
     });
   }
 }

@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   const { rtmp } = await server.listen();
   console.log(`RTMP on rtmp://127.0.0.1:${rtmp}/${path}: waiting for a publisher`);
   const controller = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  // Aborting twice is harmless: Ctrl-C under npm may arrive twice (terminal and npm).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => controller.abort());
   let previous: Uint8Array | undefined;
   try {
     const frames = server.frames(path, {

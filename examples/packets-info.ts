@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const { rtmp } = await server.listen();
   console.log(`RTMP on rtmp://127.0.0.1:${rtmp}/${path}: waiting for a publisher`);
   const controller = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  // Aborting twice is harmless: Ctrl-C under npm may arrive twice (terminal and npm).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => controller.abort());
   const second = { video: 0, audio: 0, bytes: 0, dropped: 0 };
   let mark = Date.now();
   try {

@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   console.log(`publish: rtmp://127.0.0.1:${bound}/${publishPath}`);
   console.log(`play:    rtmp://127.0.0.1:${bound}/${playPath}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void server.close({ graceMs: 3000 }).then(() => process.exit(0)));
+    // close() is idempotent: a second signal (Ctrl-C under npm can arrive twice) waits for the same close.
+    process.on(signal, () => void server.close({ graceMs: 3000 }).then(() => process.exit(0)));
   }
 }
 

@@ -73,7 +73,8 @@ async function main(): Promise<void> {
   const { port: bound } = await server.listen();
   console.log(`RTMP on rtmp://127.0.0.1:${bound}/live/<stream key>, asking ${url}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void server.close({ graceMs: 3000 }).then(() => process.exit(0)));
+    // close() is idempotent: a second signal (Ctrl-C under npm can arrive twice) waits for the same close.
+    process.on(signal, () => void server.close({ graceMs: 3000 }).then(() => process.exit(0)));
   }
 }
 

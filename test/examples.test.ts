@@ -24,13 +24,15 @@ const EXAMPLES = readdirSync(join(ROOT, 'examples'))
 
 interface Running {
   child: ChildProcess;
+  detached: boolean;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function start(name: string, args: string[], cwd: string): Running {
+function start(name: string, args: string[], cwd: string, detached = false): Running {
   const child = spawn(process.execPath, [RUNNER, name, ...args], {
     cwd,
+    detached,
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HTTP_PORT: '0', AUTH_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -40,7 +42,7 @@ function start(name: string, args: string[], cwd: string): Running {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  return { child, output: () => output, exited };
+  return { child, detached, output: () => output, exited };
 }
 
 /** Polls the output for `pattern` until the child exits or `timeoutMs` passes. */
@@ -105,7 +107,16 @@ beforeAll(() => {
 }, 200_000);
 
 afterEach(() => {
-  for (const r of running.splice(0)) r.child.kill('SIGKILL');
+  for (const r of running.splice(0)) {
+    r.child.kill('SIGKILL');
+    if (r.detached && r.child.pid !== undefined) {
+      try {
+        process.kill(-r.child.pid, 'SIGKILL'); // its process group: the example too
+      } catch {
+        // the group is gone
+      }
+    }
+  }
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -194,6 +205,19 @@ describe('examples start, answer on their ports and stop on SIGTERM', () => {
     const rtmp = Number((await waitFor(run, RTMP_LINE, 120_000))[1]);
     expect(await rtmpVersion(rtmp)).toBe(3);
     expect(await stop(run)).toEqual({ code: 0, signal: null });
+  }, BOX);
+
+  it('basic-server: Ctrl-C (SIGINT to the whole process group, twice as under npm) closes it once', async () => {
+    const run = start('basic-server', [], work, true);
+    running.push(run);
+    await waitFor(run, RTMP_LINE, 120_000);
+    process.kill(-run.child.pid!, 'SIGINT');
+    process.kill(-run.child.pid!, 'SIGINT');
+    const timer = setTimeout(() => process.kill(-run.child.pid!, 'SIGKILL'), 20_000);
+    const end = await run.exited;
+    clearTimeout(timer);
+    expect(end).toEqual({ code: 0, signal: null });
+    expect(run.output().match(/^closed: /gm)).toHaveLength(1);
   }, BOX);
 
   it('covers every example', () => {
