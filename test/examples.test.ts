@@ -13,6 +13,7 @@ import * as net from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
+import { run as runProcess } from './e2e/helpers/ffmpeg';
 import { ensureDist } from './helpers/dist';
 
 const ROOT = join(__dirname, '..');
@@ -163,13 +164,23 @@ describe('examples start, answer on their ports and stop on SIGTERM', () => {
   // The first run compiles examples/ into dist/examples: a longer box.
   const BOX = 150_000;
 
-  it('basic-server: RTMP and the HTTP dashboard', async () => {
+  it('basic-server: RTMP, the HTTP dashboard, and the stream key: wrong one refused, right one live', async () => {
     const run = start('basic-server', [], work);
     running.push(run);
     const rtmp = Number((await waitFor(run, RTMP_LINE, 120_000))[1]);
     const httpPort = Number((await waitFor(run, /HTTP on http:\/\/127\.0\.0\.1:(\d+)\//, 10_000))[1]);
     expect(await rtmpVersion(rtmp)).toBe(3);
     expect((await request(`http://127.0.0.1:${httpPort}/`)).status).toBe(200);
+    // The test pattern of the README, for 2 s: refused with a wrong key, live with the right one.
+    const pattern = (name: string): string[] => [
+      '-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=30', '-f', 'lavfi', '-i', 'sine', '-t', '2',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '60', '-c:a', 'aac', '-f', 'flv',
+      `rtmp://127.0.0.1:${rtmp}/live/${name}`,
+    ];
+    expect(await runProcess('ffmpeg', pattern('wrong?key=nope'), 60_000).exited).not.toBe(0);
+    expect(await runProcess('ffmpeg', pattern('cam?key=secret'), 60_000).exited).toBe(0);
+    await waitFor(run, /^▶ live\/cam from 127\.0\.0\.1: H264 320x180/m, 10_000);
+    expect(run.output()).not.toMatch(/^▶ live\/wrong/m);
     expect(await stop(run)).toEqual({ code: 0, signal: null });
   }, BOX);
 
