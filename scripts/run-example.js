@@ -71,11 +71,14 @@ if (!listExamples().includes(name)) {
 }
 
 const distSources = DIST_SOURCES.map((s) => path.join(ROOT, s));
-if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'index.js')) || olderThan(DIST_STAMP, distSources)) {
+const distIndex = path.join(ROOT, 'dist', 'lib', 'index.js');
+// `npm run build:ts` and scripts/start.sh write no stamp: then dist/lib/index.js says when dist/ was built.
+const distBuilt = fs.existsSync(DIST_STAMP) ? DIST_STAMP : distIndex;
+if (!fs.existsSync(distIndex) || olderThan(distBuilt, distSources)) {
   tsc(path.join(ROOT, 'tsconfig.build.json'), 'building dist/ (the SDK the examples import)');
   fs.writeFileSync(DIST_STAMP, `${new Date().toISOString()}\n`);
 }
-if (olderThan(EXAMPLES_STAMP, [EXAMPLES, DIST_STAMP])) {
+if (olderThan(EXAMPLES_STAMP, [EXAMPLES, fs.existsSync(DIST_STAMP) ? DIST_STAMP : distIndex])) {
   tsc(path.join(EXAMPLES, 'tsconfig.json'), 'compiling examples/');
   fs.writeFileSync(EXAMPLES_STAMP, `${new Date().toISOString()}\n`);
 }
