@@ -3,18 +3,22 @@
  *   ffmpeg -re -i input.mp4 -c copy -f flv "rtmp://127.0.0.1:1935/live/cam?key=secret"
  * and play with
  *   ffplay rtmp://127.0.0.1:1935/live/cam
+ * or in a browser at http://127.0.0.1:8000/live/cam (LL-HLS; the dashboard is at /).
  *
- * Run from a checkout (after `npm run build:addon`):
- *   node -r ./test/helpers/register-ts.js examples/basic-server.ts
- * Environment: PORT (default 1935), STREAM_KEY (default "secret").
+ * Run from a checkout, once built (`bash scripts/start.sh` or `npm ci`):
+ *   npm run example -- basic-server
+ * Environment: PORT (RTMP, default 1935), HTTP_PORT (HLS/DASH and the pages, default 8000;
+ * 0 picks free ports), STREAM_KEY (default "secret").
  */
-import { createServer } from '../lib';
+import { createServer } from 'rtmp-engine';
 
 const port = Number(process.env.PORT ?? 1935);
+const httpPort = Number(process.env.HTTP_PORT ?? 8000);
 const streamKey = process.env.STREAM_KEY ?? 'secret';
 
 const server = createServer({
   rtmp: { host: '0.0.0.0', port },
+  http: { port: httpPort },
   streams: { gopCache: true },
   players: { lowLatency: true },
   logLevel: 'info',
@@ -42,11 +46,17 @@ setInterval(() => {
 }, 10_000).unref();
 
 async function main(): Promise<void> {
-  const { port: bound } = await server.listen();
-  console.log(`RTMP server on rtmp://0.0.0.0:${bound}/live/<name>?key=${streamKey}`);
+  const { rtmp, http } = await server.listen();
+  console.log(`RTMP on rtmp://127.0.0.1:${rtmp}/live/<name>?key=${streamKey}`);
+  console.log(`HTTP on http://127.0.0.1:${http}/ (dashboard; players at /live/<name>)`);
+  // process.on, not once: Ctrl-C under npm arrives twice (from the terminal and forwarded by
+  // npm), and a second signal must not kill the process halfway through its close.
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      server.close({ graceMs: 5000 }).then((r) => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void server.close({ graceMs: 5000 }).then((r) => {
         console.log(`closed: ${r.publishers} publisher(s) and ${r.players} player(s) left, ${r.forced} forced`);
         process.exit(0);
       });

@@ -6,13 +6,14 @@
  * and play http://127.0.0.1:8080/live/cam/index.m3u8?token=letmein
  * (hls.js, Safari, ffplay, VLC).
  *
- * Run from a checkout (after `npm run build:addon`):
- *   node -r ./test/helpers/register-ts.js examples/express-hls.ts
- * Environment: PORT (RTMP, default 1935), HTTP_PORT (default 8080), TOKEN (default "letmein").
+ * Run from a checkout, once built (`bash scripts/start.sh` or `npm ci`):
+ *   npm run example -- express-hls
+ * Environment: PORT (RTMP, default 1935), HTTP_PORT (Express, default 8080; 0 picks free
+ * ports), TOKEN (default "letmein").
  */
 import express from 'express';
 
-import { type Authorizer, createHlsHandler, createServer, type HlsStoreLike } from '../lib';
+import { type Authorizer, createHlsHandler, createServer, type HlsStoreLike } from 'rtmp-engine';
 
 /** An Express app with HLS mounted as middleware; any other path reaches the app's own routes. */
 export function createApp(store: HlsStoreLike, authorize?: Authorizer): express.Express {
@@ -42,16 +43,24 @@ async function main(): Promise<void> {
   const authorize = tokenAuthorizer(process.env.TOKEN ?? 'letmein');
   const server = createServer({ rtmp: { port: Number(process.env.PORT ?? 1935) }, http: false });
   server.authorize(authorize);
-  await server.listen();
+  const { rtmp } = await server.listen();
   const store = server.hlsStore();
   if (!store) throw new Error('HLS is off');
   const app = createApp(store, authorize);
-  const httpPort = Number(process.env.HTTP_PORT ?? 8080);
-  const http = app.listen(httpPort, () => console.log(`HLS at http://127.0.0.1:${httpPort}/<app>/<name>/index.m3u8`));
-  process.once('SIGINT', () => {
-    http.close();
-    void server.close({ graceMs: 5_000 });
+  const http = app.listen(Number(process.env.HTTP_PORT ?? 8080), () => {
+    const address = http.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    console.log(`RTMP on rtmp://127.0.0.1:${rtmp}/live/<name>`);
+    console.log(`HLS at http://127.0.0.1:${port}/live/<name>/index.m3u8?token=…`);
   });
+  // process.on, not once: Ctrl-C under npm arrives twice (from the terminal and forwarded by
+  // npm), and a second signal must not kill the process halfway through its close.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (http.listening) http.close();
+      void server.close({ graceMs: 5_000 }); // idempotent
+    });
+  }
 }
 
 if (require.main === module) {

@@ -9,24 +9,33 @@
  * frame released at once) keeps the stream's decoder running, and then each
  * snapshot is the picture of that moment.
  *
- * Run from a checkout (after `npm run build:addon`):
- *   node -r ./test/helpers/register-ts.js examples/frames-to-jpeg.ts [app/name] [folder]
+ * Environment: PORT (RTMP, default 1935; 0 picks a free port).
+ *
+ * Run from a checkout, once built (`bash scripts/start.sh` or `npm ci`):
+ *   npm run example -- frames-to-jpeg [app/name] [folder]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { createServer } from '../lib';
+import { createServer } from 'rtmp-engine';
 
 const path = process.argv[2] ?? 'live/cam';
 const folder = process.argv[3] ?? 'snapshots';
-const server = createServer({ rtmp: { host: '0.0.0.0', port: Number(process.env.PORT ?? 1935) }, logLevel: 'info' });
+// RTMP only (`http: false`): this example reads the stream in JavaScript, nobody plays it over HTTP.
+const server = createServer({
+  rtmp: { host: '0.0.0.0', port: Number(process.env.PORT ?? 1935) },
+  http: false,
+  logLevel: 'info',
+});
 
 async function main(): Promise<void> {
-  await server.listen();
+  const { rtmp } = await server.listen();
+  console.log(`RTMP on rtmp://127.0.0.1:${rtmp}/${path}: waiting for a publisher`);
   mkdirSync(folder, { recursive: true });
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  // Aborting twice is harmless: Ctrl-C under npm may arrive twice (terminal and npm).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => controller.abort());
   const { signal } = controller;
 
   const stopDecoding = server.onFrames(

@@ -4,19 +4,28 @@
  * drops. Publish with
  *   ffmpeg -re -i input.mp4 -c copy -f flv rtmp://127.0.0.1:1935/live/cam
  *
- * Run from a checkout (after `npm run build:addon`):
- *   node -r ./test/helpers/register-ts.js examples/packets-info.ts [app/name]
+ * Environment: PORT (RTMP, default 1935; 0 picks a free port).
+ *
+ * Run from a checkout, once built (`bash scripts/start.sh` or `npm ci`):
+ *   npm run example -- packets-info [app/name]
  * The same packets feed WebCodecs directly: see docs/frames.md.
  */
-import { createServer } from '../lib';
+import { createServer } from 'rtmp-engine';
 
 const path = process.argv[2] ?? 'live/cam';
-const server = createServer({ rtmp: { host: '0.0.0.0', port: Number(process.env.PORT ?? 1935) }, logLevel: 'info' });
+// RTMP only (`http: false`): this example reads the stream in JavaScript, nobody plays it over HTTP.
+const server = createServer({
+  rtmp: { host: '0.0.0.0', port: Number(process.env.PORT ?? 1935) },
+  http: false,
+  logLevel: 'info',
+});
 
 async function main(): Promise<void> {
-  await server.listen();
+  const { rtmp } = await server.listen();
+  console.log(`RTMP on rtmp://127.0.0.1:${rtmp}/${path}: waiting for a publisher`);
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  // Aborting twice is harmless: Ctrl-C under npm may arrive twice (terminal and npm).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => controller.abort());
   const second = { video: 0, audio: 0, bytes: 0, dropped: 0 };
   let mark = Date.now();
   try {
