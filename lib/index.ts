@@ -71,8 +71,22 @@ export type {
   UnpublishEvent,
   VideoInfo,
 } from './events';
-export type { IngestDropReason, IngestDrops, LimitName, LimitRefusals, SessionInfo, SessionRole, StreamInfo } from './snapshots';
-export { LIMIT_NAMES } from './snapshots';
+export type {
+  HandshakeFailureReason,
+  HandshakeFailures,
+  IngestDropReason,
+  IngestDrops,
+  IpAction,
+  IpRefusalRule,
+  IpRefusals,
+  LimitName,
+  LimitRefusals,
+  SessionInfo,
+  SessionRole,
+  StreamInfo,
+  StreamTiming,
+} from './snapshots';
+export { HANDSHAKE_FAILURE_REASONS, IP_ACTIONS, IP_REFUSAL_RULES, LIMIT_NAMES } from './snapshots';
 export type { LoggerLike, LogLevelName } from './logger';
 export { parseQuery } from './query';
 export { createHlsHandler } from './http/hls-handler';

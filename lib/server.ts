@@ -41,7 +41,11 @@ import { loadAddon } from './native';
 import { toNativeConfig } from './native-config';
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options';
 import {
+  type HandshakeFailures,
+  type IpRefusals,
   type LimitRefusals,
+  noHandshakeFailures,
+  noIpRefusals,
   noLimitRefusals,
   type SessionInfo,
   type StreamInfo,
@@ -94,6 +98,10 @@ export interface ServerStats {
   ioThreads: number;
   /** Sessions turned away or closed by each configured limit since listen(). */
   limitRefusals: LimitRefusals;
+  /** Failed RTMP/RTMPS handshakes since listen(), by listener and reason (timeout included). */
+  handshakeFailures: HandshakeFailures;
+  /** Clients refused by an IP rule since listen(), by rule and door. */
+  ipRefusals: IpRefusals;
   /** Each I/O loop's lag and utilisation (see docs/operations.md). */
   loops: LoopHealth[];
 }
@@ -123,7 +131,16 @@ const DEFAULT_DRAIN_POLL_MS = 25;
 const nativeFactory: EngineFactory = (config, onEvents) => new (loadAddon().Engine)(config, onEvents);
 
 function emptyStats(): NativeStats {
-  return { sessions: [], streams: [], acceptedTotal: 0, ioThreads: 0, limitRefusals: noLimitRefusals(), loops: [] };
+  return {
+    sessions: [],
+    streams: [],
+    acceptedTotal: 0,
+    ioThreads: 0,
+    limitRefusals: noLimitRefusals(),
+    handshakeFailures: noHandshakeFailures(),
+    ipRefusals: noIpRefusals(),
+    loops: [],
+  };
 }
 
 export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
@@ -426,6 +443,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       acceptedTotal: raw.acceptedTotal,
       ioThreads: raw.ioThreads,
       limitRefusals: { ...raw.limitRefusals },
+      handshakeFailures: { rtmp: { ...raw.handshakeFailures.rtmp }, rtmps: { ...raw.handshakeFailures.rtmps } },
+      ipRefusals: { deny: { ...raw.ipRefusals.deny }, notAllowed: { ...raw.ipRefusals.notAllowed }, ban: { ...raw.ipRefusals.ban } },
       loops: raw.loops.map((l) => ({ ...l })),
     };
   }

@@ -1,5 +1,9 @@
 /** Typed snapshots of live state (server.sessions(), server.streams()). */
 import type {
+  NativeHandshakeFailureReason,
+  NativeIpAction,
+  NativeIpRefusalRule,
+  NativeStreamTiming,
   NativeIngestDropReason,
   NativeIngestDrops,
   NativeLimitName,
@@ -33,6 +37,40 @@ export function noLimitRefusals(): LimitRefusals {
 }
 
 /**
+ * Why an RTMP handshake failed: `version` (C0 asked for another RTMP version:
+ * RTMPE, TLS or HTTP on the plain port), `digest`, `state` (bytes out of
+ * order), `tls` (RTMPS: TLS failed before the RTMP handshake completed),
+ * `timeout` (not completed within `rtmp.handshakeTimeoutMs`).
+ */
+export type HandshakeFailureReason = NativeHandshakeFailureReason;
+export const HANDSHAKE_FAILURE_REASONS: readonly HandshakeFailureReason[] = ['version', 'digest', 'state', 'tls', 'timeout'];
+/** Failed handshakes since listen(), by listener and reason; every reason present. */
+export type HandshakeFailures = Record<'rtmp' | 'rtmps', Record<HandshakeFailureReason, number>>;
+
+/**
+ * Which IP rule refused a client: `deny` (a deny rule matched), `notAllowed`
+ * (no rule matched and the default denies: an allow list), `ban` (banned after
+ * failed authorizations; refused at accept, listed under `connect`).
+ */
+export type IpRefusalRule = NativeIpRefusalRule;
+export type IpAction = NativeIpAction;
+export const IP_REFUSAL_RULES: readonly IpRefusalRule[] = ['deny', 'notAllowed', 'ban'];
+export const IP_ACTIONS: readonly IpAction[] = ['connect', 'publish', 'play'];
+/** Refusals by an IP rule since listen(), by rule and door; every pair present. */
+export type IpRefusals = Record<IpRefusalRule, Record<IpAction, number>>;
+
+const zeros = <K extends string>(keys: readonly K[]): Record<K, number> =>
+  Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+
+export function noHandshakeFailures(): HandshakeFailures {
+  return { rtmp: zeros(HANDSHAKE_FAILURE_REASONS), rtmps: zeros(HANDSHAKE_FAILURE_REASONS) };
+}
+
+export function noIpRefusals(): IpRefusals {
+  return { deny: zeros(IP_ACTIONS), notAllowed: zeros(IP_ACTIONS), ban: zeros(IP_ACTIONS) };
+}
+
+/**
  * Why a publisher's audio/video/data message was not forwarded:
  * - `malformed`: not a message the engine could classify (bad FLV tag header);
  * - `empty`: audio/video without any payload;
@@ -51,6 +89,8 @@ export interface SessionInfo {
   id: number;
   ip: string;
   port: number;
+  /** The listener the session came through: "rtmps" for the TLS one. */
+  protocol: 'rtmp' | 'rtmps';
   /** "unknown" until the session publishes or plays. */
   role: SessionRole;
   app: string;
@@ -72,6 +112,20 @@ export interface SessionInfo {
   loop: number;
 }
 
+/**
+ * Keyframe interval, GOP length and A/V skew of a publish, kept by the engine
+ * as frames arrive (every stream, all the time):
+ * - `keyframeIntervalMs`: DTS distance between the last two video keyframes
+ *   (the duration of the last complete GOP); null before two keyframes;
+ * - `gopFrames`: video frames in that GOP (`-g 60` gives 60);
+ * - `avSkewMs`: latest video DTS minus latest audio DTS, sampled at every frame
+ *   and smoothed (about half a second); positive when video runs ahead; null
+ *   unless both tracks have frames;
+ * - `framesSinceKeyframe`, `keyframes`: the open GOP so far, keyframes this publish.
+ * Timestamps going backwards are not measured across (see docs/http-api.md).
+ */
+export type StreamTiming = NativeStreamTiming;
+
 export interface StreamInfo {
   app: string;
   stream: string;
@@ -88,6 +142,8 @@ export interface StreamInfo {
   gopCache: { frames: number; bytes: number; overflows: number };
   /** The publisher's messages that were not forwarded, by reason (current publish). */
   ingestDrops: IngestDrops;
+  /** Keyframe interval, GOP and A/V skew of the current publish. */
+  timing: StreamTiming;
 }
 
 function copyDrops(drops: NativeIngestDrops): IngestDrops {
@@ -99,6 +155,7 @@ export function toSessionInfos(stats: NativeStats): SessionInfo[] {
     id: s.id,
     ip: s.ip,
     port: s.port,
+    protocol: s.tls ? 'rtmps' : 'rtmp',
     role: s.role,
     app: s.app,
     stream: s.stream,
@@ -128,5 +185,6 @@ export function toStreamInfos(stats: NativeStats): StreamInfo[] {
     audioFrames: s.audioFrames,
     gopCache: { frames: s.gopCacheFrames, bytes: s.gopCacheBytes, overflows: s.gopCacheOverflows },
     ingestDrops: copyDrops(s.ingestDrops),
+    timing: { ...s.timing },
   }));
 }

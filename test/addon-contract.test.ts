@@ -17,7 +17,7 @@ import { engineVersion } from '../lib';
 import { EXPECTED_ABI, loadAddon } from '../lib/native';
 import { toNativeConfig } from '../lib/native-config';
 import { resolveOptions } from '../lib/options';
-import { LIMIT_NAMES } from '../lib/snapshots';
+import { LIMIT_NAMES, noHandshakeFailures, noIpRefusals } from '../lib/snapshots';
 import { describeWithAddon } from './helpers/addon';
 import { RtmpTestClient } from './helpers/rtmp-test-client';
 import { waitFor } from './helpers/wait';
@@ -81,7 +81,7 @@ type EveryKindExhaustive = {
 }[NativeEventKind] extends true
   ? true
   : false;
-const STATS_KEYS = ['sessions', 'streams', 'acceptedTotal', 'ioThreads', 'limitRefusals', 'loops'] as const satisfies ReadonlyArray<
+const STATS_KEYS = ['sessions', 'streams', 'acceptedTotal', 'ioThreads', 'limitRefusals', 'handshakeFailures', 'ipRefusals', 'loops'] as const satisfies ReadonlyArray<
   keyof NativeStats
 >;
 const exhaustive: [
@@ -133,6 +133,8 @@ describeWithAddon('native addon contract', () => {
       acceptedTotal: 0,
       ioThreads: 0,
       limitRefusals: Object.fromEntries(LIMIT_NAMES.map((n) => [n, 0])),
+      handshakeFailures: noHandshakeFailures(),
+      ipRefusals: noIpRefusals(),
       loops: [],
     });
     expect(engine.stop()).toEqual([]);

@@ -220,6 +220,8 @@ export interface NativeSessionSnapshot {
   id: number;
   ip: string;
   port: number;
+  /** Came through the RTMPS (TLS) listener. */
+  tls: boolean;
   role: NativeSessionRole;
   app: string;
   stream: string;
@@ -252,7 +254,29 @@ export interface NativeStreamSnapshot {
   gopCacheOverflows: number;
   /** The publisher's messages not forwarded, by reason (this publish). */
   ingestDrops: NativeIngestDrops;
+  /** Keyframe interval, GOP and A/V skew of this publish, kept by the engine (native/media/stream_timing.h). */
+  timing: NativeStreamTiming;
 }
+
+export interface NativeStreamTiming {
+  /** DTS distance between the last two video keyframes; null before two. */
+  keyframeIntervalMs: number | null;
+  /** Video frames of the last complete GOP; null before two keyframes. */
+  gopFrames: number | null;
+  /** Smoothed latest video DTS − latest audio DTS; null without both tracks. */
+  avSkewMs: number | null;
+  /** Video frames since the latest keyframe (it included); 0 before the first. */
+  framesSinceKeyframe: number;
+  /** Video keyframes this publish. */
+  keyframes: number;
+}
+
+/** Why a handshake failed (names are stable; reasons may be added). */
+export type NativeHandshakeFailureReason = 'version' | 'digest' | 'state' | 'tls' | 'timeout';
+/** Which kind of IP rule refused: a deny rule, no allow rule (default deny), an auth-failure ban. */
+export type NativeIpRefusalRule = 'deny' | 'notAllowed' | 'ban';
+/** The door an IP rule guards. */
+export type NativeIpAction = 'connect' | 'publish' | 'play';
 
 /** Which configured limit turned a session away or closed it (names are stable; limits may be added). */
 export type NativeLimitName =
@@ -274,6 +298,10 @@ export interface NativeStats {
   ioThreads: number;
   /** Refusals and closes by a configured limit since start, every limit present. */
   limitRefusals: Record<NativeLimitName, number>;
+  /** Failed handshakes since start, by listener and reason (every one present). */
+  handshakeFailures: Record<'rtmp' | 'rtmps', Record<NativeHandshakeFailureReason, number>>;
+  /** Refusals by an IP rule since start, by rule and door (every one present; ban only at connect). */
+  ipRefusals: Record<NativeIpRefusalRule, Record<NativeIpAction, number>>;
   /** Each I/O loop's health, measured by its housekeeping timer (empty when not running). */
   loops: NativeLoopHealth[];
 }

@@ -25,7 +25,6 @@ import { ADMIN_ROUTES, type AdminOperation, type AdminRoute, API_PREFIX, matchRo
 import { getServer } from './server-route';
 import { kickSession, listSessions } from './session-routes';
 import { StatsSampler } from './stats-sampler';
-import { StreamInspector } from './stream-inspector';
 import { getStream, liftBan, listStreams, stopStream } from './stream-routes';
 import { getThumbnail, ThumbnailCache } from './thumbnails';
 
@@ -92,15 +91,6 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
   const onDisconnect = (e: { bytesIn: number; bytesOut: number }): void => sampler.sessionEnded(e.bytesIn, e.bytesOut);
   server.on('disconnect', onDisconnect);
   sampler.start();
-  const inspector = new StreamInspector((path, onPacket, onEnd) => {
-    try {
-      // A small queue: past it the engine drops for this subscription only (counted), never waits.
-      return server.onPackets(path, { endOnUnpublish: true, queue: { maxPackets: 64 }, onEnd: () => onEnd() }, onPacket);
-    } catch {
-      onEnd();
-      return () => undefined;
-    }
-  });
   const live = new LiveSocket({
     host,
     sampler,
@@ -110,8 +100,6 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
     ...(options.liveIntervalMs !== undefined ? { intervalMs: options.liveIntervalMs } : {}),
   });
   const thumbnails = new ThumbnailCache((path, o) => server.snapshot(path, o));
-  const sweeper = setInterval(() => inspector.sweep(), 10_000);
-  sweeper.unref();
   if (tokens.length === 0) {
     logger.warn(
       { path: API_PREFIX },
@@ -141,7 +129,6 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
         caller,
         host,
         sampler,
-        inspector,
         thumbnails,
         params: match.params,
         query: url.searchParams,
@@ -176,8 +163,6 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
   handler.close = () => {
     live.close();
     sampler.stop();
-    clearInterval(sweeper);
-    inspector.close();
     server.off('disconnect', onDisconnect);
   };
   return handler;

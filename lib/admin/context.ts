@@ -4,7 +4,6 @@ import type { IncomingMessage } from 'http';
 import type { AdminCaller } from './admin-auth';
 import type { AdminHost } from './host';
 import type { StatsSampler } from './stats-sampler';
-import type { StreamInspector } from './stream-inspector';
 import type { ThumbnailCache } from './thumbnails';
 
 export interface RouteContext {
@@ -12,7 +11,6 @@ export interface RouteContext {
   caller: AdminCaller;
   host: AdminHost;
   sampler: StatsSampler;
-  inspector: StreamInspector;
   thumbnails: ThumbnailCache;
   params: Record<string, string>;
   query: URLSearchParams;

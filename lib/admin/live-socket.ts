@@ -52,8 +52,11 @@ export interface LiveStreamStats {
   bitrateInKbps: number;
   bitrateOutKbps: number;
   fps: number;
-  viewers: { rtmp: number; hls: number; dash: number };
+  /** rtmp: plain RTMP players; rtmps: through the TLS listener. */
+  viewers: { rtmp: number; rtmps: number; hls: number; dash: number };
   droppedFrames: number;
+  /** Kept by the engine (see GET /api/v1/streams): null until measured. */
+  timing: { keyframeIntervalMs: number | null; gopFrames: number | null; avSkewMs: number | null };
 }
 
 export class LiveSocket {
@@ -191,19 +194,23 @@ export class LiveSocket {
     const viewers = host.viewerCounts();
     const stats = host.server.stats();
     const dropped = new Map<string, number>();
+    const rtmps = new Map<string, number>();
     for (const s of stats.sessions) {
       if (s.role === 'player') dropped.set(s.path, (dropped.get(s.path) ?? 0) + s.droppedVideo + s.droppedAudio);
+      if (s.role === 'player' && s.protocol === 'rtmps') rtmps.set(s.path, (rtmps.get(s.path) ?? 0) + 1);
     }
     return host.server.streams().map((s) => {
       const rates = sampler.rates(s.path);
       const v = viewers.get(s.path);
+      const tls = Math.min(s.players, rtmps.get(s.path) ?? 0);
       return {
         path: s.path,
         bitrateInKbps: rates?.bitrateInKbps.last1s ?? 0,
         bitrateOutKbps: rates?.bitrateOutKbps.last1s ?? 0,
         fps: rates?.fps ?? 0,
-        viewers: { rtmp: s.players, hls: v?.hls ?? 0, dash: v?.dash ?? 0 },
+        viewers: { rtmp: s.players - tls, rtmps: tls, hls: v?.hls ?? 0, dash: v?.dash ?? 0 },
         droppedFrames: (dropped.get(s.path) ?? 0) + Object.values(s.ingestDrops).reduce((a, b) => a + b, 0),
+        timing: { keyframeIntervalMs: s.timing.keyframeIntervalMs, gopFrames: s.timing.gopFrames, avSkewMs: s.timing.avSkewMs },
       };
     });
   }
@@ -213,7 +220,7 @@ export class LiveSocket {
     let inKbps = 0;
     let outKbps = 0;
     for (const s of streams) {
-      viewers += s.viewers.rtmp + s.viewers.hls + s.viewers.dash;
+      viewers += s.viewers.rtmp + s.viewers.rtmps + s.viewers.hls + s.viewers.dash;
       inKbps += s.bitrateInKbps;
       outKbps += s.bitrateOutKbps;
     }

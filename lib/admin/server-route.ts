@@ -10,7 +10,8 @@ export function getServer(ctx: RouteContext): RouteResult {
   const stats = server.stats();
   const viewers = ctx.host.viewerSessions();
   const since = server.listeningSince();
-  const rtmpPlayers = stats.sessions.filter((s) => s.role === 'player').length;
+  const rtmpPlayers = stats.sessions.filter((s) => s.role === 'player' && s.protocol === 'rtmp').length;
+  const rtmpsPlayers = stats.sessions.filter((s) => s.role === 'player' && s.protocol === 'rtmps').length;
   const hls = viewers.filter((v) => v.protocol !== 'dash').length;
   const dash = viewers.length - hls;
   const address = server.address();
@@ -32,8 +33,7 @@ export function getServer(ctx: RouteContext): RouteResult {
         acceptedTotal: stats.acceptedTotal,
         streams: stats.streams.length,
         publishers: stats.sessions.filter((s) => s.role === 'publisher').length,
-        // RTMP counts RTMPS players too: the engine's session snapshot does not say which listener.
-        players: { rtmp: rtmpPlayers, hls, dash, total: rtmpPlayers + hls + dash },
+        players: { rtmp: rtmpPlayers, rtmps: rtmpsPlayers, hls, dash, total: rtmpPlayers + rtmpsPlayers + hls + dash },
         ...ctx.sampler.totals(stats.sessions),
       },
       limits: { ...options.limits },

@@ -13,7 +13,7 @@ import { enumParam, intParam, onlyParams } from './query-params';
 
 const VIEWER_PREFIX = 'viewer:';
 const ROLES = ['publisher', 'player', 'unknown'] as const;
-const PROTOCOLS = ['rtmp', 'hls', 'dash'] as const;
+const PROTOCOLS = ['rtmp', 'rtmps', 'hls', 'dash'] as const;
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1_000;
 
@@ -30,7 +30,7 @@ interface SessionRow {
 function rtmpRow(s: SessionInfo): SessionRow {
   return {
     id: String(s.id),
-    protocol: 'rtmp',
+    protocol: s.protocol,
     role: s.role,
     stream: s.stream === '' ? '' : s.path,
     sinceMs: s.connectedAtMs,
@@ -79,8 +79,9 @@ export function listSessions(ctx: RouteContext): RouteResult {
     throw new AdminHttpError(400, AdminErrorCodes.BAD_REQUEST, `stream must be "app/name" (got "${stream}")`);
   }
   let rows: SessionRow[] = [];
-  if (protocol === undefined || protocol === 'rtmp') rows.push(...ctx.host.server.sessions().map(rtmpRow));
-  if (protocol !== 'rtmp') rows.push(...ctx.host.viewerSessions().map(viewerRow));
+  const engineSessions = protocol === undefined || protocol === 'rtmp' || protocol === 'rtmps';
+  if (engineSessions) rows.push(...ctx.host.server.sessions().map(rtmpRow));
+  if (protocol === undefined || !engineSessions) rows.push(...ctx.host.viewerSessions().map(viewerRow));
   rows = rows.filter(
     (r) => (stream === null || r.stream === stream) && (role === undefined || r.role === role) && (protocol === undefined || r.protocol === protocol),
   );

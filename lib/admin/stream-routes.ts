@@ -11,7 +11,6 @@ import { AdminErrorCodes, AdminHttpError } from './json';
 import { intParam, onlyParams } from './query-params';
 import type { ViewerCounts } from './stats-sampler';
 import { streamHealth } from './stream-health';
-import type { TimingReport } from './stream-timing';
 
 /** The longest ban the API sets: 30 days. */
 const MAX_BAN_SECONDS = 30 * 24 * 3_600;
@@ -62,11 +61,14 @@ function snapshot(ctx: RouteContext): Snapshot {
   return { stats, sessions, players, viewers: ctx.host.viewerCounts() };
 }
 
-function summary(ctx: RouteContext, snap: Snapshot, s: StreamInfo, timing?: TimingReport): Record<string, unknown> {
+function summary(ctx: RouteContext, snap: Snapshot, s: StreamInfo): Record<string, unknown> {
+  const { timing } = s;
   const publisher = snap.sessions.get(s.publisherId);
   const players = snap.players.get(s.path) ?? [];
   const hls = snap.viewers.get(s.path)?.hls ?? 0;
   const dash = snap.viewers.get(s.path)?.dash ?? 0;
+  // The stream counts its RTMP players; the sessions say which came through RTMPS.
+  const rtmps = Math.min(s.players, players.filter((p) => p.protocol === 'rtmps').length);
   const rates = ctx.sampler.rates(s.path);
   const trend = ctx.sampler.bitrateTrend(s.path);
   const playerDroppedVideo = players.reduce((n, p) => n + p.droppedVideo, 0);
@@ -77,8 +79,8 @@ function summary(ctx: RouteContext, snap: Snapshot, s: StreamInfo, timing?: Timi
     samples: trend?.fpsSamples ?? 0,
     recentKbps: trend?.recentKbps ?? null,
     earlierKbps: trend?.earlierKbps ?? null,
-    keyframeIntervalMs: timing?.keyframeIntervalMs ?? null,
-    avSkewMs: timing?.avSkewMs ?? null,
+    keyframeIntervalMs: timing.keyframeIntervalMs,
+    avSkewMs: timing.avSkewMs,
     ingestDrops: Object.values(s.ingestDrops).reduce((a, b) => a + b, 0),
     playerDroppedVideo,
   });
@@ -100,7 +102,7 @@ function summary(ctx: RouteContext, snap: Snapshot, s: StreamInfo, timing?: Timi
     measured: rates
       ? { fps: rates.fps, bitrateInKbps: rates.bitrateInKbps, bitrateOutKbps: rates.bitrateOutKbps }
       : null,
-    players: { rtmp: s.players, hls, dash, total: s.players + hls + dash },
+    players: { rtmp: s.players - rtmps, rtmps, hls, dash, total: s.players + hls + dash },
     bytesIn: s.bytesIn,
     frames: { video: s.videoFrames, audio: s.audioFrames },
     dropped: {
@@ -111,6 +113,8 @@ function summary(ctx: RouteContext, snap: Snapshot, s: StreamInfo, timing?: Timi
       gopCacheOverflows: s.gopCache.overflows,
     },
     gopCache: { frames: s.gopCache.frames, bytes: s.gopCache.bytes },
+    // Kept by the engine for every stream as frames arrive.
+    timing: { keyframeIntervalMs: timing.keyframeIntervalMs, gopFrames: timing.gopFrames, avSkewMs: timing.avSkewMs },
     urls: urls(ctx, s),
     health,
   };
@@ -125,8 +129,7 @@ export function listStreams(ctx: RouteContext): RouteResult {
   onlyParams(ctx.query, []);
   const snap = snapshot(ctx);
   const streams = [...snap.stats.streams].sort((a, b) => a.path.localeCompare(b.path));
-  // Timing only where it is being measured already: listing starts no packet subscription.
-  return { body: { streams: streams.map((s) => summary(ctx, snap, s, ctx.inspector.peek(s.path))) } };
+  return { body: { streams: streams.map((s) => summary(ctx, snap, s)) } };
 }
 
 export function getStream(ctx: RouteContext): RouteResult {
@@ -135,12 +138,9 @@ export function getStream(ctx: RouteContext): RouteResult {
   const s = findStream(ctx, snap);
   if (!s) throw new AdminHttpError(404, AdminErrorCodes.NOT_FOUND, `no live stream ${ctx.params.app}/${ctx.params.name}`);
   const history = ctx.sampler.history(s.path);
-  // Asking for one stream measures its keyframes and A/V skew from its packets for a while.
-  const timing = ctx.inspector.inspect(s.path);
   return {
     body: {
-      ...summary(ctx, snap, s, timing),
-      timing,
+      ...summary(ctx, snap, s),
       history: {
         intervalMs: 1_000,
         t: history?.t ?? [],

@@ -5,12 +5,9 @@
  *
  * - sessions reaching `connect`, `publish`, `play`, by protocol (rtmp/rtmps);
  * - session closes by their stable ERR_RTMP_* code;
- * - RTMP handshake failures (ERR_RTMP_HANDSHAKE_VERSION/_DIGEST/_STATE), and
- *   TLS failures of an RTMPS session that never sent `connect`;
  * - auth decisions by protocol, action, result and a bounded reason.
  *
- * The protocol of each connected session is kept (until its disconnect) so
- * the session gauges can say rtmp or rtmps.
+ * Handshake failures are counted by the engine (stats.handshakeFailures).
  */
 import type { NativeEvent } from '../../types/native';
 import { BoundedLabel, LabelCounts } from './label-counts';
@@ -31,12 +28,6 @@ export interface AuthObservation {
   reason: AuthReasonLabel;
 }
 
-const HANDSHAKE_CODES: Readonly<Record<string, string>> = {
-  ERR_RTMP_HANDSHAKE_VERSION: 'version',
-  ERR_RTMP_HANDSHAKE_DIGEST: 'digest',
-  ERR_RTMP_HANDSHAKE_STATE: 'state',
-};
-
 /** The engine's error table has ~30 codes; room to spare, and a cap whatever happens. */
 const MAX_CLOSE_CODES = 64;
 
@@ -45,35 +36,24 @@ export class EventCounters {
   readonly publishes = new LabelCounts(['protocol'] as const);
   readonly plays = new LabelCounts(['protocol'] as const);
   readonly closes = new LabelCounts(['code'] as const);
-  readonly handshakeFailures = new LabelCounts(['protocol', 'reason'] as const);
   readonly authDecisions = new LabelCounts(['protocol', 'action', 'result', 'reason'] as const);
-  /** Connected sessions (id → protocol), until their disconnect. */
-  private readonly protocolById = new Map<number, MetricsProtocol>();
   private readonly closeCode = new BoundedLabel(MAX_CLOSE_CODES, /^(OK|ERR_RTMP_[A-Z0-9_]{1,40})$/);
 
   /** One engine event (called for every event of every batch, in order). */
   observe(event: NativeEvent): void {
     switch (event.kind) {
-      case 'connect': {
-        const protocol = event.tls ? 'rtmps' : 'rtmp';
-        this.protocolById.set(event.sessionId, protocol);
-        this.connects.add({ protocol });
+      case 'connect':
+        this.connects.add({ protocol: event.tls ? 'rtmps' : 'rtmp' });
         break;
-      }
       case 'publish':
         this.publishes.add({ protocol: event.tls ? 'rtmps' : 'rtmp' });
         break;
       case 'play':
         this.plays.add({ protocol: event.tls ? 'rtmps' : 'rtmp' });
         break;
-      case 'disconnect': {
-        const protocol = event.tls ? 'rtmps' : 'rtmp';
-        const connected = this.protocolById.delete(event.sessionId);
+      case 'disconnect':
         this.closes.add({ code: this.closeCode.of(event.code) });
-        const reason = HANDSHAKE_CODES[event.code] ?? (event.tls && !connected && event.code === 'ERR_RTMP_TLS' ? 'tls' : undefined);
-        if (reason) this.handshakeFailures.add({ protocol, reason });
         break;
-      }
       default:
         break;
     }
@@ -83,8 +63,4 @@ export class EventCounters {
     this.authDecisions.add({ protocol: o.protocol, action: o.action, result: o.allow ? 'allow' : 'deny', reason: o.reason });
   }
 
-  /** rtmp/rtmps of a session that sent connect; undefined before that. */
-  protocolOf(sessionId: number): MetricsProtocol | undefined {
-    return this.protocolById.get(sessionId);
-  }
 }

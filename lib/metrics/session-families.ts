@@ -9,7 +9,7 @@ import { addFamily, type Row, single } from './family';
 import type { ScrapeData } from './scrape';
 import type { ServerMetrics } from './server-metrics';
 import { OTHER_STREAMS } from './stream-labels';
-import { LIMIT_NAMES } from '../snapshots';
+import { HANDSHAKE_FAILURE_REASONS, IP_ACTIONS, IP_REFUSAL_RULES, LIMIT_NAMES } from '../snapshots';
 import { INGEST_DROP_REASONS } from './traffic-ledger';
 
 function rowsOf<L extends string>(counts: LabelCounts<L>): Row<L>[] {
@@ -72,12 +72,12 @@ export function addSessionFamilies(registry: Registry, read: () => ScrapeData, s
   });
   gauge({
     name: 'rtmp_engine_sessions',
-    help: 'Open RTMP sessions by role (publisher, player, unknown: no publish/play yet) and protocol (unknown: before connect).',
+    help: 'Open RTMP sessions by role (publisher, player, unknown: no publish/play yet) and protocol (rtmp, rtmps: the listener it came through).',
     labelNames: ['role', 'protocol'],
     rows: (d) => {
       const counts = new Map<string, number>();
       for (const s of d.stats.sessions) {
-        const key = `${s.role}\u0000${events.protocolOf(s.id) ?? 'unknown'}`;
+        const key = `${s.role}\u0000${s.protocol}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
       return [...counts].map(([key, n]) => {
@@ -112,9 +112,23 @@ export function addSessionFamilies(registry: Registry, read: () => ScrapeData, s
   });
   counter({
     name: 'rtmp_engine_handshake_failures_total',
-    help: 'Sessions closed by a failed handshake: RTMP version, digest or state; tls: an RTMPS session failing TLS before connect.',
+    help: 'Failed handshakes (engine counters), by listener and reason: RTMP version, digest or state; tls: RTMPS failing TLS before the RTMP handshake completed; timeout: not completed within rtmp.handshakeTimeoutMs.',
     labelNames: ['protocol', 'reason'],
-    rows: () => rowsOf(events.handshakeFailures),
+    rows: (d) =>
+      (['rtmp', 'rtmps'] as const).flatMap((protocol) =>
+        HANDSHAKE_FAILURE_REASONS.map((reason) => [{ protocol, reason }, d.stats.handshakeFailures[protocol][reason]] as const),
+      ),
+  });
+  counter({
+    name: 'rtmp_engine_ip_refusals_total',
+    help: 'Clients refused by an IP rule (engine counters), by rule (deny: a deny rule matched; notAllowed: no rule allowed it; ban: banned after failed authorizations, at connect) and door (connect, publish, play).',
+    labelNames: ['rule', 'action'],
+    rows: (d) =>
+      IP_REFUSAL_RULES.flatMap((rule) =>
+        IP_ACTIONS.filter((action) => rule !== 'ban' || action === 'connect').map(
+          (action) => [{ rule, action }, d.stats.ipRefusals[rule][action]] as const,
+        ),
+      ),
   });
   counter({
     name: 'rtmp_engine_limit_refusals_total',

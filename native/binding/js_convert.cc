@@ -161,6 +161,7 @@ Napi::Object toJsSession(Napi::Env env, const server::SessionSnapshot& s) {
   o.Set("id", num(env, s.id));
   o.Set("ip", s.ip);
   o.Set("port", Napi::Number::New(env, s.port));
+  o.Set("tls", Napi::Boolean::New(env, s.tls));
   o.Set("role", roleName(s.role));
   o.Set("app", s.app);
   o.Set("stream", s.stream);
@@ -172,6 +173,21 @@ Napi::Object toJsSession(Napi::Env env, const server::SessionSnapshot& s) {
   o.Set("droppedAudio", num(env, s.droppedAudio));
   o.Set("ingestDrops", toJsIngestDrops(env, s.ingestDrops));
   o.Set("loop", Napi::Number::New(env, s.loop));
+  return o;
+}
+
+// { keyframeIntervalMs, gopFrames, avSkewMs: number | null, framesSinceKeyframe, keyframes }.
+Napi::Object toJsTiming(Napi::Env env, const media::StreamTimingReport& t) {
+  Napi::Object o = Napi::Object::New(env);
+  const auto orNull = [&](auto value) -> Napi::Value {
+    if (!value) return env.Null();
+    return Napi::Number::New(env, static_cast<double>(*value));
+  };
+  o.Set("keyframeIntervalMs", orNull(t.keyframeIntervalMs));
+  o.Set("gopFrames", orNull(t.gopFrames));
+  o.Set("avSkewMs", orNull(t.avSkewMs));
+  o.Set("framesSinceKeyframe", Napi::Number::New(env, t.framesSinceKeyframe));
+  o.Set("keyframes", num(env, t.keyframes));
   return o;
 }
 
@@ -190,6 +206,7 @@ Napi::Object toJsStream(Napi::Env env, const server::StreamSnapshot& s) {
   o.Set("gopCacheBytes", Napi::Number::New(env, s.gopCacheBytes));
   o.Set("gopCacheOverflows", num(env, s.gopCacheOverflows));
   o.Set("ingestDrops", toJsIngestDrops(env, s.ingestDrops));
+  o.Set("timing", toJsTiming(env, s.timing));
   return o;
 }
 
@@ -221,6 +238,29 @@ Napi::Object toJsStats(Napi::Env env, const server::EngineStats& stats) {
     refusals.Set(std::string(server::limitKindName(kind)), num(env, stats.limitRefusals[i]));
   }
   o.Set("limitRefusals", refusals);
+  // { rtmp: { version: n, ..., timeout: n }, rtmps: { ... } }
+  Napi::Object handshakes = Napi::Object::New(env);
+  for (size_t l = 0; l < stats.handshakeFailures.size(); ++l) {
+    Napi::Object byReason = Napi::Object::New(env);
+    for (size_t r = 0; r < server::kHandshakeFailureCount; ++r) {
+      const auto reason = static_cast<server::HandshakeFailure>(r);
+      byReason.Set(std::string(server::handshakeFailureName(reason)),
+                   num(env, stats.handshakeFailures[l][r]));
+    }
+    handshakes.Set(l == 0 ? "rtmp" : "rtmps", byReason);
+  }
+  o.Set("handshakeFailures", handshakes);
+  // { deny: { connect: n, publish: n, play: n }, notAllowed: { ... }, ban: { ... } }
+  Napi::Object ipRefusals = Napi::Object::New(env);
+  for (size_t r = 0; r < server::kIpRefusalCount; ++r) {
+    Napi::Object byAction = Napi::Object::New(env);
+    for (size_t a = 0; a < server::kIpActionCount; ++a) {
+      const auto action = static_cast<server::IpAction>(a);
+      byAction.Set(std::string(server::ipActionName(action)), num(env, stats.ipRefusals[r][a]));
+    }
+    ipRefusals.Set(std::string(server::ipRefusalName(static_cast<server::IpRefusal>(r))), byAction);
+  }
+  o.Set("ipRefusals", ipRefusals);
   Napi::Array loops = Napi::Array::New(env, stats.loops.size());
   for (uint32_t i = 0; i < stats.loops.size(); ++i) {
     const server::LoopHealthSnapshot& l = stats.loops[i];

@@ -36,6 +36,7 @@ class EngineImpl {
     };
     env_.pending = &pending_;
     env_.refusals = &refusals_;
+    env_.doorCounts = &doorCounts_;
   }
 
   ~EngineImpl() { stop(); }
@@ -187,6 +188,12 @@ class EngineImpl {
     s.streams = registry_.snapshot();
     s.acceptedTotal = accepted_.load(std::memory_order_relaxed);
     s.limitRefusals = refusals_.snapshot();
+    s.handshakeFailures = doorCounts_.handshakeFailures();
+    s.ipRefusals = doorCounts_.ipRefusals();
+    // A banned address is refused at accept, counted once as the authBan limit;
+    // the IP view lists the same refusals under the ban rule.
+    s.ipRefusals[static_cast<size_t>(IpRefusal::kBan)][static_cast<size_t>(IpAction::kConnect)] =
+        refusals_.of(LimitKind::kAuthBan);
     std::lock_guard<std::mutex> lock(lifecycle_);
     s.ioThreads = pool_ ? static_cast<uint32_t>(pool_->size()) : 0;
     for (const auto& context : contexts_) s.loops.push_back(context->health());
@@ -337,6 +344,7 @@ class EngineImpl {
   PublishTaps publishTaps_;
   PartialBytesBudget partialBytes_{config_.maxPartialMessageBytes};
   PendingConnections pending_;  // accepted, not connected yet (engine-wide)
+  DoorCounters doorCounts_;     // failed handshakes, IP-rule refusals, for stats
   LimitRefusals refusals_;      // refusals by a configured limit, for stats
   SessionEnvironment env_;
 

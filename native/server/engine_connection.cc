@@ -36,7 +36,8 @@ bool EngineConnection::adopt(net::Connection& connection, LoopContext& context,
   auto* self = new EngineConnection(connection, context, env);
   self->tls_ = std::move(filter);
   PeerInfo peer{connection.peer().ip, connection.peer().port, self->tls_ != nullptr};
-  auto info = env.table.add(sessionId, peer.ip, peer.port, context.index(), &context, env.wallMs());
+  auto info = env.table.add(sessionId, peer.ip, peer.port, context.index(), &context, env.wallMs(),
+                            peer.tls);
   self->session_ = std::make_unique<Session>(sessionId, peer, static_cast<SessionTransport&>(*self),
                                              env, std::move(info));
   context.add(self);

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "media/stream_timing.h"
+#include "server/door_counters.h"
 #include "server/engine_events.h"
 #include "server/limit_refusals.h"
 #include "server/loop_health.h"
@@ -65,6 +67,7 @@ struct SessionSnapshot {
   uint64_t id = 0;
   std::string ip;
   uint16_t port = 0;
+  bool tls = false;  // RTMPS: came through the TLS listener
   SessionRole role = SessionRole::kUnknown;
   std::string app;
   std::string stream;
@@ -98,6 +101,9 @@ struct StreamSnapshot {
   // GOPs the cache gave up because they outgrew a bound (late joiners then
   // wait for the next keyframe). Counted for as long as the stream exists.
   uint64_t gopCacheOverflows = 0;
+  // Keyframe interval, GOP length and A/V skew of the current publish, kept on
+  // the publish path for every stream (media/stream_timing.h says what each is).
+  media::StreamTimingReport timing;
 };
 
 struct EngineStats {
@@ -107,6 +113,10 @@ struct EngineStats {
   uint32_t ioThreads = 0;
   // Refusals and closes by a configured limit, since start (LimitKind order).
   LimitRefusalCounts limitRefusals{};
+  // Failed handshakes by listener and reason, and IP-rule refusals by rule and
+  // door, since start (door_counters.h).
+  HandshakeFailureCounts handshakeFailures{};
+  IpRefusalCounts ipRefusals{};
   // Each I/O loop's lag and utilisation (empty when not running).
   std::vector<LoopHealthSnapshot> loops;
 };

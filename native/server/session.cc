@@ -13,6 +13,18 @@ namespace rtmp::server {
 
 namespace {
 
+// The handshake parser fails with one of three codes (protocol/handshake_server.h).
+HandshakeFailure handshakeFailureOf(base::ErrorCode code) {
+  switch (code) {
+    case base::ErrorCode::kHandshakeVersion:
+      return HandshakeFailure::kVersion;
+    case base::ErrorCode::kHandshakeDigest:
+      return HandshakeFailure::kDigest;
+    default:
+      return HandshakeFailure::kState;
+  }
+}
+
 protocol::ChunkReaderLimits readerLimits(const EngineConfig& config) {
   protocol::ChunkReaderLimits limits;
   limits.maxMessageSize = config.maxMessageSize;
@@ -81,7 +93,10 @@ void Session::consume(std::span<const uint8_t> bytes) {
 
   if (!handshake_.done()) {
     auto step = handshake_.feed(bytes);
-    if (!step.ok()) return fail(std::move(step).error().withContext("handshake"));
+    if (!step.ok()) {
+      countHandshakeFailure(handshakeFailureOf(step.error().code()));
+      return fail(std::move(step).error().withContext("handshake"));
+    }
     if (!step->output.empty()) {
       auto out = base::Bytes::copyOf(step->output);
       countBytesOut(out.size());

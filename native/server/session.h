@@ -25,6 +25,7 @@
 #include "protocol/handshake_server.h"
 #include "protocol/message.h"
 #include "server/auth_failure_limiter.h"
+#include "server/door_counters.h"
 #include "server/engine_config.h"
 #include "server/engine_events.h"
 #include "server/ingest_rate_meter.h"
@@ -95,6 +96,8 @@ struct SessionEnvironment {
   PendingConnections* pending = nullptr;
   // Refusals by a configured limit (engine-wide, for metrics); null = not counted.
   LimitRefusals* refusals = nullptr;
+  // Failed handshakes and IP-rule refusals (engine-wide, for metrics); null = not counted.
+  DoorCounters* doorCounts = nullptr;
 };
 
 struct PeerInfo {
@@ -126,7 +129,13 @@ class Session : private PlayerHost {
   void closeIfPending(const std::string& why, LimitKind limit = LimitKind::kPendingConnections);
   // Ends it because of a fault below RTMP (e.g. TLS): logged, reported as an
   // error event, then closed.
-  void closeWithError(base::Error error) { fail(std::move(error)); }
+  // A TLS failure before the RTMP handshake completed counts as a failed handshake.
+  void closeWithError(base::Error error) {
+    if (error.code() == base::ErrorCode::kTls && !handshake_.done() && !closing_) {
+      countHandshakeFailure(HandshakeFailure::kTls);
+    }
+    fail(std::move(error));
+  }
   // Ends it because it is over a configured limit: counted as a refusal by
   // `limit` unless the session was already closing, then as closeWithError.
   void closeOverLimit(LimitKind limit, base::Error error) {
@@ -176,6 +185,12 @@ class Session : private PlayerHost {
   std::optional<base::Error> refuseByIpRule(IpAction action) const;
   void countRefusal(LimitKind kind) const {
     if (env_.refusals != nullptr) env_.refusals->count(kind);
+  }
+  void countHandshakeFailure(HandshakeFailure reason) const {
+    if (env_.doorCounts != nullptr) env_.doorCounts->countHandshakeFailure(peer_.tls, reason);
+  }
+  void countIpRefusal(IpRefusal rule, IpAction action) const {
+    if (env_.doorCounts != nullptr) env_.doorCounts->countIpRefusal(rule, action);
   }
   // Publisher over maxIngestKbps: a warning, or (dropOverIngestLimit) the error to close with.
   base::Status checkIngestRate(size_t payloadBytes);

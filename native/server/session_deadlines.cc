@@ -44,6 +44,7 @@ void Session::checkDeadlines(uint64_t nowMs) {
   }
   if (!handshake_.done()) {
     if (elapsed(nowMs, createdAtMs_) >= config.handshakeTimeoutMs) {
+      countHandshakeFailure(HandshakeFailure::kTimeout);
       timeOut("handshake not completed within " + seconds(config.handshakeTimeoutMs));
     }
     return;

@@ -16,10 +16,14 @@ std::optional<base::Error> Session::refuseByIpRule(IpAction action) const {
   // A peer address we cannot parse is refused only when something is denied by default.
   if (!ip.ok()) {
     if (rules->defaultAllow()) return std::nullopt;
+    countIpRefusal(IpRefusal::kNotAllowed, action);
     return base::Error(base::ErrorCode::kRejected, "address " + peer_.ip + " not allowed");
   }
   IpRules::Verdict verdict = rules->check(action, app_, *ip);
   if (verdict.allowed) return std::nullopt;
+  countIpRefusal(
+      verdict.ruleIndex == IpRules::kDefaultRule ? IpRefusal::kNotAllowed : IpRefusal::kDenyRule,
+      action);
   std::string why = verdict.ruleIndex == IpRules::kDefaultRule
                         ? "no rule allows it"
                         : "denied by ip rule " + std::to_string(verdict.ruleIndex);

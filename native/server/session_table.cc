@@ -3,7 +3,8 @@
 namespace rtmp::server {
 
 std::shared_ptr<SessionInfo> SessionTable::add(uint64_t id, std::string ip, uint16_t port,
-                                               uint32_t loop, Executor* executor, uint64_t nowMs) {
+                                               uint32_t loop, Executor* executor, uint64_t nowMs,
+                                               bool tls) {
   auto info = std::make_shared<SessionInfo>();
   info->id = id;
   info->ip = std::move(ip);
@@ -11,6 +12,7 @@ std::shared_ptr<SessionInfo> SessionTable::add(uint64_t id, std::string ip, uint
   info->loop = loop;
   info->executor = executor;
   info->connectedAtMs = nowMs;
+  info->tls = tls;
   std::lock_guard<std::mutex> lock(mutex_);
   auto [it, inserted] = sessions_.try_emplace(id, info);
   if (inserted) {
@@ -116,6 +118,7 @@ std::vector<SessionSnapshot> SessionTable::snapshot() const {
     s.id = id;
     s.ip = info->ip;
     s.port = info->port;
+    s.tls = info->tls;
     s.role = info->role;
     s.app = info->app;
     s.stream = info->stream;

@@ -24,6 +24,7 @@ struct SessionInfo {
   uint16_t port = 0;
   uint32_t loop = 0;
   uint64_t connectedAtMs = 0;
+  bool tls = false;  // came through the RTMPS listener
   Executor* executor = nullptr;
 
   std::atomic<uint64_t> bytesIn{0};
@@ -53,8 +54,9 @@ struct SessionInfo {
 
 class SessionTable {
  public:
+  // `tls`: the session came through the RTMPS listener (fixed for its life).
   std::shared_ptr<SessionInfo> add(uint64_t id, std::string ip, uint16_t port, uint32_t loop,
-                                   Executor* executor, uint64_t nowMs);
+                                   Executor* executor, uint64_t nowMs, bool tls = false);
   void remove(uint64_t id);
   void describe(SessionInfo& info, SessionRole role, const std::string& app,
                 const std::string& stream);

@@ -191,6 +191,7 @@ StreamSnapshot Stream::snapshot() const {
   s.gopCacheBytes = static_cast<uint32_t>(gop_.bytes());
   s.ingestDrops = ingest_.drops();
   s.gopCacheOverflows = gop_.overflows();
+  s.timing = ingest_.timing();
   return s;
 }
 

@@ -42,6 +42,7 @@ void StreamIngest::reset() {
   videoFrames_ = 0;
   audioFrames_ = 0;
   drops_ = IngestDrops{};
+  timing_ = media::StreamTiming();
 }
 
 IngestResult& StreamIngest::drop(IngestResult& result, IngestDropReason reason) {
@@ -118,11 +119,16 @@ IngestResult StreamIngest::process(uint8_t typeId, uint32_t timestamp, const bas
   // Codec tracking looks at the packet before it moves into the shared unit.
   if (isMetadata) result.codecChanged = codec_.onMetadata(packet.payload);
   if (header) result.codecChanged = codec_.onSequenceHeader(packet) || result.codecChanged;
+  // Timing on the corrected timeline: the timestamps players and segments get.
   if (kind == MediaKind::kVideo) {
     sawVideo_ = true;
-    if (coded) ++videoFrames_;
+    if (coded) {
+      ++videoFrames_;
+      timing_.onVideoFrame(packet.dts, packet.keyframe);
+    }
   } else if (kind == MediaKind::kAudio && coded) {
     ++audioFrames_;
+    timing_.onAudioFrame(packet.dts);
   }
   if (coded) codec_.onFrame(packet);
 

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "base/bytes.h"
+#include "media/stream_timing.h"
 #include "media/timestamp_corrector.h"
 #include "server/codec_tracker.h"
 #include "server/engine_config.h"
@@ -48,6 +49,8 @@ class StreamIngest {
   uint64_t audioFrames() const { return audioFrames_; }
   // Messages not forwarded since reset(), by reason.
   const IngestDrops& drops() const { return drops_; }
+  // Keyframe interval, GOP and A/V skew of this publish (media/stream_timing.h).
+  media::StreamTimingReport timing() const { return timing_.report(); }
   // A message the publisher's session refused before process() (oversized metadata).
   void countDrop(IngestDropReason reason) { ++drops_[reason]; }
 
@@ -77,6 +80,7 @@ class StreamIngest {
   uint64_t videoFrames_ = 0;
   uint64_t audioFrames_ = 0;
   IngestDrops drops_;
+  media::StreamTiming timing_;
 };
 
 }  // namespace rtmp::server

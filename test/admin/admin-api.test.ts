@@ -5,8 +5,8 @@
  */
 import { RtmpServer } from '../../lib/server';
 import type { NativeSessionSnapshot, NativeStats, NativeStreamSnapshot } from '../../types/native';
-import { noLimitRefusals } from '../../lib/snapshots';
-import { type FakeEngine, fakeFactory } from '../helpers/fake-engine';
+import { noHandshakeFailures, noIpRefusals, noLimitRefusals } from '../../lib/snapshots';
+import { type FakeEngine, fakeFactory, noTiming } from '../helpers/fake-engine';
 import { emptyCodec, nativeEvent } from '../helpers/native-event';
 import { adminRequest } from './admin-request';
 
@@ -19,6 +19,7 @@ function session(id: number, role: NativeSessionSnapshot['role'], stream = 'cam'
     id,
     ip: '127.0.0.1',
     port: 50000 + id,
+    tls: false,
     role,
     app: 'live',
     stream: role === 'unknown' ? '' : stream,
@@ -49,6 +50,7 @@ function stream(name: string, publisherId: number, players: number, extra: Parti
     gopCacheBytes: 0,
     gopCacheOverflows: 0,
     ingestDrops: { ...drops },
+    timing: noTiming(),
     ...extra,
   };
 }
@@ -75,6 +77,8 @@ async function start(admin: object = { tokens: { ops: OTHER, ci: TOKEN } }): Pro
     acceptedTotal: 9,
     ioThreads: 2,
     limitRefusals: noLimitRefusals(),
+    handshakeFailures: noHandshakeFailures(),
+    ipRefusals: noIpRefusals(),
     loops: [],
   };
   engine.stats = () => stats;
@@ -140,7 +144,7 @@ describe('admin API: routes', () => {
         acceptedTotal: 9,
         streams: 2,
         publishers: 2,
-        players: { rtmp: 2, hls: 0, dash: 0, total: 2 },
+        players: { rtmp: 2, rtmps: 0, hls: 0, dash: 0, total: 2 },
         bytesIn: 1_000,
         bytesOut: 0,
       },
@@ -165,7 +169,7 @@ describe('admin API: routes', () => {
       publisher: { sessionId: 1, ip: '127.0.0.1', port: 50001, sinceMs: 5_000 },
       video: { codec: 'H264', width: 640, height: 360, fps: 30 },
       audio: { codec: 'AAC', sampleRate: 44100, channels: 2 },
-      players: { rtmp: 2, hls: 0, dash: 0, total: 2 },
+      players: { rtmp: 2, rtmps: 0, hls: 0, dash: 0, total: 2 },
       bytesIn: 1_000,
       urls: { rtmp: 'rtmp://127.0.0.1:40000/live/cam' },
     });
@@ -222,6 +226,24 @@ describe('admin API: routes', () => {
     const page3 = await get('/api/v1/sessions?limit=2&offset=4');
     expect(page3.body.sessions.map((s: { id: string }) => s.id)).toEqual(['5']);
     expect(page3.body.nextOffset).toBeNull();
+  });
+
+  it('says rtmps for sessions of the TLS listener: the sessions filter, server totals and a stream\'s players', async () => {
+    stats.sessions[2] = session(3, 'player', 'cam', { tls: true });
+    stats.sessions.push(session(6, 'player', 'two', { tls: true }));
+    stats.streams[1] = stream('two', 5, 1);
+    const secure = await get('/api/v1/sessions?protocol=rtmps');
+    expect(secure.body.sessions.map((s: { id: string; protocol: string }) => [s.id, s.protocol])).toEqual([
+      ['3', 'rtmps'],
+      ['6', 'rtmps'],
+    ]);
+    expect((await get('/api/v1/sessions?protocol=rtmp')).body.sessions.map((s: { id: string }) => s.id)).toEqual(['1', '2', '4', '5']);
+    expect((await get('/api/v1/server')).body.totals.players).toEqual({ rtmp: 1, rtmps: 2, hls: 0, dash: 0, total: 3 });
+    const streams = (await get('/api/v1/streams')).body.streams;
+    expect(streams.map((s: { players: unknown }) => s.players)).toEqual([
+      { rtmp: 1, rtmps: 1, hls: 0, dash: 0, total: 2 },
+      { rtmp: 0, rtmps: 1, hls: 0, dash: 0, total: 1 },
+    ]);
   });
 
   it.each([

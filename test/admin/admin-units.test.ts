@@ -15,7 +15,8 @@ import { StreamBans, withStreamBans } from '../../lib/admin/stream-bans';
 import type { AuthRequest } from '../../lib/auth/types';
 import { resolveOptions } from '../../lib/options';
 import type { ServerStats } from '../../lib/server';
-import { noLimitRefusals, type SessionInfo, type StreamInfo } from '../../lib/snapshots';
+import { noHandshakeFailures, noIpRefusals, noLimitRefusals, type SessionInfo, type StreamInfo } from '../../lib/snapshots';
+import { noTiming } from '../helpers/fake-engine';
 
 describe('History', () => {
   it('keeps the newest samples, oldest first, and averages the newest n', () => {
@@ -34,7 +35,7 @@ const drops = { malformed: 0, empty: 0, tooLarge: 0, notPublishing: 0, authDenie
 function sess(id: number, role: SessionInfo['role'], bytesIn: number, bytesOut: number, path = 'live/cam'): SessionInfo {
   const [app, stream] = path.split('/') as [string, string];
   return {
-    id, ip: '127.0.0.1', port: 1, role, app, stream, path, connectedAtMs: 0, bytesIn, bytesOut,
+    id, ip: '127.0.0.1', port: 1, protocol: 'rtmp', role, app, stream, path, connectedAtMs: 0, bytesIn, bytesOut,
     droppedFrames: 0, droppedVideo: 0, droppedAudio: 0, ingestDrops: { ...drops }, loop: 0,
   };
 }
@@ -43,7 +44,7 @@ function strm(publisherId: number, bytesIn: number, videoFrames: number, players
   return {
     app: 'live', stream: 'cam', path: 'live/cam', publisherId, startedAtMs: 0, players,
     codec: { video: null, audio: null, encoder: null }, bytesIn, videoFrames, audioFrames: 0,
-    gopCache: { frames: 0, bytes: 0, overflows: 0 }, ingestDrops: { ...drops },
+    gopCache: { frames: 0, bytes: 0, overflows: 0 }, ingestDrops: { ...drops }, timing: noTiming(),
   };
 }
 
@@ -56,7 +57,10 @@ describe('StatsSampler', () => {
   beforeEach(() => {
     now = 10_000;
     viewers = new Map();
-    stats = { sessions: [], streams: [], acceptedTotal: 0, ioThreads: 1, limitRefusals: noLimitRefusals(), loops: [] };
+    stats = {
+      sessions: [], streams: [], acceptedTotal: 0, ioThreads: 1, limitRefusals: noLimitRefusals(),
+      handshakeFailures: noHandshakeFailures(), ipRefusals: noIpRefusals(), loops: [],
+    };
   });
 
   it('measures bitrates and fps from counter differences, per stream and server-wide', () => {

@@ -83,6 +83,7 @@ describe('docs/openapi.json against a running server', () => {
       codec: emptyCodec({ videoCodec: 'H264', width: 320, height: 240, audioCodec: 'AAC' }),
       bytesIn: 10, videoFrames: 1, audioFrames: 1, gopCacheFrames: 1, gopCacheBytes: 10, gopCacheOverflows: 0,
       ingestDrops: { malformed: 0, empty: 0, tooLarge: 0, notPublishing: 0, authDenied: 0, authOverflow: 0, metadataTooLarge: 0 },
+      timing: { keyframeIntervalMs: 2000, gopFrames: 60, avSkewMs: -12, framesSinceKeyframe: 5, keyframes: 3 },
     });
     engine.stats = () => ({ ...stats, sessions: [...engine.sessions] });
     // Thumbnails: the fake engine hands back a (tiny, not decodable) JPEG at once.

@@ -9,7 +9,7 @@ import { ErrorCodes, RtmpEngineError } from '../../lib/errors';
 import type { Snapshot } from '../../lib/media/snapshot';
 import { RtmpServer } from '../../lib/server';
 import type { NativeStats } from '../../types/native';
-import { type FakeEngine, fakeFactory } from '../helpers/fake-engine';
+import { type FakeEngine, fakeFactory, noTiming } from '../helpers/fake-engine';
 import { emptyCodec } from '../helpers/native-event';
 import { adminRequest } from './admin-request';
 
@@ -83,6 +83,7 @@ describe('the thumbnail route', () => {
       app: 'live', publisherId: 1, startedAtMs: 1, players: 0,
       bytesIn: 10, videoFrames: 1, audioFrames: 1, gopCacheFrames: 1, gopCacheBytes: 10, gopCacheOverflows: 0,
       ingestDrops: { malformed: 0, empty: 0, tooLarge: 0, notPublishing: 0, authDenied: 0, authOverflow: 0, metadataTooLarge: 0 },
+      timing: noTiming(),
     };
     stats.streams.push(
       { ...base, stream: 'cam', codec: emptyCodec({ videoCodec: 'H264', width: 640, height: 360, audioCodec: 'AAC' }) },

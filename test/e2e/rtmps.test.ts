@@ -7,22 +7,12 @@
  */
 import { execFileSync } from 'child_process';
 import * as net from 'net';
-import * as path from 'path';
 
 import { compareWithSource, framemd5OfFile, parseFramemd5, playFramemd5, publish, stopAll } from './helpers/ffmpeg';
-import { makeClip, workDir } from './helpers/media';
+import { makeClip } from './helpers/media';
 import { waitForEvent } from './helpers/server';
+import { selfSigned } from './helpers/tls';
 import { createServer, type RtmpServer } from '../../lib';
-
-function selfSigned(name: string): { cert: string; key: string } {
-  const cert = path.join(workDir(), `${name}.crt`);
-  const key = path.join(workDir(), `${name}.key`);
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '1',
-    '-subj', `/CN=${name}`, '-keyout', key, '-out', cert,
-  ], { stdio: 'ignore' });
-  return { cert, key };
-}
 
 /** Sends bytes to host:port and resolves with what comes back before the peer closes (bounded). */
 function exchange(port: number, bytes: Buffer, timeoutMs = 5000): Promise<{ reply: Buffer; closed: boolean }> {

@@ -18,10 +18,16 @@ import type {
   NativePacketOptions,
   NativePacketSubscriptionStats,
   NativeSessionSnapshot,
+  NativeStreamSnapshot,
   NativeStats,
 } from '../../types/native';
 import type { EngineFactory } from '../../lib/server';
-import { noLimitRefusals } from '../../lib/snapshots';
+import { noHandshakeFailures, noIpRefusals, noLimitRefusals } from '../../lib/snapshots';
+
+/** A stream's timing before any frame: nothing measured. */
+export function noTiming(): NativeStreamSnapshot['timing'] {
+  return { keyframeIntervalMs: null, gopFrames: null, avSkewMs: null, framesSinceKeyframe: 0, keyframes: 0 };
+}
 
 export class FakeEngine implements NativeEngine {
   started = false;
@@ -32,6 +38,9 @@ export class FakeEngine implements NativeEngine {
   sessions: NativeSessionSnapshot[] = [];
   /** What stats() reports as limitRefusals; a test may raise counts. */
   limitRefusals = noLimitRefusals();
+  /** What stats() reports as handshakeFailures and ipRefusals; a test may raise counts. */
+  handshakeFailures = noHandshakeFailures();
+  ipRefusals = noIpRefusals();
   /** Events the engine "emits during stop()", handed back by stop(). */
   pendingAtStop: NativeEvent[] = [];
   /** Called by beginShutdown(): a test can make sessions leave. */
@@ -99,6 +108,8 @@ export class FakeEngine implements NativeEngine {
       acceptedTotal: this.sessions.length,
       ioThreads: 1,
       limitRefusals: { ...this.limitRefusals },
+      handshakeFailures: this.handshakeFailures,
+      ipRefusals: this.ipRefusals,
       loops: [],
     };
   }
@@ -230,11 +241,12 @@ export class FakeEngine implements NativeEngine {
     this.onEvents(batch);
   }
 
-  addSession(id: number, role: NativeSessionSnapshot['role']): void {
+  addSession(id: number, role: NativeSessionSnapshot['role'], tls = false): void {
     this.sessions.push({
       id,
       ip: '127.0.0.1',
       port: 50000 + id,
+      tls,
       role,
       app: 'live',
       stream: role === 'unknown' ? '' : 'cam',

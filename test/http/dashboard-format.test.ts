@@ -46,6 +46,7 @@ test('codecs, tracks and viewers as people name them', () => {
       'f.audioLine(null)',
       'f.viewersLine({ rtmp: 1, hls: 2, dash: 0 })',
       'f.viewersLine({ rtmp: 0, hls: 0, dash: 1 })',
+      'f.viewersLine({ rtmp: 1, rtmps: 2, hls: 0, dash: 0 })',
       `f.encodePath('live/a b#?')`,
     ]),
   ).toEqual([
@@ -56,6 +57,7 @@ test('codecs, tracks and viewers as people name them', () => {
     'no audio',
     '3 viewers · RTMP 1 · HLS 2',
     '1 viewer · DASH 1',
+    '3 viewers · RTMP 1 · RTMPS 2',
     'live/a%20b%23%3F',
   ]);
 });

@@ -15,7 +15,7 @@ jest.setTimeout(120_000);
 const STREAMS = 200;
 const MAX_STREAMS = 50;
 /** Every label name the engine's families may use (prom-client's own add version/type/space/kind...). */
-const OUR_LABELS = new Set(['loop', 'limit', 'role', 'protocol', 'code', 'reason', 'action', 'result', 'stream', 'track', 'kind', 'type', 'status', 'outcome', 'le']);
+const OUR_LABELS = new Set(['loop', 'limit', 'rule', 'role', 'protocol', 'code', 'reason', 'action', 'result', 'stream', 'track', 'kind', 'type', 'status', 'outcome', 'le']);
 
 const clients: RtmpTestClient[] = [];
 

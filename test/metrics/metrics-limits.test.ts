@@ -61,6 +61,9 @@ describeWithAddon('rtmp_engine_limit_refusals_total', () => {
     await waitUntil(() => server.stats().limitRefusals.authBan === 1, 'the ban counted');
     families = await scrape(http as number);
     expect(sumOf(families, 'rtmp_engine_limit_refusals_total', { limit: 'authBan' })).toBe(1);
+    // The same refusal in the IP view, under the ban rule.
+    expect(sumOf(families, 'rtmp_engine_ip_refusals_total', { rule: 'ban', action: 'connect' })).toBe(1);
+    expect(sumOf(families, 'rtmp_engine_ip_refusals_total')).toBe(1);
     expect(sumOf(families, 'rtmp_engine_limit_refusals_total')).toBe(3);
   });
 });

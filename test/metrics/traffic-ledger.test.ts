@@ -14,6 +14,7 @@ function session(id: number, stream: string, bytesIn: number, bytesOut: number, 
     id,
     ip: '127.0.0.1',
     port: 1000 + id,
+    protocol: 'rtmp',
     role: stream ? 'publisher' : 'unknown',
     app: 'live',
     stream,
@@ -94,22 +95,18 @@ function event(kind: string, fields: Record<string, unknown>): NativeEvent {
 }
 
 describe('EventCounters', () => {
-  it('classifies handshake failures, TLS failures before connect, and bounds close codes', () => {
+  it('counts connects by protocol and bounds close codes', () => {
     const c = new EventCounters();
     const closed = (sessionId: number, code: string, tls = false) =>
       c.observe(event('disconnect', { sessionId, code, tls, reason: 'x', bytesIn: 0, bytesOut: 0 }));
+    c.observe(event('connect', { sessionId: 3, tls: true, tcUrl: '', flashVer: '' }));
+    expect(c.connects.sum({ protocol: 'rtmps' })).toBe(1);
     closed(1, 'ERR_RTMP_HANDSHAKE_VERSION');
     closed(2, 'ERR_RTMP_TLS', true);
-    c.observe(event('connect', { sessionId: 3, tls: true, tcUrl: '', flashVer: '' }));
-    expect(c.protocolOf(3)).toBe('rtmps');
-    closed(3, 'ERR_RTMP_TLS', true); // after connect: not a handshake failure
+    closed(3, 'ERR_RTMP_TLS', true);
     closed(4, 'not a code');
-    expect([...c.handshakeFailures.entries()].map((e) => [e.labels, e.value])).toEqual([
-      [{ protocol: 'rtmp', reason: 'version' }, 1],
-      [{ protocol: 'rtmps', reason: 'tls' }, 1],
-    ]);
     expect(c.closes.sum({ code: 'ERR_RTMP_TLS' })).toBe(2);
+    expect(c.closes.sum({ code: 'ERR_RTMP_HANDSHAKE_VERSION' })).toBe(1);
     expect(c.closes.sum({ code: 'other' })).toBe(1);
-    expect(c.protocolOf(3)).toBeUndefined();
   });
 });

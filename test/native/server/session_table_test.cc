@@ -50,6 +50,17 @@ TEST(SessionTableTest, SnapshotCarriesDescriptionAndCounters) {
   EXPECT_EQ(snap[0].ingestDrops[IngestDropReason::kAuthDenied], 4u);
   EXPECT_EQ(snap[0].ingestDrops[IngestDropReason::kMalformed], 0u);
   EXPECT_EQ(snap[0].ingestDrops.total(), 5u);
+  EXPECT_FALSE(snap[0].tls) << "plain RTMP unless added as RTMPS";
+}
+
+TEST(SessionTableTest, SnapshotSaysWhichListenerTheSessionCameThrough) {
+  SessionTable table;
+  table.add(1, "192.0.2.1", 4000, 0, nullptr, 0);
+  table.add(2, "192.0.2.1", 4001, 0, nullptr, 0, /*tls=*/true);
+  auto snap = table.snapshot();
+  ASSERT_EQ(snap.size(), 2u);
+  for (const SessionSnapshot& s : snap) EXPECT_EQ(s.tls, s.id == 2) << "session " << s.id;
+  EXPECT_TRUE(table.find(2)->tls);
 }
 
 TEST(SessionTableTest, IngestDropReasonsHaveStableDistinctNames) {

@@ -168,7 +168,8 @@ export class StreamCharts {
   /** One line of a live stats message. */
   push(atMs, s) {
     this.bitrate.push(atMs, [s.bitrateInKbps, s.bitrateOutKbps]);
-    this.viewers.push(atMs, [s.viewers.rtmp, s.viewers.hls, s.viewers.dash]);
+    // The history's RTMP column counts RTMPS players too; the live line splits them.
+    this.viewers.push(atMs, [s.viewers.rtmp + (s.viewers.rtmps || 0), s.viewers.hls, s.viewers.dash]);
   }
 
   clear() {

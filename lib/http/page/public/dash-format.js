@@ -61,12 +61,13 @@ export function audioLine(audio) {
   return parts.join(' · ');
 }
 
-/** Viewers by protocol → "3 viewers · RTMP 1 · HLS 2", leaving out the zeros. */
+/** Viewers by protocol → "3 viewers · RTMP 1 · RTMPS 1 · HLS 1", leaving out the zeros. */
 export function viewersLine(v) {
   if (!v) return '–';
-  const total = (v.rtmp || 0) + (v.hls || 0) + (v.dash || 0);
+  const total = (v.rtmp || 0) + (v.rtmps || 0) + (v.hls || 0) + (v.dash || 0);
   const parts = [total + (total === 1 ? ' viewer' : ' viewers')];
   if (v.rtmp) parts.push('RTMP ' + v.rtmp);
+  if (v.rtmps) parts.push('RTMPS ' + v.rtmps);
   if (v.hls) parts.push('HLS ' + v.hls);
   if (v.dash) parts.push('DASH ' + v.dash);
   return parts.join(' · ');
