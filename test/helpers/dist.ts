@@ -25,7 +25,7 @@ function newestMtime(entry: string): number {
 }
 
 function upToDate(): boolean {
-  if (!fs.existsSync(STAMP)) return false;
+  if (!fs.existsSync(STAMP) || !fs.existsSync(path.join(ROOT, 'dist', 'types', 'native.d.ts'))) return false;
   const built = fs.statSync(STAMP).mtimeMs;
   return SOURCES.every((s) => newestMtime(path.join(ROOT, s)) <= built);
 }
