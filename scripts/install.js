@@ -6,8 +6,9 @@
 // compile with scripts/build-addon.js. Not the bare `node-gyp-build` bin: its
 // fallback is `node-gyp rebuild`, which cannot find Node's headers offline
 // (build-addon.js passes --nodedir) and deletes build/, where a checkout keeps
-// its CMake trees. A git checkout always compiles: its sources may be newer
-// than any binary. See docs/install.md.
+// its CMake trees. A git checkout always compiles (its sources may be newer
+// than any binary), and so does a package that already has a local build.
+// See docs/install.md.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -21,7 +22,10 @@ function wantsSource() {
   return (
     process.env.npm_config_build_from_source === 'true' ||
     process.env.RTMP_ENGINE_BUILD_FROM_SOURCE === '1' ||
-    fs.existsSync(path.join(root, '.git'))
+    fs.existsSync(path.join(root, '.git')) ||
+    // Compiled here before (no prebuild fitted, or asked to): `npm rebuild`
+    // refreshes that build, which the loader prefers to the prebuild.
+    fs.existsSync(path.join(root, 'build', 'Release', 'rtmp_engine.node'))
   );
 }
 
