@@ -148,11 +148,17 @@ import {
   type WebhookAuthorizerOptions,
 } from 'rtmp-engine';
 
-/** true when T is `any`: what every type taken from a missing .d.ts silently became. */
-type IsAny<T> = 0 extends 1 & T ? true : false;
+/**
+ * true when T is `any`, or the error type an unresolved import leaves behind
+ * (what every type taken from a missing .d.ts silently became with
+ * skipLibCheck; the common `0 extends 1 & T` test misses that one).
+ */
+type IsAny<T> = boolean extends (T extends never ? true : false) ? true : false;
+/** true only when A and B are the same type. */
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const roleIsTyped: IsAny<SessionInfo['role']> = false;
 const codeIsTyped: IsAny<RtmpEngineError['code']> = false;
-const roleIsKnown: SessionRole extends string ? true : false = true;
+const roleIsKnown: Equal<SessionRole, 'publisher' | 'player' | 'unknown'> = true;
 
 /** Every exported type, named once (a wrong or missing one fails the type check). */
 export type EveryType = [
