@@ -35,11 +35,16 @@ export type {
   VideoPacket,
 } from './media/packets';
 export type { ImageFormat, Snapshot, SnapshotOptions } from './media/snapshot';
+// Every option section's type, and the types of their fields.
 export type {
   AccessOptions,
   AdminOptions,
   AdminTokens,
+  AuthOptions,
+  FramesOptions,
   GopCacheOptions,
+  HlsFormat,
+  HlsOptions,
   HttpOptions,
   IpRule,
   IpRuleStep,
@@ -48,10 +53,12 @@ export type {
   PlayerOptions,
   ResolvedOptions,
   RtmpOptions,
+  RtmpsOptions,
   ServerOptions,
   StreamOptions,
   TimestampMode,
 } from './options';
+export type { Hwaccel, HwaccelDeviceType } from './options/frames';
 export { resolveOptions } from './options';
 export type {
   AudioInfo,
@@ -96,6 +103,7 @@ export type { HlsStoreOptions } from './http/hls/store';
 export type { HlsFeedItem, HlsTrackInfo, HlsTrackKind } from './http/hls/feed';
 export type { CorsOrigins } from './http/cors';
 export { ErrorCodes, RtmpEngineError } from './errors';
+export type { ErrorCode } from './errors';
 export {
   allow,
   deny,

@@ -23,7 +23,7 @@ import { runAuthorizer, toAuthRequest } from './auth/run-authorizer';
 import { withStaticKeys } from './auth/static-keys';
 import type { AuthRequest, Authorizer } from './auth/types';
 import { ErrorCodes, fromNativeError, RtmpEngineError } from './errors';
-import { type AuthDeniedEvent, type RtmpServerEventMap, type ServerEvent, toServerEvent } from './events';
+import { type AuthDeniedEvent, type RtmpServerEventMap, type RtmpServerEventName, type ServerEvent, toServerEvent } from './events';
 import { guardUntilClosed, releaseGuard } from './exit-guard';
 import type { HlsFeedCounters } from './http/hls/feed';
 import { HlsStore } from './http/hls/store';
@@ -143,6 +143,26 @@ function emptyStats(): NativeStats {
   };
 }
 
+/** A listener of one server event. */
+type ServerListener<K extends RtmpServerEventName> = (...args: RtmpServerEventMap[K]) => void;
+
+/**
+ * The listener methods, typed by event name first, so a misspelled name is
+ * the error ('"publsh"' is not assignable to 'keyof RtmpServerEventMap')
+ * instead of EventEmitter<T>'s own, which accepts any name and reports the
+ * listener ("not assignable to parameter of type 'never'").
+ */
+export interface RtmpServer {
+  on<K extends RtmpServerEventName>(event: K, listener: ServerListener<K>): this;
+  once<K extends RtmpServerEventName>(event: K, listener: ServerListener<K>): this;
+  off<K extends RtmpServerEventName>(event: K, listener: ServerListener<K>): this;
+  addListener<K extends RtmpServerEventName>(event: K, listener: ServerListener<K>): this;
+  removeListener<K extends RtmpServerEventName>(event: K, listener: ServerListener<K>): this;
+  prependListener<K extends RtmpServerEventName>(event: K, listener: ServerListener<K>): this;
+  prependOnceListener<K extends RtmpServerEventName>(event: K, listener: ServerListener<K>): this;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   /** The resolved, frozen options. */
   readonly options: ResolvedOptions;
