@@ -86,7 +86,7 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
   const logger = options.logger ?? server.logger;
   const host = adminHost(server, logger, options.viewers);
   const sampler = new StatsSampler(
-    { stats: () => server.stats(), viewerCounts: () => host.viewerCounts() },
+    { stats: () => server.stats(), snapshot: (maxAgeMs) => host.shared.get(maxAgeMs), viewerCounts: () => host.viewerCounts() },
     options.historySeconds ?? admin.historySeconds,
   );
   const onDisconnect = (e: { bytesIn: number; bytesOut: number }): void => sampler.sessionEnded(e.bytesIn, e.bytesOut);
@@ -148,6 +148,8 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
         notify: (name, fields) => live.event(name, { ...fields, by: caller?.who }),
       };
       const result = await operations[match.route.operation](ctx);
+      // A kick or stop changed the engine's tables: the next answer reads them again.
+      if (req.method !== 'GET' && req.method !== 'HEAD') host.shared.invalidate();
       if (result.image) sendImage(req, res, result.image);
       else sendJson(req, res, result.status ?? 200, result.body);
     } catch (err) {

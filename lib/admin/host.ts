@@ -6,7 +6,8 @@
 import type { HlsHandler } from '../http/hls-handler';
 import type { ViewerSession } from '../http/viewer-sessions';
 import type { LoggerLike } from '../logger';
-import type { RtmpServer } from '../server';
+import { type SharedStats, sharedStats } from '../metrics/shared-stats';
+import type { RtmpServer, ServerStats } from '../server';
 import type { ViewerCounts } from './stats-sampler';
 
 export type ViewerSource = Pick<HlsHandler, 'viewerSessions' | 'kickViewer'>;
@@ -14,6 +15,10 @@ export type ViewerSource = Pick<HlsHandler, 'viewerSessions' | 'kickViewer'>;
 export interface AdminHost {
   server: RtmpServer;
   logger: Pick<LoggerLike, 'info' | 'warn'>;
+  /** The engine read shared with the sampler, live stats and /metrics (at most ~1 s old). */
+  shared: SharedStats;
+  /** The shared read's stats: what every route answers from. */
+  stats(): ServerStats;
   viewerSessions(): readonly Readonly<ViewerSession>[];
   kickViewer(id: string): boolean;
   viewerCounts(): Map<string, ViewerCounts>;
@@ -21,9 +26,12 @@ export interface AdminHost {
 
 export function adminHost(server: RtmpServer, logger: Pick<LoggerLike, 'info' | 'warn'>, viewers?: ViewerSource): AdminHost {
   const sessions = (): readonly Readonly<ViewerSession>[] => (viewers ? viewers.viewerSessions() : server.viewerSessions());
+  const shared = sharedStats(server);
   return {
     server,
     logger,
+    shared,
+    stats: () => shared.get().stats,
     viewerSessions: sessions,
     kickViewer: (id) => (viewers ? viewers.kickViewer(id) : server.kickViewer(id)),
     viewerCounts: () => {

@@ -189,12 +189,12 @@ export class LiveSocket {
   private streamStats(): LiveStreamStats[] {
     const { host, sampler } = this.options;
     const viewers = host.viewerCounts();
-    const stats = host.server.stats();
+    const stats = host.stats();
     const dropped = new Map<string, number>();
     for (const s of stats.sessions) {
       if (s.role === 'player') dropped.set(s.path, (dropped.get(s.path) ?? 0) + s.droppedVideo + s.droppedAudio);
     }
-    return host.server.streams().map((s) => {
+    return stats.streams.map((s) => {
       const rates = sampler.rates(s.path);
       const v = viewers.get(s.path);
       return {

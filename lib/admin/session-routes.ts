@@ -79,7 +79,7 @@ export function listSessions(ctx: RouteContext): RouteResult {
     throw new AdminHttpError(400, AdminErrorCodes.BAD_REQUEST, `stream must be "app/name" (got "${stream}")`);
   }
   let rows: SessionRow[] = [];
-  if (protocol === undefined || protocol === 'rtmp') rows.push(...ctx.host.server.sessions().map(rtmpRow));
+  if (protocol === undefined || protocol === 'rtmp') rows.push(...ctx.host.stats().sessions.map(rtmpRow));
   if (protocol !== 'rtmp') rows.push(...ctx.host.viewerSessions().map(viewerRow));
   rows = rows.filter(
     (r) => (stream === null || r.stream === stream) && (role === undefined || r.role === role) && (protocol === undefined || r.protocol === protocol),

@@ -11,6 +11,7 @@
  * count: a republish (new publisher id) or a new session starts from its own
  * counters, so no rate is ever made of two different peers' numbers.
  */
+import type { SharedSnapshot } from '../metrics/shared-stats';
 import type { ServerStats } from '../server';
 import type { SessionInfo } from '../snapshots';
 import { History } from './history';
@@ -44,6 +45,11 @@ interface StreamState {
 
 export interface SamplerSource {
   stats(): ServerStats;
+  /**
+   * The engine read shared with the other consumers (lib/metrics/shared-stats.ts):
+   * one at most `maxAgeMs` old. Without it each tick calls stats().
+   */
+  snapshot?(maxAgeMs: number): SharedSnapshot;
   /** HLS/DASH viewer counts per stream ("app/name"). */
   viewerCounts(): Map<string, ViewerCounts>;
   now?: () => number;
@@ -129,8 +135,12 @@ export class StatsSampler {
 
   /** Reads the counters once; public for tests. */
   tick(): void {
-    const now = this.now();
-    const stats = this.source.stats();
+    // A read someone made in the last half interval serves as this second's sample: rates
+    // are taken over the time between the reads themselves, not between the ticks.
+    const snap = this.source.snapshot ? this.source.snapshot(this.intervalMs / 2) : undefined;
+    const now = snap ? snap.at : this.now();
+    if (snap && this.lastTickAt !== undefined && now <= this.lastTickAt) return; // the same read again
+    const stats = snap ? snap.stats : this.source.stats();
     const viewers = this.source.viewerCounts();
     const seconds = this.lastTickAt === undefined ? 0 : (now - this.lastTickAt) / 1_000;
     this.lastTickAt = now;

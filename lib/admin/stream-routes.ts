@@ -50,7 +50,7 @@ interface Snapshot {
 }
 
 function snapshot(ctx: RouteContext): Snapshot {
-  const stats = ctx.host.server.stats();
+  const stats = ctx.host.stats();
   const sessions = new Map(stats.sessions.map((x) => [x.id, x]));
   const players = new Map<string, SessionInfo[]>();
   for (const x of stats.sessions) {

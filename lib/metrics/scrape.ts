@@ -1,7 +1,8 @@
 /**
  * One read of the server's state per scrape. prom-client asks every metric
  * family for its values in the same tick, so the first family to ask reads
- * the engine (one stats() call, one call per subscription list) and the rest
+ * (the engine's stats through the read shared with the admin API, at most
+ * ~1 s old: ./shared-stats.ts; one call per subscription list) and the rest
  * reuse that read until the tick ends. The traffic ledger advances on each
  * fresh read.
  */
@@ -9,6 +10,7 @@ import type { HlsFeedCounters } from '../http/hls/feed';
 import type { HlsStoreCounters } from '../http/hls/store';
 import type { FrameSubscriptionInfo, PacketSubscriptionInfo, ServerStats } from '../server';
 import { GrowthLedger } from './growth-ledger';
+import { sharedStats } from './shared-stats';
 import type { ServerMetrics } from './server-metrics';
 
 /** What the metrics read of a server (RtmpServer provides it). */
@@ -65,7 +67,7 @@ export class Scraper {
 
   private fresh(): ScrapeData {
     const { source } = this;
-    const stats = source.stats();
+    const stats = sharedStats(source).get().stats;
     // Oldest publish first: when there are more streams than labels, the longest-lived keep theirs.
     const published = [...stats.streams].sort((x, y) => x.startedAtMs - y.startedAtMs || x.publisherId - y.publisherId);
     const live = new Set<string>();
