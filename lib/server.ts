@@ -29,6 +29,7 @@ import type { HlsFeedCounters } from './http/hls/feed';
 import { HlsStore } from './http/hls/store';
 import { attachHlsFolder, type HlsFolderWriter } from './hls-folder';
 import { HttpService } from './http/http-service';
+import type { ServedBytes } from './http/served-bytes';
 import type { ViewerSession } from './http/viewer-sessions';
 import { type LogFields, ServerLogger } from './logger';
 import { type Frame, type FrameHost, type FrameOptions, frames, type OnFramesOptions, onFrames } from './media/frames';
@@ -302,6 +303,16 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   /** HLS/DASH viewer sessions of a stream ("app/name") active in the last 30 s. */
   viewers(stream: string): number {
     return this.http?.viewers(stream) ?? 0;
+  }
+
+  /** HLS/DASH viewers of each watched stream, by protocol (built-in HTTP server). */
+  viewerCounts(): Map<string, { hls: number; dash: number }> {
+    return this.http?.hls?.viewerCountsByProtocol() ?? new Map();
+  }
+
+  /** Bytes the built-in HTTP server sent for HLS/DASH, in total and per stream. */
+  httpBytesSent(): ServedBytes {
+    return this.http?.hls?.bytesSent() ?? { total: 0, byStream: new Map() };
   }
 
   /** HLS/DASH viewer sessions of the built-in HTTP server. */

@@ -86,7 +86,12 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
   const logger = options.logger ?? server.logger;
   const host = adminHost(server, logger, options.viewers);
   const sampler = new StatsSampler(
-    { stats: () => server.stats(), snapshot: (maxAgeMs) => host.shared.get(maxAgeMs), viewerCounts: () => host.viewerCounts() },
+    {
+      stats: () => server.stats(),
+      snapshot: (maxAgeMs) => host.shared.get(maxAgeMs),
+      viewerCounts: () => host.viewerCounts(),
+      httpBytes: () => host.httpBytes(),
+    },
     options.historySeconds ?? admin.historySeconds,
   );
   const onDisconnect = (e: { bytesIn: number; bytesOut: number }): void => sampler.sessionEnded(e.bytesIn, e.bytesOut);

@@ -11,6 +11,7 @@
  * count: a republish (new publisher id) or a new session starts from its own
  * counters, so no rate is ever made of two different peers' numbers.
  */
+import type { ServedBytes } from '../http/served-bytes';
 import type { SharedSnapshot } from '../metrics/shared-stats';
 import type { ServerStats } from '../server';
 import type { SessionInfo } from '../snapshots';
@@ -30,7 +31,7 @@ const STREAM_COLUMNS: readonly StreamColumn[] = ['bitrateInKbps', 'bitrateOutKbp
 export interface StreamRates {
   /** Over the last sampled second, and the mean over up to 10 s. */
   bitrateInKbps: { last1s: number; avg10s: number };
-  /** RTMP players only: HTTP bytes are not counted per stream. */
+  /** RTMP players plus HLS/DASH responses (playlists, segments, parts). */
   bitrateOutKbps: { last1s: number; avg10s: number };
   /** Video frames received per second, mean over up to 5 s. */
   fps: number;
@@ -52,6 +53,8 @@ export interface SamplerSource {
   snapshot?(maxAgeMs: number): SharedSnapshot;
   /** HLS/DASH viewer counts per stream ("app/name"). */
   viewerCounts(): Map<string, ViewerCounts>;
+  /** Bytes sent over HLS/DASH (monotonic); none: RTMP only. */
+  httpBytes?(): ServedBytes;
   now?: () => number;
 }
 
@@ -60,6 +63,9 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
 export class StatsSampler {
   private readonly streams = new Map<string, StreamState>();
   private sessionBytes = new Map<number, { bytesIn: number; bytesOut: number }>();
+  /** HLS/DASH bytes of each stream at the last tick, and in total. */
+  private httpSeen = new Map<string, number>();
+  private httpTotal = 0;
   private lastTickAt: number | undefined;
   private endedBytesIn = 0;
   private endedBytesOut = 0;
@@ -94,10 +100,10 @@ export class StatsSampler {
     this.endedBytesOut += bytesOut;
   }
 
-  /** Bytes since start: sessions that left plus sessions connected now. */
+  /** Bytes since start: sessions that left plus sessions connected now, plus HLS/DASH responses. */
   totals(sessions: readonly SessionInfo[]): { bytesIn: number; bytesOut: number; bitrateInKbps: number; bitrateOutKbps: number } {
     let bytesIn = this.endedBytesIn;
-    let bytesOut = this.endedBytesOut;
+    let bytesOut = this.endedBytesOut + (this.source.httpBytes?.().total ?? 0);
     for (const s of sessions) {
       bytesIn += s.bytesIn;
       bytesOut += s.bytesOut;
@@ -161,6 +167,21 @@ export class StatsSampler {
       if (s.role === 'player') outByStream.set(s.path, (outByStream.get(s.path) ?? 0) + dOut);
     }
     this.sessionBytes = nextBytes;
+    // HLS/DASH: what each stream's responses sent since the last tick (a counter that went
+    // back started again: the handler forgot the stream and met it anew).
+    const http = this.source.httpBytes?.();
+    if (http) {
+      outBytes += http.total >= this.httpTotal ? http.total - this.httpTotal : http.total;
+      this.httpTotal = http.total;
+      const seen = new Map<string, number>();
+      for (const [path, n] of http.byStream) {
+        const before = this.httpSeen.get(path) ?? 0;
+        const d = n >= before ? n - before : n;
+        if (d > 0) outByStream.set(path, (outByStream.get(path) ?? 0) + d);
+        seen.set(path, n);
+      }
+      this.httpSeen = seen;
+    }
     if (seconds > 0) {
       this.serverInKbps = round1((inBytes * 8) / 1_000 / seconds);
       this.serverOutKbps = round1((outBytes * 8) / 1_000 / seconds);

@@ -8,6 +8,7 @@
  */
 import type { HlsFeedCounters } from '../http/hls/feed';
 import type { HlsStoreCounters } from '../http/hls/store';
+import type { ServedBytes } from '../http/served-bytes';
 import type { FrameSubscriptionInfo, PacketSubscriptionInfo, ServerStats } from '../server';
 import { GrowthLedger } from './growth-ledger';
 import { sharedStats } from './shared-stats';
@@ -22,6 +23,10 @@ export interface MetricsSource {
   hlsFeedCounters(): HlsFeedCounters;
   hlsStore(): { streams(): string[]; waiting(): number; counters(): HlsStoreCounters } | undefined;
   viewers(stream: string): number;
+  /** HLS/DASH viewers of each watched stream, by protocol. */
+  viewerCounts(): Map<string, { hls: number; dash: number }>;
+  /** Bytes sent over HLS/DASH (monotonic), in total and per stream. */
+  httpBytesSent(): ServedBytes;
   /** @internal */
   readonly metricsState: ServerMetrics;
 }
@@ -35,8 +40,8 @@ export interface ScrapeData {
   packets: PacketSubscriptionInfo[];
   hlsFeed: HlsFeedCounters;
   hls: { streams: number; waiting: number; counters: HlsStoreCounters } | undefined;
-  /** HLS/DASH viewer sessions of each live stream that has any. */
-  viewers: Map<string, number>;
+  /** HLS/DASH viewer sessions of each live stream that has any, by protocol. */
+  viewers: Map<string, { hls: number; dash: number }>;
 }
 
 /** The frame-subscription counters the ledger follows, as (track, outcome), in order. */
@@ -74,6 +79,7 @@ export class Scraper {
     for (const s of published) live.add(s.path);
     for (const s of stats.sessions) if (s.stream !== '') live.add(s.path);
     source.metricsState.traffic.update(stats.sessions, live);
+    source.metricsState.traffic.updateHttp(source.httpBytesSent());
     const frames = source.frameSubscriptions();
     this.frameTotals.update(
       frames.map((f) => ({
@@ -84,11 +90,8 @@ export class Scraper {
     const packets = source.packetSubscriptions();
     this.packetTotals.update(packets.map((p) => ({ id: p.id, values: [p.delivered, p.dropped] })));
     const store = source.hlsStore();
-    const viewers = new Map<string, number>();
-    for (const path of live) {
-      const n = source.viewers(path);
-      if (n > 0) viewers.set(path, n);
-    }
+    const viewers = new Map<string, { hls: number; dash: number }>();
+    for (const [path, counts] of source.viewerCounts()) if (live.has(path)) viewers.set(path, counts);
     return {
       stats,
       live,

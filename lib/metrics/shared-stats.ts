@@ -36,7 +36,7 @@ export interface SharedSnapshot {
 export interface SharedStatsSource {
   stats(): ServerStats;
   /** When present, lifecycle events mark the snapshot stale. */
-  on?(event: string, listener: (...args: never[]) => void): unknown;
+  on?(event: string, listener: () => void): unknown;
 }
 
 /** The server events after which the previous read no longer holds. */

@@ -106,7 +106,8 @@ describeWithAddon('shared engine read (real server)', () => {
 
   it('a WebSocket and 20 concurrent REST/metrics consumers cost about one engine read per second', async () => {
     const server = testServer({ http: { host: '127.0.0.1', port: 0 } });
-    const { port: rtmp, http: port } = await server.listen();
+    const { port: rtmp, http } = await server.listen();
+    const port = http as number;
     // Sessions to read: one publisher, three players (their events settle before counting starts).
     const clients: RtmpTestClient[] = [];
     const publisher = await RtmpTestClient.connect(rtmp, 'live');
@@ -165,7 +166,7 @@ describeWithAddon('shared engine read (real server)', () => {
       reads++;
       return original();
     };
-    const { http: port } = await server.listen();
+    const port = (await server.listen()).http as number;
     await new Promise((r) => setTimeout(r, 1_500));
     expect(reads).toBe(0);
     expect(await get(port, '/metrics')).toBe(200);
