@@ -18,6 +18,7 @@ import type {
   NativeStats,
 } from '../types/native';
 import { type AdminHandler, createAdminHandler } from './admin/admin-handler';
+import { playbackGrants, withPlaybackGrants } from './admin/playback-grants';
 import { StreamBans, withStreamBans } from './admin/stream-bans';
 import { runAuthorizer, toAuthRequest } from './auth/run-authorizer';
 import { withStaticKeys } from './auth/static-keys';
@@ -245,7 +246,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       const http = new HttpService({
         options: this.options,
         logger: this.logger,
-        authorizer: this.effectiveAuthorizer,
+        // The dashboard's player brings an admin-issued playback grant instead of viewer credentials.
+        authorizer: this.admin ? withPlaybackGrants(this.effectiveAuthorizer, playbackGrants(this)) : this.effectiveAuthorizer,
         ...(this.store ? { hls: { store: this.store } } : {}),
         ...(metrics ? { first: [this.metricsState.http.handler] } : {}),
         more,

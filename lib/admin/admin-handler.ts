@@ -26,6 +26,7 @@ import { getServer } from './server-route';
 import { kickSession, listSessions } from './session-routes';
 import { StatsSampler } from './stats-sampler';
 import { StreamInspector } from './stream-inspector';
+import { getPlayback } from './playback-route';
 import { getStream, liftBan, listStreams, stopStream } from './stream-routes';
 import { getThumbnail, ThumbnailCache } from './thumbnails';
 
@@ -74,6 +75,7 @@ const operations: Record<AdminOperation, (ctx: RouteContext) => RouteResult | Pr
   kickSession,
   liftBan,
   getThumbnail,
+  getPlayback,
 };
 
 function inPrefix(pathname: string): boolean {
