@@ -8,7 +8,13 @@
  * the difference (goal: < 2 % of one core added).
  *
  *   npx tsc -p tsconfig.build.json && node -r ./test/helpers/register-ts.js bench/admin/overhead.ts \
- *     [--players 1000] [--duration 30] [--reps 2] [--bench-bin build-native/release/bench/rtmp-bench] [--out FILE]
+ *     [--players 1000] [--duration 30] [--reps 2] [--bench-bin build-native/release/bench/rtmp-bench] [--out FILE] \
+ *     [--before DIR] [--profile DIR]
+ *
+ * --before DIR adds a third variant, interleaved with the other two: the operator load
+ * against another build of the SDK (DIR/dist/lib/cli.js, e.g. an older commit's lib/ compiled
+ * with its node_modules and build/ linked from here), so a change is measured against what
+ * it replaces under the same machine load.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -29,8 +35,11 @@ interface Engine {
   stop(): Promise<void>;
 }
 
-async function startEngine(configFile: string): Promise<Engine> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/lib/cli.js'), '--host', '127.0.0.1', '--port', '0', '--http-host', '127.0.0.1', '--http-port', '0', '--config', configFile, '--log-level', 'info'], {
+async function startEngine(configFile: string, root = ROOT): Promise<Engine> {
+  // --profile DIR: each engine writes a V8 CPU profile there when it exits (node --cpu-prof).
+  const profile = arg('profile', '');
+  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profile)}`] : [];
+  const child = spawn(process.execPath, [...flags, path.join(root, 'dist/lib/cli.js'), '--host', '127.0.0.1', '--port', '0', '--http-host', '127.0.0.1', '--http-port', '0', '--config', configFile, '--log-level', 'info'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ports = await new Promise<{ rtmp: number; http: number }>((resolve, reject) => {
@@ -109,24 +118,28 @@ async function main(): Promise<void> {
   const reps = Number(arg('reps', '2'));
   const benchBin = path.resolve(arg('bench-bin', path.join(ROOT, 'build-native/release/bench/rtmp-bench')));
   const out = arg('out', '');
+  const beforeRoot = arg('before', '');
   if (!fs.existsSync(path.join(ROOT, 'dist/lib/cli.js'))) throw new Error('dist/ missing: npx tsc -p tsconfig.build.json');
   const clip = makeClip('1280x720', '2500k');
   const configFile = path.join(os.tmpdir(), `admin-overhead-${process.pid}.json`);
   fs.writeFileSync(configFile, JSON.stringify({ limits: { maxConnections: 5000, maxPendingConnections: 5000, maxPendingPerIp: 5000 } }));
   const before = machine();
-  const runs: Array<{ variant: string; cpuPercent: number | null; playersOnTime: unknown; load?: unknown }> = [];
+  const runs: Array<{ variant: string; cpuPercent: number | null; playersOnTime: unknown; load1: number; load?: unknown }> = [];
   for (let rep = 0; rep < reps; rep++) {
-    for (const variant of rep % 2 === 0 ? ['off', 'on'] : ['on', 'off']) {
-      const engine = await startEngine(configFile);
-      const load = variant === 'on' ? operatorLoad(engine.http) : undefined;
+    const order = beforeRoot ? [['off', 'on', 'before'], ['before', 'off', 'on'], ['on', 'before', 'off']][rep % 3]! : rep % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+    for (const variant of order) {
+      // The machine may be shared: the 1-minute load average as each run starts goes in its record.
+      const load1 = Math.round(os.loadavg()[0]! * 10) / 10;
+      const engine = await startEngine(configFile, variant === 'before' ? path.resolve(beforeRoot) : ROOT);
+      const load = variant === 'off' ? undefined : operatorLoad(engine.http);
       try {
         const text = await runRtmpBench(benchBin, [
           ...['--url', `rtmp://127.0.0.1:${engine.rtmp}/live/bench`, '--players', String(players), '--ramp', '500'],
           ...['--publish', clip, '--duration', String(duration), '--server-pid', String(engine.pid)],
         ], (duration + 120) * 1000);
         const report = JSON.parse(text) as { server?: { cpuPercent?: number }; players?: Record<string, unknown> };
-        runs.push({ variant, cpuPercent: report.server?.cpuPercent ?? null, playersOnTime: report.players, ...(load ? { load: { ...load.counts } } : {}) });
-        process.stderr.write(`admin-overhead: ${variant} ${report.server?.cpuPercent?.toFixed(1)}% CPU\n`);
+        runs.push({ variant, cpuPercent: report.server?.cpuPercent ?? null, playersOnTime: report.players, load1, ...(load ? { load: { ...load.counts } } : {}) });
+        process.stderr.write(`admin-overhead: ${variant} ${report.server?.cpuPercent?.toFixed(1)}% CPU (load ${load1})\n`);
       } finally {
         load?.stop();
         await engine.stop();
@@ -143,8 +156,13 @@ async function main(): Promise<void> {
     machine: { ...before, loadavgAfter: machine().loadavg },
     config: { players, duration, reps, clip: '1280x720 30 fps 2.5 Mbit/s' },
     runs,
-    meanCpuPercent: { off: Math.round(mean('off') * 10) / 10, on: Math.round(mean('on') * 10) / 10 },
+    meanCpuPercent: {
+      off: Math.round(mean('off') * 10) / 10,
+      on: Math.round(mean('on') * 10) / 10,
+      ...(beforeRoot ? { before: Math.round(mean('before') * 10) / 10 } : {}),
+    },
     addedPercentOfOneCore: Math.round((mean('on') - mean('off')) * 10) / 10,
+    ...(beforeRoot ? { addedBeforePercentOfOneCore: Math.round((mean('before') - mean('off')) * 10) / 10 } : {}),
   };
   const text = JSON.stringify(report);
   if (out) fs.writeFileSync(out, `${text}\n`);
