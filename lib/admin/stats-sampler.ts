@@ -62,7 +62,9 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 export class StatsSampler {
   private readonly streams = new Map<string, StreamState>();
-  private sessionBytes = new Map<number, { bytesIn: number; bytesOut: number }>();
+  /** What each session had moved at the last tick (and which tick saw it). */
+  private readonly sessionBytes = new Map<number, { bytesIn: number; bytesOut: number; tick: number }>();
+  private tickCount = 0;
   /** HLS/DASH bytes of each stream at the last tick, and in total. */
   private httpSeen = new Map<string, number>();
   private httpTotal = 0;
@@ -153,20 +155,28 @@ export class StatsSampler {
 
     // Per-session byte differences: server-wide rates and each stream's RTMP out.
     const outByStream = new Map<string, number>();
-    const nextBytes = new Map<number, { bytesIn: number; bytesOut: number }>();
+    const tick = ++this.tickCount;
     let inBytes = 0;
     let outBytes = 0;
     for (const s of stats.sessions) {
-      nextBytes.set(s.id, { bytesIn: s.bytesIn, bytesOut: s.bytesOut });
-      const prev = this.sessionBytes.get(s.id);
-      // A session first seen now: everything it moved happened since the previous read.
-      const dIn = Math.max(0, s.bytesIn - (prev?.bytesIn ?? 0));
-      const dOut = Math.max(0, s.bytesOut - (prev?.bytesOut ?? 0));
+      // Updated in place: a second of 1,000 known sessions allocates nothing per session.
+      let prev = this.sessionBytes.get(s.id);
+      if (!prev) {
+        // A session first seen now: everything it moved happened since the previous read.
+        prev = { bytesIn: 0, bytesOut: 0, tick };
+        this.sessionBytes.set(s.id, prev);
+      }
+      const dIn = Math.max(0, s.bytesIn - prev.bytesIn);
+      const dOut = Math.max(0, s.bytesOut - prev.bytesOut);
+      prev.bytesIn = s.bytesIn;
+      prev.bytesOut = s.bytesOut;
+      prev.tick = tick;
       inBytes += dIn;
       outBytes += dOut;
       if (s.role === 'player') outByStream.set(s.path, (outByStream.get(s.path) ?? 0) + dOut);
     }
-    this.sessionBytes = nextBytes;
+    // Sessions this read no longer lists are gone.
+    for (const [id, seen] of this.sessionBytes) if (seen.tick !== tick) this.sessionBytes.delete(id);
     // HLS/DASH: what each stream's responses sent since the last tick (a counter that went
     // back started again: the handler forgot the stream and met it anew).
     const http = this.source.httpBytes?.();
