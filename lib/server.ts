@@ -18,6 +18,7 @@ import type {
   NativeStats,
 } from '../types/native';
 import { type AdminHandler, createAdminHandler } from './admin/admin-handler';
+import { playbackGrants, withPlaybackGrants } from './admin/playback-grants';
 import { StreamBans, withStreamBans } from './admin/stream-bans';
 import { runAuthorizer, toAuthRequest } from './auth/run-authorizer';
 import { withStaticKeys } from './auth/static-keys';
@@ -29,6 +30,7 @@ import type { HlsFeedCounters } from './http/hls/feed';
 import { HlsStore } from './http/hls/store';
 import { attachHlsFolder, type HlsFolderWriter } from './hls-folder';
 import { HttpService } from './http/http-service';
+import type { ServedBytes } from './http/served-bytes';
 import type { ViewerSession } from './http/viewer-sessions';
 import { type LogFields, ServerLogger } from './logger';
 import { type Frame, type FrameHost, type FrameOptions, frames, type OnFramesOptions, onFrames } from './media/frames';
@@ -281,7 +283,8 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
       const http = new HttpService({
         options: this.options,
         logger: this.logger,
-        authorizer: this.effectiveAuthorizer,
+        // The dashboard's player brings an admin-issued playback grant instead of viewer credentials.
+        authorizer: this.admin ? withPlaybackGrants(this.effectiveAuthorizer, playbackGrants(this)) : this.effectiveAuthorizer,
         ...(this.store ? { hls: { store: this.store } } : {}),
         ...(metrics ? { first: [this.metricsState.http.handler] } : {}),
         more,
@@ -339,6 +342,16 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   /** HLS/DASH viewer sessions of a stream ("app/name") active in the last 30 s. */
   viewers(stream: string): number {
     return this.http?.viewers(stream) ?? 0;
+  }
+
+  /** HLS/DASH viewers of each watched stream, by protocol (built-in HTTP server). */
+  viewerCounts(): Map<string, { hls: number; dash: number }> {
+    return this.http?.hls?.viewerCountsByProtocol() ?? new Map();
+  }
+
+  /** Bytes the built-in HTTP server sent for HLS/DASH, in total and per stream. */
+  httpBytesSent(): ServedBytes {
+    return this.http?.hls?.bytesSent() ?? { total: 0, byStream: new Map() };
   }
 
   /** HLS/DASH viewer sessions of the built-in HTTP server. */

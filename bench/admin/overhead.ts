@@ -8,7 +8,13 @@
  * the difference (goal: < 2 % of one core added).
  *
  *   npx tsc -p tsconfig.build.json && node -r ./test/helpers/register-ts.js bench/admin/overhead.ts \
- *     [--players 1000] [--duration 30] [--reps 2] [--bench-bin build-native/release/bench/rtmp-bench] [--out FILE]
+ *     [--players 1000] [--duration 30] [--reps 2] [--bench-bin build-native/release/bench/rtmp-bench] [--out FILE] \
+ *     [--before DIR] [--profile DIR]
+ *
+ * --before DIR adds a third variant, interleaved with the other two: the operator load
+ * against another build of the SDK (DIR/dist/lib/cli.js, e.g. an older commit's lib/ compiled
+ * with its node_modules and build/ linked from here), so a change is measured against what
+ * it replaces under the same machine load.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -29,8 +35,11 @@ interface Engine {
   stop(): Promise<void>;
 }
 
-async function startEngine(configFile: string): Promise<Engine> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/lib/cli.js'), '--host', '127.0.0.1', '--port', '0', '--http-host', '127.0.0.1', '--http-port', '0', '--config', configFile, '--log-level', 'info'], {
+async function startEngine(configFile: string, root = ROOT): Promise<Engine> {
+  // --profile DIR: each engine writes a V8 CPU profile there when it exits (node --cpu-prof).
+  const profile = arg('profile', '');
+  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profile)}`] : [];
+  const child = spawn(process.execPath, [...flags, path.join(root, 'dist/lib/cli.js'), '--host', '127.0.0.1', '--port', '0', '--http-host', '127.0.0.1', '--http-port', '0', '--config', configFile, '--log-level', 'info'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ports = await new Promise<{ rtmp: number; http: number }>((resolve, reject) => {
@@ -88,6 +97,22 @@ function operatorLoad(httpPort: number): { stop: () => void; counts: { messages:
   };
 }
 
+/**
+ * CPU seconds (user + system) of the engine process's main thread, the one that runs
+ * JavaScript: everything the operator side costs runs there (stats reads, JSON, the
+ * WebSocket, /metrics), while the I/O threads' share moves with the machine's load.
+ */
+function jsThreadCpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After "pid (comm) ": state is field 3, utime field 14, stime field 15 (proc(5)).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Runs rtmp-bench without blocking this process (the operator load runs meanwhile); its JSON report. */
 function runRtmpBench(bin: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -109,42 +134,59 @@ async function main(): Promise<void> {
   const reps = Number(arg('reps', '2'));
   const benchBin = path.resolve(arg('bench-bin', path.join(ROOT, 'build-native/release/bench/rtmp-bench')));
   const out = arg('out', '');
+  const beforeRoot = arg('before', '');
   if (!fs.existsSync(path.join(ROOT, 'dist/lib/cli.js'))) throw new Error('dist/ missing: npx tsc -p tsconfig.build.json');
   const clip = makeClip('1280x720', '2500k');
   const configFile = path.join(os.tmpdir(), `admin-overhead-${process.pid}.json`);
   fs.writeFileSync(configFile, JSON.stringify({ limits: { maxConnections: 5000, maxPendingConnections: 5000, maxPendingPerIp: 5000 } }));
   const before = machine();
-  const runs: Array<{ variant: string; cpuPercent: number | null; playersOnTime: unknown; load?: unknown }> = [];
+  const runs: Array<{ variant: string; cpuPercent: number | null; jsThreadPercent: number; playersOnTime: unknown; load1: number; load?: unknown }> = [];
   for (let rep = 0; rep < reps; rep++) {
-    for (const variant of rep % 2 === 0 ? ['off', 'on'] : ['on', 'off']) {
-      const engine = await startEngine(configFile);
-      const load = variant === 'on' ? operatorLoad(engine.http) : undefined;
+    const order = beforeRoot ? [['off', 'on', 'before'], ['before', 'off', 'on'], ['on', 'before', 'off']][rep % 3]! : rep % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+    for (const variant of order) {
+      // The machine may be shared: the 1-minute load average as each run starts goes in its record.
+      const load1 = Math.round(os.loadavg()[0]! * 10) / 10;
+      const engine = await startEngine(configFile, variant === 'before' ? path.resolve(beforeRoot) : ROOT);
+      const load = variant === 'off' ? undefined : operatorLoad(engine.http);
       try {
+        const cpu0 = jsThreadCpuSeconds(engine.pid);
+        const t0 = Date.now();
         const text = await runRtmpBench(benchBin, [
           ...['--url', `rtmp://127.0.0.1:${engine.rtmp}/live/bench`, '--players', String(players), '--ramp', '500'],
           ...['--publish', clip, '--duration', String(duration), '--server-pid', String(engine.pid)],
         ], (duration + 120) * 1000);
         const report = JSON.parse(text) as { server?: { cpuPercent?: number }; players?: Record<string, unknown> };
-        runs.push({ variant, cpuPercent: report.server?.cpuPercent ?? null, playersOnTime: report.players, ...(load ? { load: { ...load.counts } } : {}) });
-        process.stderr.write(`admin-overhead: ${variant} ${report.server?.cpuPercent?.toFixed(1)}% CPU\n`);
+        const jsThreadPercent = Math.round(((jsThreadCpuSeconds(engine.pid) - cpu0) / ((Date.now() - t0) / 1_000)) * 1_000) / 10;
+        runs.push({ variant, cpuPercent: report.server?.cpuPercent ?? null, jsThreadPercent, playersOnTime: report.players, load1, ...(load ? { load: { ...load.counts } } : {}) });
+        process.stderr.write(`admin-overhead: ${variant} ${report.server?.cpuPercent?.toFixed(1)}% CPU, JS thread ${jsThreadPercent}% (load ${load1})\n`);
       } finally {
         load?.stop();
         await engine.stop();
       }
     }
   }
-  const mean = (v: string) => {
-    const xs = runs.filter((r) => r.variant === v && r.cpuPercent !== null).map((r) => r.cpuPercent as number);
+  const meanOf = (v: string, pick: (r: (typeof runs)[number]) => number | null) => {
+    const xs = runs.filter((r) => r.variant === v).map(pick).filter((x): x is number => x !== null && !Number.isNaN(x));
     return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
   };
+  const mean = (v: string) => meanOf(v, (r) => r.cpuPercent);
+  const jsMean = (v: string) => meanOf(v, (r) => r.jsThreadPercent);
+  const r1 = (x: number) => Math.round(x * 10) / 10;
   const report = {
     bench: 'admin-overhead',
     date: new Date().toISOString(),
     machine: { ...before, loadavgAfter: machine().loadavg },
     config: { players, duration, reps, clip: '1280x720 30 fps 2.5 Mbit/s' },
     runs,
-    meanCpuPercent: { off: Math.round(mean('off') * 10) / 10, on: Math.round(mean('on') * 10) / 10 },
+    meanCpuPercent: {
+      off: Math.round(mean('off') * 10) / 10,
+      on: Math.round(mean('on') * 10) / 10,
+      ...(beforeRoot ? { before: Math.round(mean('before') * 10) / 10 } : {}),
+    },
     addedPercentOfOneCore: Math.round((mean('on') - mean('off')) * 10) / 10,
+    meanJsThreadPercent: { off: r1(jsMean('off')), on: r1(jsMean('on')), ...(beforeRoot ? { before: r1(jsMean('before')) } : {}) },
+    addedJsThreadPercent: { on: r1(jsMean('on') - jsMean('off')), ...(beforeRoot ? { before: r1(jsMean('before') - jsMean('off')) } : {}) },
+    ...(beforeRoot ? { addedBeforePercentOfOneCore: Math.round((mean('before') - mean('off')) * 10) / 10 } : {}),
   };
   const text = JSON.stringify(report);
   if (out) fs.writeFileSync(out, `${text}\n`);

@@ -25,6 +25,7 @@ import { ADMIN_ROUTES, type AdminOperation, type AdminRoute, API_PREFIX, matchRo
 import { getServer } from './server-route';
 import { kickSession, listSessions } from './session-routes';
 import { StatsSampler } from './stats-sampler';
+import { getPlayback } from './playback-route';
 import { getStream, liftBan, listStreams, stopStream } from './stream-routes';
 import { getThumbnail, ThumbnailCache } from './thumbnails';
 
@@ -73,6 +74,7 @@ const operations: Record<AdminOperation, (ctx: RouteContext) => RouteResult | Pr
   kickSession,
   liftBan,
   getThumbnail,
+  getPlayback,
 };
 
 function inPrefix(pathname: string): boolean {
@@ -85,7 +87,12 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
   const logger = options.logger ?? server.logger;
   const host = adminHost(server, logger, options.viewers);
   const sampler = new StatsSampler(
-    { stats: () => server.stats(), viewerCounts: () => host.viewerCounts() },
+    {
+      stats: () => server.stats(),
+      snapshot: (maxAgeMs) => host.shared.get(maxAgeMs),
+      viewerCounts: () => host.viewerCounts(),
+      httpBytes: () => host.httpBytes(),
+    },
     options.historySeconds ?? admin.historySeconds,
   );
   const onDisconnect = (e: { bytesIn: number; bytesOut: number }): void => sampler.sessionEnded(e.bytesIn, e.bytesOut);
@@ -135,6 +142,8 @@ export function createAdminHandler(server: RtmpServer, options: AdminHandlerOpti
         notify: (name, fields) => live.event(name, { ...fields, by: caller?.who }),
       };
       const result = await operations[match.route.operation](ctx);
+      // A kick or stop changed the engine's tables: the next answer reads them again.
+      if (req.method !== 'GET' && req.method !== 'HEAD') host.shared.invalidate();
       if (result.image) sendImage(req, res, result.image);
       else sendJson(req, res, result.status ?? 200, result.body);
     } catch (err) {

@@ -192,14 +192,14 @@ export class LiveSocket {
   private streamStats(): LiveStreamStats[] {
     const { host, sampler } = this.options;
     const viewers = host.viewerCounts();
-    const stats = host.server.stats();
+    const stats = host.stats();
     const dropped = new Map<string, number>();
     const rtmps = new Map<string, number>();
     for (const s of stats.sessions) {
       if (s.role === 'player') dropped.set(s.path, (dropped.get(s.path) ?? 0) + s.droppedVideo + s.droppedAudio);
       if (s.role === 'player' && s.protocol === 'rtmps') rtmps.set(s.path, (rtmps.get(s.path) ?? 0) + 1);
     }
-    return host.server.streams().map((s) => {
+    return stats.streams.map((s) => {
       const rates = sampler.rates(s.path);
       const v = viewers.get(s.path);
       const tls = Math.min(s.players, rtmps.get(s.path) ?? 0);

@@ -16,7 +16,8 @@ export type AdminOperation =
   | 'listSessions'
   | 'kickSession'
   | 'liftBan'
-  | 'getThumbnail';
+  | 'getThumbnail'
+  | 'getPlayback';
 
 export interface AdminRoute {
   method: AdminMethod;
@@ -31,6 +32,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = Object.freeze([
   { method: 'GET', path: `${API_PREFIX}/streams/{app}/{name}`, operation: 'getStream' },
   { method: 'DELETE', path: `${API_PREFIX}/streams/{app}/{name}`, operation: 'stopStream' },
   { method: 'GET', path: `${API_PREFIX}/streams/{app}/{name}/thumbnail.jpg`, operation: 'getThumbnail' },
+  { method: 'GET', path: `${API_PREFIX}/streams/{app}/{name}/playback`, operation: 'getPlayback' },
   { method: 'GET', path: `${API_PREFIX}/sessions`, operation: 'listSessions' },
   { method: 'DELETE', path: `${API_PREFIX}/sessions/{id}`, operation: 'kickSession' },
   { method: 'DELETE', path: `${API_PREFIX}/bans/{app}/{name}`, operation: 'liftBan' },

@@ -7,7 +7,7 @@ export function getServer(ctx: RouteContext): RouteResult {
   onlyParams(ctx.query, []);
   const { server } = ctx.host;
   const { options } = server;
-  const stats = server.stats();
+  const stats = ctx.host.stats();
   const viewers = ctx.host.viewerSessions();
   const since = server.listeningSince();
   const rtmpPlayers = stats.sessions.filter((s) => s.role === 'player' && s.protocol === 'rtmp').length;

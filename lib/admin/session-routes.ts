@@ -80,7 +80,7 @@ export function listSessions(ctx: RouteContext): RouteResult {
   }
   let rows: SessionRow[] = [];
   const engineSessions = protocol === undefined || protocol === 'rtmp' || protocol === 'rtmps';
-  if (engineSessions) rows.push(...ctx.host.server.sessions().map(rtmpRow));
+  if (engineSessions) rows.push(...ctx.host.stats().sessions.map(rtmpRow));
   if (protocol === undefined || !engineSessions) rows.push(...ctx.host.viewerSessions().map(viewerRow));
   rows = rows.filter(
     (r) => (stream === null || r.stream === stream) && (role === undefined || r.role === role) && (protocol === undefined || r.protocol === protocol),

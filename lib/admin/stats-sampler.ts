@@ -11,6 +11,8 @@
  * count: a republish (new publisher id) or a new session starts from its own
  * counters, so no rate is ever made of two different peers' numbers.
  */
+import type { ServedBytes } from '../http/served-bytes';
+import type { SharedSnapshot } from '../metrics/shared-stats';
 import type { ServerStats } from '../server';
 import type { SessionInfo } from '../snapshots';
 import { History } from './history';
@@ -29,7 +31,7 @@ const STREAM_COLUMNS: readonly StreamColumn[] = ['bitrateInKbps', 'bitrateOutKbp
 export interface StreamRates {
   /** Over the last sampled second, and the mean over up to 10 s. */
   bitrateInKbps: { last1s: number; avg10s: number };
-  /** RTMP players only: HTTP bytes are not counted per stream. */
+  /** RTMP players plus HLS/DASH responses (playlists, segments, parts). */
   bitrateOutKbps: { last1s: number; avg10s: number };
   /** Video frames received per second, mean over up to 5 s. */
   fps: number;
@@ -44,8 +46,15 @@ interface StreamState {
 
 export interface SamplerSource {
   stats(): ServerStats;
+  /**
+   * The engine read shared with the other consumers (lib/metrics/shared-stats.ts):
+   * one at most `maxAgeMs` old. Without it each tick calls stats().
+   */
+  snapshot?(maxAgeMs: number): SharedSnapshot;
   /** HLS/DASH viewer counts per stream ("app/name"). */
   viewerCounts(): Map<string, ViewerCounts>;
+  /** Bytes sent over HLS/DASH (monotonic); none: RTMP only. */
+  httpBytes?(): ServedBytes;
   now?: () => number;
 }
 
@@ -53,7 +62,12 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 export class StatsSampler {
   private readonly streams = new Map<string, StreamState>();
-  private sessionBytes = new Map<number, { bytesIn: number; bytesOut: number }>();
+  /** What each session had moved at the last tick (and which tick saw it). */
+  private readonly sessionBytes = new Map<number, { bytesIn: number; bytesOut: number; tick: number }>();
+  private tickCount = 0;
+  /** HLS/DASH bytes of each stream at the last tick, and in total. */
+  private httpSeen = new Map<string, number>();
+  private httpTotal = 0;
   private lastTickAt: number | undefined;
   private endedBytesIn = 0;
   private endedBytesOut = 0;
@@ -88,10 +102,10 @@ export class StatsSampler {
     this.endedBytesOut += bytesOut;
   }
 
-  /** Bytes since start: sessions that left plus sessions connected now. */
+  /** Bytes since start: sessions that left plus sessions connected now, plus HLS/DASH responses. */
   totals(sessions: readonly SessionInfo[]): { bytesIn: number; bytesOut: number; bitrateInKbps: number; bitrateOutKbps: number } {
     let bytesIn = this.endedBytesIn;
-    let bytesOut = this.endedBytesOut;
+    let bytesOut = this.endedBytesOut + (this.source.httpBytes?.().total ?? 0);
     for (const s of sessions) {
       bytesIn += s.bytesIn;
       bytesOut += s.bytesOut;
@@ -129,28 +143,55 @@ export class StatsSampler {
 
   /** Reads the counters once; public for tests. */
   tick(): void {
-    const now = this.now();
-    const stats = this.source.stats();
+    // A read someone made in the last half interval serves as this second's sample: rates
+    // are taken over the time between the reads themselves, not between the ticks.
+    const snap = this.source.snapshot ? this.source.snapshot(this.intervalMs / 2) : undefined;
+    const now = snap ? snap.at : this.now();
+    if (snap && this.lastTickAt !== undefined && now <= this.lastTickAt) return; // the same read again
+    const stats = snap ? snap.stats : this.source.stats();
     const viewers = this.source.viewerCounts();
     const seconds = this.lastTickAt === undefined ? 0 : (now - this.lastTickAt) / 1_000;
     this.lastTickAt = now;
 
     // Per-session byte differences: server-wide rates and each stream's RTMP out.
     const outByStream = new Map<string, number>();
-    const nextBytes = new Map<number, { bytesIn: number; bytesOut: number }>();
+    const tick = ++this.tickCount;
     let inBytes = 0;
     let outBytes = 0;
     for (const s of stats.sessions) {
-      nextBytes.set(s.id, { bytesIn: s.bytesIn, bytesOut: s.bytesOut });
-      const prev = this.sessionBytes.get(s.id);
-      // A session first seen now: everything it moved happened since the previous read.
-      const dIn = Math.max(0, s.bytesIn - (prev?.bytesIn ?? 0));
-      const dOut = Math.max(0, s.bytesOut - (prev?.bytesOut ?? 0));
+      // Updated in place: a second of 1,000 known sessions allocates nothing per session.
+      let prev = this.sessionBytes.get(s.id);
+      if (!prev) {
+        // A session first seen now: everything it moved happened since the previous read.
+        prev = { bytesIn: 0, bytesOut: 0, tick };
+        this.sessionBytes.set(s.id, prev);
+      }
+      const dIn = Math.max(0, s.bytesIn - prev.bytesIn);
+      const dOut = Math.max(0, s.bytesOut - prev.bytesOut);
+      prev.bytesIn = s.bytesIn;
+      prev.bytesOut = s.bytesOut;
+      prev.tick = tick;
       inBytes += dIn;
       outBytes += dOut;
       if (s.role === 'player') outByStream.set(s.path, (outByStream.get(s.path) ?? 0) + dOut);
     }
-    this.sessionBytes = nextBytes;
+    // Sessions this read no longer lists are gone.
+    for (const [id, seen] of this.sessionBytes) if (seen.tick !== tick) this.sessionBytes.delete(id);
+    // HLS/DASH: what each stream's responses sent since the last tick (a counter that went
+    // back started again: the handler forgot the stream and met it anew).
+    const http = this.source.httpBytes?.();
+    if (http) {
+      outBytes += http.total >= this.httpTotal ? http.total - this.httpTotal : http.total;
+      this.httpTotal = http.total;
+      const seen = new Map<string, number>();
+      for (const [path, n] of http.byStream) {
+        const before = this.httpSeen.get(path) ?? 0;
+        const d = n >= before ? n - before : n;
+        if (d > 0) outByStream.set(path, (outByStream.get(path) ?? 0) + d);
+        seen.set(path, n);
+      }
+      this.httpSeen = seen;
+    }
     if (seconds > 0) {
       this.serverInKbps = round1((inBytes * 8) / 1_000 / seconds);
       this.serverOutKbps = round1((outBytes * 8) / 1_000 / seconds);

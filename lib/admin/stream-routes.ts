@@ -22,7 +22,8 @@ function hostName(ctx: RouteContext): string {
   return header.startsWith('[') ? header.slice(0, header.indexOf(']') + 1) : (header.split(':')[0] as string);
 }
 
-function urls(ctx: RouteContext, s: StreamInfo): Record<string, string> {
+/** Where a stream plays (RTMP, RTMPS, HLS, DASH), with the host the request came to. */
+export function urls(ctx: RouteContext, s: StreamInfo): Record<string, string> {
   const { server } = ctx.host;
   const host = hostName(ctx);
   const path = `${encodeURIComponent(s.app)}/${encodeURIComponent(s.stream)}`;
@@ -49,7 +50,7 @@ interface Snapshot {
 }
 
 function snapshot(ctx: RouteContext): Snapshot {
-  const stats = ctx.host.server.stats();
+  const stats = ctx.host.stats();
   const sessions = new Map(stats.sessions.map((x) => [x.id, x]));
   const players = new Map<string, SessionInfo[]>();
   for (const x of stats.sessions) {

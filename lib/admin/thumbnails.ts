@@ -76,7 +76,7 @@ export async function getThumbnail(ctx: RouteContext): Promise<RouteResult> {
   onlyParams(ctx.query, ['width']);
   const width = intParam(ctx.query, 'width', 16, MAX_WIDTH, DEFAULT_WIDTH) as number;
   const path = `${ctx.params.app}/${ctx.params.name}`;
-  const stream = ctx.host.server.streams().find((s) => s.path === path);
+  const stream = ctx.host.stats().streams.find((s) => s.path === path);
   if (!stream) throw notFound(ctx, 'no live stream');
   if (stream.codec.video === null) throw notFound(ctx, 'no video in');
   let picture: Snapshot;

@@ -41,6 +41,7 @@ import { TargetCache } from './hls-request-keys';
 import type { HlsTarget } from './hls-routes';
 import { MediaHeaders, PlaylistBodies } from './media-headers';
 import { HttpErrorCodes, sendBody, sendError } from './responses';
+import { type ServedBytes, ServedBytesCounter } from './served-bytes';
 import type { ViewerAuthOptions } from './viewer-auth';
 import { type ViewerSession, type ViewerSessionOptions, ViewerSessions } from './viewer-sessions';
 
@@ -80,6 +81,10 @@ export interface HlsHandler {
   viewers(stream: string): number;
   /** Viewer counts of every watched stream. */
   viewerCounts(): Map<string, number>;
+  /** The same by protocol (a stream with viewers of one protocol shows 0 for the other). */
+  viewerCountsByProtocol(): Map<string, { hls: number; dash: number }>;
+  /** Bytes sent (playlists, MPD, segments, parts, headers included), in total and per stream. */
+  bytesSent(): ServedBytes;
   /** Every live viewer session (the admin API lists them). */
   viewerSessions(): readonly Readonly<ViewerSession>[];
   /** Ends a viewer session: its next playlist or manifest request gets 403. */
@@ -103,6 +108,7 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     ...options.sessions,
   });
   const timePath = options.timePath === undefined ? '/time' : options.timePath;
+  const served = new ServedBytesCounter((stream) => options.store.get(stream) !== undefined, now);
   const targets = new TargetCache();
   let closed = false;
   const ctx: HlsServeContext = {
@@ -133,6 +139,7 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
     const isTime = timePath !== false && pathname === timePath;
     const target = isTime ? undefined : targets.get(pathname);
     if (!isTime && !target) return ANSWERED_NOT_OURS;
+    if (target) served.watch(res, target.stream);
     // CMCD (players that send it): buffer, bitrate and stalls onto the viewer's session.
     if (target && hasCmcd(url, req)) sessions.noteCmcd(parseCmcd(new URLSearchParams(q === -1 ? '' : url.slice(q + 1)), req));
     try {
@@ -212,6 +219,8 @@ export function createHlsHandler(options: HlsHandlerOptions): HlsHandler {
   const hlsHandler = handler as HlsHandler;
   hlsHandler.viewers = (stream) => sessions.viewers(stream);
   hlsHandler.viewerCounts = () => sessions.counts();
+  hlsHandler.viewerCountsByProtocol = () => sessions.countsByProtocol();
+  hlsHandler.bytesSent = () => served.read();
   hlsHandler.viewerSessions = () => sessions.list();
   hlsHandler.kickViewer = (id) => sessions.kick(id);
   hlsHandler.close = () => {

@@ -105,6 +105,8 @@ export class ViewerSessions {
   private readonly sessions = new Map<string, ViewerSession>();
   /** Counted sessions (COUNTED_FROM requests or more) per stream. */
   private readonly perStream = new Map<string, number>();
+  /** The DASH share of perStream (the rest is HLS). */
+  private readonly dashPerStream = new Map<string, number>();
   /** Ids ended by kick() → Date.now() until which they are refused; oldest first. */
   private readonly kicked = new Map<string, number>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -152,6 +154,16 @@ export class ViewerSessions {
   /** Viewer counts of every stream with at least one. */
   counts(): Map<string, number> {
     return new Map(this.perStream);
+  }
+
+  /** The same by protocol. */
+  countsByProtocol(): Map<string, { hls: number; dash: number }> {
+    const out = new Map<string, { hls: number; dash: number }>();
+    for (const [stream, n] of this.perStream) {
+      const dash = this.dashPerStream.get(stream) ?? 0;
+      out.set(stream, { hls: n - dash, dash });
+    }
+    return out;
   }
 
   /** Live counted sessions, least recently seen first (the objects themselves: read, do not keep). */
@@ -215,13 +227,17 @@ export class ViewerSessions {
     this.stopSweeper();
     this.sessions.clear();
     this.perStream.clear();
+    this.dashPerStream.clear();
     this.kicked.clear();
   }
 
   private touch(s: ViewerSession): void {
     s.lastSeen = this.now();
     s.idleMs = this.idleOf(s.stream);
-    if (++s.requests === COUNTED_FROM) this.perStream.set(s.stream, (this.perStream.get(s.stream) ?? 0) + 1);
+    if (++s.requests === COUNTED_FROM) {
+      bump(this.perStream, s.stream, 1);
+      if (s.protocol === 'dash') bump(this.dashPerStream, s.stream, 1);
+    }
     this.sessions.delete(s.id);
     this.sessions.set(s.id, s);
   }
@@ -234,9 +250,8 @@ export class ViewerSessions {
     if (this.sessions.get(s.id) !== s) return;
     this.sessions.delete(s.id);
     if (s.requests < COUNTED_FROM) return;
-    const n = (this.perStream.get(s.stream) ?? 1) - 1;
-    if (n <= 0) this.perStream.delete(s.stream);
-    else this.perStream.set(s.stream, n);
+    bump(this.perStream, s.stream, -1);
+    if (s.protocol === 'dash') bump(this.dashPerStream, s.stream, -1);
   }
 
   private startSweeper(): void {
@@ -249,4 +264,11 @@ export class ViewerSessions {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
   }
+}
+
+/** Adds `by` to a count; a count that reaches 0 leaves the map. */
+function bump(counts: Map<string, number>, key: string, by: number): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n <= 0) counts.delete(key);
+  else counts.set(key, n);
 }

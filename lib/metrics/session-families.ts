@@ -157,9 +157,30 @@ export function addSessionFamilies(registry: Registry, read: () => ScrapeData, s
   });
   gauge({
     name: 'rtmp_engine_stream_http_viewers',
-    help: 'HLS/DASH viewer sessions of each stream (bounded like rtmp_engine_stream_players).',
-    labelNames: ['stream'],
-    rows: (d) => perStream(state, d.viewers),
+    help: 'HLS/DASH viewer sessions of each stream by protocol (hls, dash; bounded like rtmp_engine_stream_players).',
+    labelNames: ['stream', 'protocol'],
+    rows: (d) => [
+      ...perStream(state, [...d.viewers].map(([path, v]) => [path, v.hls] as [string, number])).map(
+        ([l, n]) => [{ ...l, protocol: 'hls' }, n] as const,
+      ),
+      ...perStream(state, [...d.viewers].map(([path, v]) => [path, v.dash] as [string, number])).map(
+        ([l, n]) => [{ ...l, protocol: 'dash' }, n] as const,
+      ),
+    ],
+  });
+  gauge({
+    name: 'rtmp_engine_http_viewers',
+    help: 'HLS/DASH viewer sessions of every live stream, by protocol (hls, dash).',
+    labelNames: ['protocol'],
+    rows: (d) => {
+      let hls = 0;
+      let dash = 0;
+      for (const v of d.viewers.values()) {
+        hls += v.hls;
+        dash += v.dash;
+      }
+      return [[{ protocol: 'hls' }, hls] as const, [{ protocol: 'dash' }, dash] as const];
+    },
   });
   gauge({
     name: 'rtmp_engine_gop_cache_bytes',
@@ -176,9 +197,9 @@ export function addSessionFamilies(registry: Registry, read: () => ScrapeData, s
   });
   counter({
     name: 'rtmp_engine_sent_bytes_total',
-    help: 'Bytes sent to RTMP peers (all sessions).',
-    labelNames: [],
-    rows: () => single(traffic.totals.bytesOut),
+    help: 'Bytes sent, by protocol: rtmp (RTMP and RTMPS sessions), http (HLS/DASH playlists, segments and parts, headers included).',
+    labelNames: ['protocol'],
+    rows: () => [[{ protocol: 'rtmp' }, traffic.totals.bytesOut] as const, [{ protocol: 'http' }, traffic.totals.httpBytesOut] as const],
   });
   counter({
     name: 'rtmp_engine_stream_received_bytes_total',
@@ -188,9 +209,13 @@ export function addSessionFamilies(registry: Registry, read: () => ScrapeData, s
   });
   counter({
     name: 'rtmp_engine_stream_sent_bytes_total',
-    help: 'Bytes sent to the RTMP sessions of each stream (bounded like rtmp_engine_stream_received_bytes_total).',
-    labelNames: ['stream'],
-    rows: () => [...traffic.streamTraffic()].map(([stream, t]) => [{ stream }, t.bytesOut] as const),
+    help: 'Bytes sent for each stream by protocol: rtmp (its players), http (its HLS/DASH responses); bounded like rtmp_engine_stream_received_bytes_total.',
+    labelNames: ['stream', 'protocol'],
+    rows: () =>
+      [...traffic.streamTraffic()].flatMap(([stream, t]) => [
+        [{ stream, protocol: 'rtmp' }, t.bytesOut] as const,
+        [{ stream, protocol: 'http' }, t.httpBytesOut] as const,
+      ]),
   });
   counter({
     name: 'rtmp_engine_player_dropped_frames_total',

@@ -10,12 +10,17 @@
  * counts. The growth is also added to the session's stream series (see
  * StreamLabels for the bound on those).
  *
+ * HLS/DASH bytes come from the handler's own monotonic counters
+ * (lib/http/served-bytes.ts) and are kept apart (`httpBytesOut`), so the
+ * series can say which protocol carried them.
+ *
  * Known gap: drops (which the disconnect event does not carry) made between a
  * session's last scrape and its end are not counted.
  *
  * A session whose disconnect was handled is ignored if a scrape still lists
  * it (the engine drops it from its table just after sending the event).
  */
+import type { ServedBytes } from '../http/served-bytes';
 import type { IngestDropReason, SessionInfo } from '../snapshots';
 import { StreamLabels } from './stream-labels';
 
@@ -39,12 +44,18 @@ interface Seen {
 
 export interface StreamTraffic {
   bytesIn: number;
+  /** To RTMP players. */
   bytesOut: number;
+  /** HLS/DASH responses (playlists, MPD, segments, parts). */
+  httpBytesOut: number;
 }
 
 export interface TrafficTotals {
   bytesIn: number;
+  /** To RTMP sessions. */
   bytesOut: number;
+  /** HLS/DASH responses. */
+  httpBytesOut: number;
   /** Player frames dropped for being slow, by track. */
   droppedVideo: number;
   droppedAudio: number;
@@ -66,6 +77,7 @@ export class TrafficLedger {
   readonly totals: TrafficTotals = {
     bytesIn: 0,
     bytesOut: 0,
+    httpBytesOut: 0,
     droppedVideo: 0,
     droppedAudio: 0,
     ingestDrops: INGEST_DROP_REASONS.map(() => 0),
@@ -74,6 +86,9 @@ export class TrafficLedger {
   /** Sessions whose disconnect was handled, until a scrape no longer lists them. */
   private readonly ended = new Set<number>();
   private readonly streams = new Map<string, StreamTraffic>();
+  /** The HLS/DASH handler's counters at the last update. */
+  private httpSeen = new Map<string, number>();
+  private httpTotalSeen = 0;
   readonly labels: StreamLabels;
 
   constructor(maxStreams: number) {
@@ -95,16 +110,46 @@ export class TrafficLedger {
     for (const s of sessions) {
       listed.add(s.id);
       if (this.ended.has(s.id)) continue;
-      const before = this.seen.get(s.id);
-      const ingest = INGEST_DROP_REASONS.map((r) => s.ingestDrops[r]);
-      const now: Seen = { bytesIn: s.bytesIn, bytesOut: s.bytesOut, droppedVideo: s.droppedVideo, droppedAudio: s.droppedAudio, ingest };
-      this.seen.set(s.id, now);
-      this.addBytes(s.stream === '' ? undefined : s.path, growth(now.bytesIn, before?.bytesIn ?? 0), growth(now.bytesOut, before?.bytesOut ?? 0));
-      this.totals.droppedVideo += growth(now.droppedVideo, before?.droppedVideo ?? 0);
-      this.totals.droppedAudio += growth(now.droppedAudio, before?.droppedAudio ?? 0);
-      ingest.forEach((n, i) => (this.totals.ingestDrops[i]! += growth(n, before?.ingest[i] ?? 0)));
+      // What was last seen of the session is updated in place: a scrape of 1,000 sessions
+      // allocates nothing per session once they are known.
+      let seen = this.seen.get(s.id);
+      if (!seen) {
+        seen = { bytesIn: 0, bytesOut: 0, droppedVideo: 0, droppedAudio: 0, ingest: INGEST_DROP_REASONS.map(() => 0) };
+        this.seen.set(s.id, seen);
+      }
+      const dIn = growth(s.bytesIn, seen.bytesIn);
+      const dOut = growth(s.bytesOut, seen.bytesOut);
+      this.addBytes(s.stream === '' ? undefined : s.path, dIn, dOut);
+      this.totals.droppedVideo += growth(s.droppedVideo, seen.droppedVideo);
+      this.totals.droppedAudio += growth(s.droppedAudio, seen.droppedAudio);
+      seen.bytesIn = s.bytesIn;
+      seen.bytesOut = s.bytesOut;
+      seen.droppedVideo = s.droppedVideo;
+      seen.droppedAudio = s.droppedAudio;
+      for (let i = 0; i < INGEST_DROP_REASONS.length; i++) {
+        const n = s.ingestDrops[INGEST_DROP_REASONS[i]!];
+        this.totals.ingestDrops[i]! += growth(n, seen.ingest[i]!);
+        seen.ingest[i] = n;
+      }
     }
     for (const id of this.ended) if (!listed.has(id)) this.ended.delete(id);
+  }
+
+  /**
+   * A scrape: the growth of the HLS/DASH handler's byte counters (monotonic;
+   * one that went back started again from 0: the handler forgot the stream).
+   */
+  updateHttp(served: ServedBytes): void {
+    const sinceReset = (now: number, before: number): number => (now >= before ? now - before : now);
+    this.totals.httpBytesOut += sinceReset(served.total, this.httpTotalSeen);
+    const seen = new Map<string, number>();
+    for (const [path, n] of served.byStream) {
+      const d = sinceReset(n, this.httpSeen.get(path) ?? 0);
+      seen.set(path, n);
+      if (d > 0) this.entryOf(path).httpBytesOut += d;
+    }
+    this.httpSeen = seen;
+    this.httpTotalSeen = served.total;
   }
 
   /** A disconnect: the session's last growth, from its final byte counts. */
@@ -130,13 +175,19 @@ export class TrafficLedger {
     this.totals.bytesIn += bytesIn;
     this.totals.bytesOut += bytesOut;
     if (path === undefined) return;
+    const entry = this.entryOf(path);
+    entry.bytesIn += bytesIn;
+    entry.bytesOut += bytesOut;
+  }
+
+  /** The series of a stream's label (labelled, or `_other`). */
+  private entryOf(path: string): StreamTraffic {
     const label = this.labels.labelOf(path);
     let entry = this.streams.get(label);
     if (!entry) {
-      entry = { bytesIn: 0, bytesOut: 0 };
+      entry = { bytesIn: 0, bytesOut: 0, httpBytesOut: 0 };
       this.streams.set(label, entry);
     }
-    entry.bytesIn += bytesIn;
-    entry.bytesOut += bytesOut;
+    return entry;
   }
 }

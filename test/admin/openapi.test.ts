@@ -104,6 +104,7 @@ describe('docs/openapi.json against a running server', () => {
     stopStream: '/api/v1/streams/live/cam?ban=30',
     liftBan: '/api/v1/bans/live/cam',
     getThumbnail: '/api/v1/streams/live/cam/thumbnail.jpg?width=160',
+    getPlayback: '/api/v1/streams/live/cam/playback',
   };
 
   it.each(documentedOperations().map((o) => [o.op.operationId as string, o] as const))(

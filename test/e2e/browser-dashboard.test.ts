@@ -188,3 +188,39 @@ test('with an admin token configured, the page asks for it once and keeps it for
   await waitForExpression(o.page, `document.getElementById('conn').dataset.state === 'live'`);
   expect(await o.page.evaluate(`sessionStorage.getItem('rtmp-engine.adminToken')`)).toBe(TOKEN);
 }, 30_000);
+
+test('under viewer auth the player plays with a playback grant the admin API hands the page', async () => {
+  const guarded = createServer({
+    rtmp: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+    hls: {},
+    logLevel: 'silent',
+  });
+  servers.push(guarded);
+  // Viewers need a token this page does not have; publishing is open.
+  guarded.authorize((req) =>
+    req.action === 'play' && req.query.token !== 'viewer-secret' ? { allow: false, reason: 'no viewer token' } : { allow: true },
+  );
+  const ports = await guarded.listen();
+  const httpBase = `http://127.0.0.1:${ports.http as number}`;
+  publish(makeClip({ seconds: 4, size: '320x240', gop: 30 }).file, `rtmp://127.0.0.1:${ports.rtmp}/live/cam`, {
+    loop: true,
+    timeoutMs: 120_000,
+  });
+  // Viewer auth is on: the plain playlist is refused.
+  const deadline = Date.now() + 20_000;
+  let status = 0;
+  while (status !== 403) {
+    if (Date.now() > deadline) throw new Error(`the plain playlist answered ${status}, not 403, for 20 s`);
+    await new Promise((r) => setTimeout(r, 200));
+    status = (await fetch(`${httpBase}/live/cam/index.m3u8`)).status;
+  }
+  const o = await open(`${httpBase}/`);
+  await waitForExpression(o.page, `window.rtmpEngineDashboard.selected === 'live/cam'`, 15_000);
+  await waitForExpression(o.page, `document.getElementById('video').currentTime > 0`, 20_000);
+  const url = (await o.page.evaluate(`window.rtmpEngineDashboard.playbackUrl`)) as string;
+  expect(url).toMatch(/\/live\/cam\/index\.m3u8\?play_grant=\d+\.[A-Za-z0-9_-]{43}$/);
+  // The grant is for live/cam only.
+  expect((await fetch(`${httpBase}/live/other/index.m3u8?${url.split('?')[1]}`)).status).not.toBe(200);
+  expect(o.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+}, 60_000);

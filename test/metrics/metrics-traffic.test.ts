@@ -76,7 +76,12 @@ describeWithAddon('metrics with real traffic', () => {
     const player = playFramemd5(`rtmp://127.0.0.1:${rtmpPort}/live/cam`, { seconds: 3, timeoutMs: 30_000 });
     await played;
     await waitUntil(() => server.sessions().some((s) => s.role === 'player' && s.bytesOut > 50_000), 'the player receiving media');
-    const b = await take();
+    // A scrape answers from the engine read shared with the admin API (at most ~1 s old).
+    let b = await take();
+    await waitUntilAsync(async () => {
+      b = await take();
+      return sumOf(b, 'rtmp_engine_stream_sent_bytes_total', { stream: 'live/cam' }) > 50_000;
+    }, 'a scrape counting the bytes the player received');
     expect(sumOf(b, 'rtmp_engine_sessions', { role: 'player', protocol: 'rtmp' })).toBe(1);
     expect(sumOf(b, 'rtmp_engine_stream_players', { stream: 'live/cam' })).toBe(1);
     expect(sumOf(b, 'rtmp_engine_plays_total', { protocol: 'rtmp' })).toBe(1);

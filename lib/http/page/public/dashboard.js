@@ -110,6 +110,8 @@ class Dashboard {
     exposed.mode = 'admin';
     this.streams = [];
     this.selected = '';
+    this.playback = null;
+    this.playbackPending = '';
     this.detail = null;
     this.server = server;
     this.liveTotals = false;
@@ -249,9 +251,44 @@ class Dashboard {
     if (path !== this.selected) return;
     this.detail = d;
     if (seed) this.charts.seed(d.history);
-    if (d.urls && d.urls.hls) this.player.play(mediaBase + '/' + encodePath(path) + '/index.m3u8');
+    if (d.urls && d.urls.hls) this.playStream(path);
     else this.player.play('', 'HLS is off on this server: play ' + ((d.urls && d.urls.rtmp) || 'it over RTMP'));
     this.showDetail(d);
+  }
+
+  /**
+   * Plays the selected stream. Under viewer auth this page has no viewer
+   * credentials, so the admin API hands it a URL with a short-lived playback
+   * grant for the stream (GET /api/v1/streams/{app}/{name}/playback); the same
+   * URL is kept while the player runs, and a new one fetched when it stopped
+   * and the grant is about to run out. An older server without the route:
+   * the plain URL.
+   */
+  async playStream(path) {
+    const held = this.playback;
+    if (held && held.path === path && (this.player.hls || held.expiresAtMs - Date.now() > 30000)) {
+      this.player.play(held.url);
+      return;
+    }
+    if (this.playbackPending === path) return;
+    this.playbackPending = path;
+    let url = mediaBase + '/' + encodePath(path) + '/index.m3u8';
+    let expiresAtMs = Infinity;
+    try {
+      const grant = await api.json('/streams/' + encodePath(path) + '/playback');
+      if (grant.urls && grant.urls.hls && grant.query) {
+        url += '?' + grant.query;
+        expiresAtMs = grant.expiresAtMs;
+      }
+    } catch (err) {
+      /* no such route, or the stream just ended: the plain URL */
+    } finally {
+      this.playbackPending = '';
+    }
+    if (path !== this.selected) return;
+    this.playback = { path, url, expiresAtMs };
+    exposed.playbackUrl = url;
+    this.player.play(url);
   }
 
   showDetail(d) {
