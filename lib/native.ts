@@ -18,7 +18,7 @@ import type { NativeAddon } from '../types/native';
 import { ErrorCodes, RtmpEngineError } from './errors';
 
 /** Must equal kBindingAbi in native/binding/version.h. */
-export const EXPECTED_ABI = 10;
+export const EXPECTED_ABI = 11;
 
 const packageRoot = path.resolve(__dirname, fs.existsSync(path.join(__dirname, '..', 'package.json')) ? '..' : '../..');
 
