@@ -71,7 +71,7 @@ export type {
   UnpublishEvent,
   VideoInfo,
 } from './events';
-export type { IngestDropReason, IngestDrops, LimitName, LimitRefusals, SessionInfo, SessionRole, StreamInfo } from './snapshots';
+export type { IngestDropReason, IngestDrops, IpBan, LimitName, LimitRefusals, SessionInfo, SessionRole, StreamInfo } from './snapshots';
 export { LIMIT_NAMES } from './snapshots';
 export type { LoggerLike, LogLevelName } from './logger';
 export { parseQuery } from './query';

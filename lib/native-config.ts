@@ -51,6 +51,7 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     authFailLimit: auth.maxFailures,
     authFailWindowMs: auth.failureWindowMs,
     authBanMs: auth.banMs,
+    authBanExemptCidrs: [...auth.exemptCidrs],
     maxConnections: limits.maxConnections,
     maxConnectionsPerIp: limits.maxConnectionsPerIp,
     maxPublishers: limits.maxPublishers,

@@ -41,6 +41,7 @@ import { loadAddon } from './native';
 import { toNativeConfig } from './native-config';
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options';
 import {
+  type IpBan,
   type LimitRefusals,
   noLimitRefusals,
   type SessionInfo,
@@ -408,6 +409,31 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
   kick(sessionId: number, reason = 'kicked'): boolean {
     if (!this.engine || typeof sessionId !== 'number') return false;
     return this.engine.kick(sessionId, String(reason));
+  }
+
+  /**
+   * Addresses banned now for failed authorizations (`auth.maxFailures` within
+   * `auth.failureWindowMs`), longest remaining first. [] when not listening.
+   */
+  bans(): IpBan[] {
+    if (!this.engine) return [];
+    const now = Date.now();
+    return this.engine.bans().map((b) => ({
+      ip: b.ip,
+      reason: b.reason,
+      remainingMs: b.remainingMs,
+      untilMs: now + b.remainingMs,
+    }));
+  }
+
+  /**
+   * Lifts the failed-authorization ban on `ip` (and forgets its failures), so
+   * its next connection is let in. "1.2.3.4" and "::ffff:1.2.3.4" are one
+   * address. False when it was not banned (or the server is not listening).
+   */
+  unban(ip: string): boolean {
+    if (!this.engine || typeof ip !== 'string') return false;
+    return this.engine.unban(ip);
   }
 
   sessions(): SessionInfo[] {

@@ -72,6 +72,18 @@ export interface SessionInfo {
   loop: number;
 }
 
+/** An address banned for failed authorizations (server.bans()). */
+export interface IpBan {
+  /** Dotted quad for IPv4 (also when it came in IPv4-mapped), RFC 5952 text for IPv6. */
+  ip: string;
+  /** e.g. "5 failed authorizations within 60 s (last: unknown stream key)". */
+  reason: string;
+  /** Time left, in ms, when bans() was called. */
+  remainingMs: number;
+  /** When the ban ends, unix ms. */
+  untilMs: number;
+}
+
 export interface StreamInfo {
   app: string;
   stream: string;

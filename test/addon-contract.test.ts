@@ -41,6 +41,8 @@ const ENGINE_METHODS = [
   'beginShutdown',
   'stop',
   'kick',
+  'bans',
+  'unban',
   'answerAuth',
   'stats',
   'sessionCount',
@@ -127,6 +129,8 @@ describeWithAddon('native addon contract', () => {
     expect(engine.boundPort()).toBe(0);
     expect(engine.sessionCount()).toBe(0);
     expect(engine.kick(1, 'x')).toBe(false);
+    expect(engine.bans()).toEqual([]);
+    expect(engine.unban('127.0.0.1')).toBe(false);
     expect(engine.stats()).toEqual({
       sessions: [],
       streams: [],

@@ -62,6 +62,7 @@ describe('options: defaults', () => {
       maxFailures: 5,
       failureWindowMs: 60_000,
       banMs: 600_000,
+      exemptCidrs: ['127.0.0.0/8', '::1'],
     });
     expect(o.http).toEqual({ port: 8000, host: '0.0.0.0', corsOrigins: '*', blockingTimeoutMs: 0 });
     expect(o.rtmps).toBe(false);
@@ -344,6 +345,7 @@ describe('options → native config', () => {
         'authFailLimit',
         'authFailWindowMs',
         'authBanMs',
+        'authBanExemptCidrs',
         'maxConnections',
         'maxConnectionsPerIp',
         'maxPublishers',

@@ -44,6 +44,8 @@ export interface NativeEngineConfig {
   authFailLimit: number;
   authFailWindowMs: number;
   authBanMs: number;
+  /** Never counted nor banned (addresses or CIDR blocks). */
+  authBanExemptCidrs: string[];
   maxConnections: number;
   maxConnectionsPerIp: number;
   maxPublishers: number;
@@ -214,6 +216,15 @@ export type NativeIngestDropReason =
 /** A counter per reason, every reason present. */
 export type NativeIngestDrops = Record<NativeIngestDropReason, number>;
 
+/** One failed-authorization ban (Engine.bans()). */
+export interface NativeBan {
+  /** Dotted quad for IPv4 (also when the peer came in IPv4-mapped), RFC 5952 text for IPv6. */
+  ip: string;
+  remainingMs: number;
+  /** "5 failed authorizations within 60 s (last: <the last denial's reason>)". */
+  reason: string;
+}
+
 export interface NativeSessionSnapshot {
   id: number;
   ip: string;
@@ -363,6 +374,10 @@ export interface NativeEngine {
   stop(): NativeEvent[];
   /** Ends one session; false if there is no such session (or not running). */
   kick(sessionId: number, reason: string): boolean;
+  /** Addresses banned now for failed authorizations, longest remaining first ([] when not running). */
+  bans(): NativeBan[];
+  /** Lifts the ban on one address; false when it was not banned (or not running, or not an address). */
+  unban(ip: string): boolean;
   /** The RTMPS port bound; 0 without RTMPS. */
   boundTlsPort(): number;
   /** Re-reads the RTMPS certificate and key. Throws an Error with `code` (ERR_RTMP_TLS). */

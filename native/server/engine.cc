@@ -47,6 +47,7 @@ class EngineImpl {
     auto rules = IpRules::build(config_.ipRules, config_.ipDefaultAllow);
     if (!rules.ok()) return std::move(rules).error().context("ipRules");
     ipRules_ = std::move(rules).value();
+    RTMP_TRY(AuthFailureLimiter::validateExempt(config_.authFailures.exemptCidrs));
     if (config_.rtmps) {
       auto context = loadTlsContext();
       if (!context.ok()) return std::move(context).error();
@@ -181,6 +182,20 @@ class EngineImpl {
     });
   }
 
+  std::vector<AuthBan> bans() {
+    return authFailures_.bans(static_cast<int64_t>(base::monotonicMs()));
+  }
+
+  bool unban(const std::string& text) {
+    auto ip = IpAddress::parse(text);
+    if (!ip.ok()) return false;
+    if (!authFailures_.unban(*ip, static_cast<int64_t>(base::monotonicMs()))) return false;
+    const std::string address = ip->toString();
+    base::log(base::LogLevel::kInfo, "engine", base::LogContext{.ip = address},
+              "ban on " + address + " lifted by the host");
+    return true;
+  }
+
   EngineStats stats() const {
     EngineStats s;
     s.sessions = table_.snapshot();
@@ -260,18 +275,42 @@ class EngineImpl {
     tapLoops_.clear();
   }
 
-  // Accept loop: an address banned for failed authorizations is refused
-  // before any session exists.
+  // Accept loop: an address banned for failed authorizations. A few are let
+  // in (kBannedAnswersPerSecond, engine-wide) so the client hears why: the
+  // session completes the handshake and answers `connect` with
+  // NetConnection.Connect.Rejected "address banned for N s" (refuseConnect),
+  // which ffmpeg and OBS show. Past that rate the connection is closed here,
+  // before any session exists, so a flood from a banned address costs an
+  // accept and a close. Those refusals are logged at most once a second, with
+  // the number left out.
+  static constexpr int64_t kBannedAnswersPerSecond = 10;
   bool acceptPeer(const net::SocketAddress& peer) {
     auto ip = IpAddress::parse(peer.ip);
     if (!ip.ok()) return true;
-    const int64_t remaining =
-        authFailures_.banRemainingMs(*ip, static_cast<int64_t>(base::monotonicMs()));
+    const auto nowMs = static_cast<int64_t>(base::monotonicMs());
+    const int64_t remaining = authFailures_.banRemainingMs(*ip, nowMs);
     if (remaining <= 0) return true;
+    if (nowMs - answerWindowStartMs_ >= 1'000) {
+      answerWindowStartMs_ = nowMs;
+      answersInWindow_ = 0;
+    }
+    if (answersInWindow_ < kBannedAnswersPerSecond) {
+      ++answersInWindow_;
+      return true;  // refused at connect, with an answer (Session::refuseConnect)
+    }
     refusals_.count(LimitKind::kAuthBan);
-    base::log(base::LogLevel::kWarn, "engine", base::LogContext{.ip = peer.ip, .port = peer.port},
-              "refused " + peer.ip + " at accept: banned after failed authorizations (" +
-                  std::to_string((remaining + 999) / 1000) + " s left)");
+    ++unloggedAcceptRefusals_;
+    if (nowMs - lastAcceptRefusalLogMs_ >= 1'000 || lastAcceptRefusalLogMs_ == 0) {
+      const uint64_t more = unloggedAcceptRefusals_ - 1;
+      unloggedAcceptRefusals_ = 0;
+      lastAcceptRefusalLogMs_ = nowMs;
+      base::log(base::LogLevel::kWarn, "engine", base::LogContext{.ip = peer.ip, .port = peer.port},
+                "refused " + peer.ip + " at accept: banned after failed authorizations (" +
+                    std::to_string((remaining + 999) / 1000) + " s left)" +
+                    (more > 0 ? "; " + std::to_string(more) +
+                                    " more banned connections refused since the last line"
+                              : std::string()));
+    }
     return false;
   }
 
@@ -334,6 +373,13 @@ class EngineImpl {
   SessionTable table_;
   IpRules ipRules_;
   AuthFailureLimiter authFailures_;
+  // Banned peers at accept (acceptPeer): answered ones this second, and the
+  // refusal log's rate limit. Touched only by the accept path: both listeners
+  // accept on loop 0 (net::ListenOptions::acceptLoop), one thread.
+  int64_t answerWindowStartMs_ = 0;
+  int64_t answersInWindow_ = 0;
+  int64_t lastAcceptRefusalLogMs_ = 0;
+  uint64_t unloggedAcceptRefusals_ = 0;
   PublishTaps publishTaps_;
   PartialBytesBudget partialBytes_{config_.maxPartialMessageBytes};
   PendingConnections pending_;  // accepted, not connected yet (engine-wide)
@@ -386,6 +432,12 @@ bool Engine::answerAuth(uint64_t sessionId, uint64_t requestId, AuthAnswer answe
 
 bool Engine::kick(uint64_t sessionId, const std::string& reason) {
   return impl_->kick(sessionId, reason);
+}
+std::vector<AuthBan> Engine::bans() {
+  return impl_->bans();
+}
+bool Engine::unban(const std::string& ip) {
+  return impl_->unban(ip);
 }
 uint64_t Engine::attachTap(const std::string& app, const std::string& name, int loopIndex,
                            TapFactory factory) {

@@ -75,7 +75,7 @@ struct EngineConfig {
   uint32_t authTimeoutMs = 5'000;  // no answer by then: authTimeoutAllows decides
   bool authTimeoutAllows = false;
   // Failed authorizations per IP: maxFailures within windowMs ban the address
-  // at accept for banMs (maxFailures 0 = no bans).
+  // for banMs (maxFailures 0 = no bans); addresses in exemptCidrs never are.
   AuthFailureLimiterConfig authFailures;
 
   // IP rules for connect/publish/play, first match wins (server/ip_rules.h).

@@ -174,6 +174,8 @@ class Session : private PlayerHost {
   // Takes the connected place (maxConnections) when it lets the client in.
   std::optional<base::Error> refuseConnect();
   std::optional<base::Error> refuseByIpRule(IpAction action) const;
+  // Banned for failed authorizations (counted as an authBan refusal).
+  std::optional<base::Error> refuseByBan() const;
   void countRefusal(LimitKind kind) const {
     if (env_.refusals != nullptr) env_.refusals->count(kind);
   }

@@ -3,6 +3,7 @@
  * event mapping and close() bookkeeping are tested without the addon.
  */
 import type {
+  NativeBan,
   NativeEngine,
   NativeEngineConfig,
   NativeEvent,
@@ -91,6 +92,12 @@ export class FakeEngine implements NativeEngine {
   kick(sessionId: number, reason: string): boolean {
     this.kicked.push({ id: sessionId, reason });
     return this.sessions.some((s) => s.id === sessionId);
+  }
+  bans(): NativeBan[] {
+    return [];
+  }
+  unban(): boolean {
+    return false;
   }
   stats(): NativeStats {
     return {

@@ -49,7 +49,7 @@ static_assert(fieldCount<EngineConfig>() == 46, "EngineConfig changed");
 static_assert(fieldCount<HlsOptions>() == 6, "HlsOptions changed");
 static_assert(fieldCount<StreamOptions>() == 4, "StreamOptions changed");
 static_assert(fieldCount<GopCacheLimits>() == 3, "GopCacheLimits changed");
-static_assert(fieldCount<AuthFailureLimiterConfig>() == 4, "AuthFailureLimiterConfig changed");
+static_assert(fieldCount<AuthFailureLimiterConfig>() == 5, "AuthFailureLimiterConfig changed");
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
@@ -132,6 +132,7 @@ Fields flatDefaults(const EngineConfig& c) {
       {"authFailLimit", num(static_cast<uint64_t>(a.maxFailures))},
       {"authFailWindowMs", num(static_cast<uint64_t>(a.windowMs))},
       {"authBanMs", num(static_cast<uint64_t>(a.banMs))},
+      {"authBanExemptCidrs", strings(a.exemptCidrs)},
       {"ipRules", c.ipRules.empty() ? "[]" : "\"not empty\""},
       {"ipDefaultAllow", boolean(c.ipDefaultAllow)},
       {"maxPartialMessageBytes", num(c.maxPartialMessageBytes)},
