@@ -62,6 +62,7 @@ export type {
   LogEvent,
   MetadataEvent,
   PlayEvent,
+  PlayingEvent,
   PublishEvent,
   RtmpServerEventMap,
   RtmpServerEventName,

@@ -41,6 +41,7 @@ export function toNativeConfig(options: ResolvedOptions, authHook = false): Nati
     gopCacheMaxBytes: gop ? gop.maxBytes : GOP_CACHE_DEFAULTS.maxBytes,
     gopCacheMaxFrames: gop ? gop.maxFrames : GOP_CACHE_DEFAULTS.maxFrames,
     waitForPublisher: streams.waitForPublisher,
+    playWaitMs: streams.playWaitMs,
     timestampMode: streams.timestampMode,
     playerQueueMs: players.queueMs,
     playerQueueMaxBytes: players.queueMaxBytes,

@@ -706,10 +706,20 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
         log.info({ sessionId: p.sessionId, ip: p.ip, app: p.app }, 'session connected');
         break;
       }
-      case 'publish':
+      case 'publish': {
+        const p = event.payload;
+        log.info({ sessionId: p.sessionId, stream: p.path }, 'publish started');
+        break;
+      }
       case 'play': {
         const p = event.payload;
-        log.info({ sessionId: p.sessionId, stream: p.path }, event.name === 'publish' ? 'publish started' : 'play started');
+        if (p.waiting) log.info({ sessionId: p.sessionId, stream: p.path }, 'play started, waiting for a publisher');
+        else log.info({ sessionId: p.sessionId, stream: p.path }, 'play started');
+        break;
+      }
+      case 'playing': {
+        const p = event.payload;
+        log.info({ sessionId: p.sessionId, stream: p.path, waitedMs: p.waitedMs }, 'publisher arrived, playing');
         break;
       }
       case 'unpublish':

@@ -70,6 +70,8 @@ export interface SessionInfo {
   ingestDrops: IngestDrops;
   /** I/O loop the session lives on. */
   loop: number;
+  /** Players: no publisher yet (or it left); answered StreamNotFound after `streams.playWaitMs`. */
+  waiting: boolean;
 }
 
 /** An address banned for failed authorizations (server.bans()). */
@@ -123,6 +125,7 @@ export function toSessionInfos(stats: NativeStats): SessionInfo[] {
     droppedAudio: s.droppedAudio,
     ingestDrops: copyDrops(s.ingestDrops),
     loop: s.loop,
+    waiting: s.waiting,
   }));
 }
 

@@ -35,6 +35,7 @@ describe('options: defaults', () => {
     expect(o.streams).toEqual({
       gopCache: { maxMs: 10_000, maxBytes: 16 * 1024 * 1024, maxFrames: 1000 },
       waitForPublisher: true,
+      playWaitMs: 30_000,
       timestampMode: 'rebase',
       maxMetadataBytes: 64 * 1024,
     });
@@ -335,6 +336,7 @@ describe('options → native config', () => {
         'gopCacheMaxBytes',
         'gopCacheMaxFrames',
         'waitForPublisher',
+        'playWaitMs',
         'timestampMode',
         'playerQueueMs',
         'playerQueueMaxBytes',

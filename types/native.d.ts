@@ -27,6 +27,8 @@ export interface NativeEngineConfig {
   gopCacheMaxBytes: number;
   gopCacheMaxFrames: number;
   waitForPublisher: boolean;
+  /** A waiting player gets StreamNotFound after this long without a publisher; 0 = at once. */
+  playWaitMs: number;
   timestampMode: 'off' | 'monotonic' | 'rebase';
   playerQueueMs: number;
   playerQueueMaxBytes: number;
@@ -136,6 +138,13 @@ export interface NativeUnpublishEvent extends NativeEventHeader, NativeSessionTo
 }
 export interface NativePlayEvent extends NativeEventHeader {
   kind: 'play';
+  /** Nobody publishes the stream yet: the player waits (playWaitMs). */
+  waiting: boolean;
+}
+/** A player that waited for a publisher got one. */
+export interface NativePlayingEvent extends NativeEventHeader {
+  kind: 'playing';
+  waitedMs: number;
 }
 export interface NativeStopEvent extends NativeEventHeader, NativeSessionTotals {
   kind: 'stop';
@@ -194,7 +203,8 @@ export type NativeEvent =
   | NativeMetadataEvent
   | NativeErrorEvent
   | NativeLogEvent
-  | NativeAuthorizeEvent;
+  | NativeAuthorizeEvent
+  | NativePlayingEvent;
 
 export type NativeEventKind = NativeEvent['kind'];
 
@@ -243,6 +253,8 @@ export interface NativeSessionSnapshot {
   /** Publishers: their messages not forwarded, by reason. */
   ingestDrops: NativeIngestDrops;
   loop: number;
+  /** Players: waiting for a publisher (playWaitMs). */
+  waiting: boolean;
 }
 
 export interface NativeStreamSnapshot {

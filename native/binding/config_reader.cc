@@ -143,6 +143,7 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.streams.gopLimits.maxFrames = r.u32("gopCacheMaxFrames");
   c.streams.timestampMode = timestampMode(env, r.string("timestampMode"));
   c.waitForPublisher = r.boolean("waitForPublisher");
+  c.playWaitMs = r.u32("playWaitMs", 0, 86'400'000);
 
   c.playerQueueMs = r.u32("playerQueueMs");
   c.playerQueueMaxBytes = r.u32("playerQueueMaxBytes");

@@ -52,6 +52,9 @@ struct EngineConfig {
   // Streams: GOP cache, timestamps, chunk size (every Stream gets this).
   StreamOptions streams;
   bool waitForPublisher = true;  // false: play of a missing stream → StreamNotFound
+  // A player with no publisher (at play, or after the publisher left) waits
+  // this long, then gets StreamNotFound and is closed; 0 = answer at once.
+  uint32_t playWaitMs = 30'000;
 
   // Players.
   uint32_t playerQueueMs = 5'000;            // media time queued per player before dropping

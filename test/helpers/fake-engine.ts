@@ -251,6 +251,7 @@ export class FakeEngine implements NativeEngine {
       droppedAudio: 0,
       ingestDrops: { malformed: 0, empty: 0, tooLarge: 0, notPublishing: 0, authDenied: 0, authOverflow: 0, metadataTooLarge: 0 },
       loop: 0,
+      waiting: false,
     });
   }
 

@@ -45,7 +45,7 @@ constexpr size_t fieldCount() {
 constexpr const char* kAddFieldHint =
     "a field was added or removed: write it in flatDefaults() (the key lib/native-config.ts "
     "sends) or in engineOnly(), and update config_reader.cc";
-static_assert(fieldCount<EngineConfig>() == 46, "EngineConfig changed");
+static_assert(fieldCount<EngineConfig>() == 47, "EngineConfig changed");
 static_assert(fieldCount<HlsOptions>() == 6, "HlsOptions changed");
 static_assert(fieldCount<StreamOptions>() == 4, "StreamOptions changed");
 static_assert(fieldCount<GopCacheLimits>() == 3, "GopCacheLimits changed");
@@ -117,6 +117,7 @@ Fields flatDefaults(const EngineConfig& c) {
       {"timestampMode", modeName(s.timestampMode)},
       {"outChunkSize", num(s.outChunkSize)},
       {"waitForPublisher", boolean(c.waitForPublisher)},
+      {"playWaitMs", num(c.playWaitMs)},
       {"playerQueueMs", num(c.playerQueueMs)},
       {"playerQueueMaxBytes", num(c.playerQueueMaxBytes)},
       {"mergeWritesMs", num(c.mergeWritesMs)},
