@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "net/listener.h"
 #include "net/loop_pool.h"
+#include "server/banned_answer_budget.h"
 #include "server/engine_connection.h"
 #include "server/loop_context.h"
 #include "server/pending_connections.h"
@@ -275,42 +276,24 @@ class EngineImpl {
     tapLoops_.clear();
   }
 
-  // Accept loop: an address banned for failed authorizations. A few are let
-  // in (kBannedAnswersPerSecond, engine-wide) so the client hears why: the
-  // session completes the handshake and answers `connect` with
-  // NetConnection.Connect.Rejected "address banned for N s" (refuseConnect),
-  // which ffmpeg and OBS show. Past that rate the connection is closed here,
-  // before any session exists, so a flood from a banned address costs an
-  // accept and a close. Those refusals are logged at most once a second, with
-  // the number left out.
-  static constexpr int64_t kBannedAnswersPerSecond = 10;
+  // Accept loop: an address banned for failed authorizations. A few a second
+  // are let in to be told why at connect (Session::refuseByBan); the rest are
+  // closed here, before any session exists (server/banned_answer_budget.h).
   bool acceptPeer(const net::SocketAddress& peer) {
     auto ip = IpAddress::parse(peer.ip);
     if (!ip.ok()) return true;
     const auto nowMs = static_cast<int64_t>(base::monotonicMs());
     const int64_t remaining = authFailures_.banRemainingMs(*ip, nowMs);
-    if (remaining <= 0) return true;
-    if (nowMs - answerWindowStartMs_ >= 1'000) {
-      answerWindowStartMs_ = nowMs;
-      answersInWindow_ = 0;
-    }
-    if (answersInWindow_ < kBannedAnswersPerSecond) {
-      ++answersInWindow_;
-      return true;  // refused at connect, with an answer (Session::refuseConnect)
-    }
+    if (remaining <= 0 || bannedAnswers_.admit(nowMs)) return true;
     refusals_.count(LimitKind::kAuthBan);
-    ++unloggedAcceptRefusals_;
-    if (nowMs - lastAcceptRefusalLogMs_ >= 1'000 || lastAcceptRefusalLogMs_ == 0) {
-      const uint64_t more = unloggedAcceptRefusals_ - 1;
-      unloggedAcceptRefusals_ = 0;
-      lastAcceptRefusalLogMs_ = nowMs;
-      base::log(base::LogLevel::kWarn, "engine", base::LogContext{.ip = peer.ip, .port = peer.port},
-                "refused " + peer.ip + " at accept: banned after failed authorizations (" +
-                    std::to_string((remaining + 999) / 1000) + " s left)" +
-                    (more > 0 ? "; " + std::to_string(more) +
-                                    " more banned connections refused since the last line"
-                              : std::string()));
-    }
+    uint64_t unlogged = 0;
+    if (!bannedAnswers_.closedAtAccept(nowMs, &unlogged)) return false;
+    base::log(base::LogLevel::kWarn, "engine", base::LogContext{.ip = peer.ip, .port = peer.port},
+              "refused " + peer.ip + " at accept: banned after failed authorizations (" +
+                  std::to_string((remaining + 999) / 1000) + " s left)" +
+                  (unlogged > 0 ? "; " + std::to_string(unlogged) +
+                                      " more banned connections refused since the last line"
+                                : std::string()));
     return false;
   }
 
@@ -373,13 +356,9 @@ class EngineImpl {
   SessionTable table_;
   IpRules ipRules_;
   AuthFailureLimiter authFailures_;
-  // Banned peers at accept (acceptPeer): answered ones this second, and the
-  // refusal log's rate limit. Touched only by the accept path: both listeners
-  // accept on loop 0 (net::ListenOptions::acceptLoop), one thread.
-  int64_t answerWindowStartMs_ = 0;
-  int64_t answersInWindow_ = 0;
-  int64_t lastAcceptRefusalLogMs_ = 0;
-  uint64_t unloggedAcceptRefusals_ = 0;
+  // Banned peers at accept (acceptPeer). Touched only by the accept path:
+  // both listeners accept on loop 0 (net::ListenOptions::acceptLoop).
+  BannedAnswerBudget bannedAnswers_;
   PublishTaps publishTaps_;
   PartialBytesBudget partialBytes_{config_.maxPartialMessageBytes};
   PendingConnections pending_;  // accepted, not connected yet (engine-wide)
