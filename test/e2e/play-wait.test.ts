@@ -42,6 +42,30 @@ describe('play wait: nobody publishes', () => {
   });
 });
 
+describe('play wait: 0', () => {
+  let server: RtmpServer;
+  let url: (p: string) => string;
+  beforeAll(async () => {
+    ({ server, url } = await startServer({ streams: { playWaitMs: 0 } }));
+  });
+  afterEach(() => stopAll());
+  afterAll(async () => {
+    stopAll();
+    await server.close({ graceMs: 500 });
+  });
+
+  it('answers StreamNotFound at once, with no play event', async () => {
+    const plays: PlayEvent[] = [];
+    server.on('play', (e) => plays.push(e));
+    const gone = waitForEvent<DisconnectEvent>(server, 'disconnect', (e) => e.path === 'live/nobody');
+    const player = playFramemd5(url('live/nobody'), { timeoutMs: 20_000 });
+    expect(await player.exited).not.toBe(0);
+    expect(player.stderr()).toContain('live/nobody is not live');
+    expect((await gone).reason).toContain('is not live');
+    expect(plays).toEqual([]);
+  });
+});
+
 describe('play wait: a player that starts before its publisher', () => {
   let server: RtmpServer;
   let url: (p: string) => string;
