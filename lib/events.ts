@@ -66,7 +66,19 @@ export interface UnpublishEvent extends SessionEventBase {
   bytesIn: number;
   bytesOut: number;
 }
-export type PlayEvent = SessionEventBase;
+export interface PlayEvent extends SessionEventBase {
+  /**
+   * Nobody publishes the stream yet: the player waits for a publisher up to
+   * `streams.playWaitMs`, then is answered NetStream.Play.StreamNotFound and
+   * closed. A `playing` event follows if a publisher comes in time.
+   */
+  waiting: boolean;
+}
+/** A player that was waiting for a publisher (at play, or after the publisher left) got one. */
+export interface PlayingEvent extends SessionEventBase {
+  /** How long it waited, in ms. */
+  waitedMs: number;
+}
 export interface StopEvent extends SessionEventBase {
   bytesIn: number;
   bytesOut: number;
@@ -118,6 +130,7 @@ export interface RtmpServerEventMap {
   publish: [PublishEvent];
   unpublish: [UnpublishEvent];
   play: [PlayEvent];
+  playing: [PlayingEvent];
   stop: [StopEvent];
   disconnect: [DisconnectEvent];
   metadata: [MetadataEvent];
@@ -189,7 +202,9 @@ export function toServerEvent(e: NativeEvent): ServerEvent {
     case 'unpublish':
       return { name: 'unpublish', payload: { ...base(e), bytesIn: e.bytesIn, bytesOut: e.bytesOut } };
     case 'play':
-      return { name: 'play', payload: base(e) };
+      return { name: 'play', payload: { ...base(e), waiting: e.waiting } };
+    case 'playing':
+      return { name: 'playing', payload: { ...base(e), waitedMs: e.waitedMs } };
     case 'stop':
       return { name: 'stop', payload: { ...base(e), bytesIn: e.bytesIn, bytesOut: e.bytesOut } };
     case 'disconnect':

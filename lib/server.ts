@@ -44,6 +44,7 @@ import { toNativeConfig } from './native-config';
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options';
 import {
   type HandshakeFailures,
+  type IpBan,
   type IpRefusals,
   type LimitRefusals,
   noHandshakeFailures,
@@ -460,6 +461,31 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
     return this.engine.kick(sessionId, String(reason));
   }
 
+  /**
+   * Addresses banned now for failed authorizations (`auth.maxFailures` within
+   * `auth.failureWindowMs`), longest remaining first. [] when not listening.
+   */
+  bans(): IpBan[] {
+    if (!this.engine) return [];
+    const now = Date.now();
+    return this.engine.bans().map((b) => ({
+      ip: b.ip,
+      reason: b.reason,
+      remainingMs: b.remainingMs,
+      untilMs: now + b.remainingMs,
+    }));
+  }
+
+  /**
+   * Lifts the failed-authorization ban on `ip` (and forgets its failures), so
+   * its next connection is let in. "1.2.3.4" and "::ffff:1.2.3.4" are one
+   * address. False when it was not banned (or the server is not listening).
+   */
+  unban(ip: string): boolean {
+    if (!this.engine || typeof ip !== 'string') return false;
+    return this.engine.unban(ip);
+  }
+
   sessions(): SessionInfo[] {
     return toSessionInfos(this.rawStats());
   }
@@ -732,10 +758,20 @@ export class RtmpServer extends EventEmitter<RtmpServerEventMap> {
         log.info({ sessionId: p.sessionId, ip: p.ip, app: p.app }, 'session connected');
         break;
       }
-      case 'publish':
+      case 'publish': {
+        const p = event.payload;
+        log.info({ sessionId: p.sessionId, stream: p.path }, 'publish started');
+        break;
+      }
       case 'play': {
         const p = event.payload;
-        log.info({ sessionId: p.sessionId, stream: p.path }, event.name === 'publish' ? 'publish started' : 'play started');
+        if (p.waiting) log.info({ sessionId: p.sessionId, stream: p.path }, 'play started, waiting for a publisher');
+        else log.info({ sessionId: p.sessionId, stream: p.path }, 'play started');
+        break;
+      }
+      case 'playing': {
+        const p = event.payload;
+        log.info({ sessionId: p.sessionId, stream: p.path, waitedMs: p.waitedMs }, 'publisher arrived, playing');
         break;
       }
       case 'unpublish':

@@ -110,6 +110,20 @@ export interface SessionInfo {
   ingestDrops: IngestDrops;
   /** I/O loop the session lives on. */
   loop: number;
+  /** Players: no publisher yet (or it left); answered StreamNotFound after `streams.playWaitMs`. */
+  waiting: boolean;
+}
+
+/** An address banned for failed authorizations (server.bans()). */
+export interface IpBan {
+  /** Dotted quad for IPv4 (also when it came in IPv4-mapped), RFC 5952 text for IPv6. */
+  ip: string;
+  /** e.g. "5 failed authorizations within 60 s (last: unknown stream key)". */
+  reason: string;
+  /** Time left, in ms, when bans() was called. */
+  remainingMs: number;
+  /** When the ban ends, unix ms. */
+  untilMs: number;
 }
 
 /**
@@ -168,6 +182,7 @@ export function toSessionInfos(stats: NativeStats): SessionInfo[] {
     droppedAudio: s.droppedAudio,
     ingestDrops: copyDrops(s.ingestDrops),
     loop: s.loop,
+    waiting: s.waiting,
   }));
 }
 

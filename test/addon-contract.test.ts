@@ -41,6 +41,8 @@ const ENGINE_METHODS = [
   'beginShutdown',
   'stop',
   'kick',
+  'bans',
+  'unban',
   'answerAuth',
   'stats',
   'sessionCount',
@@ -68,7 +70,8 @@ const EVENT_KEYS = {
   connect: ['kind', ...HEADER_KEYS, 'tcUrl', 'flashVer'],
   publish: ['kind', ...HEADER_KEYS, 'codec'],
   unpublish: ['kind', ...HEADER_KEYS, ...TOTALS_KEYS, 'reason'],
-  play: ['kind', ...HEADER_KEYS],
+  play: ['kind', ...HEADER_KEYS, 'waiting'],
+  playing: ['kind', ...HEADER_KEYS, 'waitedMs'],
   stop: ['kind', ...HEADER_KEYS, ...TOTALS_KEYS, 'reason'],
   disconnect: ['kind', ...HEADER_KEYS, ...TOTALS_KEYS, 'reason', 'code'],
   metadata: ['kind', ...HEADER_KEYS, 'codec'],
@@ -127,6 +130,8 @@ describeWithAddon('native addon contract', () => {
     expect(engine.boundPort()).toBe(0);
     expect(engine.sessionCount()).toBe(0);
     expect(engine.kick(1, 'x')).toBe(false);
+    expect(engine.bans()).toEqual([]);
+    expect(engine.unban('127.0.0.1')).toBe(false);
     expect(engine.stats()).toEqual({
       sessions: [],
       streams: [],

@@ -37,6 +37,13 @@ describe('toServerEvent', () => {
     expect(ev.payload).toMatchObject({ path: 'live/cam1', stream: 'cam1' });
   });
 
+  it('says whether a player waits for a publisher, and how long it waited', () => {
+    expect(toServerEvent(nativeEvent({ kind: 'play', stream: 'cam', waiting: true })).payload).toMatchObject({ waiting: true });
+    expect(toServerEvent(nativeEvent({ kind: 'play', stream: 'cam' })).payload).toMatchObject({ waiting: false });
+    const playing = toServerEvent(nativeEvent({ kind: 'playing', stream: 'cam', waitedMs: 1500 }));
+    expect(playing).toMatchObject({ name: 'playing', payload: { path: 'live/cam', waitedMs: 1500 } });
+  });
+
   it('maps publish codec info, unknown values as null', () => {
     const ev = toServerEvent(
       nativeEvent({

@@ -35,6 +35,7 @@ describe('options: defaults', () => {
     expect(o.streams).toEqual({
       gopCache: { maxMs: 10_000, maxBytes: 16 * 1024 * 1024, maxFrames: 1000 },
       waitForPublisher: true,
+      playWaitMs: 30_000,
       timestampMode: 'rebase',
       maxMetadataBytes: 64 * 1024,
     });
@@ -62,6 +63,7 @@ describe('options: defaults', () => {
       maxFailures: 5,
       failureWindowMs: 60_000,
       banMs: 600_000,
+      exemptCidrs: ['127.0.0.0/8', '::1'],
     });
     expect(o.http).toEqual({ port: 8000, host: '0.0.0.0', corsOrigins: '*', blockingTimeoutMs: 0 });
     expect(o.rtmps).toBe(false);
@@ -334,6 +336,7 @@ describe('options → native config', () => {
         'gopCacheMaxBytes',
         'gopCacheMaxFrames',
         'waitForPublisher',
+        'playWaitMs',
         'timestampMode',
         'playerQueueMs',
         'playerQueueMaxBytes',
@@ -344,6 +347,7 @@ describe('options → native config', () => {
         'authFailLimit',
         'authFailWindowMs',
         'authBanMs',
+        'authBanExemptCidrs',
         'maxConnections',
         'maxConnectionsPerIp',
         'maxPublishers',

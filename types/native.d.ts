@@ -27,6 +27,8 @@ export interface NativeEngineConfig {
   gopCacheMaxBytes: number;
   gopCacheMaxFrames: number;
   waitForPublisher: boolean;
+  /** A waiting player gets StreamNotFound after this long without a publisher; 0 = at once. */
+  playWaitMs: number;
   timestampMode: 'off' | 'monotonic' | 'rebase';
   playerQueueMs: number;
   playerQueueMaxBytes: number;
@@ -44,6 +46,8 @@ export interface NativeEngineConfig {
   authFailLimit: number;
   authFailWindowMs: number;
   authBanMs: number;
+  /** Never counted nor banned (addresses or CIDR blocks). */
+  authBanExemptCidrs: string[];
   maxConnections: number;
   maxConnectionsPerIp: number;
   maxPublishers: number;
@@ -136,6 +140,13 @@ export interface NativeUnpublishEvent extends NativeEventHeader, NativeSessionTo
 }
 export interface NativePlayEvent extends NativeEventHeader {
   kind: 'play';
+  /** Nobody publishes the stream yet: the player waits (playWaitMs). */
+  waiting: boolean;
+}
+/** A player that waited for a publisher got one. */
+export interface NativePlayingEvent extends NativeEventHeader {
+  kind: 'playing';
+  waitedMs: number;
 }
 export interface NativeStopEvent extends NativeEventHeader, NativeSessionTotals {
   kind: 'stop';
@@ -194,7 +205,8 @@ export type NativeEvent =
   | NativeMetadataEvent
   | NativeErrorEvent
   | NativeLogEvent
-  | NativeAuthorizeEvent;
+  | NativeAuthorizeEvent
+  | NativePlayingEvent;
 
 export type NativeEventKind = NativeEvent['kind'];
 
@@ -216,6 +228,15 @@ export type NativeIngestDropReason =
 /** A counter per reason, every reason present. */
 export type NativeIngestDrops = Record<NativeIngestDropReason, number>;
 
+/** One failed-authorization ban (Engine.bans()). */
+export interface NativeBan {
+  /** Dotted quad for IPv4 (also when the peer came in IPv4-mapped), RFC 5952 text for IPv6. */
+  ip: string;
+  remainingMs: number;
+  /** "5 failed authorizations within 60 s (last: <the last denial's reason>)". */
+  reason: string;
+}
+
 export interface NativeSessionSnapshot {
   id: number;
   ip: string;
@@ -236,6 +257,8 @@ export interface NativeSessionSnapshot {
   /** Publishers: their messages not forwarded, by reason. */
   ingestDrops: NativeIngestDrops;
   loop: number;
+  /** Players: waiting for a publisher (playWaitMs). */
+  waiting: boolean;
 }
 
 export interface NativeStreamSnapshot {
@@ -393,6 +416,10 @@ export interface NativeEngine {
   stop(): NativeEvent[];
   /** Ends one session; false if there is no such session (or not running). */
   kick(sessionId: number, reason: string): boolean;
+  /** Addresses banned now for failed authorizations, longest remaining first ([] when not running). */
+  bans(): NativeBan[];
+  /** Lifts the ban on one address; false when it was not banned (or not running, or not an address). */
+  unban(ip: string): boolean;
   /** The RTMPS port bound; 0 without RTMPS. */
   boundTlsPort(): number;
   /** Re-reads the RTMPS certificate and key. Throws an Error with `code` (ERR_RTMP_TLS). */

@@ -34,7 +34,7 @@ export const IP_RULE_DEFAULTS = Object.freeze({
 });
 
 /** "addr" or "addr/prefix" with a prefix that fits the address family. */
-function isCidr(text: string): boolean {
+export function isCidr(text: string): boolean {
   const slash = text.indexOf('/');
   const address = slash < 0 ? text : text.slice(0, slash);
   const family = isIP(address);

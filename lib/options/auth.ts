@@ -1,6 +1,7 @@
 /** `auth`: how the server waits for an authorizer, bans after failures, and static publish keys. */
 import { z } from 'zod';
 
+import { isCidr } from './access';
 import { allowOrDeny, int } from './common';
 
 /** How the server waits for an authorizer (server.authorize) and treats failures. */
@@ -15,8 +16,14 @@ export interface AuthOptions {
   maxFailures?: number;
   /** Default 60000. */
   failureWindowMs?: number;
-  /** How long a banned IP is refused at accept. Default 600000 (10 min). */
+  /** How long a banned IP is refused. Default 600000 (10 min). */
   banMs?: number;
+  /**
+   * Addresses never counted nor banned, as addresses or CIDR blocks. Default
+   * loopback, `["127.0.0.0/8", "::1"]`, so mistyped keys on a developer's own
+   * machine do not lock it out; `[]` bans loopback too.
+   */
+  exemptCidrs?: readonly string[];
   /**
    * Stream keys for publishing, checked without any code: a map
    * `{ secretKey: publicName }` (publish to app/<secretKey>, served as
@@ -34,6 +41,7 @@ export const AUTH_DEFAULTS: Readonly<Required<Omit<AuthOptions, 'publishKeys'>>>
   maxFailures: 5,
   failureWindowMs: 60_000,
   banMs: 600_000,
+  exemptCidrs: Object.freeze(['127.0.0.0/8', '::1']) as readonly string[],
 });
 
 const publishKeysMessage = 'must be a non-empty list of keys or a { secretKey: publicName } map';
@@ -46,6 +54,15 @@ export const authSchema = z
     maxFailures: int(0, 1_000).default(AUTH_DEFAULTS.maxFailures),
     failureWindowMs: int(1, 86_400_000).default(AUTH_DEFAULTS.failureWindowMs),
     banMs: int(0, 86_400_000).default(AUTH_DEFAULTS.banMs),
+    exemptCidrs: z
+      .array(
+        z
+          .string({ invalid_type_error: 'must be a string' })
+          .refine(isCidr, { message: 'must be an IPv4/IPv6 address or CIDR block like "10.0.0.0/8"' }),
+        { invalid_type_error: 'must be a list of addresses or CIDR blocks' },
+      )
+      .max(10_000)
+      .default([...AUTH_DEFAULTS.exemptCidrs]),
     publishKeys: z
       .union(
         [

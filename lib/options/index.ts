@@ -85,6 +85,7 @@ export interface ResolvedOptions {
   readonly streams: Readonly<{
     gopCache: false | Readonly<Required<GopCacheOptions>>;
     waitForPublisher: boolean;
+    playWaitMs: number;
     timestampMode: TimestampMode;
     maxMetadataBytes: number;
   }>;

@@ -17,8 +17,16 @@ export interface GopCacheOptions {
 export interface StreamOptions {
   /** Keep the last GOP so players start at a keyframe at once. Default true. */
   gopCache?: boolean | GopCacheOptions;
-  /** Players of a stream not (yet) published wait for it; false answers StreamNotFound. Default true. */
+  /** Players of a stream not (yet) published wait for it (up to playWaitMs); false answers StreamNotFound at once. Default true. */
   waitForPublisher?: boolean;
+  /**
+   * How long a player of a stream nobody publishes waits for a publisher (at
+   * play, and again whenever the publisher leaves) before it is answered
+   * NetStream.Play.StreamNotFound and closed. Checked once a second. 0 answers
+   * at once. Default 30000: a player started a little before its encoder, or an
+   * encoder reconnecting, keeps playing; a wrong stream name ends in 30 s.
+   */
+  playWaitMs?: number;
   /** How publisher timestamps reach players. Default "rebase". */
   timestampMode?: TimestampMode;
   /** Largest onMetaData a stream keeps and forwards, in bytes; a larger one is dropped and counted. Default 64 KiB. */
@@ -35,6 +43,7 @@ export const GOP_CACHE_DEFAULTS: Readonly<Required<GopCacheOptions>> = Object.fr
 export const STREAMS_DEFAULTS = Object.freeze({
   gopCache: GOP_CACHE_DEFAULTS,
   waitForPublisher: true,
+  playWaitMs: 30_000,
   timestampMode: 'rebase' as TimestampMode,
   maxMetadataBytes: 64 * 1024,
 });
@@ -58,6 +67,7 @@ export const streamsSchema = z
   .object({
     gopCache: gopCacheSchema,
     waitForPublisher: z.boolean({ invalid_type_error: 'must be true or false' }).default(STREAMS_DEFAULTS.waitForPublisher),
+    playWaitMs: int(0, 86_400_000).default(STREAMS_DEFAULTS.playWaitMs),
     timestampMode: z
       .enum(['off', 'monotonic', 'rebase'], {
         errorMap: () => ({ message: 'must be "off", "monotonic" or "rebase"' }),

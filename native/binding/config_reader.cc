@@ -143,6 +143,7 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.streams.gopLimits.maxFrames = r.u32("gopCacheMaxFrames");
   c.streams.timestampMode = timestampMode(env, r.string("timestampMode"));
   c.waitForPublisher = r.boolean("waitForPublisher");
+  c.playWaitMs = r.u32("playWaitMs", 0, 86'400'000);
 
   c.playerQueueMs = r.u32("playerQueueMs");
   c.playerQueueMaxBytes = r.u32("playerQueueMaxBytes");
@@ -159,6 +160,7 @@ BindingConfig readBindingConfig(Napi::Env env, const Napi::Value& value) {
   c.authFailures.maxFailures = static_cast<int>(r.u32("authFailLimit", 0, 1'000'000));
   c.authFailures.windowMs = r.u32("authFailWindowMs", 1);
   c.authFailures.banMs = r.u32("authBanMs");
+  c.authFailures.exemptCidrs = strings(env, "authBanExemptCidrs", r.array("authBanExemptCidrs"));
   c.maxIngestKbps = r.u32("maxIngestKbps");
   c.dropOverIngestLimit = r.boolean("dropOverIngestLimit");
   c.ipRules = ipRules(env, r.array("ipRules"));

@@ -29,6 +29,8 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::beginShutdown>("beginShutdown"),
                          InstanceMethod<&EngineWrap::stop>("stop"),
                          InstanceMethod<&EngineWrap::kick>("kick"),
+                         InstanceMethod<&EngineWrap::bans>("bans"),
+                         InstanceMethod<&EngineWrap::unban>("unban"),
                          InstanceMethod<&EngineWrap::answerAuth>("answerAuth"),
                          InstanceMethod<&EngineWrap::stats>("stats"),
                          InstanceMethod<&EngineWrap::sessionCount>("sessionCount"),
@@ -202,6 +204,28 @@ Napi::Value EngineWrap::kick(const Napi::CallbackInfo& info) {
   bool found = state_ == State::kRunning &&
                engine_->kick(static_cast<uint64_t>(id), info[1].As<Napi::String>().Utf8Value());
   return Napi::Boolean::New(env, found);
+}
+
+Napi::Value EngineWrap::bans(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<server::AuthBan> list;
+  if (state_ == State::kRunning) list = engine_->bans();
+  Napi::Array out = Napi::Array::New(env, list.size());
+  for (uint32_t i = 0; i < list.size(); ++i) {
+    Napi::Object ban = Napi::Object::New(env);
+    ban.Set("ip", list[i].ip.toString());
+    ban.Set("remainingMs", Napi::Number::New(env, static_cast<double>(list[i].remainingMs)));
+    ban.Set("reason", list[i].reason);
+    out.Set(i, ban);
+  }
+  return out;
+}
+
+Napi::Value EngineWrap::unban(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) throwContractError(env, "unban(ip): ip must be a string");
+  bool lifted = state_ == State::kRunning && engine_->unban(info[0].As<Napi::String>().Utf8Value());
+  return Napi::Boolean::New(env, lifted);
 }
 
 Napi::Value EngineWrap::answerAuth(const Napi::CallbackInfo& info) {

@@ -9,6 +9,8 @@
 //   stop()             join loop threads (quick, synchronous); returns the
 //                      events not yet delivered, so none is lost or late
 //   kick(id, reason)   → boolean
+//   bans()             → [{ip, remainingMs, reason}] (failed-authorization bans now)
+//   unban(ip)          → boolean (false: not banned, not running or not an address)
 //   answerAuth(id, requestId, allow, name, reason) → boolean (false: session gone)
 //   stats()            → plain objects; sessionCount() → number
 //   ref() / unref()    whether a running engine keeps the event loop alive
@@ -74,6 +76,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value beginShutdown(const Napi::CallbackInfo& info);
   Napi::Value stop(const Napi::CallbackInfo& info);
   Napi::Value kick(const Napi::CallbackInfo& info);
+  Napi::Value bans(const Napi::CallbackInfo& info);
+  Napi::Value unban(const Napi::CallbackInfo& info);
   Napi::Value answerAuth(const Napi::CallbackInfo& info);
   Napi::Value stats(const Napi::CallbackInfo& info);
   Napi::Value sessionCount(const Napi::CallbackInfo& info);

@@ -82,9 +82,16 @@ void setPayload(Napi::Object& o, const server::EventHeader& h, const server::Unp
   setTotals(o, p.totals);
 }
 
-void setPayload(Napi::Object& o, const server::EventHeader& h, const server::PlayEvent&) {
+void setPayload(Napi::Object& o, const server::EventHeader& h, const server::PlayEvent& p) {
   o.Set("kind", "play");
   setHeader(o, h);
+  o.Set("waiting", p.waiting);
+}
+
+void setPayload(Napi::Object& o, const server::EventHeader& h, const server::PlayingEvent& p) {
+  o.Set("kind", "playing");
+  setHeader(o, h);
+  o.Set("waitedMs", Napi::Number::New(o.Env(), static_cast<double>(p.waitedMs)));
 }
 
 void setPayload(Napi::Object& o, const server::EventHeader& h, const server::StopEvent& p) {
@@ -173,6 +180,7 @@ Napi::Object toJsSession(Napi::Env env, const server::SessionSnapshot& s) {
   o.Set("droppedAudio", num(env, s.droppedAudio));
   o.Set("ingestDrops", toJsIngestDrops(env, s.ingestDrops));
   o.Set("loop", Napi::Number::New(env, s.loop));
+  o.Set("waiting", Napi::Boolean::New(env, s.waiting));
   return o;
 }
 

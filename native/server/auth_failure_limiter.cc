@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 namespace rtmp::server {
 namespace {
@@ -27,9 +28,42 @@ AuthFailureLimiterConfig sanitized(AuthFailureLimiterConfig c) {
   return c;
 }
 
+std::vector<Cidr> parsedExempt(const std::vector<std::string>& cidrs) {
+  std::vector<Cidr> out;
+  for (const std::string& text : cidrs) {
+    auto cidr = Cidr::parse(text);
+    if (cidr.ok()) out.push_back(*cidr);
+  }
+  return out;
+}
+
+std::string banReason(const AuthFailureLimiterConfig& c, const std::string& lastWhy) {
+  std::string out = std::to_string(c.maxFailures) + " failed authorization" +
+                    (c.maxFailures == 1 ? "" : "s") + " within " +
+                    std::to_string((c.windowMs + 999) / 1000) + " s";
+  if (!lastWhy.empty()) out += " (last: " + lastWhy + ")";
+  return out;
+}
+
 }  // namespace
 
-AuthFailureLimiter::AuthFailureLimiter(Config config) : config_(sanitized(config)) {}
+AuthFailureLimiter::AuthFailureLimiter(Config config)
+    : config_(sanitized(std::move(config))), exempt_(parsedExempt(config_.exemptCidrs)) {}
+
+base::Status AuthFailureLimiter::validateExempt(const std::vector<std::string>& cidrs) {
+  for (size_t i = 0; i < cidrs.size(); ++i) {
+    auto cidr = Cidr::parse(cidrs[i]);
+    if (!cidr.ok()) return std::move(cidr).error().context("exempt CIDR " + std::to_string(i));
+  }
+  return base::okStatus();
+}
+
+bool AuthFailureLimiter::exempt(const IpAddress& ip) const {
+  for (const Cidr& cidr : exempt_) {
+    if (cidr.contains(ip)) return true;
+  }
+  return false;
+}
 
 void AuthFailureLimiter::expire(Entry& entry, int64_t nowMs) const {
   // A failure at t counts while now < t + window: at exactly t + window it
@@ -59,7 +93,8 @@ AuthFailureLimiter::Entry* AuthFailureLimiter::touch(const IpAddress& ip, int64_
   return &*it;
 }
 
-bool AuthFailureLimiter::recordFailure(const IpAddress& ip, int64_t nowMs) {
+bool AuthFailureLimiter::recordFailure(const IpAddress& ip, int64_t nowMs, std::string_view why) {
+  if (exempt(ip)) return false;
   std::lock_guard<std::mutex> lock(mutex_);
   Entry* entry = touch(ip, nowMs);
   if (entry == nullptr) {
@@ -72,13 +107,14 @@ bool AuthFailureLimiter::recordFailure(const IpAddress& ip, int64_t nowMs) {
       erase(lru_.begin());
       ++evictions_;
     }
-    lru_.push_back(Entry{ip, {}, 0, false});
+    lru_.push_back(Entry{ip, {}, 0, false, {}});
     index_.emplace(ip, std::prev(lru_.end()));
     entry = &lru_.back();
   }
   if (entry->banned) return false;
 
   entry->failures.push_back(nowMs);
+  entry->lastWhy.assign(why.substr(0, kMaxReason));
   if (static_cast<int>(entry->failures.size()) < config_.maxFailures) return false;
   entry->failures.clear();
   if (config_.banMs == 0) return false;
@@ -107,6 +143,37 @@ void AuthFailureLimiter::forget(const IpAddress& ip) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto found = index_.find(ip);
   if (found != index_.end()) erase(found->second);
+}
+
+bool AuthFailureLimiter::unban(const IpAddress& ip, int64_t nowMs) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Entry* entry = touch(ip, nowMs);
+  if (entry == nullptr) return false;
+  const bool wasBanned = entry->banned;
+  erase(index_.find(ip)->second);
+  return wasBanned;
+}
+
+std::vector<AuthBan> AuthFailureLimiter::bans(int64_t nowMs) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<AuthBan> out;
+  for (auto it = lru_.begin(); it != lru_.end();) {
+    auto next = std::next(it);
+    expire(*it, nowMs);
+    if (idle(*it)) {
+      erase(it);
+    } else if (it->banned) {
+      uint64_t left = static_cast<uint64_t>(it->bannedUntil) - static_cast<uint64_t>(nowMs);
+      out.push_back(AuthBan{it->ip,
+                            static_cast<int64_t>(std::min<uint64_t>(
+                                left, static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))),
+                            banReason(config_, it->lastWhy)});
+    }
+    it = next;
+  }
+  std::sort(out.begin(), out.end(),
+            [](const AuthBan& a, const AuthBan& b) { return a.remainingMs > b.remainingMs; });
+  return out;
 }
 
 size_t AuthFailureLimiter::trackedIps() const {

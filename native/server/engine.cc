@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "net/listener.h"
 #include "net/loop_pool.h"
+#include "server/banned_answer_budget.h"
 #include "server/engine_connection.h"
 #include "server/loop_context.h"
 #include "server/pending_connections.h"
@@ -48,6 +49,7 @@ class EngineImpl {
     auto rules = IpRules::build(config_.ipRules, config_.ipDefaultAllow);
     if (!rules.ok()) return std::move(rules).error().context("ipRules");
     ipRules_ = std::move(rules).value();
+    RTMP_TRY(AuthFailureLimiter::validateExempt(config_.authFailures.exemptCidrs));
     if (config_.rtmps) {
       auto context = loadTlsContext();
       if (!context.ok()) return std::move(context).error();
@@ -182,6 +184,20 @@ class EngineImpl {
     });
   }
 
+  std::vector<AuthBan> bans() {
+    return authFailures_.bans(static_cast<int64_t>(base::monotonicMs()));
+  }
+
+  bool unban(const std::string& text) {
+    auto ip = IpAddress::parse(text);
+    if (!ip.ok()) return false;
+    if (!authFailures_.unban(*ip, static_cast<int64_t>(base::monotonicMs()))) return false;
+    const std::string address = ip->toString();
+    base::log(base::LogLevel::kInfo, "engine", base::LogContext{.ip = address},
+              "ban on " + address + " lifted by the host");
+    return true;
+  }
+
   EngineStats stats() const {
     EngineStats s;
     s.sessions = table_.snapshot();
@@ -267,18 +283,24 @@ class EngineImpl {
     tapLoops_.clear();
   }
 
-  // Accept loop: an address banned for failed authorizations is refused
-  // before any session exists.
+  // Accept loop: an address banned for failed authorizations. A few a second
+  // are let in to be told why at connect (Session::refuseByBan); the rest are
+  // closed here, before any session exists (server/banned_answer_budget.h).
   bool acceptPeer(const net::SocketAddress& peer) {
     auto ip = IpAddress::parse(peer.ip);
     if (!ip.ok()) return true;
-    const int64_t remaining =
-        authFailures_.banRemainingMs(*ip, static_cast<int64_t>(base::monotonicMs()));
-    if (remaining <= 0) return true;
+    const auto nowMs = static_cast<int64_t>(base::monotonicMs());
+    const int64_t remaining = authFailures_.banRemainingMs(*ip, nowMs);
+    if (remaining <= 0 || bannedAnswers_.admit(nowMs)) return true;
     refusals_.count(LimitKind::kAuthBan);
+    uint64_t unlogged = 0;
+    if (!bannedAnswers_.closedAtAccept(nowMs, &unlogged)) return false;
     base::log(base::LogLevel::kWarn, "engine", base::LogContext{.ip = peer.ip, .port = peer.port},
               "refused " + peer.ip + " at accept: banned after failed authorizations (" +
-                  std::to_string((remaining + 999) / 1000) + " s left)");
+                  std::to_string((remaining + 999) / 1000) + " s left)" +
+                  (unlogged > 0 ? "; " + std::to_string(unlogged) +
+                                      " more banned connections refused since the last line"
+                                : std::string()));
     return false;
   }
 
@@ -341,6 +363,9 @@ class EngineImpl {
   SessionTable table_;
   IpRules ipRules_;
   AuthFailureLimiter authFailures_;
+  // Banned peers at accept (acceptPeer). Touched only by the accept path:
+  // both listeners accept on loop 0 (net::ListenOptions::acceptLoop).
+  BannedAnswerBudget bannedAnswers_;
   PublishTaps publishTaps_;
   PartialBytesBudget partialBytes_{config_.maxPartialMessageBytes};
   PendingConnections pending_;  // accepted, not connected yet (engine-wide)
@@ -394,6 +419,12 @@ bool Engine::answerAuth(uint64_t sessionId, uint64_t requestId, AuthAnswer answe
 
 bool Engine::kick(uint64_t sessionId, const std::string& reason) {
   return impl_->kick(sessionId, reason);
+}
+std::vector<AuthBan> Engine::bans() {
+  return impl_->bans();
+}
+bool Engine::unban(const std::string& ip) {
+  return impl_->unban(ip);
 }
 uint64_t Engine::attachTap(const std::string& app, const std::string& name, int loopIndex,
                            TapFactory factory) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "server/engine_config.h"
@@ -48,6 +49,12 @@ class Engine {
   // The host's answer to a kAuthorize event (any thread). Returns false if the
   // session is gone; an answer to a request no longer pending is ignored.
   bool answerAuth(uint64_t sessionId, uint64_t requestId, AuthAnswer answer);
+
+  // Addresses banned for failed authorizations (auth.maxFailures), running
+  // now; any thread. unban(ip) lifts one (any spelling IpAddress::parse
+  // takes); false when that address was not banned or does not parse.
+  std::vector<AuthBan> bans();
+  bool unban(const std::string& ip);
 
   // --- Taps that are not sessions (docs/architecture.md, "Taps") ---
   static constexpr int kAnyLoop = -1;

@@ -52,6 +52,9 @@ struct EngineConfig {
   // Streams: GOP cache, timestamps, chunk size (every Stream gets this).
   StreamOptions streams;
   bool waitForPublisher = true;  // false: play of a missing stream → StreamNotFound
+  // A player with no publisher (at play, or after the publisher left) waits
+  // this long, then gets StreamNotFound and is closed; 0 = answer at once.
+  uint32_t playWaitMs = 30'000;
 
   // Players.
   uint32_t playerQueueMs = 5'000;            // media time queued per player before dropping
@@ -75,7 +78,7 @@ struct EngineConfig {
   uint32_t authTimeoutMs = 5'000;  // no answer by then: authTimeoutAllows decides
   bool authTimeoutAllows = false;
   // Failed authorizations per IP: maxFailures within windowMs ban the address
-  // at accept for banMs (maxFailures 0 = no bans).
+  // for banMs (maxFailures 0 = no bans); addresses in exemptCidrs never are.
   AuthFailureLimiterConfig authFailures;
 
   // IP rules for connect/publish/play, first match wins (server/ip_rules.h).

@@ -29,6 +29,7 @@ enum class EventKind : uint8_t {
   kError,       // a session was closed because of an error (code + message)
   kLog,         // a native log line, with the session context it was logged in
   kAuthorize,   // publish/play waits for Engine::answerAuth(sessionId, requestId, ...)
+  kPlaying,     // a player that waited for a publisher got one: media starts
 };
 
 struct CodecSummary {
@@ -84,6 +85,14 @@ struct UnpublishEvent {
 
 struct PlayEvent {
   static constexpr EventKind kKind = EventKind::kPlay;
+  // Nobody publishes the stream yet: the player waits (config.playWaitMs),
+  // and a PlayingEvent follows if a publisher comes in time.
+  bool waiting = false;
+};
+
+struct PlayingEvent {
+  static constexpr EventKind kKind = EventKind::kPlaying;
+  uint64_t waitedMs = 0;  // since the play (or since the publisher left)
 };
 
 struct StopEvent {
@@ -130,7 +139,7 @@ struct AuthorizeEvent {
 
 using EventPayload =
     std::variant<ConnectEvent, PublishEvent, UnpublishEvent, PlayEvent, StopEvent, DisconnectEvent,
-                 MetadataEvent, ErrorEvent, LogEvent, AuthorizeEvent>;
+                 MetadataEvent, ErrorEvent, LogEvent, AuthorizeEvent, PlayingEvent>;
 
 struct EngineEvent {
   EventHeader header;

@@ -81,7 +81,8 @@ struct SessionSnapshot {
   uint64_t droppedFrames = 0;
   // Publishers: messages of theirs that were not forwarded, by reason.
   IngestDrops ingestDrops;
-  uint32_t loop = 0;  // I/O loop index the session lives on
+  uint32_t loop = 0;     // I/O loop index the session lives on
+  bool waiting = false;  // a player waiting for a publisher (EngineConfig::playWaitMs)
 };
 
 struct StreamSnapshot {

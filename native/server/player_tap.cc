@@ -30,6 +30,7 @@ void PlayerTap::restartTimeline() {
 void PlayerTap::onStart(const JoinSnapshot& snapshot) {
   streamHasVideo_ = snapshot.videoHeader != nullptr;
   publisherPresent_ = snapshot.publishing;
+  host_.publisherPresence(snapshot.publishing);
   if (!snapshot.publishing) return;  // waiting for a publisher: onPublisherBack starts us
   host_.sendStreamBegin();
   for (const auto& header : {snapshot.metadata, snapshot.videoHeader, snapshot.audioHeader}) {
@@ -168,6 +169,7 @@ void PlayerTap::onPublisherGone() {
                        options_.streamPath + " is now unpublished.");
   host_.sendStreamEof();
   restartTimeline();
+  host_.publisherPresence(false);
 }
 
 void PlayerTap::onPublisherBack() {
@@ -177,6 +179,7 @@ void PlayerTap::onPublisherBack() {
   host_.sendStreamBegin();
   host_.sendPlayStatus(protocol::status::kPlayPublishNotify,
                        options_.streamPath + " is now published.");
+  host_.publisherPresence(true);
 }
 
 }  // namespace rtmp::server

@@ -49,6 +49,8 @@ class PlayerHost {
   virtual void sendStreamEof() = 0;
   // Drop counters changed (for live stats while the player is dropping).
   virtual void reportDrops(const PlayerStats& stats) = 0;
+  // Whether the stream has a publisher: at the start, then on every change.
+  virtual void publisherPresence(bool present) {}
 };
 
 struct PlayerOptions {

@@ -356,6 +356,8 @@ void Session::stopPlaying(const char* why) {
   playStream_.reset();
   player_.reset();
   playStreamId_ = 0;
+  playWaiting_ = false;
+  info_->waiting.store(false, std::memory_order_relaxed);
   noRoleSinceMs_ = env_.nowMs();  // the publish/play deadline starts again
 }
 

@@ -183,6 +183,8 @@ class Session : private PlayerHost {
   // Takes the connected place (maxConnections) when it lets the client in.
   std::optional<base::Error> refuseConnect();
   std::optional<base::Error> refuseByIpRule(IpAction action) const;
+  // Banned for failed authorizations (counted as an authBan refusal).
+  std::optional<base::Error> refuseByBan() const;
   void countRefusal(LimitKind kind) const {
     if (env_.refusals != nullptr) env_.refusals->count(kind);
   }
@@ -252,6 +254,9 @@ class Session : private PlayerHost {
   void sendStreamBegin() override;
   void sendStreamEof() override;
   void reportDrops(const PlayerStats& stats) override;
+  void publisherPresence(bool present) override;
+  // Past config.playWaitMs without a publisher: StreamNotFound, then close.
+  void endPlayWait();
 
   // Events and log context.
   EventHeader eventHeader() const;
@@ -314,6 +319,12 @@ class Session : private PlayerHost {
   std::unique_ptr<PlayerTap> player_;
   uint32_t playStreamId_ = 0;
   std::string playQuery_;
+  std::string playPath_;  // "app/name" played (after any authorize rename)
+  // Waiting for a publisher (config.playWaitMs), since when, and whether the
+  // stream had one during this play (for the StreamNotFound wording).
+  bool playWaiting_ = false;
+  uint64_t playWaitingSinceMs_ = 0;
+  bool playHadPublisher_ = false;
 
   // The stream name of the last publish/play request, for events about a
   // request that failed before a stream was attached.

@@ -149,7 +149,8 @@ void Session::rejectAuth(bool publish, uint32_t streamId, const std::string& rea
   }
   if (env_.authFailures != nullptr) {
     auto ip = IpAddress::parse(peer_.ip);
-    if (ip.ok() && env_.authFailures->recordFailure(*ip, static_cast<int64_t>(env_.nowMs()))) {
+    if (ip.ok() &&
+        env_.authFailures->recordFailure(*ip, static_cast<int64_t>(env_.nowMs()), reason)) {
       const auto& limits = env_.authFailures->config();
       base::log(base::LogLevel::kWarn, "session", logContext(), [&] {
         return peer_.ip + " banned for " + std::to_string(limits.banMs / 1000) + " s after " +

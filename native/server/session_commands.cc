@@ -291,7 +291,8 @@ base::Status Session::startPlay(const std::string& streamName, const std::string
     sendStatus(streamId, protocol::status::kPlayFailed, why);
     return base::Error(base::ErrorCode::kLimitExceeded, "play refused: " + why);
   }
-  const bool wait = env_.config.waitForPublisher;
+  // playWaitMs 0 is "do not wait", like waitForPublisher false.
+  const bool wait = env_.config.waitForPublisher && env_.config.playWaitMs > 0;
   auto stream =
       env_.registry.acquire(app_, name.name, /*create=*/wait, /*requirePublishing=*/!wait);
   if (!stream) {
@@ -303,6 +304,13 @@ base::Status Session::startPlay(const std::string& streamName, const std::string
   playStream_ = std::move(stream);
   playStreamId_ = streamId;
   playQuery_ = name.query;
+  playPath_ = app_ + "/" + name.name;
+  // The tap's first publisherPresence() call confirms or corrects this (the
+  // publisher may sit on another loop); the event reports what is known now.
+  playWaiting_ = !playStream_->publishing();
+  playWaitingSinceMs_ = env_.nowMs();
+  playHadPublisher_ = !playWaiting_;
+  info_->waiting.store(playWaiting_, std::memory_order_relaxed);
 
   // §7.2.2.1: StreamIsRecorded is for recorded streams only; live gets
   // Play.Reset (when asked to) and Play.Start, then |RtmpSampleAccess.
@@ -323,7 +331,7 @@ base::Status Session::startPlay(const std::string& streamName, const std::string
                                         static_cast<MediaSink&>(transport_), options);
   base::log(base::LogLevel::kDebug, "session", logContext(),
             [&] { return "play started on stream " + std::to_string(streamId); });
-  emit(PlayEvent{});
+  emit(PlayEvent{playWaiting_});
   flushOutput();  // Play.Start and the rest before the first media the tap writes
   playStream_->attach(transport_.loopServices().executor(), transport_.loopServices().fanouts(),
                       player_.get());

@@ -7,13 +7,16 @@
 //   connect ──playPublishTimeoutMs──▶ publish | play (also after one ends)
 //   connected, not playing ──idleTimeoutMs without a command or media message──▶ close
 //   any state ──writeTimeoutMs with output queued and none of it taken──▶ close
+//   player without a publisher ──playWaitMs──▶ NetStream.Play.StreamNotFound, close
 //
 // A session waiting for the authorize hook is governed by authTimeoutMs alone
-// (Session::checkAuthDeadline); a player only by the write timeout. 0 turns a
-// deadline off (except the handshake's, which is always on).
+// (Session::checkAuthDeadline); a player only by the write timeout and, while
+// it has no publisher, playWaitMs. 0 turns a deadline off (except the
+// handshake's, which is always on).
 #include <string>
 
 #include "base/log.h"
+#include "protocol/status_codes.h"
 #include "server/session.h"
 
 namespace rtmp::server {
@@ -63,10 +66,46 @@ void Session::checkDeadlines(uint64_t nowMs) {
             seconds(config.playPublishTimeoutMs));
     return;
   }
+  if (player_ && playWaiting_ && config.playWaitMs != 0 &&
+      elapsed(nowMs, playWaitingSinceMs_) >= config.playWaitMs) {
+    endPlayWait();
+    return;
+  }
   if (config.idleTimeoutMs != 0 && !idleExempt() &&
       elapsed(nowMs, lastActivityMs_) >= config.idleTimeoutMs) {
     timeOut("idle timeout: no command or media for " + seconds(config.idleTimeoutMs));
   }
+}
+
+// Why close rather than keep the connection: the immediate answer
+// (waitForPublisher false) closes too, and players treat StreamNotFound as the
+// end (ffmpeg: "Server error"; OBS and VLC stop); an open connection would only
+// hold a place until playPublishTimeoutMs. The status goes first (§7.2.2.1
+// onStatus on the play stream), flushed by terminate().
+void Session::endPlayWait() {
+  const std::string why =
+      playPath_ +
+      (playHadPublisher_ ? " has not been published again within " : " was not published within ") +
+      seconds(env_.config.playWaitMs);
+  sendStatus(playStreamId_, protocol::status::kPlayStreamNotFound, why);
+  base::log(base::LogLevel::kInfo, "session", logContext(), [&] { return "closing: " + why; });
+  terminate(base::Error(base::ErrorCode::kStreamNotFound, why));
+}
+
+void Session::publisherPresence(bool present) {
+  if (!player_ || closing_) return;
+  if (present) {
+    playHadPublisher_ = true;
+    if (!playWaiting_) return;
+    playWaiting_ = false;
+    info_->waiting.store(false, std::memory_order_relaxed);
+    emit(PlayingEvent{elapsed(env_.nowMs(), playWaitingSinceMs_)});
+    return;
+  }
+  if (playWaiting_) return;
+  playWaiting_ = true;
+  playWaitingSinceMs_ = env_.nowMs();
+  info_->waiting.store(true, std::memory_order_relaxed);
 }
 
 void Session::timeOut(const std::string& why) {

@@ -1,4 +1,4 @@
-// Session: the checks at the door — IP rules and connection limits. They run
+// Session: the checks at the door — bans, IP rules and connection limits. They run
 // in the engine (no JavaScript round trip) at connect, publish and play; the
 // caller sends the RTMP status that goes with a refusal and closes. Also the
 // close of a connection evicted from the pending budget.
@@ -32,8 +32,24 @@ std::optional<base::Error> Session::refuseByIpRule(IpAction action) const {
                                                      app_ + " (" + why + ")");
 }
 
+std::optional<base::Error> Session::refuseByBan() const {
+  if (env_.authFailures == nullptr) return std::nullopt;
+  auto ip = IpAddress::parse(peer_.ip);
+  if (!ip.ok()) return std::nullopt;
+  const int64_t remaining =
+      env_.authFailures->banRemainingMs(*ip, static_cast<int64_t>(env_.nowMs()));
+  if (remaining <= 0) return std::nullopt;
+  countRefusal(LimitKind::kAuthBan);
+  // The client shows this text (ffmpeg: "Server error: ..."); the close logs it.
+  return base::Error(base::ErrorCode::kRejected, "address " + peer_.ip + " banned for " +
+                                                     std::to_string((remaining + 999) / 1000) +
+                                                     " s after failed authorizations");
+}
+
 std::optional<base::Error> Session::refuseConnect() {
   const EngineConfig& config = env_.config;
+  // A banned address that the accept path let through to hear why (engine.cc).
+  if (auto refusal = refuseByBan()) return refusal;
   if (auto refusal = refuseByIpRule(IpAction::kConnect)) return refusal;
   // Last, so that a refused client never holds a place. Only connected
   // sessions count toward these limits: a connection that has not connected

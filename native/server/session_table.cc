@@ -132,6 +132,7 @@ std::vector<SessionSnapshot> SessionTable::snapshot() const {
       s.ingestDrops.counts[i] = info->ingestDrops[i].load(std::memory_order_relaxed);
     }
     s.loop = info->loop;
+    s.waiting = info->waiting.load(std::memory_order_relaxed);
     out.push_back(std::move(s));
   }
   return out;

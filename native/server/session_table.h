@@ -36,6 +36,8 @@ struct SessionInfo {
   std::array<std::atomic<uint64_t>, kIngestDropReasonCount> ingestDrops{};
   // Bytes held in incomplete incoming messages (PartialBytesBudget).
   std::atomic<uint64_t> partialBytes{0};
+  // Players: waiting for a publisher (Session::publisherPresence).
+  std::atomic<bool> waiting{false};
 
   uint64_t droppedFrames() const {
     return droppedVideo.load(std::memory_order_relaxed) +

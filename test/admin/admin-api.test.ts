@@ -31,6 +31,7 @@ function session(id: number, role: NativeSessionSnapshot['role'], stream = 'cam'
     droppedAudio: 0,
     ingestDrops: { ...drops },
     loop: 0,
+    waiting: false,
     ...extra,
   };
 }

@@ -36,7 +36,7 @@ function sess(id: number, role: SessionInfo['role'], bytesIn: number, bytesOut: 
   const [app, stream] = path.split('/') as [string, string];
   return {
     id, ip: '127.0.0.1', port: 1, protocol: 'rtmp', role, app, stream, path, connectedAtMs: 0, bytesIn, bytesOut,
-    droppedFrames: 0, droppedVideo: 0, droppedAudio: 0, ingestDrops: { ...drops }, loop: 0,
+    droppedFrames: 0, droppedVideo: 0, droppedAudio: 0, ingestDrops: { ...drops }, loop: 0, waiting: false,
   };
 }
 

@@ -3,6 +3,7 @@
  * event mapping and close() bookkeeping are tested without the addon.
  */
 import type {
+  NativeBan,
   NativeEngine,
   NativeEngineConfig,
   NativeEvent,
@@ -100,6 +101,12 @@ export class FakeEngine implements NativeEngine {
   kick(sessionId: number, reason: string): boolean {
     this.kicked.push({ id: sessionId, reason });
     return this.sessions.some((s) => s.id === sessionId);
+  }
+  bans(): NativeBan[] {
+    return [];
+  }
+  unban(): boolean {
+    return false;
   }
   stats(): NativeStats {
     return {
@@ -258,6 +265,7 @@ export class FakeEngine implements NativeEngine {
       droppedAudio: 0,
       ingestDrops: { malformed: 0, empty: 0, tooLarge: 0, notPublishing: 0, authDenied: 0, authOverflow: 0, metadataTooLarge: 0 },
       loop: 0,
+      waiting: false,
     });
   }
 

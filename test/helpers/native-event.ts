@@ -34,7 +34,9 @@ function defaults(kind: NativeEventKind): NativeEvent {
     case 'stop':
       return { kind, ...header, ...totals, reason: '' };
     case 'play':
-      return { kind, ...header };
+      return { kind, ...header, waiting: false };
+    case 'playing':
+      return { kind, ...header, waitedMs: 0 };
     case 'disconnect':
       return { kind, ...header, ...totals, reason: '', code: '' };
     case 'error':

@@ -2,11 +2,9 @@
 // scrape): a connect over maxConnections, a publish over maxPublishers and a
 // connection from an address banned after failed authorizations each show
 // under their limit, and nothing else moves.
-import * as net from 'net';
-
 import { waitUntil } from '../e2e/helpers/server';
 import { describeWithAddon } from '../helpers/addon';
-import { RtmpTestClient, socketClosed } from '../helpers/rtmp-test-client';
+import { RtmpTestClient } from '../helpers/rtmp-test-client';
 import { closeAllTestServers, testServer } from '../helpers/servers';
 import { scrape, sumOf } from './scrape';
 
@@ -24,7 +22,7 @@ describeWithAddon('rtmp_engine_limit_refusals_total', () => {
       http: { host: '127.0.0.1', port: 0 },
       hls: false,
       limits: { maxConnections: 2, maxPublishers: 1 },
-      auth: { maxFailures: 1, banMs: 60_000 },
+      auth: { maxFailures: 1, banMs: 60_000, exemptCidrs: [] }, // loopback is exempt by default
     });
     server.authorize((req) => (req.name === 'bad' ? { allow: false, reason: 'no' } : { allow: true }));
     const { port, http } = await server.listen();
@@ -46,7 +44,7 @@ describeWithAddon('rtmp_engine_limit_refusals_total', () => {
     expect(sumOf(families, 'rtmp_engine_limit_refusals_total', { limit: 'connections' })).toBe(1);
     expect(sumOf(families, 'rtmp_engine_limit_refusals_total')).toBe(2);
 
-    // One failed authorization bans 127.0.0.1: its next connection is refused at accept.
+    // One failed authorization bans 127.0.0.1: its next connect is rejected with the reason.
     c.destroy();
     await c.closed;
     await waitUntil(() => server.sessions().length === 1, 'the third client gone');
@@ -54,10 +52,7 @@ describeWithAddon('rtmp_engine_limit_refusals_total', () => {
     clients.push(denied);
     expect(String((await denied.publish('bad')).code)).toBe('NetStream.Publish.Unauthorized');
     await denied.closed;
-    const banned = net.connect({ port, host: '127.0.0.1' });
-    banned.on('error', () => undefined);
-    banned.resume();
-    await socketClosed(banned);
+    await expect(RtmpTestClient.connect(port, 'live')).rejects.toThrow(/banned for \d+ s/);
     await waitUntil(() => server.stats().limitRefusals.authBan === 1, 'the ban counted');
     families = await scrape(http as number);
     expect(sumOf(families, 'rtmp_engine_limit_refusals_total', { limit: 'authBan' })).toBe(1);

@@ -27,6 +27,7 @@ function session(id: number, stream: string, bytesIn: number, bytesOut: number, 
     droppedAudio: 0,
     ingestDrops: { ...noDrops },
     loop: 0,
+    waiting: false,
     ...extra,
   };
 }

@@ -45,11 +45,11 @@ constexpr size_t fieldCount() {
 constexpr const char* kAddFieldHint =
     "a field was added or removed: write it in flatDefaults() (the key lib/native-config.ts "
     "sends) or in engineOnly(), and update config_reader.cc";
-static_assert(fieldCount<EngineConfig>() == 46, "EngineConfig changed");
+static_assert(fieldCount<EngineConfig>() == 47, "EngineConfig changed");
 static_assert(fieldCount<HlsOptions>() == 6, "HlsOptions changed");
 static_assert(fieldCount<StreamOptions>() == 4, "StreamOptions changed");
 static_assert(fieldCount<GopCacheLimits>() == 3, "GopCacheLimits changed");
-static_assert(fieldCount<AuthFailureLimiterConfig>() == 4, "AuthFailureLimiterConfig changed");
+static_assert(fieldCount<AuthFailureLimiterConfig>() == 5, "AuthFailureLimiterConfig changed");
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
@@ -117,6 +117,7 @@ Fields flatDefaults(const EngineConfig& c) {
       {"timestampMode", modeName(s.timestampMode)},
       {"outChunkSize", num(s.outChunkSize)},
       {"waitForPublisher", boolean(c.waitForPublisher)},
+      {"playWaitMs", num(c.playWaitMs)},
       {"playerQueueMs", num(c.playerQueueMs)},
       {"playerQueueMaxBytes", num(c.playerQueueMaxBytes)},
       {"mergeWritesMs", num(c.mergeWritesMs)},
@@ -132,6 +133,7 @@ Fields flatDefaults(const EngineConfig& c) {
       {"authFailLimit", num(static_cast<uint64_t>(a.maxFailures))},
       {"authFailWindowMs", num(static_cast<uint64_t>(a.windowMs))},
       {"authBanMs", num(static_cast<uint64_t>(a.banMs))},
+      {"authBanExemptCidrs", strings(a.exemptCidrs)},
       {"ipRules", c.ipRules.empty() ? "[]" : "\"not empty\""},
       {"ipDefaultAllow", boolean(c.ipDefaultAllow)},
       {"maxPartialMessageBytes", num(c.maxPartialMessageBytes)},

@@ -126,6 +126,7 @@ TEST_F(DeadlineTest, ThePublishPlayDeadlineStartsAgainWhenAPublishEnds) {
 }
 
 TEST_F(DeadlineTest, APlayerIsExemptFromIdleAndPublishPlayDeadlines) {
+  publisher("cam");  // without one, playWaitMs would end the play (session_play_wait_test.cc)
   TestClient& viewer = player("cam");
   EXPECT_EQ(tick(viewer, 300), 300);
   EXPECT_EQ(viewer.transport().closeCalls(), 0) << reasonOf(viewer);
@@ -196,6 +197,8 @@ TEST_F(DeadlineTest, APlayerThatTakesNothingIsClosedAtTheWriteTimeout) {
 }
 
 TEST_F(DeadlineTest, APlayerThatReadsSlowlyOrHasNothingQueuedIsNotClosed) {
+  publisher("cam");
+  publisher("other");
   TestClient& slow = player("cam");
   TestClient& waiting = player("other");
   slow.transport().setQueuedBytes(4u << 20);            // a backlog that never empties...
@@ -213,6 +216,7 @@ TEST_F(DeadlineTest, ZeroTurnsTheWriteTimeoutOff) {
   EngineConfig config;
   config.writeTimeoutMs = 0;
   configure(config);
+  publisher("cam");
   TestClient& viewer = player("cam");
   viewer.transport().setQueuedBytes(1'000);
   viewer.transport().setWriteStalledSince(h().nowMs);
