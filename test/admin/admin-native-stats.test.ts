@@ -128,6 +128,29 @@ describeWithAddon('native session and stream facts through the admin API and /me
     expect(sumOf(families, 'rtmp_engine_sessions', { protocol: 'rtmps', role: 'player' })).toBe(1);
     expect(sumOf(families, 'rtmp_engine_sessions', { protocol: 'rtmp', role: 'player' })).toBe(1);
     expect(sumOf(families, 'rtmp_engine_publishes_total', { protocol: 'rtmps' })).toBe(1);
+
+    // A kick of the RTMPS player is announced (and logged) as rtmps.
+    const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/api/v1/ws?access_token=${TOKEN}`);
+    try {
+      const kickEvent = withTimeout(
+        'the kick event',
+        new Promise<any>((resolve, reject) => {
+          ws.on('message', (data) => {
+            const m = JSON.parse(data.toString());
+            if (m.type === 'event' && m.name === 'kick') resolve(m);
+          });
+          ws.once('error', reject);
+        }),
+        10_000,
+      );
+      await withTimeout('the live socket', new Promise((resolve) => ws.once('open', resolve)), 10_000);
+      const player = secure.sessions.find((s: any) => s.role === 'player');
+      const kicked = await adminRequest(httpPort, 'DELETE', `/api/v1/sessions/${player.id}`, TOKEN);
+      expect(kicked.status).toBe(200);
+      expect(await kickEvent).toMatchObject({ sessionId: String(player.id), protocol: 'rtmps' });
+    } finally {
+      ws.terminate();
+    }
   });
 
   it('keeps keyframe interval, GOP and A/V skew for every stream, read without asking for it', async () => {
@@ -145,8 +168,13 @@ describeWithAddon('native session and stream facts through the admin API and /me
     expect(timing.avSkewMs).not.toBeNull();
     expect(Math.abs(timing.avSkewMs as number)).toBeLessThan(100);
 
-    // The list answer has it for every stream (no GET of the stream first), and so does the live snapshot.
-    const listed = (await api('/streams')).streams.find((s: any) => s.path === 'live/gop');
+    // The list answer has it for every stream (no GET of the stream first), and so does the live
+    // snapshot. Both answer from the shared stats read, which may be up to about 1 s older than
+    // the engine: wait for a read made after the second keyframe.
+    const listed = await until('the stream list with its timing', async () => {
+      const s = (await api('/streams')).streams.find((x: any) => x.path === 'live/gop');
+      return s?.timing?.keyframeIntervalMs != null ? s : undefined;
+    });
     expect(listed.timing).toMatchObject({ keyframeIntervalMs: 2000, gopFrames: 60 });
     expect(listed.health.notes.map((n: any) => n.code)).not.toContain('keyframe_interval_long');
     expect((await api('/streams/live/gop')).timing).toMatchObject({ keyframeIntervalMs: 2000, gopFrames: 60 });

@@ -314,7 +314,8 @@ class Dashboard {
     if (d.measured) stat('bitrate', bitrate(d.measured.bitrateInKbps.avg10s) + ' / ' + bitrate(d.measured.bitrateOutKbps.avg10s));
     const t = d.timing || {};
     const gop = t.gopFrames ? ' · ' + t.gopFrames + ' frames' : '';
-    stat('keyframes', t.keyframeIntervalMs ? 'every ' + (t.keyframeIntervalMs / 1000).toFixed(1) + ' s' + gop : 'measuring…');
+    const keyframes = t.keyframeIntervalMs ? 'every ' + (t.keyframeIntervalMs / 1000).toFixed(1) + ' s' + gop : 'measuring…';
+    stat('keyframes', d.video ? keyframes : 'no video'); // audio-only: no keyframes to measure
     const p = d.publisher || {};
     stat('publisher', (p.ip || '–') + ' · ' + since(p.sinceMs));
     const dropped = d.dropped || {};
