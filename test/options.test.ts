@@ -372,6 +372,7 @@ describe('options → native config', () => {
         'decoderThreads',
         'hwaccel',
         'hwaccelDevice',
+        'frameBuffers',
         'logLevel',
       ].sort(),
     );

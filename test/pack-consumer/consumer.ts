@@ -22,7 +22,10 @@ import {
   deny,
   engineVersion,
   ErrorCodes,
+  HANDSHAKE_FAILURE_REASONS,
   HlsStore,
+  IP_ACTIONS,
+  IP_REFUSAL_RULES,
   isLoopbackAddress,
   LIMIT_NAMES,
   listHlsStreams,
@@ -40,6 +43,14 @@ import {
   VideoFrame,
   webhookAuthorizer,
   type AccessOptions,
+  type HandshakeFailureReason,
+  type HandshakeFailures,
+  type IpAction,
+  type IpBan,
+  type IpRefusalRule,
+  type IpRefusals,
+  type PlayingEvent,
+  type StreamTiming,
   type AdminErrorCode,
   type AdminHandler,
   type AdminHandlerOptions,
@@ -177,7 +188,8 @@ export type EveryType = [
   SessionErrorEvent, SessionEventBase, SessionInfo, SessionRole, SignStreamUrlOptions, SigningSecret, Snapshot,
   SnapshotOptions, StopEvent, StreamInfo, StreamKeys, StreamOptions, StreamSummary, TimestampMode,
   UnpublishEvent, VerifySignedRequestOptions, VideoDecoderConfigInit, VideoFrameOptions, VideoInfo, VideoPacket,
-  WebhookAuthorizer, WebhookAuthorizerOptions,
+  WebhookAuthorizer, WebhookAuthorizerOptions, HandshakeFailureReason, HandshakeFailures, IpAction, IpBan,
+  IpRefusalRule, IpRefusals, PlayingEvent, StreamTiming,
 ];
 
 /** Every exported value. */
@@ -186,7 +198,7 @@ const everyValue = {
   createAdminHandler, createHlsHandler, createMetricsHandler, createPageHandler, createServer, deny, engineVersion,
   ErrorCodes, HlsStore, isLoopbackAddress, LIMIT_NAMES, listHlsStreams, metricsRegistry, OTHER_STREAMS, parseQuery,
   resolveOptions, RtmpEngineError, RtmpServer, signedUrlAuthorizer, signStreamUrl, staticKeyAuthorizer, StreamBans,
-  verifySignedRequest, VideoFrame, webhookAuthorizer,
+  verifySignedRequest, VideoFrame, webhookAuthorizer, HANDSHAKE_FAILURE_REASONS, IP_ACTIONS, IP_REFUSAL_RULES,
 };
 
 async function main(): Promise<void> {
