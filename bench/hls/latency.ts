@@ -25,7 +25,7 @@ import { startPublisher } from './publisher';
 import { HlsOrigin, startEngineHls, startNginxHls } from './servers';
 import { waitForPlaylist } from './viewers';
 
-export type PlayerMode = 'll' | 'll-steady' | 'classic';
+export type PlayerMode = 'll' | 'll-hlsjs' | 'll-steady' | 'classic';
 
 /** What the page collects (see latency-page.html). */
 interface PageResult {
@@ -37,6 +37,7 @@ interface PageResult {
   hlsVersion: string;
   stalls: number;
   firstMisread?: number[][]; // levels of the code boxes of one unreadable frame (diagnosis)
+  player: Array<[number, number, number, number]>; // every 500 ms: hls.latency, hls.targetLatency, s ahead, rate
 }
 
 export interface LatencyReport {
@@ -54,6 +55,8 @@ export interface LatencyReport {
   convergedAtMs: number | null; // page load → latency settled (see converge())
   latencyMs: { median: number; p95: number; p99: number; min: number; max: number } | null;
   convergedLatencyMs: { median: number; p95: number } | null;
+  /** What hls.js itself reported, medians over the second half of the run (seconds). */
+  player: { latencyS: number; targetLatencyS: number; aheadS: number; rate: number } | null;
 }
 
 // Minimal shapes of playwright-core, loaded at run time (a bench dependency, not the root's).
@@ -87,8 +90,10 @@ export async function launchChromium(root: string): Promise<PwBrowser> {
 export async function startPageServer(root: string): Promise<{ url: string; close(): Promise<void> }> {
   const page = fs.readFileSync(path.join(root, 'bench/hls/latency-page.html'));
   const hlsJs = fs.readFileSync(path.join(path.dirname(resolveDependency(root, 'hls.js')), 'hls.min.js'));
+  // The watch page's own catch-up (mode ll), the file the server ships.
+  const catchUp = fs.readFileSync(path.join(root, 'lib/http/page/public/live-catch-up.js'));
   const server = http.createServer((req, res) => {
-    const file = req.url?.startsWith('/hls.min.js') ? hlsJs : page;
+    const file = req.url?.startsWith('/hls.min.js') ? hlsJs : req.url?.startsWith('/live-catch-up.js') ? catchUp : page;
     res.writeHead(200, {
       'content-type': file === page ? 'text/html' : 'text/javascript',
       'cache-control': 'no-store',
@@ -125,6 +130,13 @@ export function converge(samples: Array<[number, number]>): { at: number; steady
   return at === null ? null : { at, steady };
 }
 
+function playerMedians(rows: Array<[number, number, number, number]>): LatencyReport['player'] {
+  const late = rows.slice(rows.length >> 1).filter((r) => r.every((v) => Number.isFinite(v)));
+  if (late.length === 0) return null;
+  const median = (i: number) => round(quantile(late.map((r) => r[i] as number), 0.5), 3);
+  return { latencyS: median(0), targetLatencyS: median(1), aheadS: median(2), rate: median(3) };
+}
+
 export function summarize(server: string, mode: PlayerMode, src: string, durationS: number, r: PageResult): LatencyReport {
   const values = r.samples.map((s) => s[1]);
   const c = converge(r.samples);
@@ -153,6 +165,7 @@ export function summarize(server: string, mode: PlayerMode, src: string, duratio
             max: round(Math.max(...values), 0),
           },
     convergedLatencyMs: after.length === 0 ? null : { median: round(quantile(after, 0.5), 0), p95: round(quantile(after, 0.95), 0) },
+    player: playerMedians(r.player ?? []),
   };
 }
 

@@ -28,7 +28,7 @@ test('the page links only assets the handler serves, with their version, and no 
     [],
   );
   const linked = [...html.matchAll(/(?:src|href)="\/static\/([^"?]+)\?v=([0-9a-f]{16})"/g)].map((m) => m[1]);
-  expect(linked.sort()).toEqual(['dashboard.css', 'dashboard.js', 'hls.min.js', 'page.css', 'uPlot.iife.min.js', 'uPlot.min.css']);
+  expect(linked.sort()).toEqual(['dashboard.css', 'dashboard.js', 'hls.min.js', 'live-catch-up.js', 'page.css', 'uPlot.iife.min.js', 'uPlot.min.css']);
   expect(html).not.toMatch(/<script>|<style|style="/);
   expect(html).toContain('data-admin="/api/v1"');
 });

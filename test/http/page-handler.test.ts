@@ -210,8 +210,8 @@ describe('escaping (stream names are user input)', () => {
     expect(r.status).toBe(200);
     expect(r.text).not.toContain('<script>alert');
     expect(r.text).toContain('&lt;script&gt;alert(1)&lt;script&gt;&quot;&#39;');
-    // Only the two external scripts: no inline script anywhere.
-    expect(r.text.match(/<script/g)).toHaveLength(2);
+    // Only the three external scripts (hls.js, the catch-up, the page's): no inline script anywhere.
+    expect(r.text.match(/<script/g)).toHaveLength(3);
     expect(r.text).not.toMatch(/<script>/);
   });
 

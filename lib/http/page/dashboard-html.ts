@@ -112,6 +112,7 @@ export function renderDashboardPage(ctx: PageContext, streams: StreamSummary[]):
     '</main>',
     // hls.js and uPlot define globals; the dashboard is an ES module that uses them.
     `<script src="${escapeHtml(ctx.asset('hls.min.js'))}"></script>`,
+    `<script src="${escapeHtml(ctx.asset('live-catch-up.js'))}"></script>`,
     `<script src="${escapeHtml(ctx.asset('uPlot.iife.min.js'))}"></script>`,
     `<script type="module" src="${escapeHtml(ctx.asset('dashboard.js'))}"></script>`,
     '</body>',

@@ -113,6 +113,7 @@ export function renderPlayerPage(ctx: PageContext, streamPath: string, player: '
     '</div>',
     '</main>',
     `<script src="${escapeHtml(ctx.asset(player === 'dash' ? 'dash.all.min.js' : 'hls.min.js'))}"></script>`,
+    ...(player === 'dash' ? [] : [`<script src="${escapeHtml(ctx.asset('live-catch-up.js'))}"></script>`]),
     `<script src="${escapeHtml(ctx.asset('player.js'))}"></script>`,
     '</body>',
     '</html>',

@@ -50,6 +50,8 @@ const SOURCES: Record<string, { find: () => string; contentType: string }> = {
   'page.css': { find: () => ownFile('page.css'), contentType: 'text/css; charset=utf-8' },
   'dashboard.css': { find: () => ownFile('dashboard.css'), contentType: 'text/css; charset=utf-8' },
   'player.js': { find: () => ownFile('player.js'), contentType: 'text/javascript; charset=utf-8' },
+  // LL-HLS catch-up with less than 1 s buffered, for the watch page and the dashboard's player.
+  'live-catch-up.js': { find: () => ownFile('live-catch-up.js'), contentType: 'text/javascript; charset=utf-8' },
   // The dashboard: plain ES modules, imported by dashboard.js as ./<name>.
   ...Object.fromEntries(
     DASHBOARD_MODULES.map((name) => [name, { find: () => ownFile(name), contentType: 'text/javascript; charset=utf-8' }]),

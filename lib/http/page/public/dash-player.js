@@ -8,8 +8,9 @@ const RETRY_MS = 2000;
 function hlsConfig() {
   return {
     lowLatencyMode: true,
-    // Catch up at up to 1.5x while behind the playlist's target latency.
-    maxLiveSyncPlaybackRate: 1.5,
+    // hls.js's catch-up needs more than 1 s buffered, which an LL-HLS player
+    // never has: live-catch-up.js does it instead (see there), so this is off.
+    maxLiveSyncPlaybackRate: 1,
     backBufferLength: 30,
   };
 }
@@ -20,6 +21,7 @@ export class StreamPlayer {
     this.overlay = overlay;
     this.onState = onState;
     this.hls = null;
+    this.stopCatchUp = () => {};
     this.url = '';
     this.mode = '';
     this.timer = 0;
@@ -54,12 +56,14 @@ export class StreamPlayer {
       const hls = new window.Hls(hlsConfig());
       this.hls = hls;
       this.mode = 'hls.js';
+      if (window.rtmpEngineLiveCatchUp) this.stopCatchUp = window.rtmpEngineLiveCatchUp.start(hls, video);
       hls.on(window.Hls.Events.LEVEL_LOADED, (_e, data) => {
         this.mode = data.details && data.details.partTarget ? 'hls.js · LL-HLS' : 'hls.js · HLS';
       });
       hls.on(window.Hls.Events.MANIFEST_PARSED, () => this.autoplay());
       hls.on(window.Hls.Events.ERROR, (_e, data) => {
         if (!data.fatal || this.hls !== hls) return;
+        this.stopCatchUp();
         hls.destroy();
         this.hls = null;
         const status = data.response && data.response.code;
@@ -85,6 +89,7 @@ export class StreamPlayer {
   stop() {
     clearTimeout(this.timer);
     this.generation++;
+    this.stopCatchUp();
     if (this.hls) this.hls.destroy();
     this.hls = null;
     this.url = '';

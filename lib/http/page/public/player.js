@@ -65,9 +65,11 @@
     return {
       // LL-HLS: parts, blocking playlist reloads, preload hints.
       lowLatencyMode: true,
-      // hls.js ships with 1 (no catch-up). Up to 1.5x while behind the target
-      // latency; hls.js only speeds up with more than 1 s buffered ahead.
-      maxLiveSyncPlaybackRate: 1.5,
+      // hls.js's own catch-up off: it speeds up only with more than 1 s
+      // buffered ahead, which an LL-HLS player about PART-HOLD-BACK behind the
+      // newest part never has (measured: it stays ~1.05 s behind with a 0.6 s
+      // target). live-catch-up.js does it with a 0.3 s margin instead.
+      maxLiveSyncPlaybackRate: 1,
       // The target latency is left to the server's PART-HOLD-BACK (LL-HLS) or
       // HOLD-BACK / 3 target durations (classic): any liveSyncDuration* here
       // would override what the playlist says (and hls.js accepts
@@ -80,6 +82,7 @@
   function startHlsJs() {
     var hls = new window.Hls(hlsConfig());
     exposed.hls = hls;
+    var stopCatchUp = window.rtmpEngineLiveCatchUp ? window.rtmpEngineLiveCatchUp.start(hls, video) : function () {};
     var lowLatency = false;
     active = {
       mode: 'hls.js',
@@ -98,6 +101,7 @@
     });
     hls.on(window.Hls.Events.ERROR, function (_e, data) {
       if (!data.fatal) return;
+      stopCatchUp();
       hls.destroy();
       exposed.hls = null;
       var status = data.response && data.response.code;
