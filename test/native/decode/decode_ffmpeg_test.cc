@@ -18,25 +18,14 @@ namespace {
 
 class DecodeFfmpegTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    if (!onPath("ffmpeg")) return;
-    dir_ = new TempDir();
-    flv_ = dir_->path() / "in.flv";
-    if (!makeFlv(flv_, "320x240", 4, 25)) flv_.clear();
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
+  static void SetUpTestSuite() { flv_.make(4); }
+  static void TearDownTestSuite() { flv_.remove(); }
   void SetUp() override {
     if (flv_.empty()) GTEST_SKIP() << "ffmpeg with libx264 not available";
-    packets_ = readPackets(flv_);
+    packets_ = readPackets(flv_.path());
     ASSERT_FALSE(packets_.empty());
     for (const auto& p : packets_) {
-      if (p->kind == media::MediaKind::kVideo && p->isMedia && !p->sequenceHeader &&
-          !p->endOfSequence) {
-        ++videoPackets_;
-      }
+      if (isPicture(*p)) ++videoPackets_;
     }
   }
 
@@ -58,8 +47,7 @@ class DecodeFfmpegTest : public ::testing::Test {
     return o;
   }
 
-  static inline TempDir* dir_ = nullptr;
-  static inline fs::path flv_;
+  static inline SuiteFlv flv_;
   std::vector<media::MediaPacketPtr> packets_;
   uint64_t videoPackets_ = 0;
 };
@@ -92,7 +80,7 @@ std::map<int64_t, std::string> ffmpegVideoMd5(const fs::path& flv) {
 }
 
 TEST_F(DecodeFfmpegTest, Yuv420pPicturesAreByteIdenticalToFfmpegs) {
-  const auto expected = ffmpegVideoMd5(flv_);
+  const auto expected = ffmpegVideoMd5(flv_.path());
   ASSERT_EQ(expected.size(), videoPackets_);
 
   DecoderPool pool(poolOf(2));
@@ -124,7 +112,7 @@ TEST_F(DecodeFfmpegTest, Yuv420pPicturesAreByteIdenticalToFfmpegs) {
 }
 
 TEST_F(DecodeFfmpegTest, S16AudioIsIdenticalToFfmpegs) {
-  auto text = capture("ffmpeg -nostdin -loglevel error -i " + flv_.string() +
+  auto text = capture("ffmpeg -nostdin -loglevel error -i " + flv_.path().string() +
                       " -map 0:a -c:a pcm_s16le -f md5 -");
   ASSERT_TRUE(text.has_value());
   const std::string expected = text->substr(text->find('=') + 1, 32);
@@ -217,7 +205,7 @@ TEST_F(DecodeFfmpegTest, RgbaScaledTo640WideKeepsAspectAndMatchesFfmpegScale) {
   ASSERT_EQ(frames.size(), videoPackets_);
 
   // The first picture, scaled by ffmpeg with the same swscale flags.
-  auto raw = capture("ffmpeg -nostdin -loglevel error -i " + flv_.string() +
+  auto raw = capture("ffmpeg -nostdin -loglevel error -i " + flv_.path().string() +
                      " -map 0:v -frames:v 1 -vf scale=640:-2:flags=bilinear -pix_fmt rgba"
                      " -f rawvideo -");
   ASSERT_TRUE(raw.has_value());

@@ -137,6 +137,34 @@ inline bool makeFlv(const fs::path& out, const std::string& size, int seconds, i
   return capture(cmd.str()).has_value();
 }
 
+// The FLV a test suite encodes once (320x240 at 25 fps, a keyframe every
+// second): make() in SetUpTestSuite, remove() in TearDownTestSuite; empty()
+// when ffmpeg with libx264 is not there.
+class SuiteFlv {
+ public:
+  void make(int seconds) {
+    if (!onPath("ffmpeg")) return;
+    dir_ = std::make_unique<TempDir>();
+    path_ = dir_->path() / "in.flv";
+    if (!makeFlv(path_, "320x240", seconds, 25)) path_.clear();
+  }
+  void remove() {
+    dir_.reset();
+    path_.clear();
+  }
+  bool empty() const { return path_.empty(); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  std::unique_ptr<TempDir> dir_;
+  fs::path path_;
+};
+
+// A coded picture: video media that is neither a sequence header nor an end of sequence.
+inline bool isPicture(const media::MediaPacket& p) {
+  return p.kind == media::MediaKind::kVideo && p.isMedia && !p.sequenceHeader && !p.endOfSequence;
+}
+
 inline std::string readFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});

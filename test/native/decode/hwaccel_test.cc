@@ -163,24 +163,13 @@ TEST(HwDeviceTest, AutoWithNoDeviceFallsBackWithOneInfoLineAndNoWarning) {
 // pool open (and warn about) the device once.
 class HwAccelDecodeTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    if (!onPath("ffmpeg")) return;
-    dir_ = new TempDir();
-    flv_ = dir_->path() / "in.flv";
-    if (!makeFlv(flv_, "320x240", 2, 25)) flv_.clear();
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
+  static void SetUpTestSuite() { flv_.make(2); }
+  static void TearDownTestSuite() { flv_.remove(); }
   void SetUp() override {
     if (flv_.empty()) GTEST_SKIP() << "ffmpeg with libx264 not available";
-    packets_ = readPackets(flv_);
+    packets_ = readPackets(flv_.path());
     for (const auto& p : packets_) {
-      if (p->kind == media::MediaKind::kVideo && p->isMedia && !p->sequenceHeader &&
-          !p->endOfSequence) {
-        ++pictures_;
-      }
+      if (isPicture(*p)) ++pictures_;
     }
     ASSERT_EQ(pictures_, 50u);
   }
@@ -221,8 +210,7 @@ class HwAccelDecodeTest : public ::testing::Test {
     return config;
   }
 
-  static inline TempDir* dir_ = nullptr;
-  static inline fs::path flv_;
+  static inline SuiteFlv flv_;
   std::vector<media::MediaPacketPtr> packets_;
   uint64_t pictures_ = 0;
 };

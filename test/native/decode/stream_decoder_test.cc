@@ -19,28 +19,17 @@ namespace {
 
 class StreamDecoderTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    if (!onPath("ffmpeg")) return;
-    dir_ = new TempDir();
-    flv_ = dir_->path() / "in.flv";
-    if (!makeFlv(flv_, "320x240", 4, 25)) flv_.clear();  // keyframes at 0, 1, 2, 3 s
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
+  static void SetUpTestSuite() { flv_.make(4); }  // keyframes at 0, 1, 2, 3 s
+  static void TearDownTestSuite() { flv_.remove(); }
   void SetUp() override {
     if (flv_.empty()) GTEST_SKIP() << "ffmpeg with libx264 not available";
-    packets_ = readPackets(flv_);
+    packets_ = readPackets(flv_.path());
     for (const auto& p : packets_) {
       if (isPicture(*p)) ++pictures_;
     }
     ASSERT_EQ(pictures_, 100u);
   }
 
-  static bool isPicture(const media::MediaPacket& p) {
-    return p.kind == media::MediaKind::kVideo && p.isMedia && !p.sequenceHeader && !p.endOfSequence;
-  }
   // pts of the pictures that are keyframes.
   bool isKeyframePts(int64_t pts) const {
     for (const auto& p : packets_) {
@@ -79,8 +68,7 @@ class StreamDecoderTest : public ::testing::Test {
     });
   }
 
-  static inline TempDir* dir_ = nullptr;
-  static inline fs::path flv_;
+  static inline SuiteFlv flv_;
   std::vector<media::MediaPacketPtr> packets_;
   uint64_t pictures_ = 0;
 };
