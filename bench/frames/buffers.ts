@@ -21,7 +21,7 @@ import * as fs from 'fs';
 import { createServer } from '../../lib';
 import { spawnTracked } from '../fanout/children';
 import { makeClip } from './clip';
-import { arg, machine, rssBytes, runBench, selfCpuSeconds, sleep } from './proc';
+import { arg, machine, rssBytes, runBench, selfCpuSeconds, sleep, touchPlane } from './proc';
 
 type Variant = 'pool' | 'external';
 type Mode = 'realtime' | 'fast';
@@ -69,10 +69,7 @@ async function child(variant: Variant, mode: Mode, seconds: number, warmupS: num
   const iterator = server.frames('live/b', { audio: false, video: { format: 'rgba' } });
   const consumer = (async () => {
     for await (const f of iterator) {
-      const data = f.planes[0]!.data;
-      let sum = 0;
-      for (let i = 0; i < data.length; i += 64) sum += data[i]!;
-      touched = (touched + sum) & 0xffff;
+      touched = (touched + touchPlane(f.planes[0]!.data)) & 0xffff;
       frames++;
       dropped += f.droppedBefore;
       f.release();

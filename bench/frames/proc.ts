@@ -22,6 +22,17 @@ export function selfCpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
+/**
+ * What the benches' consumers do with a picture: read every 64th byte, as code
+ * that looks at the picture would. The caller folds the sum into a value it
+ * keeps, so the reads cannot be optimised away.
+ */
+export function touchPlane(data: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < data.length; i += 64) sum += data[i]!;
+  return sum;
+}
+
 export function rssBytes(pid: number = process.pid): number {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
