@@ -23,32 +23,25 @@ export function addFamily<L extends string>(
   spec: FamilySpec<L>,
 ): void {
   const { name, help, labelNames, rows } = spec;
+  const base = { name, help, labelNames, registers: [registry] };
+  // Each row through `put`: inc for a counter, set for a gauge; without label names, the value alone.
+  const collectRows = (put: (labels: Record<L, string> | null, value: number) => void): void => {
+    for (const [labels, value] of rows(read())) put(labelNames.length === 0 ? null : labels, value);
+  };
   if (type === 'counter') {
     new Counter<L>({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
+      ...base,
       collect() {
         this.reset();
-        for (const [labels, value] of rows(read())) {
-          if (labelNames.length === 0) this.inc(value);
-          else this.inc(labels, value);
-        }
+        collectRows((labels, value) => (labels ? this.inc(labels, value) : this.inc(value)));
       },
     });
   } else {
     new Gauge<L>({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
+      ...base,
       collect() {
         this.reset();
-        for (const [labels, value] of rows(read())) {
-          if (labelNames.length === 0) this.set(value);
-          else this.set(labels, value);
-        }
+        collectRows((labels, value) => (labels ? this.set(labels, value) : this.set(value)));
       },
     });
   }
