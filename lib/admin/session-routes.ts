@@ -104,7 +104,7 @@ export function kickSession(ctx: RouteContext): RouteResult {
     protocol = 'http';
     kicked = ctx.host.kickViewer(id.slice(VIEWER_PREFIX.length));
   } else if (/^[1-9]\d{0,15}$/.test(id)) {
-    const session = server.sessions().find((s) => s.id === Number(id));
+    const session = ctx.host.stats().sessions.find((s) => s.id === Number(id)); // the shared read
     protocol = session?.protocol ?? 'rtmp'; // 'rtmps' for a session of the TLS listener
     kicked = server.kick(Number(id), reason);
   } else {
