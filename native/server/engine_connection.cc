@@ -236,9 +236,11 @@ void EngineConnection::onClose(const base::Error& reason) {
   controlRanges_.clear();
   controlRangeBytes_ = 0;
   if (flushScheduled_) context_.cancelFlush(this);
+  // Out of the table before the disconnect event goes out: a host that hears
+  // it and lists sessions, or kicks the id again, must not find this one.
+  env_.table.remove(session_->id());
   session_->onClosed(reason);
   context_.remove(this);
-  env_.table.remove(session_->id());
   delete this;
 }
 
