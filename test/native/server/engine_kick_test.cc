@@ -14,8 +14,8 @@
 namespace rtmp::server {
 namespace {
 
-using rtmp::server::testing::BlockingRtmpClient;
 using net::testing::pollUntil;
+using rtmp::server::testing::BlockingRtmpClient;
 
 TEST(EngineKickTest, TheTableHasLetGoWhenTheDisconnectEventIsHeard) {
   EngineConfig config;
