@@ -78,6 +78,7 @@ async function main(): Promise<void> {
       'keep-going': { type: 'boolean', default: false },
       out: { type: 'string' },
       timeout: { type: 'string', default: '1800' },
+      'profile-dir': { type: 'string' },
     },
   });
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hls-capacity-'));
@@ -100,10 +101,16 @@ async function main(): Promise<void> {
   };
   const modes = values.modes.split(',') as ViewerMode[];
   for (const server of values.servers.split(',') as OriginKind[]) {
-    // nginx-rtmp has no LL-HLS: it gets the classic viewers only.
-    for (const mode of server === 'nginx' ? modes.filter((m) => m === 'classic') : modes) {
+    // nginx-rtmp has no LL-HLS (nor has node-bare, serving its files): classic viewers only.
+    const classicOnly = server === 'nginx' || server === 'node-bare';
+    for (const mode of classicOnly ? modes.filter((m) => m === 'classic') : modes) {
       const start = () =>
-        startOrigin(server, { runDir, root: values.root, hls: JSON.parse(values.hls) as Record<string, unknown> });
+        startOrigin(server, {
+          runDir,
+          root: values.root,
+          hls: JSON.parse(values.hls) as Record<string, unknown>,
+          profileDir: values['profile-dir'],
+        });
       const cell: Cell = { server, mode, url: '', maxKeptUp: 0, steps: [] };
       cells.push(cell);
       try {

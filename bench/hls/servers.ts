@@ -7,6 +7,8 @@
  *   the HLS folder with sendfile. Playlist: /live/<name>/index.m3u8 (MPEG-TS segments).
  * - rtmp-engine: createServer({ rtmp, http, hls }) from a checkout's dist/lib, in a child
  *   process (bench/hls/engine-server.ts) so its CPU is its own. Playlists: /<app>/<name>/...
+ * - node-bare: nginx-rtmp writing the files and bench/hls/bare-origin.ts (Node's http module
+ *   alone) serving them; its pid is the Node process, so the figures are Node's own floor.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,7 +18,7 @@ import { freePort, spawnTracked, stopTracked, Tracked, waitForPort } from '../fa
 import { nginxConf, readTail } from '../fanout/servers';
 
 export const HOST = '127.0.0.1';
-export type OriginKind = 'nginx' | 'engine' | 'synthetic';
+export type OriginKind = 'nginx' | 'engine' | 'synthetic' | 'node-bare';
 export const NGINX_RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 
 export interface HlsOrigin {
@@ -110,6 +112,13 @@ export interface EngineHlsOptions {
   options?: Record<string, unknown>;
   /** Append {stream, segment, part, t} per feed item the HLS store ingests (engine-server). */
   traceIngest?: string;
+  /** Run the Node origin under `node --cpu-prof`, writing its profile here when it stops. */
+  profileDir?: string;
+}
+
+/** Node flags of an origin child: a CPU profile when asked for. */
+function nodeFlags(o: EngineHlsOptions): string[] {
+  return o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profileDir)}`] : [];
 }
 
 /** Starts bench/hls/engine-server.js (compiled beside this file) on free ports. */
@@ -117,25 +126,55 @@ export function startEngineHls(o: EngineHlsOptions): Promise<HlsOrigin> {
   const args = ['--root', o.root, '--hls', JSON.stringify(o.hls ?? {})];
   if (o.traceIngest) args.push('--trace-ingest', o.traceIngest);
   if (o.options) args.push('--options', JSON.stringify(o.options));
-  return startChildOrigin('engine', 'engine-server.js', args, o.runDir);
+  return startChildOrigin('engine', 'engine-server.js', args, o.runDir, nodeFlags(o));
 }
 
 /** Starts bench/hls/synthetic-origin.js: the TS HLS side fed by a timer (no engine). */
 export function startSyntheticHls(o: EngineHlsOptions): Promise<HlsOrigin> {
   const args = ['--root', o.root];
   if (o.traceIngest) args.push('--trace-ingest', o.traceIngest);
-  return startChildOrigin('synthetic', 'synthetic-origin.js', args, o.runDir);
+  return startChildOrigin('synthetic', 'synthetic-origin.js', args, o.runDir, nodeFlags(o));
+}
+
+/** nginx-rtmp writes the HLS files; a bare node:http child serves them (bare-origin.ts). */
+export async function startBareNodeHls(o: EngineHlsOptions): Promise<HlsOrigin> {
+  const nginx = await startNginxHls({ runDir: o.runDir });
+  try {
+    const bare = await startChildOrigin('node-bare', 'bare-origin.js', ['--dir', nginx.hlsDir as string], o.runDir, nodeFlags(o));
+    return {
+      ...bare,
+      needsPublisher: true,
+      hlsDir: nginx.hlsDir,
+      rtmpUrl: nginx.rtmpUrl,
+      // nginx's layout: /live/<name>/index.m3u8 is both (bare-origin serves /live/ from its folder).
+      mediaPlaylistUrl: (s) => bare.playlistUrl(s),
+      stop: async () => {
+        await bare.stop();
+        await nginx.stop();
+      },
+    };
+  } catch (err) {
+    await nginx.stop();
+    throw err;
+  }
 }
 
 export function startOrigin(kind: OriginKind, o: EngineHlsOptions & { nginxHls?: boolean }): Promise<HlsOrigin> {
   if (kind === 'nginx') return startNginxHls({ runDir: o.runDir, hls: o.nginxHls ?? true });
+  if (kind === 'node-bare') return startBareNodeHls(o);
   return kind === 'engine' ? startEngineHls(o) : startSyntheticHls(o);
 }
 
 /** A node child that prints {"ready":{"rtmp":PORT,"http":PORT}} once it listens. */
-async function startChildOrigin(kind: OriginKind, scriptName: string, scriptArgs: string[], runDir: string): Promise<HlsOrigin> {
+async function startChildOrigin(
+  kind: OriginKind,
+  scriptName: string,
+  scriptArgs: string[],
+  runDir: string,
+  flags: string[] = [],
+): Promise<HlsOrigin> {
   const dir = fs.mkdtempSync(path.join(runDir, `${kind}-hls-`));
-  const args = [path.join(__dirname, scriptName), ...scriptArgs];
+  const args = [...flags, path.join(__dirname, scriptName), ...scriptArgs];
   const t: Tracked = spawnTracked(process.execPath, args, null, { cwd: dir });
   const logFile = path.join(dir, 'server.log');
   const log = fs.createWriteStream(logFile);

@@ -22,6 +22,9 @@ const root = path.join(__dirname, '../..');
 const SERVERS = ['nginx', 'engine'];
 /** Plus the engine's TS HLS side fed by a timer (bench/hls/synthetic-origin.ts), for HTTP load. */
 const HTTP_SERVERS = [...SERVERS, 'synthetic'];
+/** Plus Node's bare http module serving nginx-rtmp's files (bench/hls/bare-origin.ts): the floor. */
+const CAPACITY_SERVERS = [...HTTP_SERVERS, 'node-bare'];
+const CLASSIC_ONLY = new Set(['nginx', 'node-bare']);
 const outDir = path.join(root, 'build/bench/js/bench/hls');
 
 interface Run {
@@ -75,7 +78,7 @@ describe('bench smoke: HLS tools', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it.each(HTTP_SERVERS)('capacity: %s, classic and LL viewers, reports each step', async (server) => {
+  it.each(CAPACITY_SERVERS)('capacity: %s, classic and LL viewers, reports each step', async (server) => {
     const out = path.join(tmp, `capacity-${server}.json`);
     const run = await runTool('capacity', [
       '--servers', server, '--n', '3', '--ramp', '0.3', '--warmup', '1', '--duration', '2', '--out', out, '--timeout', '80',
@@ -84,8 +87,8 @@ describe('bench smoke: HLS tools', () => {
     const report = readJson(out);
     expect(report.tool).toBe('hls-capacity');
     expectMachine(report);
-    // nginx-rtmp has no LL-HLS: classic only; the engine: classic and LL.
-    expect(report.cells.map((c: any) => c.mode)).toEqual(server === 'nginx' ? ['classic'] : ['classic', 'll']);
+    // nginx-rtmp has no LL-HLS (nor node-bare, serving its files): classic only; the engine: classic and LL.
+    expect(report.cells.map((c: any) => c.mode)).toEqual(CLASSIC_ONLY.has(server) ? ['classic'] : ['classic', 'll']);
     for (const cell of report.cells) {
       expect(cell.error).toBeUndefined();
       const step = cell.steps[0];
@@ -101,6 +104,42 @@ describe('bench smoke: HLS tools', () => {
     }
     expect(run.stdout).toContain('| server | viewers | N |');
   }, 100_000);
+
+  it('flat-out: nginx and bare Node each report CPU per request', async () => {
+    const out = path.join(tmp, 'flat-out.json');
+    const run = await runTool('flat-out', ['--sizes', '2000', '--requests', '200', '--reps', '1', '--out', out]);
+    expect(run.code).toBe(0);
+    const report = readJson(out);
+    expect(report.tool).toBe('hls-flat-out');
+    expectMachine(report);
+    expect(report.rows.map((r: any) => r.server)).toEqual(['nginx', 'node-bare']);
+    for (const row of report.rows) {
+      expect(row.requests).toBe(200);
+      expect(finite(row.usPerRequest)).toBe(true);
+    }
+  }, 60_000);
+
+  it('profile-summary: reads a --cpu-prof profile into busy time, functions and files', async () => {
+    const dir = path.join(tmp, 'prof');
+    execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '-e', 'let x = 0; for (let i = 0; i < 5e7; i++) x += i % 7;'], {
+      timeout: 30_000,
+    });
+    const [file] = fs.readdirSync(dir);
+    const run = await runTool('profile-summary', [path.join(dir, file as string), '--top', '5']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/s profiled, [0-9]+ ms busy/);
+    expect(run.stdout).toContain('| function (self time) | ms | % of busy |');
+    expect(run.stdout).toContain('| file (self time) | ms | % of busy |');
+  }, 60_000);
+
+  it('send-cost: write, writev and sendfile each send every body', () => {
+    const bin = path.join(tmp, 'send-cost');
+    execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', bin, path.join(root, 'bench/hls/send-cost.c')], { timeout: 60_000 });
+    for (const mode of ['write', 'writev', 'sendfile']) {
+      const line = execFileSync(bin, [mode, '100000', '20'], { timeout: 30_000 }).toString();
+      expect(line).toMatch(new RegExp(`^${mode} 100000 B x 20: [0-9.]+ us of sender CPU per body`));
+    }
+  });
 
   it.each(SERVERS.map((s) => (s === 'nginx' ? 'nginx:classic' : `${s}:ll`)))('latency: %s reads the publish time back from presented frames', async (which) => {
     const out = path.join(tmp, 'latency.json');
