@@ -23,8 +23,8 @@ const CONSUMER = path.join(__dirname, 'pack-consumer', 'consumer.ts');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const linuxX64 = process.platform === 'linux' && process.arch === 'x64';
 
-function run(cmd: string, args: string[], cwd: string, timeoutMs: number): SpawnSyncReturns<string> {
-  const result = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, CI: 'true' } });
+function run(cmd: string, args: string[], cwd: string, timeoutMs: number, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  const result = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, CI: 'true', ...env } });
   if (result.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed: ${result.error?.message ?? `exit ${result.status}`}\n${result.stdout}\n${result.stderr}`);
   }
@@ -89,6 +89,18 @@ describe('npm pack → install → strict consumer', () => {
     expect(junk).toEqual([]);
   });
 
+  it('has no tsconfig that extends a file left out of the package', () => {
+    const dangling: string[] = [];
+    for (const f of files.filter((name) => path.basename(name) === 'tsconfig.json')) {
+      const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
+      const base = (ts.parseConfigFileTextToJson(f, text).config as { extends?: string }).extends;
+      if (base === undefined) continue;
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(f), base));
+      if (!files.includes(target)) dangling.push(`${f} extends ${target}`);
+    }
+    expect(dangling).toEqual([]);
+  });
+
   it('imports every public export of lib/index.ts in the consumer', () => {
     expect(consumerImports()).toEqual(publicExports());
   });
@@ -145,4 +157,25 @@ describe('npm pack → install → strict consumer', () => {
     expect(report.port).toBeGreaterThan(0);
     expect(report.values).toBeGreaterThan(10);
   }, 20 * 60_000);
+
+  // The fallback where no prebuilt binary fits (another platform, or asked for): the install
+  // script compiles with scripts/build-addon.js, and the loader prefers that build. The same
+  // command the missing-addon error suggests, in the app the previous test installed.
+  it('compiles from source when asked (npm rebuild rtmp-engine) and loads that build', () => {
+    const app = path.join(work, 'app');
+    const installed = path.join(app, 'node_modules', 'rtmp-engine');
+    expect(fs.existsSync(path.join(installed, 'package.json'))).toBe(true);
+    const started = process.hrtime.bigint();
+    run('npm', ['rebuild', 'rtmp-engine', '--foreground-scripts'], app, 20 * 60_000, { RTMP_ENGINE_BUILD_FROM_SOURCE: '1' });
+    console.log(`rtmp-engine pack: compiling from source took ${Number((process.hrtime.bigint() - started) / 1_000_000n)} ms`);
+    const built = path.join(installed, 'build', 'Release', 'rtmp_engine.node');
+    expect(fs.existsSync(built)).toBe(true);
+    const probe =
+      "const e = require('rtmp-engine'); const version = e.engineVersion();" +
+      "console.log(JSON.stringify({ version, loaded: Object.keys(require.cache).filter((k) => k.endsWith('.node')) }));";
+    const out = run(process.execPath, ['-e', probe], app, 60_000);
+    const report = JSON.parse(out.stdout.trim().split('\n').pop() as string) as { version: string; loaded: string[] };
+    expect(report.version).toEqual(expect.any(String));
+    expect(report.loaded.map((f) => fs.realpathSync(f))).toEqual([fs.realpathSync(built)]);
+  }, 25 * 60_000);
 });
