@@ -47,6 +47,35 @@ export function processTree(roots: number[]): number[] {
   return [...out];
 }
 
+/**
+ * CPU seconds so far per kind of thread of the processes and their descendants: a process's
+ * main thread is "main", the others go by their name with a trailing "-N" dropped (the
+ * engine's "rtmp-io-0" and "rtmp-io-1" are one "rtmp-io"; Node's helper threads are "node").
+ */
+export function cpuSecondsByThread(roots: number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pid of processTree(roots)) {
+    let tids: string[];
+    try {
+      tids = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      let text: string;
+      try {
+        text = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      const name = Number(tid) === pid ? 'main' : text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')).replace(/-\d+$/, '');
+      const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      out[name] = (out[name] ?? 0) + (Number(rest[11]) + Number(rest[12])) / TICKS_PER_SECOND;
+    }
+  }
+  return out;
+}
+
 /** CPU seconds (user + system) used so far by the processes and their descendants. */
 export function cpuSeconds(roots: number[]): number {
   let ticks = 0;

@@ -17,7 +17,7 @@ import * as os from 'os';
 import { parseArgs } from 'util';
 
 import { parseMasterPlaylist } from './playlist';
-import { cpuSeconds, machine, quantile, round, rssKiB } from './proc';
+import { cpuSeconds, cpuSecondsByThread, machine, quantile, round, rssKiB } from './proc';
 import { KEEP_UP_LAG, LoadStats, Viewer, ViewerMode } from './viewer';
 
 export interface ViewerStepOptions {
@@ -41,6 +41,8 @@ export interface ViewerStepReport {
   gbitPerSec: number;
   serverCpuSec: number;
   serverCpuPercent: number;
+  /** The same per kind of server thread ("main", "rtmp-io", "node" helpers…), % of a core. */
+  serverCpuPercentByThread: Record<string, number>;
   requestsPerCpuSec: number;
   gbitPerCpuSec: number;
   serverRssKiB: number;
@@ -121,6 +123,7 @@ export async function runViewerStep(o: ViewerStepOptions): Promise<ViewerStepRep
   await sleep(o.warmupS * 1000);
 
   const cpu0 = cpuSeconds(o.pids);
+  const threads0 = cpuSecondsByThread(o.pids);
   const tool0 = process.cpuUsage();
   const t0 = performance.now();
   const requests0 = stats.requests;
@@ -131,6 +134,9 @@ export async function runViewerStep(o: ViewerStepOptions): Promise<ViewerStepRep
   stats.measuring = false;
   const windowS = (performance.now() - t0) / 1000;
   const cpuSec = cpuSeconds(o.pids) - cpu0;
+  const threads1 = cpuSecondsByThread(o.pids);
+  const byThread: Record<string, number> = {};
+  for (const [name, sec] of Object.entries(threads1)) byThread[name] = round((100 * (sec - (threads0[name] ?? 0))) / windowS, 1);
   const tool = process.cpuUsage(tool0);
   const rss = rssKiB(o.pids);
   const requests = stats.requests - requests0;
@@ -151,6 +157,7 @@ export async function runViewerStep(o: ViewerStepOptions): Promise<ViewerStepRep
     gbitPerSec: round(gbit / windowS, 4),
     serverCpuSec: round(cpuSec, 2),
     serverCpuPercent: round((100 * cpuSec) / windowS, 1),
+    serverCpuPercentByThread: byThread,
     requestsPerCpuSec: cpuSec > 0 ? round(requests / cpuSec, 1) : NaN,
     gbitPerCpuSec: cpuSec > 0 ? round(gbit / cpuSec, 4) : NaN,
     serverRssKiB: rss,
@@ -186,7 +193,9 @@ export async function runViewerSteps(o: StepsOptions): Promise<{ steps: ViewerSt
     o.onStep?.(report);
     o.log?.(
       `hls-viewers: ${o.mode} N=${n} ${report.requestsPerSec} req/s ${report.gbitPerSec} Gbit/s ` +
-        `cpu ${report.serverCpuPercent}% kept up ${report.viewersKeptUp}/${n} (tool ${report.loadToolCpuPercent}%)`,
+        `cpu ${report.serverCpuPercent}% (${Object.entries(report.serverCpuPercentByThread)
+          .map(([name, pct]) => `${name} ${pct}`)
+          .join(', ')}) kept up ${report.viewersKeptUp}/${n} (tool ${report.loadToolCpuPercent}%)`,
     );
     if (report.allKeptUp) maxKeptUp = Math.max(maxKeptUp, n);
     else if (o.stopOnFail) break;

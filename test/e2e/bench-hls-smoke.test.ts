@@ -96,6 +96,8 @@ describe('bench smoke: HLS tools', () => {
       expect(step.requests).toBeGreaterThan(0);
       expect(step.gbitPerSec).toBeGreaterThan(0);
       expect(finite(step.serverCpuSec)).toBe(true);
+      // Per kind of thread: every origin has a main thread.
+      expect(finite(step.serverCpuPercentByThread.main)).toBe(true);
       expect(step.serverRssKiB).toBeGreaterThan(0);
       expect(step.viewersKeptUp).toBeGreaterThanOrEqual(0);
       expect(step.viewersKeptUp).toBeLessThanOrEqual(3);
