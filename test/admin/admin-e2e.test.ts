@@ -13,7 +13,7 @@ import { makeClip } from '../e2e/helpers/media';
 import { waitForEvent } from '../e2e/helpers/server';
 import { describeWithAddon } from '../helpers/addon';
 import { closeAllTestServers, testServer } from '../helpers/servers';
-import { withTimeout } from '../helpers/wait';
+import { until, withTimeout } from '../helpers/wait';
 import { adminRequest } from './admin-request';
 import { validateAnswer } from './openapi-schema';
 
@@ -26,17 +26,6 @@ let rtmpPort = 0;
 let httpPort = 0;
 
 const api = (method: string, path: string) => adminRequest(httpPort, method, `/api/v1${path}`, TOKEN);
-
-/** Polls `probe` every 100 ms until it gives a value, for at most timeoutMs. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function httpGet(path: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {

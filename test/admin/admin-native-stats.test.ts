@@ -17,7 +17,7 @@ import { selfSigned } from '../e2e/helpers/tls';
 import { scrape, sumOf } from '../metrics/scrape';
 import { describeWithAddon } from '../helpers/addon';
 import { closeAllTestServers, testServer } from '../helpers/servers';
-import { withTimeout } from '../helpers/wait';
+import { until, withTimeout } from '../helpers/wait';
 import { adminRequest } from './admin-request';
 
 jest.setTimeout(120_000);
@@ -34,17 +34,6 @@ const api = async (path: string) => {
   expect(r.status).toBe(200);
   return r.body;
 };
-
-/** Polls `probe` every 200 ms until it gives a value, for at most timeoutMs. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** The first `stats` message of a new live-stats client. */
 async function liveSnapshot(): Promise<any> {

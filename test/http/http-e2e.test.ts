@@ -13,6 +13,7 @@ import { describeWithAddon } from '../helpers/addon';
 import type { RtmpServer } from '../../lib';
 import type { HlsStore } from '../../lib/http/hls/store';
 import { closeAllTestServers, testServer } from '../helpers/servers';
+import { until } from '../helpers/wait';
 
 jest.setTimeout(120_000);
 
@@ -21,16 +22,6 @@ let base = '';
 let session = '';
 let server: RtmpServer;
 let publisher: Proc;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** The media playlist's last listed part and the msn it belongs to. */
 function lastPart(playlist: string): { msn: number; part: number } {

@@ -13,6 +13,7 @@ import { makeClip } from '../e2e/helpers/media';
 import { waitForEvent } from '../e2e/helpers/server';
 import { describeWithAddon } from '../helpers/addon';
 import { closeAllTestServers, testServer } from '../helpers/servers';
+import { until as untilValue } from '../helpers/wait';
 import { adminRequest } from '../admin/admin-request';
 import { scrape, sumOf } from './scrape';
 
@@ -36,14 +37,12 @@ function fetchBytes(url: string, headers: http.OutgoingHttpHeaders = {}): Promis
   });
 }
 
-async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/** Fetches with `get` until `ok` holds for the answer (helpers/wait's until, by predicate). */
+function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  return untilValue(what, async () => {
     const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    return ok(v) ? v : undefined;
+  });
 }
 
 describeWithAddon('HLS/DASH bytes and viewers in the metrics and the admin API', () => {

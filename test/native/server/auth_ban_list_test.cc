@@ -7,16 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "ip_text.h"
 #include "server/auth_failure_limiter.h"
 
 namespace rtmp::server::testing {
 namespace {
-
-IpAddress ip(const char* text) {
-  auto r = IpAddress::parse(text);
-  EXPECT_TRUE(r.ok()) << text;
-  return r.ok() ? *r : IpAddress();
-}
 
 // Five failures at `at`: a ban with the default config.
 bool banNow(AuthFailureLimiter& limiter, const IpAddress& peer, int64_t at,

@@ -8,15 +8,10 @@
 #include <limits>
 #include <thread>
 #include <vector>
+#include "ip_text.h"
 
 namespace rtmp::server::testing {
 namespace {
-
-IpAddress ip(const char* text) {
-  auto r = IpAddress::parse(text);
-  EXPECT_TRUE(r.ok()) << text;
-  return r.ok() ? *r : IpAddress();
-}
 
 const IpAddress kPeer = IpAddress::fromV4(0x01020304);  // 1.2.3.4
 

@@ -5,15 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include "ip_text.h"
 
 namespace rtmp::server::testing {
 namespace {
-
-IpAddress ip(const char* text) {
-  auto r = IpAddress::parse(text);
-  EXPECT_TRUE(r.ok()) << text << ": " << (r.ok() ? "" : r.error().toString());
-  return r.ok() ? *r : IpAddress();
-}
 
 Cidr cidr(const char* text) {
   auto r = Cidr::parse(text);

@@ -6,15 +6,10 @@
 
 #include <string>
 #include <vector>
+#include "ip_text.h"
 
 namespace rtmp::server::testing {
 namespace {
-
-IpAddress ip(const char* text) {
-  auto r = IpAddress::parse(text);
-  EXPECT_TRUE(r.ok()) << text;
-  return r.ok() ? *r : IpAddress();
-}
 
 IpRules rules(const std::vector<IpRuleSpec>& specs, bool defaultAllow = true) {
   auto r = IpRules::build(specs, defaultAllow);
