@@ -279,9 +279,9 @@ bool FrameSubscriptions::release(uint64_t token) {
   }
   if (held.frame) {
     held.frame.reset();  // the last reference: its lease frees the slot
-  } else {
+  } else if (held.refs) {
     held.refs->pool->freeSlot(held.slot);
-  }
+  }  // else: an owned frame JS got as a copy, which holds nothing here
   if (!retired_.empty()) sweepRetired();
   return true;
 }
@@ -302,7 +302,8 @@ void FrameSubscriptions::sweepRetired() {
 void FrameSubscriptions::deliver(Napi::Env env, uint64_t id, Napi::Function onItems) {
   auto it = subs_.find(id);
   if (it == subs_.end() || !service_) return;
-  const Entry entry = it->second;  // onItems may unsubscribe
+  // Copies of what delivery needs (onItems may unsubscribe), not of the stream name.
+  const Entry entry{{}, it->second.wake, it->second.refs, it->second.owned};
   std::shared_ptr<FrameWake> wake = entry.wake;
   if (entry.refs) sweep(*entry.refs);
   if (!retired_.empty()) sweepRetired();

@@ -123,7 +123,8 @@ class FrameSubscriptions {
   };
   // A frame JS holds: the engine frame (its lease keeps the slot busy), or
   // for a copied heap frame, just the slot; or for an external frame, a weak
-  // reference to its ArrayBuffer (the finalizer holds the frame).
+  // reference to its ArrayBuffer (the finalizer holds the frame); or nothing,
+  // for an owned frame copied because N-API refused the external buffer.
   struct Held {
     uint64_t sub = 0;
     std::shared_ptr<PoolRefs> refs;

@@ -12,7 +12,6 @@ void StreamTiming::onVideoFrame(uint32_t dts, bool keyframe) {
   if (keyframe) {
     if (keyframes_ != 0) {
       gopFrames_ = framesSinceKey_;
-      hasGop_ = true;
       const int32_t interval = distance(lastKeyDts_, dts);
       if (interval > 0) {
         keyIntervalMs_ = static_cast<uint32_t>(interval);
@@ -49,7 +48,7 @@ void StreamTiming::sampleSkew() {
 StreamTimingReport StreamTiming::report() const {
   StreamTimingReport r;
   if (hasInterval_) r.keyframeIntervalMs = keyIntervalMs_;
-  if (hasGop_) r.gopFrames = gopFrames_;
+  if (keyframes_ >= 2) r.gopFrames = gopFrames_;  // a GOP is closed by its next keyframe
   r.framesSinceKeyframe = framesSinceKey_;
   r.keyframes = keyframes_;
   if (hasSkew_) r.avSkewMs = static_cast<int32_t>(std::lround(skew_));

@@ -73,7 +73,6 @@ class StreamTiming {
   bool sawVideo_ = false;
   bool sawAudio_ = false;
   bool hasInterval_ = false;
-  bool hasGop_ = false;
   bool hasSkew_ = false;
 };
 

@@ -319,7 +319,6 @@ class Session : private PlayerHost {
   std::unique_ptr<PlayerTap> player_;
   uint32_t playStreamId_ = 0;
   std::string playQuery_;
-  std::string playPath_;  // "app/name" played (after any authorize rename)
   // Waiting for a publisher (config.playWaitMs), since when, and whether the
   // stream had one during this play (for the StreamNotFound wording).
   bool playWaiting_ = false;

@@ -304,7 +304,6 @@ base::Status Session::startPlay(const std::string& streamName, const std::string
   playStream_ = std::move(stream);
   playStreamId_ = streamId;
   playQuery_ = name.query;
-  playPath_ = app_ + "/" + name.name;
   // The tap's first publisherPresence() call confirms or corrects this (the
   // publisher may sit on another loop); the event reports what is known now.
   playWaiting_ = !playStream_->publishing();

@@ -84,7 +84,7 @@ void Session::checkDeadlines(uint64_t nowMs) {
 // onStatus on the play stream), flushed by terminate().
 void Session::endPlayWait() {
   const std::string why =
-      playPath_ +
+      playStream_->app() + "/" + playStream_->name() +
       (playHadPublisher_ ? " has not been published again within " : " was not published within ") +
       seconds(env_.config.playWaitMs);
   sendStatus(playStreamId_, protocol::status::kPlayStreamNotFound, why);
