@@ -63,6 +63,11 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && KNOWN_CODES.has(value);
 }
 
+/** A code from the engine as an ErrorCode: one it does not know becomes ERR_RTMP_INTERNAL. */
+export function toErrorCode(value: unknown): ErrorCode {
+  return isErrorCode(value) ? value : ErrorCodes.INTERNAL;
+}
+
 export class RtmpEngineError extends Error {
   readonly code: ErrorCode;
 
@@ -82,7 +87,7 @@ export class RtmpEngineError extends Error {
 export function fromNativeError(err: unknown): RtmpEngineError {
   if (err instanceof RtmpEngineError) return err;
   const native = err as { code?: unknown; message?: unknown } | null;
-  const code = isErrorCode(native?.code) ? native.code : ErrorCodes.INTERNAL;
+  const code = toErrorCode(native?.code);
   const message = typeof native?.message === 'string' ? native.message : String(err);
   return new RtmpEngineError(code, message, { cause: err });
 }

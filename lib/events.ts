@@ -5,7 +5,7 @@
  * (and its native shape in types/native.d.ts).
  */
 import type { NativeCodec, NativeEvent, NativeEventHeader } from '../types/native';
-import { isErrorCode, RtmpEngineError } from './errors';
+import { RtmpEngineError, toErrorCode } from './errors';
 import { levelName, type LogMethodName } from './logger';
 import { parseQuery } from './query';
 
@@ -215,7 +215,7 @@ export function toServerEvent(e: NativeEvent): ServerEvent {
     case 'metadata':
       return { name: 'metadata', payload: { ...base(e), codec: toCodecInfo(e.codec) } };
     case 'error': {
-      const error = new RtmpEngineError(isErrorCode(e.code) ? e.code : 'ERR_RTMP_INTERNAL', e.reason || 'session error');
+      const error = new RtmpEngineError(toErrorCode(e.code), e.reason || 'session error');
       return { name: 'error', payload: Object.assign(error, base(e)) };
     }
     case 'log':

@@ -32,8 +32,13 @@ export const LIMIT_NAMES: readonly LimitName[] = [
 /** Refusals (or closes) by each limit since listen(); every limit present. */
 export type LimitRefusals = Record<LimitName, number>;
 
+/** A record with every key at 0. */
+function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+}
+
 export function noLimitRefusals(): LimitRefusals {
-  return Object.fromEntries(LIMIT_NAMES.map((n) => [n, 0])) as LimitRefusals;
+  return zeros(LIMIT_NAMES);
 }
 
 /**
@@ -58,9 +63,6 @@ export const IP_REFUSAL_RULES: readonly IpRefusalRule[] = ['deny', 'notAllowed',
 export const IP_ACTIONS: readonly IpAction[] = ['connect', 'publish', 'play'];
 /** Refusals by an IP rule since listen(), by rule and door; every pair present. */
 export type IpRefusals = Record<IpRefusalRule, Record<IpAction, number>>;
-
-const zeros = <K extends string>(keys: readonly K[]): Record<K, number> =>
-  Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
 export function noHandshakeFailures(): HandshakeFailures {
   return { rtmp: zeros(HANDSHAKE_FAILURE_REASONS), rtmps: zeros(HANDSHAKE_FAILURE_REASONS) };

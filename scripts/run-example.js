@@ -74,8 +74,13 @@ const distSources = DIST_SOURCES.map((s) => path.join(ROOT, s));
 const distIndex = path.join(ROOT, 'dist', 'lib', 'index.js');
 // `npm run build:ts` and scripts/start.sh write no stamp: then dist/lib/index.js says when dist/ was built.
 const distBuilt = fs.existsSync(DIST_STAMP) ? DIST_STAMP : distIndex;
-if (!fs.existsSync(distIndex) || olderThan(distBuilt, distSources)) {
-  tsc(path.join(ROOT, 'tsconfig.build.json'), 'building dist/ (the SDK the examples import)');
+const distTypes = path.join(ROOT, 'dist', 'types', 'native.d.ts');
+if (!fs.existsSync(distIndex) || !fs.existsSync(distTypes) || olderThan(distBuilt, distSources)) {
+  // The project's own build (scripts/build-ts.js): tsc plus the copy of types/*.d.ts that
+  // dist/lib's declarations import; without it the examples would type-check against `any`.
+  process.stderr.write('rtmp-engine: building dist/ (the SDK the examples import)\n');
+  const build = spawnSync(process.execPath, [path.join(__dirname, 'build-ts.js')], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) fail('building dist/ failed (see above).');
   fs.writeFileSync(DIST_STAMP, `${new Date().toISOString()}\n`);
 }
 if (olderThan(EXAMPLES_STAMP, [EXAMPLES, fs.existsSync(DIST_STAMP) ? DIST_STAMP : distIndex])) {

@@ -25,7 +25,7 @@ import { allow, type AuthRequest, type Authorizer } from '../auth/types';
 
 export const PLAY_GRANT_PARAM = 'play_grant';
 /** Long enough to start playing and to recover from a reload; short enough not to be a credential. */
-export const DEFAULT_GRANT_SECONDS = 600;
+const DEFAULT_GRANT_SECONDS = 600;
 const VERSION = 'rtmp-engine-play-grant-v1';
 const GRANT = /^(\d{1,11})\.([A-Za-z0-9_-]{43})$/;
 

@@ -5,7 +5,7 @@
  */
 import type { RouteContext, RouteResult } from './context';
 import { AdminErrorCodes, AdminHttpError } from './json';
-import { DEFAULT_GRANT_SECONDS, PLAY_GRANT_PARAM, playbackGrants } from './playback-grants';
+import { PLAY_GRANT_PARAM, playbackGrants } from './playback-grants';
 import { onlyParams } from './query-params';
 import { urls } from './stream-routes';
 
@@ -14,7 +14,7 @@ export function getPlayback(ctx: RouteContext): RouteResult {
   const path = `${ctx.params.app}/${ctx.params.name}`;
   const stream = ctx.host.stats().streams.find((s) => s.path === path);
   if (!stream) throw new AdminHttpError(404, AdminErrorCodes.NOT_FOUND, `no live stream ${path}`);
-  const { grant, expiresAtMs } = playbackGrants(ctx.host.server).mint(path, DEFAULT_GRANT_SECONDS);
+  const { grant, expiresAtMs } = playbackGrants(ctx.host.server).mint(path);
   const query = `${PLAY_GRANT_PARAM}=${encodeURIComponent(grant)}`;
   const all = urls(ctx, stream);
   const out: Record<string, string> = {};

@@ -8,7 +8,7 @@
  */
 import type { LogLevelName } from '../logger';
 import type { RtmpsOptions, ServerOptions } from '../options';
-import { readConfigFile, UsageError } from './config-file';
+import { isRecord, readConfigFile, UsageError } from './config-file';
 import type { EnvSettings } from './env';
 
 export interface CliFlags {
@@ -26,10 +26,6 @@ export interface CliFlags {
   rtmpsPort?: number;
   rtmpsCert?: string;
   rtmpsKey?: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** rtmps from the file with the --rtmps-* flags on top; a listener needs both files. */

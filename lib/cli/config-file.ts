@@ -28,7 +28,8 @@ export const FILE_OPTIONS: ReadonlyArray<readonly [section: string, key: string]
   ['hls', 'folder'],
 ];
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A plain object (not null, not an array), as JSON config sections are. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
@@ -37,7 +38,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * against `folder`. "" (hls.folder's "off") and values of the wrong type are
  * left for validation to judge.
  */
-export function resolveFilePaths(options: ServerOptions, folder: string): ServerOptions {
+function resolveFilePaths(options: ServerOptions, folder: string): ServerOptions {
   const out: Record<string, unknown> = { ...options };
   for (const [section, key] of FILE_OPTIONS) {
     const value = out[section];

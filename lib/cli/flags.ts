@@ -6,22 +6,14 @@
  * missing `--config`). Both at once must name the same file.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import * as fs from 'fs';
 import * as path from 'path';
 
 import { writeStderr, writeStdout } from '../log-sink';
 import { LOG_LEVEL_NAMES } from '../logger';
+import { packageVersion } from '../package-version';
 import type { CliFlags } from './build-options';
 import { UsageError } from './config-file';
 import { ENV } from './env';
-
-export function packageVersion(): string {
-  for (const dir of [path.join(__dirname, '..', '..'), path.join(__dirname, '..', '..', '..')]) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
-  }
-  return 'unknown';
-}
 
 function nonNegativeInt(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative integer');

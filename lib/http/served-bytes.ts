@@ -55,17 +55,14 @@ export class ServedBytesCounter {
 
   private measure(res: ServerResponse, socket: Socket, stream: string): void {
     const from = socket.bytesWritten;
-    let counted = false;
-    const done = (): void => {
-      if (counted) return;
-      counted = true;
+    // 'close' comes once per response on Node 20+: after 'finish', or when the client went
+    // away mid-body.
+    res.once('close', () => {
       const n = socket.bytesWritten - from;
       if (n <= 0) return;
       this.total += n;
       this.byStream.set(stream, (this.byStream.get(stream) ?? 0) + n);
-    };
-    res.once('finish', done);
-    res.once('close', done);
+    });
   }
 
   private forgetGone(): void {

@@ -24,7 +24,7 @@ import type {
   NativeFramePlane,
   NativeVideoFrame,
 } from '../../types/native';
-import { ErrorCodes, fromNativeError, isErrorCode, RtmpEngineError } from '../errors';
+import { ErrorCodes, fromNativeError, RtmpEngineError, toErrorCode } from '../errors';
 import { type Feed, iterate, listen, type Opener, type SubscriptionSet } from './subscription';
 
 export type PixelFormat = NativeFrameOptions['pixelFormat'];
@@ -374,7 +374,7 @@ function frameOpener(host: FrameHost, r: Resolved): { open: Opener<Frame>; taken
           continue;
         }
         if (item.kind === 'error') {
-          const error = new RtmpEngineError(isErrorCode(item.code) ? item.code : ErrorCodes.INTERNAL, `rtmp-engine: ${r.path}: ${item.message}`);
+          const error = new RtmpEngineError(toErrorCode(item.code), `rtmp-engine: ${r.path}: ${item.message}`);
           try {
             r.onError?.(error);
           } catch (thrown) {

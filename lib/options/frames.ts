@@ -29,7 +29,7 @@ export type Hwaccel = 'none' | 'auto' | HwaccelDeviceType;
 
 const HWACCEL_VALUES = ['none', 'auto', ...HWACCEL_DEVICE_TYPES] as const;
 
-export const FRAME_BUFFER_KINDS = ['pool', 'external'] as const;
+const FRAME_BUFFER_KINDS = ['pool', 'external'] as const;
 export type FrameBuffers = (typeof FRAME_BUFFER_KINDS)[number];
 
 export interface FramesOptions {
