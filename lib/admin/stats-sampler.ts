@@ -11,7 +11,7 @@
  * count: a republish (new publisher id) or a new session starts from its own
  * counters, so no rate is ever made of two different peers' numbers.
  */
-import type { ServedBytes } from '../http/served-bytes';
+import { type ServedBytes, ServedBytesGrowth } from '../http/served-bytes';
 import type { SharedSnapshot } from '../metrics/shared-stats';
 import type { ServerStats } from '../server';
 import type { SessionInfo } from '../snapshots';
@@ -65,9 +65,8 @@ export class StatsSampler {
   /** What each session had moved at the last tick (and which tick saw it). */
   private readonly sessionBytes = new Map<number, { bytesIn: number; bytesOut: number; tick: number }>();
   private tickCount = 0;
-  /** HLS/DASH bytes of each stream at the last tick, and in total. */
-  private httpSeen = new Map<string, number>();
-  private httpTotal = 0;
+  /** HLS/DASH bytes since the last tick, per stream and in total. */
+  private readonly httpGrowth = new ServedBytesGrowth();
   private lastTickAt: number | undefined;
   private endedBytesIn = 0;
   private endedBytesOut = 0;
@@ -181,16 +180,7 @@ export class StatsSampler {
     // back started again: the handler forgot the stream and met it anew).
     const http = this.source.httpBytes?.();
     if (http) {
-      outBytes += http.total >= this.httpTotal ? http.total - this.httpTotal : http.total;
-      this.httpTotal = http.total;
-      const seen = new Map<string, number>();
-      for (const [path, n] of http.byStream) {
-        const before = this.httpSeen.get(path) ?? 0;
-        const d = n >= before ? n - before : n;
-        if (d > 0) outByStream.set(path, (outByStream.get(path) ?? 0) + d);
-        seen.set(path, n);
-      }
-      this.httpSeen = seen;
+      outBytes += this.httpGrowth.take(http, (path, d) => outByStream.set(path, (outByStream.get(path) ?? 0) + d));
     }
     if (seconds > 0) {
       this.serverInKbps = round1((inBytes * 8) / 1_000 / seconds);

@@ -27,6 +27,35 @@ export interface ServedBytes {
 
 const FORGET_AFTER_MS = 5 * 60_000;
 
+/**
+ * What ServedBytes grew by between one take() and the next, for the readers
+ * that turn the monotonic counters into rates or counter increments (the
+ * admin sampler, the metrics traffic ledger). A counter that went back started
+ * again from 0 (the handler forgot the stream and met it anew): all of it is new.
+ */
+export class ServedBytesGrowth {
+  private total = 0;
+  private byStream = new Map<string, number>();
+
+  /** The total's growth; `onStream(path, bytes)` for each stream that grew. */
+  take(served: ServedBytes, onStream: (path: string, bytes: number) => void): number {
+    const total = sinceLast(served.total, this.total);
+    this.total = served.total;
+    const seen = new Map<string, number>();
+    for (const [path, n] of served.byStream) {
+      const d = sinceLast(n, this.byStream.get(path) ?? 0);
+      seen.set(path, n);
+      if (d > 0) onStream(path, d);
+    }
+    this.byStream = seen;
+    return total;
+  }
+}
+
+function sinceLast(now: number, before: number): number {
+  return now >= before ? now - before : now;
+}
+
 export class ServedBytesCounter {
   private total = 0;
   private readonly byStream = new Map<string, number>();

@@ -20,7 +20,7 @@
  * A session whose disconnect was handled is ignored if a scrape still lists
  * it (the engine drops it from its table just after sending the event).
  */
-import type { ServedBytes } from '../http/served-bytes';
+import { type ServedBytes, ServedBytesGrowth } from '../http/served-bytes';
 import type { IngestDropReason, SessionInfo } from '../snapshots';
 import { StreamLabels } from './stream-labels';
 
@@ -86,9 +86,8 @@ export class TrafficLedger {
   /** Sessions whose disconnect was handled, until a scrape no longer lists them. */
   private readonly ended = new Set<number>();
   private readonly streams = new Map<string, StreamTraffic>();
-  /** The HLS/DASH handler's counters at the last update. */
-  private httpSeen = new Map<string, number>();
-  private httpTotalSeen = 0;
+  /** The HLS/DASH handler's counters since the last update. */
+  private readonly httpGrowth = new ServedBytesGrowth();
   readonly labels: StreamLabels;
 
   constructor(maxStreams: number) {
@@ -140,16 +139,9 @@ export class TrafficLedger {
    * one that went back started again from 0: the handler forgot the stream).
    */
   updateHttp(served: ServedBytes): void {
-    const sinceReset = (now: number, before: number): number => (now >= before ? now - before : now);
-    this.totals.httpBytesOut += sinceReset(served.total, this.httpTotalSeen);
-    const seen = new Map<string, number>();
-    for (const [path, n] of served.byStream) {
-      const d = sinceReset(n, this.httpSeen.get(path) ?? 0);
-      seen.set(path, n);
-      if (d > 0) this.entryOf(path).httpBytesOut += d;
-    }
-    this.httpSeen = seen;
-    this.httpTotalSeen = served.total;
+    this.totals.httpBytesOut += this.httpGrowth.take(served, (path, d) => {
+      this.entryOf(path).httpBytesOut += d;
+    });
   }
 
   /** A disconnect: the session's last growth, from its final byte counts. */
