@@ -4,8 +4,6 @@
  * --rtmps-* flags. Unit tests on buildOptions()/readEnv(), then child
  * processes that listen for real (RTMPS with a certificate made by openssl).
  */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tls from 'tls';
@@ -17,22 +15,16 @@ import { parseFlags } from '../lib/cli/flags';
 import { serverOptionsSchema } from '../lib/options';
 import { FILE_OPTIONS } from '../lib/cli/config-file';
 import { unservedSections } from '../lib/cli/unserved';
+import { selfSigned } from './e2e/helpers/tls';
 import { describeWithAddon } from './helpers/addon';
-import { collect, CRASH_PATTERN, REGISTER_TS, REPO_ROOT, runTs, waitForJsonLine } from './helpers/child';
+import { collect, CRASH_PATTERN, REPO_ROOT, runTs, spawnTs, waitForJsonLine } from './helpers/child';
 import { holdPort } from './helpers/servers';
+import { removeTempConfigs, tempConfig, tempDir } from './helpers/temp-config';
 
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'rtmp-engine-cli-config-'));
-}
-
-function writeConfig(dir: string, value: unknown): string {
-  const file = path.join(dir, 'config.json');
-  fs.writeFileSync(file, JSON.stringify(value));
-  return file;
-}
+afterAll(removeTempConfigs);
 
 describe('cli: precedence (flags > environment > config file > defaults)', () => {
-  const file = writeConfig(tempDir(), { rtmp: { port: 1000, chunkSize: 8192 }, http: { port: 2000 }, logLevel: 'error' });
+  const file = tempConfig({ rtmp: { port: 1000, chunkSize: 8192 }, http: { port: 2000 }, logLevel: 'error' });
 
   it('takes the config file alone', () => {
     expect(buildOptions({ config: file })).toEqual({
@@ -59,13 +51,13 @@ describe('cli: precedence (flags > environment > config file > defaults)', () =>
   });
 
   it('takes --config (or the plain argument) over RTMP_ENGINE_CONFIG', () => {
-    const other = writeConfig(tempDir(), { rtmp: { port: 3000 } });
+    const other = tempConfig({ rtmp: { port: 3000 } });
     expect(buildOptions({ config: other }, { config: file }).rtmp).toEqual({ port: 3000 });
   });
 
   it('--no-http wins over RTMP_ENGINE_HTTP_PORT; the variable turns a file\'s http: false on', () => {
     expect(buildOptions({ http: false }, { httpPort: 2100 }).http).toBe(false);
-    const off = writeConfig(tempDir(), { http: false });
+    const off = tempConfig({ http: false });
     expect(buildOptions({ http: true }, { config: off, httpPort: 2100 }).http).toEqual({ port: 2100 });
   });
 });
@@ -97,7 +89,7 @@ describe('cli: environment variables', () => {
   });
 
   it('exits 2 for a bad variable in a real run', async () => {
-    const r = await runWithEnv(['lib/cli.ts'], { RTMP_ENGINE_LOG_LEVEL: 'loud' });
+    const r = await runTs(['lib/cli.ts'], 100_000, { env: { RTMP_ENGINE_LOG_LEVEL: 'loud' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^rtmp-engine: RTMP_ENGINE_LOG_LEVEL must be one of/);
   });
@@ -106,17 +98,17 @@ describe('cli: environment variables', () => {
 describe('cli: relative paths in a config file', () => {
   it('resolves rtmps.cert, rtmps.key and hls.folder from the file\'s folder', () => {
     const dir = tempDir();
-    const file = writeConfig(dir, {
+    const file = tempConfig({
       rtmps: { cert: 'tls/cert.pem', key: './tls/key.pem' },
       hls: { folder: '../media/hls' },
-    });
+    }, dir);
     const options = buildOptions({ config: path.relative(process.cwd(), file) });
     expect(options.rtmps).toEqual({ cert: path.join(dir, 'tls/cert.pem'), key: path.join(dir, 'tls/key.pem') });
     expect(options.hls).toEqual({ folder: path.resolve(dir, '../media/hls') });
   });
 
   it('keeps absolute paths, "" and values of the wrong type (for validation to judge)', () => {
-    const file = writeConfig(tempDir(), { rtmps: { cert: '/abs/cert.pem', key: 7 }, hls: { folder: '' } });
+    const file = tempConfig({ rtmps: { cert: '/abs/cert.pem', key: 7 }, hls: { folder: '' } });
     const options = buildOptions({ config: file });
     expect(options.rtmps).toEqual({ cert: '/abs/cert.pem', key: 7 });
     expect(options.hls).toEqual({ folder: '' });
@@ -139,7 +131,7 @@ describe('cli: relative paths in a config file', () => {
 describe('cli: RTMPS flags', () => {
   it('builds rtmps from --rtmps-cert/--rtmps-key/--rtmps-port over the file\'s rtmps', () => {
     const dir = tempDir();
-    const file = writeConfig(dir, { rtmps: { cert: 'a.pem', key: 'b.pem', port: 1937, ciphers: 'HIGH' } });
+    const file = tempConfig({ rtmps: { cert: 'a.pem', key: 'b.pem', port: 1937, ciphers: 'HIGH' } }, dir);
     expect(buildOptions({ config: file, rtmpsPort: 0, rtmpsCert: '/x/c.pem' }).rtmps).toEqual({
       cert: '/x/c.pem',
       key: path.join(dir, 'b.pem'),
@@ -164,36 +156,6 @@ describe('cli: RTMPS flags', () => {
   });
 });
 
-function runWithEnv(args: string[], env: Record<string, string>, timeoutMs = 100_000) {
-  const { spawn } = require('child_process') as typeof import('child_process');
-  const child = spawn(process.execPath, ['-r', REGISTER_TS, ...args], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '', ...env },
-  });
-  return { child, done: collect(child, timeoutMs) }.done;
-}
-
-function spawnWithEnv(args: string[], env: Record<string, string> = {}, cwd = REPO_ROOT) {
-  const { spawn } = require('child_process') as typeof import('child_process');
-  return spawn(process.execPath, ['-r', REGISTER_TS, path.join(REPO_ROOT, args[0] ?? ''), ...args.slice(1)], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '', ...env },
-  });
-}
-
-function selfSigned(dir: string): { cert: string; key: string } {
-  fs.mkdirSync(path.join(dir, 'tls'), { recursive: true });
-  const cert = path.join(dir, 'tls', 'cert.pem');
-  const key = path.join(dir, 'tls', 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '1',
-    '-subj', '/CN=localhost', '-keyout', key, '-out', cert,
-  ], { stdio: 'ignore', timeout: 60_000 });
-  return { cert, key };
-}
-
 /** Resolves once a TLS handshake with the port completes (the certificate is not checked). */
 function tlsHandshake(port: number, timeoutMs = 10_000): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -207,7 +169,7 @@ function tlsHandshake(port: number, timeoutMs = 10_000): Promise<void> {
   });
 }
 
-async function listenThenStop(child: ReturnType<typeof spawnWithEnv>): Promise<Record<string, unknown>> {
+async function listenThenStop(child: ReturnType<typeof spawnTs>): Promise<Record<string, unknown>> {
   const done = collect(child, 90_000);
   let listening: Record<string, unknown>;
   try {
@@ -230,39 +192,41 @@ describeWithAddon('cli: listening from the environment and a config folder', () 
 
   it('listens for RTMPS with a config whose relative cert/key sit next to it, run from another folder', async () => {
     const dir = tempDir();
-    selfSigned(dir);
-    const file = writeConfig(dir, {
+    selfSigned('localhost', path.join(dir, 'tls'));
+    const file = tempConfig({
       rtmp: { host: '127.0.0.1', port: 0, ioThreads: 1 },
-      rtmps: { cert: 'tls/cert.pem', key: 'tls/key.pem', port: 0 },
+      rtmps: { cert: 'tls/localhost.crt', key: 'tls/localhost.key', port: 0 },
       http: false,
-    });
-    // Started from the temp root, as a service manager would: "tls/cert.pem" is not there.
-    const listening = await listenThenStop(spawnWithEnv(['lib/cli.ts', file], {}, os.tmpdir()));
+    }, dir);
+    // Started from the temp root, as a service manager would: "tls/localhost.crt" is not there.
+    const listening = await listenThenStop(spawnTs([path.join(REPO_ROOT, 'lib/cli.ts'), file], { cwd: os.tmpdir() }));
     expect(listening.rtmpsPort).toEqual(expect.any(Number));
     expect(listening.rtmpsPort).toBeGreaterThan(0);
   });
 
   it('listens for RTMPS with --rtmps-cert/--rtmps-key/--rtmps-port', async () => {
-    const { cert, key } = selfSigned(tempDir());
+    const { cert, key } = selfSigned('localhost', tempDir());
     const listening = await listenThenStop(
-      spawnWithEnv(['lib/cli.ts', '--host', '127.0.0.1', '--port', '0', '--no-http', '--io-threads', '1',
+      spawnTs(['lib/cli.ts', '--host', '127.0.0.1', '--port', '0', '--no-http', '--io-threads', '1',
         '--rtmps-cert', cert, '--rtmps-key', key, '--rtmps-port', '0']),
     );
     expect(listening.rtmpsPort).toBeGreaterThan(0);
   });
 
   it('takes RTMP_ENGINE_CONFIG, RTMP_ENGINE_PORT, RTMP_ENGINE_HTTP_PORT and RTMP_ENGINE_LOG_LEVEL', async () => {
-    const file = writeConfig(tempDir(), {
+    const file = tempConfig({
       rtmp: { host: '127.0.0.1', port: 1, ioThreads: 1 }, // 1: overridden by RTMP_ENGINE_PORT
       http: { host: '127.0.0.1', port: 1 }, // overridden by RTMP_ENGINE_HTTP_PORT
       logLevel: 'error', // overridden by RTMP_ENGINE_LOG_LEVEL (else no "listening" line)
     });
     const listening = await listenThenStop(
-      spawnWithEnv(['lib/cli.ts'], {
-        RTMP_ENGINE_CONFIG: file,
-        RTMP_ENGINE_PORT: '0',
-        RTMP_ENGINE_HTTP_PORT: '0',
-        RTMP_ENGINE_LOG_LEVEL: 'info',
+      spawnTs(['lib/cli.ts'], {
+        env: {
+          RTMP_ENGINE_CONFIG: file,
+          RTMP_ENGINE_PORT: '0',
+          RTMP_ENGINE_HTTP_PORT: '0',
+          RTMP_ENGINE_LOG_LEVEL: 'info',
+        },
       }),
     );
     expect(listening.port).toBeGreaterThan(1);
@@ -272,8 +236,8 @@ describeWithAddon('cli: listening from the environment and a config folder', () 
   it('lets --port win over RTMP_ENGINE_PORT', async () => {
     const { port, release } = await holdPort();
     try {
-      const r = await runWithEnv(['lib/cli.ts', '--host', '127.0.0.1', '--port', String(port), '--no-http'], {
-        RTMP_ENGINE_PORT: '0',
+      const r = await runTs(['lib/cli.ts', '--host', '127.0.0.1', '--port', String(port), '--no-http'], 100_000, {
+        env: { RTMP_ENGINE_PORT: '0' },
       });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`cannot listen on 127.0.0.1:${port}`);

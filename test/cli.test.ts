@@ -10,16 +10,12 @@ import { helpText } from '../lib/cli/flags';
 import { describeWithAddon } from './helpers/addon';
 import { collect, CRASH_PATTERN, runTs, spawnTs, waitForJsonLine } from './helpers/child';
 import { holdPort } from './helpers/servers';
+import { removeTempConfigs, tempConfig } from './helpers/temp-config';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const pkg = require('../package.json') as { version: string };
 
-function tempConfig(content: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtmp-engine-cli-'));
-  const file = path.join(dir, 'config.json');
-  fs.writeFileSync(file, content);
-  return file;
-}
+afterAll(removeTempConfigs);
 
 describe('cli: options', () => {
   it('uses flags alone when there is no config file', () => {

@@ -9,6 +9,7 @@
 import { publish, stopAll } from './helpers/ffmpeg';
 import { makeClip } from './helpers/media';
 import { RtmpTestClient } from '../helpers/rtmp-test-client';
+import { withTimeout } from '../helpers/wait';
 import { createServer, type LogEvent, type RtmpServer, type ServerOptions } from '../../lib';
 
 const KEYS = { 'sk-right-key': 'studio' };
@@ -36,7 +37,7 @@ async function tryKey(port: number, key: string): Promise<string> {
     return String(status.code);
   } finally {
     client.destroy();
-    await client.closed;
+    await withTimeout('the client connection closed', client.closed, 10_000);
   }
 }
 

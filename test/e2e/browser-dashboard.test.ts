@@ -213,7 +213,7 @@ test('under viewer auth the player plays with a playback grant the admin API han
   while (status !== 403) {
     if (Date.now() > deadline) throw new Error(`the plain playlist answered ${status}, not 403, for 20 s`);
     await new Promise((r) => setTimeout(r, 200));
-    status = (await fetch(`${httpBase}/live/cam/index.m3u8`)).status;
+    status = (await fetch(`${httpBase}/live/cam/index.m3u8`, { signal: AbortSignal.timeout(10_000) })).status;
   }
   const o = await open(`${httpBase}/`);
   await waitForExpression(o.page, `window.rtmpEngineDashboard.selected === 'live/cam'`, 15_000);

@@ -14,7 +14,6 @@
  *   test-only RTMP_ENGINE_TEST_REFUSE_EXTERNAL_BUFFERS, as Electron 21+
  *   answers napi_no_external_buffers_allowed) gets the pool and one warning.
  */
-import { spawn } from 'child_process';
 import { createHash } from 'crypto';
 import { once } from 'events';
 import * as path from 'path';
@@ -24,7 +23,8 @@ import { Worker } from 'worker_threads';
 
 import type { Frame, RtmpServer, VideoFrame } from '../../lib';
 import { describeWithAddon } from '../helpers/addon';
-import { collect as collectChild, REGISTER_TS, REPO_ROOT } from '../helpers/child';
+import { collect as collectChild, spawnTs } from '../helpers/child';
+import { withTimeout } from '../helpers/wait';
 import { publish, stopAll } from './helpers/ffmpeg';
 import { makeClip } from './helpers/media';
 import { startServer, waitUntil } from './helpers/server';
@@ -34,14 +34,6 @@ import { startServer, waitUntil } from './helpers/server';
 const VIDEO_CAP = 2 + 3;
 const REFUSED_CHILD = path.join(__dirname, '..', 'helpers', 'external-refused-child.ts');
 const WORKER = path.join(__dirname, '..', 'helpers', 'frames-worker.js');
-
-function withTimeout<T>(what: string, p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 function visibleHash(f: Frame): string {
   const h = createHash('md5');
@@ -191,11 +183,7 @@ describeWithAddon('frames.buffers external', () => {
 
   it('falls back to the pool with one warning where external ArrayBuffers are refused', async () => {
     const clip = makeClip({ seconds: 4 });
-    const child = spawn(process.execPath, ['-r', REGISTER_TS, REFUSED_CHILD, clip.file], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '', RTMP_ENGINE_TEST_REFUSE_EXTERNAL_BUFFERS: '1' },
-    });
+    const child = spawnTs([REFUSED_CHILD, clip.file], { env: { RTMP_ENGINE_TEST_REFUSE_EXTERNAL_BUFFERS: '1' } });
     const run = await collectChild(child, 60_000);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

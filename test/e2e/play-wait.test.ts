@@ -31,7 +31,7 @@ describe('play wait: nobody publishes', () => {
     expect(play.waiting).toBe(true);
     const waitingNow = server.sessions().find((s) => s.id === play.sessionId);
     // Housekeeping is once a second: the session may already be gone, never un-waiting.
-    if (waitingNow) expect(waitingNow.waiting).toBe(true);
+    expect(waitingNow?.waiting ?? true).toBe(true);
 
     const code = await player.exited;
     expect(code).not.toBe(0);

@@ -12,11 +12,18 @@ export interface ChildResult {
   stderr: string;
 }
 
-export function spawnTs(args: string[]): ChildProcess {
+export interface SpawnTsOptions {
+  /** Variables added to (or overriding) this process's environment. */
+  env?: Record<string, string>;
+  /** Working directory (default: the repository root); give the script as an absolute path when it is elsewhere. */
+  cwd?: string;
+}
+
+export function spawnTs(args: string[], options: SpawnTsOptions = {}): ChildProcess {
   return spawn(process.execPath, ['-r', REGISTER_TS, ...args], {
-    cwd: REPO_ROOT,
+    cwd: options.cwd ?? REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', ...options.env },
   });
 }
 
@@ -39,8 +46,8 @@ export function collect(child: ChildProcess, timeoutMs = 20_000): Promise<ChildR
   });
 }
 
-export function runTs(args: string[], timeoutMs?: number): Promise<ChildResult> {
-  return collect(spawnTs(args), timeoutMs);
+export function runTs(args: string[], timeoutMs?: number, options?: SpawnTsOptions): Promise<ChildResult> {
+  return collect(spawnTs(args, options), timeoutMs);
 }
 
 /** Resolves with the first stdout JSON line that matches. */

@@ -8,6 +8,7 @@ import { waitUntil } from '../e2e/helpers/server';
 import { describeWithAddon } from '../helpers/addon';
 import { RtmpTestClient, socketClosed } from '../helpers/rtmp-test-client';
 import { closeAllTestServers, testServer } from '../helpers/servers';
+import { withTimeout } from '../helpers/wait';
 import { scrape, sumOf } from './scrape';
 
 jest.setTimeout(60_000);
@@ -55,7 +56,7 @@ describeWithAddon('rtmp_engine_ip_refusals_total and rtmp_engine_handshake_failu
     const silent = net.connect({ port, host: '127.0.0.1' });
     silent.on('error', () => undefined);
     silent.resume();
-    await socketClosed(silent);
+    await withTimeout('the silent socket closed at the handshake timeout', socketClosed(silent), 10_000);
     await waitUntil(() => server.stats().handshakeFailures.rtmp.timeout === 1, 'the timeout counted');
     families = await scrape(http as number);
     expect(sumOf(families, 'rtmp_engine_handshake_failures_total', { protocol: 'rtmp', reason: 'timeout' })).toBe(1);

@@ -41,19 +41,12 @@ uint64_t of(const IpRefusalCounts& c, IpRefusal rule, IpAction action) {
 class DoorCountersTest : public SessionTest {
  protected:
   void count() { h().env.doorCounts = &counts_; }
-  void useRules(std::vector<IpRuleSpec> specs, bool defaultAllow = true) {
-    auto built = IpRules::build(specs, defaultAllow);
-    ASSERT_TRUE(built.ok()) << built.error().message();
-    rules_ = std::move(built).value();
-    h().env.ipRules = &rules_;
-  }
   // Housekeeping on `c` at `nowMs` (as the loop's 1 s timer does).
   void housekeeping(TestClient& c) {
     auto scope = c.loop().enter();
     c.session().checkDeadlines(h().nowMs);
   }
   DoorCounters counts_;
-  IpRules rules_;
 };
 
 TEST_F(DoorCountersTest, NamesAreTheStatsContract) {

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,19 +18,6 @@ namespace {
 
 class DeadlineTest : public SessionTest {
  protected:
-  // Advances the clock one second at a time, running housekeeping on `c`
-  // after each, until `seconds` passed or the session closed. Returns the
-  // seconds that passed.
-  int tick(TestClient& c, int seconds, const std::function<void()>& eachSecond = nullptr) {
-    for (int i = 1; i <= seconds; ++i) {
-      h().nowMs += 1'000;
-      if (eachSecond) eachSecond();
-      auto scope = c.loop().enter();
-      c.session().checkDeadlines(h().nowMs);
-      if (c.transport().closeCalls() > 0) return i;
-    }
-    return seconds;
-  }
   static std::string reasonOf(TestClient& c) {
     return c.transport().closeReason() ? c.transport().closeReason()->message() : "(open)";
   }

@@ -21,18 +21,11 @@ std::pair<std::string, std::string> lastStatus(TestClient& c) {
 
 class DoorTest : public SessionTest {
  protected:
-  void useRules(std::vector<IpRuleSpec> specs, bool defaultAllow = true) {
-    auto built = IpRules::build(specs, defaultAllow);
-    ASSERT_TRUE(built.ok()) << built.error().message();
-    rules_ = std::move(built).value();
-    h().env.ipRules = &rules_;
-  }
   void expectClosedWith(TestClient& c, base::ErrorCode code) {
     EXPECT_EQ(c.transport().closeCalls(), 1);
     ASSERT_TRUE(c.transport().closeReason().has_value());
     EXPECT_EQ(c.transport().closeReason()->code(), code);
   }
-  IpRules rules_;
 };
 
 TEST_F(DoorTest, ConnectOverTheConnectionLimitIsRejected) {

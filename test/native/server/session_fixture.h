@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "test_client.h"
 
@@ -42,6 +45,29 @@ class SessionTest : public ::testing::Test {
     return c;
   }
 
+  // Advances the clock one second at a time, running housekeeping on `c`
+  // after each (as the loop's 1 s timer does), until `seconds` passed or the
+  // session closed. `eachSecond`, if given, runs after each clock step and
+  // before the housekeeping. Returns the seconds that passed.
+  int tick(TestClient& c, int seconds, const std::function<void()>& eachSecond = nullptr) {
+    for (int i = 1; i <= seconds; ++i) {
+      h().nowMs += 1'000;
+      if (eachSecond) eachSecond();
+      auto scope = c.loop().enter();
+      c.session().checkDeadlines(h().nowMs);
+      if (c.transport().closeCalls() > 0) return i;
+    }
+    return seconds;
+  }
+
+  // Builds IP rules from `specs` and hands them to the harness's sessions.
+  void useRules(std::vector<IpRuleSpec> specs, bool defaultAllow = true) {
+    auto built = IpRules::build(specs, defaultAllow);
+    ASSERT_TRUE(built.ok()) << built.error().message();
+    rules_ = std::move(built).value();
+    h().env.ipRules = &rules_;
+  }
+
   void TearDown() override {
     if (!harness_) return;
     harness_->closeAll();
@@ -54,6 +80,7 @@ class SessionTest : public ::testing::Test {
 
  private:
   EngineConfig config_;
+  IpRules rules_;  // declared before harness_, so it outlives the sessions
   std::unique_ptr<ServerHarness> harness_;
 };
 

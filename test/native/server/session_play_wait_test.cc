@@ -22,16 +22,6 @@ class PlayWaitTest : public SessionTest {
     config.playWaitMs = 3'000;
     configure(config);
   }
-  // Seconds of housekeeping on `c`; returns how many passed before it closed.
-  int tick(TestClient& c, int seconds) {
-    for (int i = 1; i <= seconds; ++i) {
-      h().nowMs += 1'000;
-      auto scope = c.loop().enter();
-      c.session().checkDeadlines(h().nowMs);
-      if (c.transport().closeCalls() > 0) return i;
-    }
-    return seconds;
-  }
   bool snapshotWaiting(uint64_t sessionId) {
     for (const SessionSnapshot& s : h().table.snapshot()) {
       if (s.id == sessionId) return s.waiting;
