@@ -25,6 +25,7 @@ import { WebSocket } from 'ws';
 
 import { makeClip } from '../frames/clip';
 import { arg, machine, runBench, sleep } from '../frames/proc';
+import { cpuSecondsByThread } from '../hls/proc';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -101,16 +102,10 @@ function operatorLoad(httpPort: number): { stop: () => void; counts: { messages:
  * CPU seconds (user + system) of the engine process's main thread, the one that runs
  * JavaScript: everything the operator side costs runs there (stats reads, JSON, the
  * WebSocket, /metrics), while the I/O threads' share moves with the machine's load.
+ * NaN when it cannot be read (the process is gone).
  */
 function jsThreadCpuSeconds(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After "pid (comm) ": state is field 3, utime field 14, stime field 15 (proc(5)).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
+  return cpuSecondsByThread([pid]).main ?? NaN;
 }
 
 /** Runs rtmp-bench without blocking this process (the operator load runs meanwhile); its JSON report. */
@@ -179,14 +174,14 @@ async function main(): Promise<void> {
     config: { players, duration, reps, clip: '1280x720 30 fps 2.5 Mbit/s' },
     runs,
     meanCpuPercent: {
-      off: Math.round(mean('off') * 10) / 10,
-      on: Math.round(mean('on') * 10) / 10,
-      ...(beforeRoot ? { before: Math.round(mean('before') * 10) / 10 } : {}),
+      off: r1(mean('off')),
+      on: r1(mean('on')),
+      ...(beforeRoot ? { before: r1(mean('before')) } : {}),
     },
-    addedPercentOfOneCore: Math.round((mean('on') - mean('off')) * 10) / 10,
+    addedPercentOfOneCore: r1(mean('on') - mean('off')),
     meanJsThreadPercent: { off: r1(jsMean('off')), on: r1(jsMean('on')), ...(beforeRoot ? { before: r1(jsMean('before')) } : {}) },
     addedJsThreadPercent: { on: r1(jsMean('on') - jsMean('off')), ...(beforeRoot ? { before: r1(jsMean('before') - jsMean('off')) } : {}) },
-    ...(beforeRoot ? { addedBeforePercentOfOneCore: Math.round((mean('before') - mean('off')) * 10) / 10 } : {}),
+    ...(beforeRoot ? { addedBeforePercentOfOneCore: r1(mean('before') - mean('off')) } : {}),
   };
   const text = JSON.stringify(report);
   if (out) fs.writeFileSync(out, `${text}\n`);

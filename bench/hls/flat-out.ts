@@ -15,8 +15,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
 
-import { freePort, spawnTracked, stopTracked, Tracked, waitForPort } from '../fanout/children';
+import { freePort, spawnTracked, stopTracked, waitForPort } from '../fanout/children';
 import { cpuSeconds, machine } from './proc';
+import { startChildOrigin } from './servers';
 
 const HOST = '127.0.0.1';
 
@@ -48,8 +49,8 @@ function drive(url: string, requests: number, connections: number): Promise<void
     const one = (): void => {
       if (started >= requests) return;
       started++;
-      http
-        .get(url, { agent }, (res) => {
+      const req = http
+        .get(url, { agent, timeout: 10_000 }, (res) => {
           res.resume();
           res.on('end', () => {
             if (++done === requests) {
@@ -57,6 +58,10 @@ function drive(url: string, requests: number, connections: number): Promise<void
               resolve();
             } else one();
           });
+        })
+        .on('timeout', () => {
+          req.destroy();
+          reject(new Error(`no answer from ${url} within 10 s`));
         })
         .on('error', reject);
     };
@@ -79,29 +84,19 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flat-out-'));
   fs.mkdirSync(path.join(dir, 'files', 'bench'), { recursive: true });
   const rows: Row[] = [];
-  const children: Tracked[] = [];
+  const stops: (() => Promise<void>)[] = [];
   try {
     for (const size of sizes) fs.writeFileSync(path.join(dir, 'files', 'bench', `${size}.ts`), Buffer.alloc(size, 7));
     const nginxPort = await freePort(HOST);
     fs.writeFileSync(path.join(dir, 'nginx.conf'), nginxConf(dir, nginxPort));
     const nginx = spawnTracked('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', `${dir}/`], path.join(dir, 'nginx.log'));
-    children.push(nginx);
+    stops.push(() => stopTracked(nginx, 2000));
     await waitForPort(HOST, nginxPort, 10_000, nginx);
-    const bare = spawnTracked(process.execPath, [path.join(__dirname, 'bare-origin.js'), '--dir', path.join(dir, 'files')], null);
-    children.push(bare);
-    const barePort = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('bare-origin did not report its port')), 10_000);
-      bare.child.stdout?.on('data', (d: Buffer) => {
-        const m = /"http":(\d+)/.exec(d.toString());
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-    });
+    const bare = await startChildOrigin('node-bare', 'bare-origin.js', ['--dir', path.join(dir, 'files')], dir);
+    stops.push(() => bare.stop());
     const servers = [
       { server: 'nginx' as const, pid: nginx.pid, port: nginxPort },
-      { server: 'node-bare' as const, pid: bare.pid, port: barePort },
+      { server: 'node-bare' as const, pid: bare.pid, port: bare.httpPort },
     ];
     for (let rep = 0; rep < Number(values.reps); rep++) {
       sizes.forEach((bytes, i) => {
@@ -122,7 +117,7 @@ async function main(): Promise<void> {
       process.stderr.write(`flat-out: ${row.server} ${row.bytes} B: ${row.usPerRequest} µs of CPU per request\n`);
     }
   } finally {
-    for (const c of children) await stopTracked(c, 2000);
+    for (const stop of stops) await stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const lines = ['| server | body bytes | requests | server CPU s | µs per request |', '| --- | ---: | ---: | ---: | ---: |'];

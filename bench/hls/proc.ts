@@ -13,13 +13,17 @@ interface Stat {
   ticks: number; // utime + stime
 }
 
+/** The parent and utime + stime of a /proc/PID/stat or /proc/PID/task/TID/stat text. */
+function parseStat(text: string): Stat {
+  // The command name (field 2) may hold spaces and parentheses: fields follow the last ')'.
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
+  return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) };
+}
+
 function readStat(pid: number): Stat | undefined {
   try {
-    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: fields follow the last ')'.
-    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
-    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) };
+    return parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
@@ -69,8 +73,7 @@ export function cpuSecondsByThread(roots: number[]): Record<string, number> {
         continue;
       }
       const name = Number(tid) === pid ? 'main' : text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')).replace(/-\d+$/, '');
-      const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      out[name] = (out[name] ?? 0) + (Number(rest[11]) + Number(rest[12])) / TICKS_PER_SECOND;
+      out[name] = (out[name] ?? 0) + parseStat(text).ticks / TICKS_PER_SECOND;
     }
   }
   return out;

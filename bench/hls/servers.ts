@@ -165,14 +165,17 @@ export function startOrigin(kind: OriginKind, o: EngineHlsOptions & { nginxHls?:
   return kind === 'engine' ? startEngineHls(o) : startSyntheticHls(o);
 }
 
-/** A node child that prints {"ready":{"rtmp":PORT,"http":PORT}} once it listens. */
-async function startChildOrigin(
+/**
+ * A node child (bench/hls/`scriptName`, run from its own temp folder under `runDir`, stderr
+ * to server.log there) that prints {"ready":{"rtmp":PORT,"http":PORT}} once it listens.
+ */
+export async function startChildOrigin(
   kind: OriginKind,
   scriptName: string,
   scriptArgs: string[],
   runDir: string,
   flags: string[] = [],
-): Promise<HlsOrigin> {
+): Promise<HlsOrigin & { httpPort: number }> {
   const dir = fs.mkdtempSync(path.join(runDir, `${kind}-hls-`));
   const args = [...flags, path.join(__dirname, scriptName), ...scriptArgs];
   const t: Tracked = spawnTracked(process.execPath, args, null, { cwd: dir });
@@ -206,6 +209,7 @@ async function startChildOrigin(
     needsPublisher: kind !== 'synthetic',
     pid: t.pid,
     dir,
+    httpPort: ports.http,
     rtmpUrl: (s) => `rtmp://${HOST}:${ports.rtmp}/${s}`,
     playlistUrl: (s) => `http://${HOST}:${ports.http}/${s}/index.m3u8`,
     mediaPlaylistUrl: (s) => `http://${HOST}:${ports.http}/${s}/video.m3u8`,
