@@ -33,16 +33,29 @@ function lastPart(playlist: string): { msn: number; part: number } {
   return { msn: Number(last[1]), part: Number(last[2]) };
 }
 
-/** Runs `body` with the publisher paused (after its in-flight items landed), resuming it after. */
-async function whilePaused<T>(body: (store: HlsStore) => Promise<T>): Promise<T> {
+/**
+ * Runs `body` with the publisher paused (after its in-flight items landed), resuming it after.
+ * With `ready`, a pause that caught the store in the wrong state (say, a segment that has just
+ * opened and has no part yet) is let go and taken again, up to five times.
+ */
+async function whilePaused<T>(body: (store: HlsStore) => Promise<T>, ready?: (store: HlsStore) => boolean): Promise<T> {
   const store = server.hlsStore();
   if (!store) throw new Error('no store');
-  publisher.child.kill('SIGSTOP');
-  try {
-    await new Promise((r) => setTimeout(r, 500));
-    return await body(store);
-  } finally {
-    publisher.child.kill('SIGCONT');
+  for (let attempt = 1; ; attempt++) {
+    publisher.child.kill('SIGSTOP');
+    let resumed = false;
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      if (ready && !ready(store) && attempt < 5) {
+        publisher.child.kill('SIGCONT');
+        resumed = true;
+        await new Promise((r) => setTimeout(r, 300)); // more than one 200 ms part of media
+        continue;
+      }
+      return await body(store);
+    } finally {
+      if (!resumed) publisher.child.kill('SIGCONT');
+    }
   }
 }
 
@@ -168,7 +181,8 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
   });
 
   test('low-latency DASH: the open segment is streamed as its parts arrive and ends as the whole segment', async () => {
-    // Paused publisher: the open segment stays incomplete until the first bytes arrived.
+    // Paused publisher: the open segment stays incomplete until the first bytes arrived. A pause
+    // right after a keyframe opened a segment finds no part yet: whilePaused() pauses again.
     const { msn, res, chunks, firstWhileOpen } = await whilePaused(async (store) => {
       const open = store.get('live/e2e')?.open;
       if (!open || open.parts.length === 0) throw new Error('no open segment with parts');
@@ -190,7 +204,7 @@ describeWithAddon('HTTP behaviour with a real publisher', () => {
         req.setTimeout(30_000, () => req.destroy(new Error('no end in 30 s')));
       });
       return { msn: open.msn, res: answer, chunks: body, firstWhileOpen: whileOpen };
-    });
+    }, (store) => (store.get('live/e2e')?.open?.parts.length ?? 0) > 0);
     expect(res.statusCode).toBe(200);
     expect(res.headers['transfer-encoding']).toBe('chunked');
     expect(res.headers.etag).toBeUndefined();
